@@ -1,0 +1,188 @@
+/**
+ * Delay distributions, validated at construction and sampled as integer milliseconds.
+ *
+ * Every parameter name ends in its unit (`medianMs`, `meanMs`) or is dimensionless by nature
+ * (`sigma`, `shape`, `weight`). Each distribution may be clamped with `minMs` / `maxMs`; a clamp
+ * is how "hard caps" such as Terraform's 2-minute IAM wait are modelled.
+ */
+import { type RandomSource, standardNormal } from './random.ts';
+
+/** z-score of the 99th percentile of the standard normal distribution. */
+const Z_P99 = 2.3263478740408408;
+
+interface Clamp {
+  /** Lower clamp on samples, ms. */
+  readonly minMs?: number;
+  /** Upper clamp on samples, ms. */
+  readonly maxMs?: number;
+}
+
+export type DistributionSpec =
+  | ({ readonly kind: 'fixed'; readonly valueMs: number } & Clamp)
+  | ({ readonly kind: 'uniform'; readonly lowMs: number; readonly highMs: number } & Clamp)
+  | ({ readonly kind: 'exponential'; readonly meanMs: number } & Clamp)
+  | ({ readonly kind: 'lognormal'; readonly medianMs: number; readonly p99Ms: number } & Clamp)
+  | ({ readonly kind: 'lognormal'; readonly mu: number; readonly sigma: number } & Clamp)
+  | ({
+      readonly kind: 'paretoExponential';
+      /** Probability of drawing from the Pareto tail, in [0, 1]. */
+      readonly paretoWeight: number;
+      /** Pareto scale x_m, ms (the smallest tail value). */
+      readonly paretoScaleMs: number;
+      /** Pareto shape alpha (> 0); smaller is heavier. */
+      readonly paretoShape: number;
+      /** Mean of the exponential body, ms. */
+      readonly exponentialMeanMs: number;
+    } & Clamp)
+  | ({ readonly kind: 'empirical'; readonly samplesMs: readonly number[] } & Clamp);
+
+export class DistributionError extends Error {
+  override readonly name = 'DistributionError';
+}
+
+export interface Distribution {
+  readonly spec: DistributionSpec;
+  /** Draws one value, rounded to an integer number of ms and clamped; never negative. */
+  sample(rng: RandomSource): number;
+  /** Largest value this distribution can return, ms (Infinity for unbounded tails without a clamp). */
+  readonly upperBoundMs: number;
+  /** A short human description, e.g. `lognormal(median 6s, p99 60s) max 120s`. */
+  describe(): string;
+}
+
+function finiteNonNegative(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new DistributionError(`${name} must be a finite number >= 0, got ${String(value)}`);
+  }
+}
+
+function positive(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new DistributionError(`${name} must be a finite number > 0, got ${String(value)}`);
+  }
+}
+
+/** Formats a millisecond value compactly for descriptions: 250ms, 6s, 1.5m, 6.4h. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '∞';
+  const abs = Math.abs(ms);
+  const trim = (v: number) => String(Number(v.toFixed(2)));
+  if (abs < 1000) return `${trim(ms)}ms`;
+  if (abs < 60_000) return `${trim(ms / 1000)}s`;
+  if (abs < 3_600_000) return `${trim(ms / 60_000)}m`;
+  return `${trim(ms / 3_600_000)}h`;
+}
+
+/**
+ * Builds a distribution from its spec.
+ * @throws DistributionError naming the bad parameter.
+ */
+export function makeDistribution(spec: DistributionSpec): Distribution {
+  const minMs = spec.minMs ?? 0;
+  const maxMs = spec.maxMs ?? Number.POSITIVE_INFINITY;
+  finiteNonNegative('minMs', minMs);
+  if (spec.maxMs !== undefined) finiteNonNegative('maxMs', spec.maxMs);
+  if (minMs > maxMs) throw new DistributionError(`minMs (${minMs}) must not exceed maxMs (${maxMs})`);
+
+  let draw: (rng: RandomSource) => number;
+  let natural: string;
+  let naturalUpper = Number.POSITIVE_INFINITY;
+  switch (spec.kind) {
+    case 'fixed': {
+      finiteNonNegative('valueMs', spec.valueMs);
+      const v = spec.valueMs;
+      draw = () => v;
+      natural = `fixed ${formatMs(v)}`;
+      naturalUpper = v;
+      break;
+    }
+    case 'uniform': {
+      finiteNonNegative('lowMs', spec.lowMs);
+      finiteNonNegative('highMs', spec.highMs);
+      if (spec.lowMs > spec.highMs) throw new DistributionError(`lowMs (${spec.lowMs}) must not exceed highMs (${spec.highMs})`);
+      const lo = spec.lowMs;
+      const width = spec.highMs - spec.lowMs;
+      draw = (rng) => lo + rng.next() * width;
+      natural = `uniform(${formatMs(lo)}..${formatMs(spec.highMs)})`;
+      naturalUpper = spec.highMs;
+      break;
+    }
+    case 'exponential': {
+      positive('meanMs', spec.meanMs);
+      const mean = spec.meanMs;
+      draw = (rng) => -mean * Math.log(1 - rng.next());
+      natural = `exponential(mean ${formatMs(mean)})`;
+      break;
+    }
+    case 'lognormal': {
+      let mu: number;
+      let sigma: number;
+      if ('medianMs' in spec) {
+        positive('medianMs', spec.medianMs);
+        positive('p99Ms', spec.p99Ms);
+        if (spec.p99Ms < spec.medianMs) {
+          throw new DistributionError(`p99Ms (${spec.p99Ms}) must be at least medianMs (${spec.medianMs})`);
+        }
+        mu = Math.log(spec.medianMs);
+        sigma = Math.log(spec.p99Ms / spec.medianMs) / Z_P99;
+        natural = `lognormal(median ${formatMs(spec.medianMs)}, p99 ${formatMs(spec.p99Ms)})`;
+      } else {
+        if (!Number.isFinite(spec.mu)) throw new DistributionError(`mu must be finite, got ${String(spec.mu)}`);
+        finiteNonNegative('sigma', spec.sigma);
+        mu = spec.mu;
+        sigma = spec.sigma;
+        natural = `lognormal(mu ${mu}, sigma ${sigma})`;
+      }
+      draw = (rng) => Math.exp(mu + sigma * standardNormal(rng));
+      if (sigma === 0) naturalUpper = Math.exp(mu);
+      break;
+    }
+    case 'paretoExponential': {
+      const w = spec.paretoWeight;
+      if (typeof w !== 'number' || !(w >= 0 && w <= 1)) {
+        throw new DistributionError(`paretoWeight must be within [0, 1], got ${String(w)}`);
+      }
+      positive('paretoScaleMs', spec.paretoScaleMs);
+      positive('paretoShape', spec.paretoShape);
+      positive('exponentialMeanMs', spec.exponentialMeanMs);
+      const { paretoScaleMs: xm, paretoShape: alpha, exponentialMeanMs: mean } = spec;
+      draw = (rng) => {
+        if (rng.next() < w) return xm / (1 - rng.next()) ** (1 / alpha);
+        return -mean * Math.log(1 - rng.next());
+      };
+      natural = `pareto+exponential(w ${w}, xm ${formatMs(xm)}, alpha ${alpha}, mean ${formatMs(mean)})`;
+      break;
+    }
+    case 'empirical': {
+      const samples = spec.samplesMs;
+      if (!Array.isArray(samples) || samples.length === 0) {
+        throw new DistributionError('samplesMs must be a non-empty list of durations');
+      }
+      samples.forEach((s, i) => finiteNonNegative(`samplesMs[${i}]`, s));
+      const copy = [...samples];
+      draw = (rng) => copy[Math.floor(rng.next() * copy.length)]!;
+      natural = `empirical(${copy.length} samples)`;
+      naturalUpper = Math.max(...copy);
+      break;
+    }
+    default: {
+      const kind = (spec as { kind?: unknown }).kind;
+      throw new DistributionError(`unknown distribution kind ${JSON.stringify(kind)}`);
+    }
+  }
+  const clampText =
+    (spec.minMs !== undefined ? ` min ${formatMs(minMs)}` : '') + (spec.maxMs !== undefined ? ` max ${formatMs(maxMs)}` : '');
+  const description = natural + clampText;
+  const upperBoundMs = Math.round(Math.min(naturalUpper, maxMs));
+  return {
+    spec,
+    upperBoundMs: Number.isFinite(upperBoundMs) ? upperBoundMs : Number.POSITIVE_INFINITY,
+    sample(rng: RandomSource): number {
+      const v = Math.round(draw(rng));
+      if (v < minMs) return Math.ceil(minMs);
+      if (v > maxMs) return Math.floor(maxMs);
+      return v;
+    },
+    describe: () => description,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The scheduler: a virtual clock in integer milliseconds over the event queue.
+ *
+ * Four verbs, as in SimPy: `schedule` (at an absolute time, or `after` a delay), `peek`, `step`
+ * and `run`. Time advances in exactly one place, `step`. The scheduler knows nothing about AWS:
+ * an event is a callback with a label (for traces) and the model decides what it means.
+ */
+import { SimulationError, ResourceCapError } from './errors.ts';
+import { EventQueue, Priority, type QueueEntry } from './queue.ts';
+
+export type EventAction = () => void;
+
+export interface ScheduledEvent {
+  /** A short label for traces, e.g. `imds.rotate`. */
+  readonly label: string;
+  readonly action: EventAction;
+  /** Optional subject for traces (an instance name, a region). */
+  readonly subject?: string;
+}
+
+/** What an observer of the trace sees for every event that fires. */
+export interface TraceRecord {
+  readonly timeMs: number;
+  readonly priority: number;
+  readonly seq: number;
+  readonly label: string;
+  readonly subject?: string;
+}
+
+export type TraceObserver = (record: TraceRecord) => void;
+
+/** A handle returned by schedule(); pass it to cancel(). */
+export type EventHandle = QueueEntry<ScheduledEvent>;
+
+export interface RunOptions {
+  /** Stop before any event later than this time; the clock is then set to it. Required: every run has a horizon. */
+  readonly untilMs: number;
+  /** Cap on the number of events processed by this call; exceeding it throws ResourceCapError. */
+  readonly eventsMax?: number;
+}
+
+export interface SchedulerCounters {
+  eventsProcessed: number;
+  queueHighWater: number;
+}
+
+export interface SchedulerOptions {
+  /** Cap on live pending events; exceeding it throws ResourceCapError. Default 10 million. */
+  readonly pendingMax?: number;
+}
+
+function checkTime(name: string, value: number): void {
+  if (!Number.isInteger(value)) {
+    throw new SimulationError(`${name} must be an integer number of milliseconds, got ${String(value)}`);
+  }
+}
+
+export class Scheduler {
+  private readonly queue = new EventQueue<ScheduledEvent>();
+  private nowMsValue = 0;
+  private readonly observers: TraceObserver[] = [];
+  private readonly pendingMax: number;
+  readonly counters: SchedulerCounters = { eventsProcessed: 0, queueHighWater: 0 };
+
+  constructor(options: SchedulerOptions = {}) {
+    this.pendingMax = options.pendingMax ?? 10_000_000;
+  }
+
+  /** Current virtual time in milliseconds. Never decreases. */
+  get nowMs(): number {
+    return this.nowMsValue;
+  }
+
+  /** Live pending events. */
+  get pendingCount(): number {
+    return this.queue.size;
+  }
+
+  /** Adds an observer that sees every event as it fires, in order. */
+  onTrace(observer: TraceObserver): void {
+    this.observers.push(observer);
+  }
+
+  /**
+   * Schedules `action` at absolute time `timeMs`.
+   * @throws SimulationError when `timeMs` is not an integer or lies in the past.
+   */
+  at(timeMs: number, label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): EventHandle {
+    checkTime('timeMs', timeMs);
+    if (timeMs < this.nowMsValue) {
+      throw new SimulationError(`cannot schedule '${label}' at ${timeMs} ms: it is before now (${this.nowMsValue} ms)`);
+    }
+    const event: ScheduledEvent = subject === undefined ? { label, action } : { label, action, subject };
+    const entry = this.queue.push(timeMs, priority, event);
+    const size = this.queue.size;
+    if (size > this.counters.queueHighWater) {
+      this.counters.queueHighWater = size;
+      if (size > this.pendingMax) {
+        throw new ResourceCapError('pendingMax', this.pendingMax, `more than ${this.pendingMax} pending events`);
+      }
+    }
+    return entry;
+  }
+
+  /**
+   * Schedules `action` after `delayMs` from now.
+   * @throws SimulationError when `delayMs` is negative, not an integer, or NaN.
+   */
+  after(delayMs: number, label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): EventHandle {
+    checkTime('delayMs', delayMs);
+    if (delayMs < 0) throw new SimulationError(`delay for '${label}' must not be negative, got ${delayMs} ms`);
+    return this.at(this.nowMsValue + delayMs, label, action, priority, subject);
+  }
+
+  /** Cancels a scheduled event (O(1) tombstone). Returns false if it already fired or was cancelled. */
+  cancel(handle: EventHandle): boolean {
+    return this.queue.cancel(handle);
+  }
+
+  /** Time of the next live event, or undefined when nothing is pending. */
+  peek(): number | undefined {
+    return this.queue.peek()?.timeMs;
+  }
+
+  /** Fires the next event, advancing the clock to its time. Returns false when nothing is pending. */
+  step(): boolean {
+    const entry = this.queue.pop();
+    if (entry === undefined) return false;
+    if (entry.timeMs < this.nowMsValue) {
+      throw new SimulationError(`time went backwards: event at ${entry.timeMs} ms after now ${this.nowMsValue} ms`);
+    }
+    this.nowMsValue = entry.timeMs;
+    this.counters.eventsProcessed++;
+    const event = entry.payload;
+    if (this.observers.length > 0) {
+      const record: TraceRecord =
+        event.subject === undefined
+          ? { timeMs: entry.timeMs, priority: entry.priority, seq: entry.seq, label: event.label }
+          : { timeMs: entry.timeMs, priority: entry.priority, seq: entry.seq, label: event.label, subject: event.subject };
+      for (const observer of this.observers) observer(record);
+    }
+    event.action();
+    return true;
+  }
+
+  /**
+   * Runs events up to and including `untilMs`, then sets the clock to `untilMs`.
+   * @returns the number of events processed by this call.
+   * @throws ResourceCapError when more than `eventsMax` events would be processed.
+   */
+  run(options: RunOptions): number {
+    const { untilMs } = options;
+    checkTime('untilMs', untilMs);
+    if (untilMs < this.nowMsValue) throw new SimulationError(`untilMs ${untilMs} is before now (${this.nowMsValue} ms)`);
+    const eventsMax = options.eventsMax ?? Number.POSITIVE_INFINITY;
+    let processed = 0;
+    for (;;) {
+      const next = this.queue.peek();
+      if (next === undefined || next.timeMs > untilMs) break;
+      if (processed >= eventsMax) {
+        throw new ResourceCapError(
+          'eventsMax',
+          eventsMax,
+          `the run processed ${eventsMax} events before reaching ${untilMs} ms (at ${this.nowMsValue} ms); raise the event cap or shorten the horizon`,
+        );
+      }
+      this.step();
+      processed++;
+    }
+    this.nowMsValue = untilMs;
+    return processed;
+  }
+}
