@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './queue.ts';
 export * from './random.ts';
 export * from './scheduler.ts';
+export * from './process.ts';

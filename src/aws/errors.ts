@@ -1,0 +1,86 @@
+/**
+ * AWS-shaped errors. Every failure of a modelled operation is one of these: the AWS error code,
+ * the HTTP status and a message in AWS's own wording (see ../shared/reference/aws-facts.md).
+ * A failed call changes nothing.
+ */
+export class AwsError extends Error {
+  override readonly name = 'AwsError';
+  constructor(
+    readonly code: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toJSON(): { code: string; statusCode: number; message: string } {
+    return { code: this.code, statusCode: this.statusCode, message: this.message };
+  }
+}
+
+export function awsError(code: string, statusCode: number, message: string): AwsError {
+  return new AwsError(code, statusCode, message);
+}
+
+/** The error catalogue: one place for every message, so wording stays consistent with AWS. */
+export const Errors = {
+  // --- IAM ---
+  noSuchProfile: (name: string) => awsError('NoSuchEntity', 404, `Instance Profile ${name} cannot be found.`),
+  noSuchRole: (name: string) => awsError('NoSuchEntity', 404, `The role with name ${name} cannot be found.`),
+  noSuchRolePolicy: (role: string, policy: string) =>
+    awsError('NoSuchEntity', 404, `The role policy with name ${policy} cannot be found.`),
+  profileExists: (name: string) => awsError('EntityAlreadyExists', 409, `Instance Profile ${name} already exists.`),
+  roleExists: (name: string) => awsError('EntityAlreadyExists', 409, `Role with name ${name} already exists.`),
+  profileRoleQuota: () =>
+    awsError('LimitExceeded', 409, 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1'),
+  accountQuota: (what: 'InstanceProfilesPerAccount' | 'RolesPerAccount', limit: number) =>
+    awsError('LimitExceeded', 409, `Cannot exceed quota for ${what}: ${limit}`),
+  profileHasRole: () =>
+    awsError('DeleteConflict', 409, 'Cannot delete entity, must remove roles from instance profile first.'),
+  roleInProfile: () =>
+    awsError('DeleteConflict', 409, 'Cannot delete entity, must remove roles from instance profile first.'),
+  roleHasPolicies: () => awsError('DeleteConflict', 409, 'Cannot delete entity, must delete policies first.'),
+  validation: (detail: string) => awsError('ValidationError', 400, `1 validation error detected: ${detail}`),
+  invalidInput: (detail: string) => awsError('InvalidInput', 400, detail),
+  malformedPolicy: (detail: string) => awsError('MalformedPolicyDocument', 400, detail),
+  missingParameter: (name: string) =>
+    awsError('MissingParameter', 400, `The request must contain the parameter ${name}.`),
+  serviceFailure: () =>
+    awsError('ServiceFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.'),
+
+  // --- EC2 ---
+  invalidProfileName: (name: string) =>
+    awsError(
+      'InvalidParameterValue',
+      400,
+      `Value (${name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
+    ),
+  invalidProfileArn: (arn: string) =>
+    awsError(
+      'InvalidParameterValue',
+      400,
+      `Value (${arn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`,
+    ),
+  profileHasNoRoles: (nameOrArn: string) =>
+    awsError('InvalidParameterValue', 400, `Value (${nameOrArn}) for parameter iamInstanceProfile is invalid. The instance profile has no associated IAM Roles`),
+  existingAssociation: (instanceId: string) =>
+    awsError('IncorrectState', 400, `There is an existing association for instance ${instanceId}`),
+  notActiveAssociation: (associationId: string) =>
+    awsError('IncorrectState', 400, `The association ${associationId} is not the active association`),
+  incorrectInstanceState: (instanceId: string, state: string, action: string) =>
+    awsError(
+      'IncorrectInstanceState',
+      400,
+      `The instance '${instanceId}' is not in a state from which it can be ${action}. Current state: ${state}`,
+    ),
+  associationNotFound: (associationId: string) =>
+    awsError('InvalidAssociationID.NotFound', 400, `An invalid association-id of '${associationId}' was given`),
+  instanceNotFound: (instanceId: string) =>
+    awsError('InvalidInstanceID.NotFound', 400, `The instance ID '${instanceId}' does not exist`),
+  ec2InvalidParameter: (detail: string) => awsError('InvalidParameterValue', 400, detail),
+  ec2MissingParameter: (name: string) =>
+    awsError('MissingParameter', 400, `The request must contain the parameter ${name}`),
+  ec2InvalidPaginationToken: (token: string) =>
+    awsError('InvalidPaginationToken', 400, `Invalid pagination token: ${token}`),
+  invalidRegion: (region: string) => awsError('InvalidRegion', 400, `The region '${region}' is not modelled in this scenario`),
+} as const;

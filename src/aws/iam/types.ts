@@ -1,0 +1,73 @@
+/**
+ * The IAM data model as the control plane holds it. A state is an immutable (immer-frozen)
+ * snapshot; replicas in each region hold older or equal snapshots of the same shape.
+ *
+ * Keys of `roles` and `profiles` are lower-cased names, because IAM names are unique regardless
+ * of case; the entity keeps the name as it was written.
+ */
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** One statement of the simplified policy language (see aws/iam/policy.ts). */
+export interface PolicyStatement {
+  readonly Effect: 'Allow' | 'Deny';
+  /** Action patterns such as `s3:GetObject`, `s3:*`, `*`. */
+  readonly Action: readonly string[];
+  /**
+   * `DateLessThan: { "aws:TokenIssueTime": ISO }` as used by AWSRevokeOlderSessions, stored as
+   * virtual ms: the statement applies only to credentials issued before this time.
+   */
+  readonly tokenIssuedBeforeMs?: number;
+}
+
+export interface RolePolicy {
+  readonly PolicyName: string;
+  /** The document as the caller sent it (JSON text), returned by GetRolePolicy. */
+  readonly PolicyDocument: string;
+  readonly statements: readonly PolicyStatement[];
+}
+
+export interface Role {
+  readonly RoleName: string;
+  readonly RoleId: string;
+  readonly Arn: string;
+  readonly Path: string;
+  readonly CreateDateMs: number;
+  readonly AssumeRolePolicyDocument: string;
+  readonly Description?: string;
+  readonly MaxSessionDuration: number;
+  readonly Tags: readonly Tag[];
+  /** Inline policies by PolicyName (case-sensitive, as in IAM). */
+  readonly policies: Readonly<Record<string, RolePolicy>>;
+}
+
+export interface InstanceProfile {
+  readonly InstanceProfileName: string;
+  readonly InstanceProfileId: string;
+  readonly Arn: string;
+  readonly Path: string;
+  readonly CreateDateMs: number;
+  readonly Tags: readonly Tag[];
+  /** Lower-cased name of the role held (a profile holds zero or one role), or undefined. */
+  readonly roleKey?: string;
+}
+
+export interface IamState {
+  readonly roles: Readonly<Record<string, Role>>;
+  readonly profiles: Readonly<Record<string, InstanceProfile>>;
+}
+
+export const emptyIamState: IamState = { roles: {}, profiles: {} };
+
+/** The account id used in ARNs. Fixed: ARNs are part of deterministic output. */
+export const ACCOUNT_ID = '123456789012';
+
+/** Virtual time zero, as a wall-clock instant, for rendering CreateDate and TokenIssueTime. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+export function isoFromSimMs(ms: number): string {
+  return new Date(SIM_EPOCH_MS + ms).toISOString();
+}

@@ -1,0 +1,74 @@
+/**
+ * Processes, SimPy-style: a generator that yields what it waits for, so a runbook reads as a
+ * sequence ("call, wait 30 s, poll until associated") instead of a chain of callbacks.
+ *
+ * A process yields either a delay in ms (sleep) or a `Signal` (resume when it fires). `spawn`
+ * starts the process at the current time; the returned `done` signal fires when it returns.
+ */
+import { SimulationError } from './errors.ts';
+import { Priority } from './queue.ts';
+import type { Scheduler } from './scheduler.ts';
+
+/** A one-shot condition that processes can wait on. */
+export class Signal {
+  private waiters: (() => void)[] = [];
+  fired = false;
+
+  constructor(readonly label: string) {}
+
+  /** Fires the signal; waiting processes resume at the current time, in the order they started waiting. */
+  fire(): void {
+    if (this.fired) return;
+    this.fired = true;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Calls `callback` when the signal fires (at once if it already has). */
+  then(callback: () => void): void {
+    if (this.fired) callback();
+    else this.waiters.push(callback);
+  }
+}
+
+export type Yieldable = number | Signal;
+export type Process = Generator<Yieldable, void, void>;
+
+/** Starts `body` now. Returns the signal that fires when it finishes. */
+export function spawn(scheduler: Scheduler, label: string, body: Process, subject?: string): Signal {
+  const done = new Signal(`${label}.done`);
+  const resume = (): void => {
+    const result = body.next();
+    if (result.done) {
+      done.fire();
+      return;
+    }
+    const waitFor = result.value;
+    if (typeof waitFor === 'number') {
+      if (!Number.isInteger(waitFor) || waitFor < 0) {
+        throw new SimulationError(`process '${label}' yielded an invalid delay: ${String(waitFor)}`);
+      }
+      scheduler.after(waitFor, label, resume, Priority.normal, subject);
+    } else {
+      // Resume through the queue (urgent lane) so that signal order, not call depth, decides who runs first.
+      waitFor.then(() => scheduler.after(0, label, resume, Priority.urgent, subject));
+    }
+  };
+  scheduler.after(0, label, resume, Priority.normal, subject);
+  return done;
+}
+
+/** A signal that fires when all of `signals` have fired. */
+export function allOf(label: string, signals: readonly Signal[]): Signal {
+  const all = new Signal(label);
+  let remaining = signals.length;
+  if (remaining === 0) all.fire();
+  for (const s of signals) {
+    s.then(() => {
+      remaining--;
+      if (remaining === 0) all.fire();
+    });
+  }
+  return all;
+}

@@ -1,0 +1,200 @@
+/**
+ * The normalised scenario: what the loader (scenario/load.ts) produces from YAML after schema
+ * parsing, normalisation (durations to ms, fleets expanded, defaults filled) and cross-field
+ * rules. The simulator consumes only this type, never raw YAML.
+ *
+ * All times are integer virtual milliseconds from the start of the run.
+ */
+import type { Calibration, CalibrationPreset } from '../calibration.ts';
+import type { Tag } from '../aws/iam/types.ts';
+
+export type SdkPresetName = 'botocore' | 'js-v3' | 'java-v1' | 'java-v2' | 'go-v2' | 'dotnet' | 'cli';
+
+/** A custom SDK refresh policy (a preset name is the usual choice). */
+export interface CustomSdkPolicy {
+  readonly name: string;
+  /** Refresh when less than this remains before expiry, ms. */
+  readonly refreshBeforeExpiryMs: number;
+  /** Refresh at least this long after each fetch, ms (omit for no cap). */
+  readonly maxHoldMs?: number;
+  /** Keep using expired credentials this long while IMDS cannot give new ones, ms (0: no static stability). */
+  readonly staticStabilityMs?: number;
+}
+
+export type SdkSpec = SdkPresetName | CustomSdkPolicy;
+
+export interface ProbeSpec {
+  /** The action the application calls, e.g. `s3:GetObject`. */
+  readonly action: string;
+  readonly everyMs: number;
+}
+
+export interface RoleSpec {
+  readonly name: string;
+  readonly path: string;
+  /** Allowed actions (patterns), put as one inline policy. */
+  readonly allow: readonly string[];
+}
+
+export interface InstanceProfileSpec {
+  readonly name: string;
+  readonly path: string;
+  readonly tags: readonly Tag[];
+  readonly role?: string;
+}
+
+export interface InstanceSpec {
+  readonly name: string;
+  /** Explicit instance id; otherwise one is drawn from the seed. */
+  readonly id?: string;
+  readonly region: string;
+  readonly state: 'running' | 'stopped';
+  readonly instanceProfile?: string;
+  readonly sdk: SdkSpec;
+  readonly probe?: ProbeSpec;
+  /** The fleet this instance was expanded from, if any. */
+  readonly fleet?: string;
+}
+
+export interface FleetSpec {
+  readonly name: string;
+  /** Names of the expanded instances, `NAME-0` … `NAME-(count-1)`. */
+  readonly instances: readonly string[];
+}
+
+/** Which instances a strategy or forEach acts on. */
+export interface TargetSpec {
+  readonly fleets: readonly string[];
+  readonly instances: readonly string[];
+}
+
+/** What the change moves to: a role (strategies create what they need) or an existing profile. */
+export type ChangeTarget = { readonly role: string } | { readonly instanceProfile: string };
+
+export const strategyNames = [
+  'swap-role-in-profile',
+  'replace-profile',
+  'disassociate-associate',
+  'stop-start',
+  'replace-profile-revoke',
+  'edit-policy',
+] as const;
+export type StrategyName = (typeof strategyNames)[number];
+
+/** Where a step came from in the YAML, for messages. */
+export interface SourceRef {
+  readonly path: string;
+  readonly line?: number;
+  readonly col?: number;
+}
+
+interface StepTiming {
+  /** Absolute virtual time to start this step, ms. */
+  readonly atMs?: number;
+  /** Delay after the previous step finished, ms. */
+  readonly afterMs?: number;
+  readonly source: SourceRef;
+}
+
+export interface CallStep extends StepTiming {
+  readonly kind: 'call';
+  readonly service: 'iam' | 'ec2';
+  /** AWS operation name, PascalCase, e.g. `AddRoleToInstanceProfile`. */
+  readonly operation: string;
+  /** Parameters as the AWS API takes them; strings may contain `${...}` substitutions. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly region?: string;
+  /** Saved name -> dotted path into the response (numeric segments index arrays). */
+  readonly save: Readonly<Record<string, string>>;
+  /** `ok` or an AWS error code; undefined: no expectation. */
+  readonly expect?: string;
+}
+
+export interface WaitStep extends StepTiming {
+  readonly kind: 'wait';
+  readonly durationMs: number;
+}
+
+export interface WaitUntilStep extends StepTiming {
+  readonly kind: 'waitUntil';
+  readonly service: 'iam' | 'ec2';
+  readonly operation: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly region?: string;
+  /** Dotted path into the response. */
+  readonly path: string;
+  /** The value the path must equal (compared as JSON). */
+  readonly equals: unknown;
+  readonly everyMs: number;
+  readonly timeoutMs: number;
+}
+
+export interface StrategyStep extends StepTiming {
+  readonly kind: 'strategy';
+  readonly strategy: StrategyName;
+  readonly targets: TargetSpec;
+  readonly to: ChangeTarget;
+}
+
+export interface ForEachStep extends StepTiming {
+  readonly kind: 'forEach';
+  readonly targets: TargetSpec;
+  /** Run for each instance in turn; `${inst.id}`, `${inst.name}`, `${inst.associationId}` substituted. */
+  readonly steps: readonly Step[];
+}
+
+export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep;
+
+export type FaultSpec =
+  | { readonly kind: 'partition'; readonly region: string; readonly fromMs: number; readonly toMs: number }
+  | { readonly kind: 'imdsOutage'; readonly instances: readonly string[]; readonly fromMs: number; readonly toMs: number }
+  /** IAM writes fail with ServiceFailure (500) during the window. */
+  | { readonly kind: 'controlPlanePause'; readonly fromMs: number; readonly toMs: number };
+
+/** A named assertion over per-instance metrics (issue: iamsim check). */
+export interface MetricCheck {
+  readonly name: string;
+  readonly metric: 'imdsNewRoleMs' | 'appNewRoleMs' | 'oldRoleExposureMs' | 'credentialGapMs' | 'downtimeMs';
+  /** The metric must be at most this, ms (null metric fails). */
+  readonly maxMs?: number;
+  /** The metric must equal this, ms. */
+  readonly equalsMs?: number;
+}
+
+export interface CompareSpec {
+  readonly targets: TargetSpec;
+  readonly to: ChangeTarget;
+  /** When the change starts, ms. */
+  readonly atMs: number;
+  readonly strategies: readonly StrategyName[];
+  readonly seeds: number;
+}
+
+export interface ModelOptions {
+  /** Where IAM reads are answered: the caller region's (possibly lagging) view, or the control plane. */
+  readonly iamReads: 'regionView' | 'readYourWrites';
+  readonly profileQuota: number;
+  readonly roleQuota: number;
+  /** Region that IAM calls without an explicit region are made from. */
+  readonly defaultRegion: string;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description?: string;
+  readonly seed?: number;
+  readonly horizonMs: number;
+  readonly calibrationPreset: CalibrationPreset;
+  /** The preset with the scenario's overrides applied. */
+  readonly calibration: Calibration;
+  readonly model: ModelOptions;
+  readonly regions: readonly string[];
+  readonly roles: readonly RoleSpec[];
+  readonly instanceProfiles: readonly InstanceProfileSpec[];
+  readonly instances: readonly InstanceSpec[];
+  readonly fleets: readonly FleetSpec[];
+  readonly steps: readonly Step[];
+  readonly faults: readonly FaultSpec[];
+  readonly checks: readonly MetricCheck[];
+  readonly compare?: CompareSpec;
+}
