@@ -71,3 +71,19 @@ export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
 export function isoFromSimMs(ms: number): string {
   return new Date(SIM_EPOCH_MS + ms).toISOString();
 }
+
+/**
+ * What enforcement points see (replicated separately from IamState, with the policy-propagation
+ * delay): each role's statements, keyed by RoleId so that credentials of a deleted role never
+ * match a recreated role of the same name.
+ */
+export interface AuthzRole {
+  readonly RoleName: string;
+  readonly statements: readonly PolicyStatement[];
+}
+
+export interface AuthzState {
+  readonly roles: Readonly<Record<string, AuthzRole>>;
+}
+
+export const emptyAuthzState: AuthzState = { roles: {} };
