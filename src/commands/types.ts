@@ -1,0 +1,49 @@
+/**
+ * The contract between cli.ts and the command modules. A command reads its inputs, calls a
+ * library function that returns data, and renders or writes it. It never calls process.exit: it
+ * returns an exit code or throws one of the errors below, and cli.ts maps errors to exit codes in
+ * one place.
+ */
+
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress bars only then). */
+  readonly stderrIsTTY: boolean;
+  readonly cwd: string;
+}
+
+/** One problem in a scenario or in the command line, reported as `path (line:col): reason`. */
+export interface Problem {
+  readonly file?: string;
+  readonly path: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? ` (${p.line}:${p.col ?? 1})` : '';
+  const file = p.file !== undefined ? `${p.file}: ` : '';
+  return `${file}${p.path === '' ? '(root)' : p.path}${where}: ${p.message}`;
+}
+
+/** Bad command-line usage: exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** One or more problems in a scenario file: exit 2, every problem printed. */
+export class InvalidScenarioError extends Error {
+  override readonly name = 'InvalidScenarioError';
+  constructor(readonly problems: readonly Problem[]) {
+    super(`${problems.length} problem(s) in the scenario`);
+  }
+}
+
+/** A failed `expect` or check: exit 3. The command has already printed the details. */
+export class ChecksFailedError extends Error {
+  override readonly name = 'ChecksFailedError';
+}
+
+export const ExitCode = { ok: 0, internal: 1, invalid: 2, checksFailed: 3 } as const;
