@@ -1,0 +1,61 @@
+/**
+ * Records, per instance, what IMDS served and what the application held, as segments of
+ * constant state. Metrics and probe counts are computed from the segments afterwards, so the
+ * hot loop never needs an event per probe call.
+ */
+import type { HoldingKind, TimelineSegment } from '../result.ts';
+
+export interface LaneState {
+  readonly kind: HoldingKind;
+  readonly role?: string;
+  /** Whether the application's probe action is allowed in this state. */
+  readonly probeAllowed: boolean;
+}
+
+export interface RecordedSegment extends TimelineSegment {
+  readonly probeAllowed: boolean;
+}
+
+export class Lane {
+  private readonly closed: RecordedSegment[] = [];
+  private current: LaneState;
+  private currentFromMs: number;
+
+  constructor(startMs: number, initial: LaneState) {
+    this.current = initial;
+    this.currentFromMs = startMs;
+  }
+
+  get state(): LaneState {
+    return this.current;
+  }
+
+  /** Moves to `next` at `nowMs`; identical states merge into one segment. */
+  set(nowMs: number, next: LaneState): void {
+    const cur = this.current;
+    if (cur.kind === next.kind && cur.role === next.role && cur.probeAllowed === next.probeAllowed) return;
+    if (nowMs > this.currentFromMs) this.closed.push(segment(this.currentFromMs, nowMs, cur));
+    this.current = next;
+    this.currentFromMs = nowMs;
+  }
+
+  /** All segments up to `endMs` (the current one closed there), shifted by `-offsetMs` and clipped at 0. */
+  segments(endMs: number, offsetMs: number): RecordedSegment[] {
+    const all = [...this.closed];
+    if (endMs > this.currentFromMs) all.push(segment(this.currentFromMs, endMs, this.current));
+    const out: RecordedSegment[] = [];
+    for (const s of all) {
+      const fromMs = Math.max(0, s.fromMs - offsetMs);
+      const toMs = s.toMs - offsetMs;
+      if (toMs <= 0) continue;
+      out.push({ ...s, fromMs, toMs });
+    }
+    return out;
+  }
+}
+
+function segment(fromMs: number, toMs: number, s: LaneState): RecordedSegment {
+  return s.role === undefined
+    ? { fromMs, toMs, kind: s.kind, probeAllowed: s.probeAllowed }
+    : { fromMs, toMs, kind: s.kind, role: s.role, probeAllowed: s.probeAllowed };
+}
