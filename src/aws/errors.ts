@@ -83,4 +83,30 @@ export const Errors = {
   ec2InvalidPaginationToken: (token: string) =>
     awsError('InvalidPaginationToken', 400, `Invalid pagination token: ${token}`),
   invalidRegion: (region: string) => awsError('InvalidRegion', 400, `The region '${region}' is not modelled in this scenario`),
+  ec2InvalidAction: (operation: string) =>
+    awsError('InvalidAction', 400, `The action ${operation} is not valid for this web service.`),
+  ec2UnknownParameter: (name: string) => awsError('UnknownParameter', 400, `The parameter ${name} is not recognized`),
+  ec2InvalidFilter: (name: string) => awsError('InvalidParameterValue', 400, `The filter '${name}' is invalid`),
+  /** Both Name and Arn given for one profile (aws/aws-cli#8058). */
+  profileNameWithArn: () =>
+    awsError(
+      'InvalidParameterCombination',
+      400,
+      "The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'",
+    ),
+  instanceIdsWithMaxResults: () =>
+    awsError('InvalidParameterCombination', 400, 'The parameter instancesSet cannot be used with the parameter maxResults'),
+  instanceIdMalformed: (instanceId: string) =>
+    awsError('InvalidInstanceID.Malformed', 400, `Invalid id: "${instanceId}" (expecting "i-...")`),
+  instancesNotFound: (instanceIds: readonly string[]) =>
+    instanceIds.length === 1
+      ? awsError('InvalidInstanceID.NotFound', 400, `The instance ID '${instanceIds[0]}' does not exist`)
+      : awsError('InvalidInstanceID.NotFound', 400, `The instance IDs '${instanceIds.join(', ')}' do not exist`),
+  instanceLimitExceeded: (requested: number, limit: number) =>
+    awsError(
+      'InstanceLimitExceeded',
+      400,
+      `You have requested more instances (${requested}) than your current instance limit of ${limit} allows for the specified instance type.`,
+    ),
+  dryRunOperation: () => awsError('DryRunOperation', 412, 'Request would have succeeded, but DryRun flag is set.'),
 } as const;

@@ -1,0 +1,623 @@
+/**
+ * The EC2 service: instances and their IAM instance-profile associations, per region, following
+ * real AWS rather than moto (aws-facts.md 1.3, 6.1 and "Where emulators and AWS disagree"):
+ * associations pass through `associating` and `disassociating`, replace returns a NEW association
+ * id and works only on a running instance, every instance of a multi-count launch gets its own
+ * association, a launch with a role-less profile is rejected, and profiles are looked up in the
+ * caller's region's IAM replica, so a fresh profile can be "invalid" for a few seconds.
+ *
+ * This is one file because every operation reads and writes the same two records (instance and
+ * association) under shared invariants: at most one association per instance, each record in
+ * exactly one region, every pending transition held by the record it will change. Parameter
+ * reading (params.ts), profile lookup (profile.ts) and response shapes (records.ts) live apart.
+ *
+ * Every call validates completely before it changes anything, so a failed call changes nothing
+ * and draws nothing from any random stream.
+ */
+import { type Distribution, Priority, type RandomStream } from '../../engine/index.ts';
+import { Errors } from '../errors.ts';
+import type { InstanceProfile } from '../iam/types.ts';
+import {
+  optionalBoolean,
+  optionalProfileRef,
+  optionalString,
+  optionalStringList,
+  passes,
+  readFilters,
+  readMaxResults,
+  readNameTag,
+  readParams,
+  requiredInteger,
+  requiredProfileRef,
+  requiredString,
+  requiredStringList,
+} from './params.ts';
+import { profileHasRole, resolveProfile } from './profile.ts';
+import {
+  type AssociationRecord,
+  associationShape,
+  type InstanceRecord,
+  reservationShape,
+  stateChangeShape,
+} from './records.ts';
+import type {
+  AssociationEndedEvent,
+  AssociationView,
+  Ec2Event,
+  Ec2Listener,
+  Ec2ServiceOptions,
+  InstanceStateName,
+  InstanceView,
+  SeedInstanceSpec,
+} from './types.ts';
+
+const RUN_INSTANCES_COUNT_MAX_DEFAULT = 1000;
+const DESCRIBE_MAX_RESULTS_MIN = 5;
+const DESCRIBE_MAX_RESULTS_MAX = 1000;
+/** Opaque-looking pagination tokens: a prefix per operation and a position in base 36. */
+const INSTANCE_TOKEN = /^ni-([0-9a-z]{1,10})$/;
+const ASSOCIATION_TOKEN = /^na-([0-9a-z]{1,10})$/;
+
+type Handler = (params: unknown, region: string) => unknown;
+
+export class Ec2Service {
+  private readonly instances = new Map<string, InstanceRecord>();
+  /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
+  private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
+  /** Live associations per region, keyed by id, in creation order (records are never re-inserted). */
+  private readonly associationsByRegion = new Map<string, Map<string, AssociationRecord>>();
+  private readonly listeners: Ec2Listener[] = [];
+  private associationSeq = 0;
+  private readonly runCountMax: number;
+  private readonly handlers: Readonly<Record<string, Handler>>;
+
+  constructor(private readonly opts: Ec2ServiceOptions) {
+    for (const region of opts.regions) {
+      this.instancesByRegion.set(region, []);
+      this.associationsByRegion.set(region, new Map());
+    }
+    this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
+    this.handlers = {
+      RunInstances: (p, r) => this.runInstances(p, r),
+      DescribeInstances: (p, r) => this.describeInstances(p, r),
+      StopInstances: (p, r) => this.stopInstances(p, r),
+      StartInstances: (p, r) => this.startInstances(p, r),
+      RebootInstances: (p, r) => this.rebootInstances(p, r),
+      TerminateInstances: (p, r) => this.terminateInstances(p, r),
+      AssociateIamInstanceProfile: (p, r) => this.associate(p, r),
+      DescribeIamInstanceProfileAssociations: (p, r) => this.describeAssociations(p, r),
+      ReplaceIamInstanceProfileAssociation: (p, r) => this.replace(p, r),
+      DisassociateIamInstanceProfile: (p, r) => this.disassociate(p, r),
+    };
+  }
+
+  // --- observation -------------------------------------------------------------------------
+
+  /** Registers a listener for every state change; listeners run synchronously, in registration order. */
+  onEvent(listener: Ec2Listener): void {
+    this.listeners.push(listener);
+  }
+
+  instance(instanceId: string): InstanceView | undefined {
+    return this.instances.get(instanceId);
+  }
+
+  /**
+   * The instance's current association in any live state (associating, associated or
+   * disassociating; check `State`), or undefined when it has none.
+   */
+  activeAssociation(instanceId: string): AssociationView | undefined {
+    const a = this.instances.get(instanceId)?.association;
+    if (a === undefined) return undefined;
+    return { AssociationId: a.id, State: a.state, profileId: a.profileId, profileArn: a.profileArn };
+  }
+
+  /** Instances of `region` in launch order, terminated ones included. */
+  instancesIn(region: string): InstanceView[] {
+    return [...(this.instancesByRegion.get(region) ?? [])];
+  }
+
+  // --- scenario setup ----------------------------------------------------------------------
+
+  /**
+   * Creates one of the scenario's initial instances, with its association already `associated`.
+   * The initial world is "already converged", so this schedules nothing, draws no delay and emits
+   * no event; the instance model reads seeded instances through the accessors.
+   * @returns the instance id.
+   * @throws Error for an unknown region, a duplicate id or a profile missing from the IAM control
+   *   plane (the scenario's cross-field rules should have caught each).
+   */
+  seedInstance(spec: SeedInstanceSpec): string {
+    const list = this.instancesByRegion.get(spec.region);
+    if (list === undefined)
+      throw new Error(`seedInstance ${spec.name}: region ${spec.region} is not modelled`);
+    let profile: InstanceProfile | undefined;
+    if (spec.profileName !== undefined) {
+      profile = this.opts.iam.control.profiles[spec.profileName.toLowerCase()];
+      if (profile === undefined) {
+        throw new Error(
+          `seedInstance ${spec.name}: instance profile ${spec.profileName} does not exist in IAM`,
+        );
+      }
+    }
+    let id = spec.id;
+    if (id === undefined) {
+      id = this.opts.ids.instanceId();
+    } else {
+      if (this.instances.has(id))
+        throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
+      this.opts.ids.reserve(id);
+    }
+    const now = this.opts.scheduler.nowMs;
+    const record = this.newInstance(id, spec.region, spec.name, spec.state, `r-${id.slice(2)}`, now);
+    if (profile !== undefined) {
+      const a = this.newAssociation(record, profile, 'associated');
+      record.association = a;
+    }
+    return id;
+  }
+
+  // --- the API -----------------------------------------------------------------------------
+
+  /**
+   * Calls `operation` in `region` with AWS-shaped `params` and returns the AWS-shaped response.
+   * @throws AwsError for every failure (unknown operation: InvalidAction; unknown region:
+   *   InvalidRegion); a failed call changes nothing.
+   */
+  invoke(operation: string, params: unknown, region: string): unknown {
+    const handler = Object.hasOwn(this.handlers, operation) ? this.handlers[operation] : undefined;
+    if (handler === undefined) throw Errors.ec2InvalidAction(operation);
+    if (!this.instancesByRegion.has(region)) throw Errors.invalidRegion(region);
+    return handler(params, region);
+  }
+
+  private runInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, [
+      // Accepted and ignored: they do not affect credentials.
+      'ImageId',
+      'InstanceType',
+      'KeyName',
+      'SubnetId',
+      'SecurityGroupIds',
+      'UserData',
+      'MinCount',
+      'MaxCount',
+      'IamInstanceProfile',
+      'TagSpecifications',
+      'DryRun',
+    ]);
+    const minCount = requiredInteger(p, 'MinCount');
+    const maxCount = requiredInteger(p, 'MaxCount');
+    if (minCount < 1)
+      throw Errors.ec2InvalidParameter(
+        `Value (${minCount}) for parameter minCount is invalid. Must be at least 1.`,
+      );
+    if (maxCount < minCount) {
+      throw Errors.ec2InvalidParameter(
+        `Value (${maxCount}) for parameter maxCount is invalid. Must be greater than or equal to minCount (${minCount}).`,
+      );
+    }
+    // AWS launches as many as capacity allows between MinCount and MaxCount; the cap plays capacity.
+    if (minCount > this.runCountMax) throw Errors.instanceLimitExceeded(minCount, this.runCountMax);
+    const count = Math.min(maxCount, this.runCountMax);
+    const name = readNameTag(p);
+    const ref = optionalProfileRef(p, 'IamInstanceProfile');
+    const dryRun = optionalBoolean(p, 'DryRun');
+    let profile: InstanceProfile | undefined;
+    if (ref !== undefined) {
+      const iam = this.iamIn(region);
+      profile = resolveProfile(iam, ref);
+      // Launch, unlike Associate, needs a role in the profile (aws-facts.md 1.3, Terraform retries on it).
+      if (!profileHasRole(iam, profile)) throw Errors.profileHasNoRoles(ref.value);
+    }
+    if (dryRun === true) throw Errors.dryRunOperation();
+
+    const now = this.opts.scheduler.nowMs;
+    const launched: InstanceRecord[] = [];
+    let reservationId = '';
+    for (let i = 0; i < count; i++) {
+      const id = this.opts.ids.instanceId();
+      // One reservation per call; its id is derived from the first instance's, which is unique.
+      if (i === 0) reservationId = `r-${id.slice(2)}`;
+      const record = this.newInstance(id, region, name, 'pending', reservationId, now);
+      launched.push(record);
+      this.emit({ type: 'instanceState', instanceId: id, state: 'pending', previous: undefined });
+      this.scheduleState(record, 'running', this.opts.delays.instanceStart);
+      // Every instance of the launch gets its own association (moto gives it to the first only).
+      if (profile !== undefined) this.startAssociation(record, profile);
+    }
+    return reservationShape(reservationId, launched);
+  }
+
+  private describeInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, ['InstanceIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const ids = optionalStringList(p, 'InstanceIds');
+    const filters = readFilters(p, ['instance-state-name', 'instance-id', 'tag:Name']);
+    const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
+    if (ids !== undefined && ids.length > 0 && maxResults !== undefined)
+      throw Errors.instanceIdsWithMaxResults();
+    const token = optionalString(p, 'NextToken');
+    const start = token === undefined ? 0 : parseToken(token, INSTANCE_TOKEN);
+    const candidates =
+      ids !== undefined && ids.length > 0 ? this.findInstances(ids, region) : this.regionInstances(region);
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+
+    const page: InstanceRecord[] = [];
+    let next: number | undefined;
+    for (let i = start; i < candidates.length; i++) {
+      const r = candidates[i]!;
+      if (!passes(filters, 'instance-state-name', r.state)) continue;
+      if (!passes(filters, 'instance-id', r.id)) continue;
+      if (!passes(filters, 'tag:Name', r.name)) continue;
+      if (maxResults !== undefined && page.length === maxResults) {
+        next = i;
+        break;
+      }
+      page.push(r);
+    }
+    // Group by reservation, in order of first appearance, as EC2 answers.
+    const groups = new Map<string, InstanceRecord[]>();
+    for (const r of page) {
+      const g = groups.get(r.reservationId);
+      if (g === undefined) groups.set(r.reservationId, [r]);
+      else g.push(r);
+    }
+    const out: Record<string, unknown> = {
+      Reservations: [...groups].map(([reservationId, members]) => reservationShape(reservationId, members)),
+    };
+    if (next !== undefined) out.NextToken = `ni-${next.toString(36)}`;
+    return out;
+  }
+
+  private stopInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, ['InstanceIds', 'Force', 'Hibernate', 'DryRun']);
+    const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
+    optionalBoolean(p, 'Force');
+    optionalBoolean(p, 'Hibernate');
+    for (const r of records) {
+      // Stopping a stopping or stopped instance is a no-op that reports the current state.
+      if (r.state !== 'running' && r.state !== 'stopping' && r.state !== 'stopped') {
+        throw Errors.incorrectInstanceState(r.id, r.state, 'stopped');
+      }
+    }
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+    const changes = records.map((r) => {
+      const previous = r.state;
+      if (previous === 'running') {
+        this.cancelReboot(r);
+        this.setState(r, 'stopping');
+        this.scheduleState(r, 'stopped', this.opts.delays.instanceStop);
+      }
+      return stateChangeShape(r.id, previous, r.state);
+    });
+    return { StoppingInstances: changes };
+  }
+
+  private startInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, ['InstanceIds', 'AdditionalInfo', 'DryRun']);
+    const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
+    optionalString(p, 'AdditionalInfo');
+    for (const r of records) {
+      if (r.state !== 'stopped' && r.state !== 'pending' && r.state !== 'running') {
+        throw Errors.incorrectInstanceState(r.id, r.state, 'started');
+      }
+    }
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+    const changes = records.map((r) => {
+      const previous = r.state;
+      if (previous === 'stopped') {
+        this.setState(r, 'pending');
+        this.scheduleState(r, 'running', this.opts.delays.instanceStart);
+      }
+      return stateChangeShape(r.id, previous, r.state);
+    });
+    return { StartingInstances: changes };
+  }
+
+  private rebootInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, ['InstanceIds', 'DryRun']);
+    const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
+    for (const r of records) {
+      if (r.state !== 'running') throw Errors.incorrectInstanceState(r.id, r.state, 'rebooted');
+    }
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+    for (const r of records) {
+      // A reboot request while one is in progress joins it: the OS is already restarting.
+      if (r.rebootTimer !== undefined) continue;
+      const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r.id));
+      r.rebootTimer = this.opts.scheduler.after(
+        delayMs,
+        'ec2.rebooted',
+        () => {
+          r.rebootTimer = undefined;
+          this.emit({ type: 'rebooted', instanceId: r.id });
+        },
+        Priority.normal,
+        r.id,
+      );
+    }
+    return {};
+  }
+
+  private terminateInstances(params: unknown, region: string): unknown {
+    const p = readParams(params, ['InstanceIds', 'DryRun']);
+    const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+    const changes = records.map((r) => {
+      const previous = r.state;
+      if (previous !== 'shutting-down' && previous !== 'terminated') {
+        this.cancelReboot(r);
+        if (r.timer !== undefined) this.opts.scheduler.cancel(r.timer);
+        r.timer = undefined;
+        this.setState(r, 'shutting-down');
+        // [INF] The association ends with the instance; the model ends it when shutdown begins,
+        // because IMDS and the applications are going away at that moment.
+        if (r.association !== undefined) this.endAssociation(r.association, 'terminated');
+        // AWS gives no termination number; shutting down is modelled like stopping.
+        this.scheduleState(r, 'terminated', this.opts.delays.instanceStop);
+      }
+      return stateChangeShape(r.id, previous, r.state);
+    });
+    return { TerminatingInstances: changes };
+  }
+
+  // Lookups of the referenced objects come first (instance or association, then the profile),
+  // then the state rules. AWS does not document the order; this one is fixed and tested.
+
+  private associate(params: unknown, region: string): unknown {
+    const p = readParams(params, ['IamInstanceProfile', 'InstanceId']);
+    const ref = requiredProfileRef(p, 'IamInstanceProfile');
+    const instance = this.findInstances([requiredString(p, 'InstanceId')], region)[0]!;
+    const profile = resolveProfile(this.iamIn(region), ref);
+    // Pending counts as not allowed: AWS accepts only running or stopped (moto allows any).
+    if (instance.state !== 'running' && instance.state !== 'stopped') {
+      throw Errors.incorrectInstanceState(instance.id, instance.state, 'associated');
+    }
+    // One live association per instance, a `disassociating` one included (aws-facts.md 6.3 #3).
+    if (instance.association !== undefined) throw Errors.existingAssociation(instance.id);
+    // A role-less profile is accepted here (AWS only rejects it at launch).
+    const a = this.startAssociation(instance, profile);
+    return { IamInstanceProfileAssociation: associationShape(a) };
+  }
+
+  private describeAssociations(params: unknown, region: string): unknown {
+    const p = readParams(params, ['AssociationIds', 'Filters', 'MaxResults', 'NextToken']);
+    const ids = optionalStringList(p, 'AssociationIds');
+    const filters = readFilters(p, ['instance-id', 'state']);
+    const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
+    const token = optionalString(p, 'NextToken');
+    const afterSeq = token === undefined ? 0 : parseToken(token, ASSOCIATION_TOKEN);
+    const live = this.associationsByRegion.get(region)!;
+
+    // Use an index when the request names ids or instances; only an unfiltered call scans the region.
+    let candidates: Iterable<AssociationRecord>;
+    if (ids !== undefined && ids.length > 0) {
+      const found = new Map<string, AssociationRecord>();
+      for (const id of ids) {
+        const a = live.get(id);
+        if (a === undefined) throw Errors.associationNotFound(id);
+        found.set(id, a);
+      }
+      candidates = [...found.values()].sort((x, y) => x.seq - y.seq);
+    } else {
+      const byInstance = filters.find((f) => f.name === 'instance-id');
+      if (byInstance !== undefined) {
+        const found: AssociationRecord[] = [];
+        for (const id of new Set(byInstance.values)) {
+          const r = this.instances.get(id);
+          if (r?.region === region && r.association !== undefined) found.push(r.association);
+        }
+        candidates = found.sort((x, y) => x.seq - y.seq);
+      } else {
+        candidates = live.values();
+      }
+    }
+
+    const page: AssociationRecord[] = [];
+    let more = false;
+    for (const a of candidates) {
+      if (a.seq <= afterSeq) continue;
+      if (!passes(filters, 'instance-id', a.instance.id) || !passes(filters, 'state', a.state)) continue;
+      if (maxResults !== undefined && page.length === maxResults) {
+        more = true;
+        break;
+      }
+      page.push(a);
+    }
+    const out: Record<string, unknown> = { IamInstanceProfileAssociations: page.map(associationShape) };
+    if (more) out.NextToken = `na-${page[page.length - 1]!.seq.toString(36)}`;
+    return out;
+  }
+
+  private replace(params: unknown, region: string): unknown {
+    const p = readParams(params, ['IamInstanceProfile', 'AssociationId']);
+    const ref = requiredProfileRef(p, 'IamInstanceProfile');
+    const old = this.findAssociation(requiredString(p, 'AssociationId'), region);
+    const profile = resolveProfile(this.iamIn(region), ref);
+    // Only a running instance's active association (aws/aws-cli#5251: intentional, AWS maintainer).
+    if (old.instance.state !== 'running' || old.state === 'disassociating')
+      throw Errors.notActiveAssociation(old.id);
+    const instance = old.instance;
+    // The old record disappears at once; the new one has a NEW id and settles later (moto keeps the id).
+    this.endAssociation(old, 'replaced');
+    const a = this.startAssociation(instance, profile);
+    return { IamInstanceProfileAssociation: associationShape(a) };
+  }
+
+  private disassociate(params: unknown, region: string): unknown {
+    const p = readParams(params, ['AssociationId']);
+    const a = this.findAssociation(requiredString(p, 'AssociationId'), region);
+    const instance = a.instance;
+    if (instance.state !== 'running' && instance.state !== 'stopped') {
+      throw Errors.incorrectInstanceState(instance.id, instance.state, 'disassociated');
+    }
+    // [INF] A repeated disassociate reports the record as it is and does not restart the clock.
+    if (a.state !== 'disassociating') {
+      if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
+      a.state = 'disassociating';
+      const delayMs = this.opts.delays.disassociationSettle.sample(this.streamOf(instance.id));
+      a.timer = this.opts.scheduler.after(
+        delayMs,
+        'ec2.disassociated',
+        () => {
+          a.timer = undefined;
+          this.endAssociation(a, 'disassociated');
+        },
+        Priority.normal,
+        instance.id,
+      );
+    }
+    return { IamInstanceProfileAssociation: associationShape(a) };
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private emit(event: Ec2Event): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private streamOf(instanceId: string): RandomStream {
+    return this.opts.streamFor(`instance/${instanceId}/ec2`);
+  }
+
+  private iamIn(region: string) {
+    return this.opts.iam.view(region)!.state;
+  }
+
+  private regionInstances(region: string): readonly InstanceRecord[] {
+    return this.instancesByRegion.get(region)!;
+  }
+
+  /**
+   * The records for `ids` in `region`, duplicates removed, in the order given.
+   * @throws AwsError InvalidInstanceID.Malformed / InvalidInstanceID.NotFound (listing every missing id).
+   */
+  private findInstances(ids: readonly string[], region: string): InstanceRecord[] {
+    const found: InstanceRecord[] = [];
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      if (!/^i-[0-9a-zA-Z]+$/.test(id)) throw Errors.instanceIdMalformed(id);
+      const r = this.instances.get(id);
+      // An instance of another region does not exist from here.
+      if (r === undefined || r.region !== region) missing.push(id);
+      else found.push(r);
+    }
+    if (missing.length > 0) throw Errors.instancesNotFound(missing);
+    return found;
+  }
+
+  private findAssociation(id: string, region: string): AssociationRecord {
+    const a = this.associationsByRegion.get(region)!.get(id);
+    if (a === undefined) throw Errors.associationNotFound(id);
+    return a;
+  }
+
+  private newInstance(
+    id: string,
+    region: string,
+    name: string | undefined,
+    state: InstanceStateName,
+    reservationId: string,
+    launchTimeMs: number,
+  ): InstanceRecord {
+    const record: InstanceRecord = {
+      id,
+      region,
+      name,
+      state,
+      launchTimeMs,
+      reservationId,
+      association: undefined,
+      timer: undefined,
+      rebootTimer: undefined,
+    };
+    this.instances.set(id, record);
+    this.instancesByRegion.get(region)!.push(record);
+    return record;
+  }
+
+  private setState(r: InstanceRecord, state: InstanceStateName): void {
+    const previous = r.state;
+    r.state = state;
+    this.emit({ type: 'instanceState', instanceId: r.id, state, previous });
+  }
+
+  /** Moves the instance to `state` after a delay drawn from its own stream. */
+  private scheduleState(r: InstanceRecord, state: InstanceStateName, delay: Distribution): void {
+    const delayMs = delay.sample(this.streamOf(r.id));
+    r.timer = this.opts.scheduler.after(
+      delayMs,
+      `ec2.${state}`,
+      () => {
+        r.timer = undefined;
+        this.setState(r, state);
+      },
+      Priority.normal,
+      r.id,
+    );
+  }
+
+  private cancelReboot(r: InstanceRecord): void {
+    // The applications stop anyway; a later `rebooted` would claim a restart that never completed.
+    if (r.rebootTimer !== undefined) this.opts.scheduler.cancel(r.rebootTimer);
+    r.rebootTimer = undefined;
+  }
+
+  private newAssociation(
+    instance: InstanceRecord,
+    profile: InstanceProfile,
+    state: 'associating' | 'associated',
+  ): AssociationRecord {
+    const a: AssociationRecord = {
+      id: this.opts.ids.associationId(),
+      instance,
+      profileId: profile.InstanceProfileId,
+      profileArn: profile.Arn,
+      state,
+      createdAtMs: this.opts.scheduler.nowMs,
+      seq: ++this.associationSeq,
+      timer: undefined,
+    };
+    this.associationsByRegion.get(instance.region)!.set(a.id, a);
+    return a;
+  }
+
+  /** A new association in `associating` that settles after associationSettle. */
+  private startAssociation(instance: InstanceRecord, profile: InstanceProfile): AssociationRecord {
+    const a = this.newAssociation(instance, profile, 'associating');
+    instance.association = a;
+    const delayMs = this.opts.delays.associationSettle.sample(this.streamOf(instance.id));
+    a.timer = this.opts.scheduler.after(
+      delayMs,
+      'ec2.associated',
+      () => {
+        a.timer = undefined;
+        a.state = 'associated';
+        this.emit({
+          type: 'associationSettled',
+          instanceId: instance.id,
+          associationId: a.id,
+          profileId: a.profileId,
+        });
+      },
+      Priority.normal,
+      instance.id,
+    );
+    return a;
+  }
+
+  private endAssociation(a: AssociationRecord, reason: AssociationEndedEvent['reason']): void {
+    if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
+    a.timer = undefined;
+    this.associationsByRegion.get(a.instance.region)!.delete(a.id);
+    if (a.instance.association === a) a.instance.association = undefined;
+    this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
+  }
+}
+
+/** The position a token carries. @throws AwsError InvalidPaginationToken. */
+function parseToken(token: string, pattern: RegExp): number {
+  const m = pattern.exec(token);
+  if (m === null) throw Errors.ec2InvalidPaginationToken(token);
+  return Number.parseInt(m[1]!, 36);
+}

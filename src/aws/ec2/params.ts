@@ -1,0 +1,214 @@
+/**
+ * Reading EC2 request parameters from untrusted input (scenario YAML, property tests).
+ *
+ * Every problem becomes an AwsError in EC2's wording (MissingParameter, InvalidParameterValue,
+ * UnknownParameter, InvalidParameterCombination), never a raw JS error, so a runbook step that
+ * expects an error code can match it. Readers only read; they never change service state.
+ */
+import { Errors } from '../errors.ts';
+
+export type Params = Readonly<Record<string, unknown>>;
+
+/** A profile reference as EC2 takes it: exactly one of Name or Arn. */
+export type ProfileRef =
+  | { readonly kind: 'name'; readonly value: string }
+  | { readonly kind: 'arn'; readonly value: string };
+
+export interface Filter {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The request object, with unknown top-level parameters rejected (AWS answers UnknownParameter;
+ * catching typos here is what makes a runbook step trustworthy). `undefined` or `null` means `{}`.
+ */
+export function readParams(params: unknown, allowed: readonly string[]): Params {
+  if (params === undefined || params === null) return {};
+  if (!isRecord(params))
+    throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && !allowed.includes(key)) throw Errors.ec2UnknownParameter(key);
+  }
+  return params;
+}
+
+export function optionalString(p: Params, name: string): string | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string')
+    throw Errors.ec2InvalidParameter(
+      `Value (${show(v)}) for parameter ${name} is invalid. Expected a string.`,
+    );
+  return v;
+}
+
+export function requiredString(p: Params, name: string): string {
+  const v = optionalString(p, name);
+  if (v === undefined || v === '') throw Errors.ec2MissingParameter(name);
+  return v;
+}
+
+export function optionalInteger(p: Params, name: string): number | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  // The query protocol carries numbers as text; accept "5" as the CLI would send it.
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+    throw Errors.ec2InvalidParameter(
+      `Value (${show(v)}) for parameter ${name} is invalid. Expected an integer.`,
+    );
+  }
+  return n;
+}
+
+export function requiredInteger(p: Params, name: string): number {
+  const v = optionalInteger(p, name);
+  if (v === undefined) throw Errors.ec2MissingParameter(name);
+  return v;
+}
+
+export function optionalBoolean(p: Params, name: string): boolean | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  throw Errors.ec2InvalidParameter(
+    `Value (${show(v)}) for parameter ${name} is invalid. Expected a boolean.`,
+  );
+}
+
+/** A list of non-empty strings, or undefined when absent. */
+export function optionalStringList(p: Params, name: string): string[] | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v))
+    throw Errors.ec2InvalidParameter(`Value (${show(v)}) for parameter ${name} is invalid. Expected a list.`);
+  return v.map((item, i) => {
+    if (typeof item !== 'string' || item === '') {
+      throw Errors.ec2InvalidParameter(
+        `Value (${show(item)}) for parameter ${name}.${i + 1} is invalid. Expected a non-empty string.`,
+      );
+    }
+    return item;
+  });
+}
+
+export function requiredStringList(p: Params, name: string): string[] {
+  const v = optionalStringList(p, name);
+  if (v === undefined || v.length === 0) throw Errors.ec2MissingParameter(name);
+  return v;
+}
+
+/**
+ * `IamInstanceProfile: { Name } | { Arn }`. AWS rejects both together with
+ * InvalidParameterCombination (aws/aws-cli#8058, aws/aws-sdk-java#647).
+ */
+export function optionalProfileRef(p: Params, name: string): ProfileRef | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v))
+    throw Errors.ec2InvalidParameter(
+      `Value (${show(v)}) for parameter ${name} is invalid. Expected {Name} or {Arn}.`,
+    );
+  const inner = readParams(v, ['Name', 'Arn']);
+  const profileName = optionalString(inner, 'Name');
+  const arn = optionalString(inner, 'Arn');
+  if (profileName !== undefined && arn !== undefined) throw Errors.profileNameWithArn();
+  if (arn !== undefined && arn !== '') return { kind: 'arn', value: arn };
+  if (profileName !== undefined && profileName !== '') return { kind: 'name', value: profileName };
+  throw Errors.ec2MissingParameter(`${name}.Name or ${name}.Arn`);
+}
+
+export function requiredProfileRef(p: Params, name: string): ProfileRef {
+  const ref = optionalProfileRef(p, name);
+  if (ref === undefined) throw Errors.ec2MissingParameter(name);
+  return ref;
+}
+
+/** `Filters: [{ Name, Values: [..] }]`; a filter name outside `known` is rejected as AWS does. */
+export function readFilters(p: Params, known: readonly string[]): Filter[] {
+  const v = p.Filters;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v))
+    throw Errors.ec2InvalidParameter(`Value (${show(v)}) for parameter Filters is invalid. Expected a list.`);
+  return v.map((item, i) => {
+    if (!isRecord(item))
+      throw Errors.ec2InvalidParameter(`Value (${show(item)}) for parameter Filter.${i + 1} is invalid.`);
+    const f = readParams(item, ['Name', 'Values']);
+    const name = requiredString(f, 'Name');
+    if (!known.includes(name)) throw Errors.ec2InvalidFilter(name);
+    const values = optionalStringList(f, 'Values') ?? [];
+    return { name, values };
+  });
+}
+
+/** Whether `value` passes every filter whose name is `name` (filters of one name are OR, across names AND). */
+export function passes(filters: readonly Filter[], name: string, value: string | undefined): boolean {
+  for (const f of filters) {
+    if (f.name === name && (value === undefined || !f.values.includes(value))) return false;
+  }
+  return true;
+}
+
+/** MaxResults within [min, max] as EC2 validates it (InvalidParameterValue otherwise). */
+export function readMaxResults(p: Params, min: number, max: number): number | undefined {
+  const v = optionalInteger(p, 'MaxResults');
+  if (v === undefined) return undefined;
+  if (v < min || v > max) {
+    throw Errors.ec2InvalidParameter(
+      `Value ( ${v} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`,
+    );
+  }
+  return v;
+}
+
+/**
+ * The `Name` tag of the instance from `TagSpecifications` (ResourceType `instance`). The model keeps
+ * only the name: other tags have no effect on credentials, and every field costs memory at scale.
+ */
+export function readNameTag(p: Params): string | undefined {
+  const v = p.TagSpecifications;
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) {
+    throw Errors.ec2InvalidParameter(
+      `Value (${show(v)}) for parameter TagSpecifications is invalid. Expected a list.`,
+    );
+  }
+  let name: string | undefined;
+  v.forEach((spec, i) => {
+    if (!isRecord(spec))
+      throw Errors.ec2InvalidParameter(
+        `Value (${show(spec)}) for parameter TagSpecification.${i + 1} is invalid.`,
+      );
+    const s = readParams(spec, ['ResourceType', 'Tags']);
+    const resourceType = requiredString(s, 'ResourceType');
+    const tags = s.Tags ?? [];
+    if (!Array.isArray(tags))
+      throw Errors.ec2InvalidParameter(
+        `Value (${show(tags)}) for parameter Tags is invalid. Expected a list.`,
+      );
+    for (const tag of tags) {
+      if (!isRecord(tag))
+        throw Errors.ec2InvalidParameter(`Value (${show(tag)}) for parameter Tag is invalid.`);
+      const t = readParams(tag, ['Key', 'Value']);
+      const key = requiredString(t, 'Key');
+      const value = optionalString(t, 'Value') ?? '';
+      if (resourceType === 'instance' && key === 'Name') name = value;
+    }
+  });
+  return name;
+}
