@@ -49,3 +49,8 @@ export class IdFactory {
     this.issued.add(id);
   }
 }
+
+/** `length` lower-case hex characters drawn from `stream` (instance ids, access keys). */
+export function hexId(stream: RandomStream, length: number): string {
+  return stream.chars(HEX, length);
+}

@@ -1,0 +1,67 @@
+/**
+ * The operator: how runbooks and strategies make AWS calls. Every call takes the calibrated API
+ * latency, is executed against the model at the time it lands, and is recorded (in execution
+ * order) with its outcome. Strategies and scenario steps are processes over this interface.
+ */
+import type { Process, Yieldable } from '../engine/index.ts';
+import type { AwsErrorData, StepRecord } from '../result.ts';
+
+export interface CallOutcome {
+  readonly ok: boolean;
+  readonly response?: unknown;
+  readonly error?: AwsErrorData;
+}
+
+export interface InstanceRef {
+  readonly name: string;
+  readonly id: string;
+  readonly region: string;
+  /** The profile the instance had at t=0 (scenario), if any. */
+  readonly initialProfile?: string;
+}
+
+export interface CallRequest {
+  readonly service: 'iam' | 'ec2';
+  readonly operation: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Region the call is made in; IAM calls default to the model's default region. */
+  readonly region?: string;
+  /** Scenario path or strategy that made the call, for the record. */
+  readonly origin: string;
+  readonly expect?: string;
+}
+
+export interface Operator {
+  /** Current virtual time, scenario ms (the world's warm-up offset already removed). */
+  readonly nowMs: number;
+  readonly defaultRegion: string;
+  /** Makes one call: waits the API latency, executes, records. */
+  call(request: CallRequest): Generator<Yieldable, CallOutcome, void>;
+  instance(name: string): InstanceRef;
+  /** The instance's active association id as EC2 sees it now (for `${inst.associationId}`). */
+  associationIdOf(instanceId: string): string | undefined;
+  /** Marks the start of the change being observed (first call of the first strategy). */
+  markChangeStart(): void;
+  /** Records a failed runbook expectation that is not a call (e.g. a waitUntil timeout). */
+  fail(origin: string, detail: string): void;
+  /** Starts a child process (parallel work, e.g. one per instance) and returns its completion signal. */
+  spawn(label: string, body: Process): import('../engine/index.ts').Signal;
+  readonly records: StepRecord[];
+}
+
+/** Reads a dotted path (`Instances.0.InstanceId`) from a response; numeric segments index arrays. */
+export function readPath(value: unknown, path: string): unknown {
+  let cur: unknown = value;
+  for (const segment of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    if (Array.isArray(cur)) {
+      const i = Number(segment);
+      cur = Number.isInteger(i) ? cur[i] : undefined;
+    } else if (typeof cur === 'object') {
+      cur = (cur as Record<string, unknown>)[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return cur;
+}

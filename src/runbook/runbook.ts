@@ -1,0 +1,143 @@
+/**
+ * Runs a scenario's steps as one operator process: calls (from `call:` or pasted `aws` lines),
+ * waits, polls, strategies and forEach loops, with `${...}` substitution and `save`d values.
+ */
+import type { Process, Yieldable } from '../engine/index.ts';
+import type { CallStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
+import { strategyProcess } from '../strategies/index.ts';
+import { type InstanceRef, type Operator, readPath } from './operator.ts';
+
+export interface RunbookContext {
+  readonly scenario: Scenario;
+  readonly offsetMs: number;
+  readonly policies: { allow(actions: readonly string[]): string; revokeOlderSessions(beforeMs: number): string };
+  readonly scenarioPolicyName: string;
+}
+
+interface Scope {
+  readonly vars: Map<string, unknown>;
+  readonly inst?: InstanceRef;
+}
+
+/** Instances named by a target (fleets expanded), in scenario order, each once. */
+export function resolveTargets(scenario: Scenario, targets: TargetSpec): string[] {
+  const wanted = new Set<string>(targets.instances);
+  for (const fleet of targets.fleets) {
+    for (const name of scenario.fleets.find((f) => f.name === fleet)?.instances ?? []) wanted.add(name);
+  }
+  return scenario.instances.filter((i) => wanted.has(i.name)).map((i) => i.name);
+}
+
+export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookContext, scope?: Scope): Process {
+  const s: Scope = scope ?? { vars: new Map() };
+  for (const step of steps) {
+    if (step.atMs !== undefined) {
+      if (step.atMs > op.nowMs) yield step.atMs - op.nowMs;
+    } else if (step.afterMs !== undefined && step.afterMs > 0) {
+      yield step.afterMs;
+    }
+    const origin = step.source.path;
+    switch (step.kind) {
+      case 'call':
+        yield* runCall(op, step, s, origin);
+        break;
+      case 'wait':
+        if (step.durationMs > 0) yield step.durationMs;
+        break;
+      case 'waitUntil':
+        yield* runWaitUntil(op, step, s, origin);
+        break;
+      case 'strategy': {
+        const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+        yield* strategyProcess(step.strategy, {
+          op,
+          targets,
+          to: step.to,
+          origin,
+          roleAllow: (name) => ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
+          policies: ctx.policies,
+          scenarioPolicyName: ctx.scenarioPolicyName,
+        });
+        break;
+      }
+      case 'forEach':
+        for (const name of resolveTargets(ctx.scenario, step.targets)) {
+          yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
+        }
+        break;
+    }
+  }
+}
+
+function* runCall(op: Operator, step: CallStep, scope: Scope, origin: string): Generator<Yieldable, void, void> {
+  const outcome = yield* op.call({
+    service: step.service,
+    operation: step.operation,
+    params: substitute(step.params, op, scope) as Record<string, unknown>,
+    ...(step.region !== undefined ? { region: step.region } : {}),
+    origin,
+    ...(step.expect !== undefined ? { expect: step.expect } : {}),
+  });
+  for (const [name, path] of Object.entries(step.save)) {
+    const value = outcome.ok ? readPath(outcome.response, path) : undefined;
+    if (value === undefined) op.fail(origin, `save ${name}: nothing at ${path} in the response`);
+    scope.vars.set(name, value);
+  }
+}
+
+function* runWaitUntil(op: Operator, step: WaitUntilStep, scope: Scope, origin: string): Generator<Yieldable, void, void> {
+  const startMs = op.nowMs;
+  const want = JSON.stringify(step.equals);
+  for (;;) {
+    const outcome = yield* op.call({
+      service: step.service,
+      operation: step.operation,
+      params: substitute(step.params, op, scope) as Record<string, unknown>,
+      ...(step.region !== undefined ? { region: step.region } : {}),
+      origin,
+    });
+    if (outcome.ok && JSON.stringify(readPath(outcome.response, step.path)) === want) return;
+    if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
+      op.fail(origin, `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`);
+      return;
+    }
+    yield step.everyMs;
+  }
+}
+
+const WHOLE = /^\$\{([^}]+)\}$/;
+const PART = /\$\{([^}]+)\}/g;
+
+/** Replaces `${inst.id}`, `${inst.name}`, `${inst.associationId}` and `${saved}` in every string. */
+export function substitute(value: unknown, op: Operator, scope: Scope): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole !== null) return lookup(whole[1]!, op, scope);
+    return value.replace(PART, (_m, name: string) => String(lookup(name, op, scope) ?? ''));
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, op, scope));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, op, scope)]));
+  }
+  return value;
+}
+
+function lookup(name: string, op: Operator, scope: Scope): unknown {
+  if (name.startsWith('inst.')) {
+    const inst = scope.inst;
+    if (inst === undefined) return undefined;
+    switch (name) {
+      case 'inst.id':
+        return inst.id;
+      case 'inst.name':
+        return inst.name;
+      case 'inst.region':
+        return inst.region;
+      case 'inst.associationId':
+        return op.associationIdOf(inst.id);
+      default:
+        return undefined;
+    }
+  }
+  return scope.vars.get(name);
+}

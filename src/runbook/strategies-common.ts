@@ -1,0 +1,147 @@
+/**
+ * Building blocks a careful operator uses: retries with backoff on the errors eventual
+ * consistency causes, polling a describe call until a condition holds, and finding or creating
+ * the profile for a role.
+ */
+import type { Yieldable } from '../engine/index.ts';
+import { type CallOutcome, type CallRequest, type Operator, readPath } from './operator.ts';
+
+/** Terraform's AWS provider waits up to 2 minutes for IAM propagation (iamPropagationTimeout). [CODE] */
+export const PROPAGATION_RETRY_BUDGET_MS = 2 * 60 * 1000;
+/** First backoff after a propagation error; doubled each time up to the cap (EC2 eventual-consistency guidance). [DOC] */
+export const BACKOFF_FIRST_MS = 2000;
+export const BACKOFF_CAP_MS = 30_000;
+/** How often an operator polls a describe call while waiting for a state. Terraform polls >= 3 s apart; 2 s is AWS's waiter-like pace. [INF] */
+export const POLL_EVERY_MS = 2000;
+/** Give up polling after 5 minutes (Terraform ec2PropagationTimeout). [CODE] */
+export const POLL_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** Calls, retrying with exponential backoff while the error code is one of `retryOn`. */
+export function* callWithRetry(
+  op: Operator,
+  request: CallRequest,
+  retryOn: readonly string[],
+): Generator<Yieldable, CallOutcome, void> {
+  const startMs = op.nowMs;
+  let backoffMs = BACKOFF_FIRST_MS;
+  for (;;) {
+    const outcome = yield* op.call(request);
+    if (outcome.ok || outcome.error === undefined || !retryOn.includes(outcome.error.code)) return outcome;
+    if (op.nowMs - startMs + backoffMs > PROPAGATION_RETRY_BUDGET_MS) return outcome;
+    yield backoffMs;
+    backoffMs = Math.min(backoffMs * 2, BACKOFF_CAP_MS);
+  }
+}
+
+/** Polls `request` every POLL_EVERY_MS until `done(response)`; returns false on timeout. */
+export function* pollUntil(
+  op: Operator,
+  request: CallRequest,
+  done: (response: unknown) => boolean,
+): Generator<Yieldable, boolean, void> {
+  const startMs = op.nowMs;
+  for (;;) {
+    const outcome = yield* op.call(request);
+    if (outcome.ok && done(outcome.response)) return true;
+    if (op.nowMs - startMs >= POLL_TIMEOUT_MS) {
+      op.fail(request.origin, `gave up waiting after ${POLL_TIMEOUT_MS / 1000} s on ${request.service}:${request.operation}`);
+      return false;
+    }
+    yield POLL_EVERY_MS;
+  }
+}
+
+export interface AssociationRow {
+  readonly AssociationId: string;
+  readonly State: string;
+  readonly IamInstanceProfile?: { readonly Arn?: string; readonly Id?: string };
+}
+
+/** The instance's association as DescribeIamInstanceProfileAssociations reports it (not disassociating). */
+export function* describeAssociation(
+  op: Operator,
+  instanceId: string,
+  region: string,
+  origin: string,
+): Generator<Yieldable, AssociationRow | undefined, void> {
+  const outcome = yield* op.call({
+    service: 'ec2',
+    operation: 'DescribeIamInstanceProfileAssociations',
+    params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
+    region,
+    origin,
+  });
+  const rows = (readPath(outcome.response, 'IamInstanceProfileAssociations') ?? []) as AssociationRow[];
+  return rows.find((r) => r.State === 'associated' || r.State === 'associating');
+}
+
+/** Polls until the instance has no association left (a disassociation has completed). */
+export function* waitNoAssociation(
+  op: Operator,
+  instanceId: string,
+  region: string,
+  origin: string,
+): Generator<Yieldable, boolean, void> {
+  return yield* pollUntil(
+    op,
+    {
+      service: 'ec2',
+      operation: 'DescribeIamInstanceProfileAssociations',
+      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
+      region,
+      origin,
+    },
+    (response) => ((readPath(response, 'IamInstanceProfileAssociations') ?? []) as unknown[]).length === 0,
+  );
+}
+
+/** Polls DescribeInstances until the instance reaches `state`. */
+export function* waitInstanceState(
+  op: Operator,
+  instanceId: string,
+  region: string,
+  state: string,
+  origin: string,
+): Generator<Yieldable, boolean, void> {
+  return yield* pollUntil(
+    op,
+    { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
+    (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,
+  );
+}
+
+/**
+ * The instance profile to move to: the named one, or for a role, an existing profile that holds
+ * it (ListInstanceProfilesForRole) or a new one created for it (`<role>-profile`).
+ */
+export function* profileFor(
+  op: Operator,
+  to: { readonly role: string } | { readonly instanceProfile: string },
+  origin: string,
+): Generator<Yieldable, string | undefined, void> {
+  if ('instanceProfile' in to) return to.instanceProfile;
+  const listed = yield* op.call({
+    service: 'iam',
+    operation: 'ListInstanceProfilesForRole',
+    params: { RoleName: to.role },
+    origin,
+  });
+  const existing = readPath(listed.response, 'InstanceProfiles.0.InstanceProfileName');
+  if (typeof existing === 'string') return existing;
+  const name = `${to.role}-profile`;
+  const created = yield* op.call({
+    service: 'iam',
+    operation: 'CreateInstanceProfile',
+    params: { InstanceProfileName: name },
+    origin,
+  });
+  if (!created.ok && created.error?.code !== 'EntityAlreadyExists') return undefined;
+  const added = yield* op.call({
+    service: 'iam',
+    operation: 'AddRoleToInstanceProfile',
+    params: { InstanceProfileName: name, RoleName: to.role },
+    origin,
+  });
+  if (!added.ok && added.error?.code !== 'LimitExceeded') return undefined;
+  return name;
+}

@@ -1,0 +1,458 @@
+/**
+ * simulate(): builds the world a scenario describes, runs its runbook, and returns plain data.
+ *
+ * The world: one scheduler and one root seed; IAM's control plane with two replicated views per
+ * region (entities for IAM reads and EC2 lookups; role policies for enforcement, each with its own
+ * propagation delay); EC2 per region; one runtime (IMDS + SDK cache) per instance.
+ *
+ * Warm-up: the scenario says the initial world exists at t=0 "already converged". For credentials
+ * that is not a single state: each instance's IMDS set and each SDK's cached set have an age. So
+ * the instances boot at random times during a warm-up period before t=0 and run their ordinary
+ * rotations and refreshes; at t=0 every cache is in its steady state, which no formula had to
+ * guess. Scheduler time = scenario time + warm-up; results are in scenario time.
+ */
+import { AwsError } from './aws/errors.ts';
+import { Ec2Service } from './aws/ec2/ec2.ts';
+import { IamService, seedIamWorld } from './aws/iam/iam.ts';
+import { actionMatches, allowPolicyDocument, evaluate, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
+import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
+import { IdFactory } from './aws/ids.ts';
+import type { CalibrationKey } from './calibration.ts';
+import { type Distribution, makeDistribution, RandomStreams, Scheduler, type TraceObserver, spawn } from './engine/index.ts';
+import type { Credentials } from './instance/credentials.ts';
+import type { ProfileRole } from './instance/imds.ts';
+import { InstanceRuntime, type Window } from './instance/runtime.ts';
+import { sdkPolicy } from './instance/sdk.ts';
+import { computeInstanceResult } from './metrics.ts';
+import { ReplicatedStore } from './replication/store.ts';
+import type { CheckOutcome, HoldingKind, RunResult, StepRecord } from './result.ts';
+import { runSteps } from './runbook/runbook.ts';
+import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
+import type { ChangeTarget, InstanceSpec, Scenario, Step, StrategyStep } from './scenario/types.ts';
+import { hexId } from './aws/ids.ts';
+
+const H = 3_600_000;
+
+/** Name of the inline policy the scenario's roles are created with (edit-policy rewrites it). */
+export const SCENARIO_POLICY_NAME = 'iamsim-allow';
+
+export interface SimulateOptions {
+  readonly seed: number;
+  /** Cap on events processed; exceeding it is a ResourceCapError. Default 50 million. */
+  readonly eventsMax?: number;
+  /** Observer of every event (for --trace). Times are scheduler times; `offsetMs` converts. */
+  readonly trace?: (record: Parameters<TraceObserver>[0], offsetMs: number) => void;
+  /** Keep the full per-instance timelines in the result (default true). */
+  readonly timelines?: boolean;
+  /** Keep each call's response in the step records (default true). */
+  readonly responses?: boolean;
+}
+
+/** The change whose effect the metrics measure. */
+interface ChangePlan {
+  readonly step: StrategyStep;
+  /** Role the change moves to, if known (a scenario role, or the role of a scenario profile). */
+  readonly newRole: string | undefined;
+}
+
+export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
+  const world = new World(scenario, options);
+  return world.run();
+}
+
+class World {
+  readonly scheduler = new Scheduler();
+  readonly streams: RandomStreams;
+  readonly offsetMs: number;
+  readonly iamStore: ReplicatedStore<IamState>;
+  readonly authzStore: ReplicatedStore<AuthzState>;
+  readonly iam: IamService;
+  readonly ec2: Ec2Service;
+  readonly runtimes = new Map<string, InstanceRuntime>();
+  readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
+  readonly refs = new Map<string, InstanceRef>();
+  readonly records: StepRecord[] = [];
+  readonly failures: CheckOutcome[] = [];
+  changeStartMs: number | null = null;
+  private readonly relevantActions: string[];
+  private readonly plan: ChangePlan | undefined;
+  private readonly apiLatency: Distribution;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly options: SimulateOptions,
+  ) {
+    this.streams = new RandomStreams(options.seed);
+    const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
+    const lifetime = dist('imdsCredentialLifetime');
+    const period = dist('imdsRotationPeriod');
+    // Long enough for every cache to have turned over at least once before t=0.
+    const bound = lifetime.upperBoundMs + period.upperBoundMs;
+    this.offsetMs = Number.isFinite(bound) ? Math.max(8 * H, bound + H) : 8 * H;
+    this.apiLatency = dist('apiLatency');
+    const { scheduler, streams } = this;
+    const regions = scenario.regions;
+    this.iamStore = new ReplicatedStore<IamState>({
+      name: 'iam',
+      initial: emptyIamState,
+      regions,
+      scheduler,
+      delay: dist('iamPropagation'),
+      streamFor: (r) => streams.stream(`region/${r}/iam`),
+    });
+    this.authzStore = new ReplicatedStore<AuthzState>({
+      name: 'authz',
+      initial: emptyAuthzState,
+      regions,
+      scheduler,
+      delay: dist('policyPropagation'),
+      streamFor: (r) => streams.stream(`region/${r}/authz`),
+    });
+    const pauses: Window[] = [];
+    for (const f of scenario.faults) {
+      const w = { fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs };
+      if (f.kind === 'partition') {
+        this.iamStore.addPartition(f.region, w);
+        this.authzStore.addPartition(f.region, w);
+      } else if (f.kind === 'controlPlanePause') {
+        pauses.push(w);
+      }
+    }
+    const ids = new IdFactory(streams.stream('ids'));
+    this.iam = new IamService({
+      scheduler,
+      iam: this.iamStore,
+      authz: this.authzStore,
+      ids,
+      model: scenario.model,
+      isControlPlanePaused: (nowMs) => pauses.some((w) => nowMs >= w.fromMs && nowMs < w.toMs),
+    });
+    seedIamWorld(
+      this.iam,
+      scenario.roles.map((r) => ({ name: r.name, path: r.path, allow: [...r.allow] })),
+      scenario.instanceProfiles.map((p) => ({ name: p.name, path: p.path, tags: [...p.tags], role: p.role })),
+    );
+    this.ec2 = new Ec2Service({
+      scheduler,
+      iam: this.iamStore,
+      ids,
+      regions,
+      delays: {
+        associationSettle: dist('associationSettle'),
+        disassociationSettle: dist('disassociationSettle'),
+        instanceStop: dist('instanceStop'),
+        instanceStart: dist('instanceStart'),
+        instanceReboot: dist('instanceReboot'),
+      },
+      streamFor: (name) => streams.stream(name),
+    });
+    const actions = new Set<string>();
+    for (const r of scenario.roles) for (const a of r.allow) actions.add(a);
+    for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
+    this.relevantActions = [...actions].sort();
+    this.plan = changePlan(scenario);
+
+    // Explicit ids first, so drawn ids can never collide with them.
+    for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
+    const lifetimeD = lifetime;
+    for (const spec of scenario.instances) this.addInstance(spec, period, lifetimeD, dist('imdsAssociationPickup'));
+    this.ec2.onEvent((e) => {
+      const rt = this.runtimes.get(e.instanceId);
+      if (rt === undefined) return;
+      if (e.type === 'instanceState') rt.instanceState(e.state);
+      else if (e.type === 'associationSettled' || e.type === 'associationEnded') rt.imds.associationChanged();
+      else if (e.type === 'rebooted') rt.rebootFinished();
+    });
+    this.authzStore.onApply((region) => {
+      for (const rt of this.runtimesByRegion.get(region) ?? []) rt.reevaluate();
+    });
+    if (options.trace !== undefined) {
+      const trace = options.trace;
+      const offset = this.offsetMs;
+      scheduler.onTrace((rec) => trace(rec, offset));
+    }
+  }
+
+  private addInstance(spec: InstanceSpec, period: Distribution, lifetime: Distribution, pickup: Distribution): void {
+    const { scheduler, streams } = this;
+    // Each instance's id and draws come from streams named after the instance, so adding one
+    // instance changes nothing that any other instance draws.
+    const id = spec.id ?? `i-${hexId(streams.fresh(`instance/${spec.name}/id`), 17)}`;
+    this.ec2.seedInstance({
+      id,
+      name: spec.name,
+      region: spec.region,
+      state: spec.state,
+      ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
+    });
+    this.refs.set(spec.name, {
+      name: spec.name,
+      id,
+      region: spec.region,
+      ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
+    });
+    const stream = streams.stream(`instance/${spec.name}/imds`);
+    const oldRole = initialRole(this.scenario, spec);
+    const oldKey = oldRole === undefined ? undefined : this.keyOfScenarioRole(oldRole);
+    const region = spec.region;
+    const probeAction = spec.probe?.action;
+    const rt = new InstanceRuntime({
+      scheduler,
+      name: spec.name,
+      region,
+      policy: sdkPolicy(spec.sdk),
+      imds: {
+        association: () => {
+          const a = this.ec2.activeAssociation(id);
+          return a === undefined ? undefined : { state: a.State, profileId: a.profileId };
+        },
+        profileRole: (profileId) => this.profileRole(region, profileId),
+        newAccessKeyId: () => `ASIA${hexId(stream, 16).toUpperCase()}`,
+        rotationPeriod: period,
+        lifetime,
+        pickupDelay: pickup,
+        stream,
+        issued: () => {},
+      },
+      classify: (creds) => this.classify(region, creds, oldRole, oldKey, probeAction),
+      outages: this.scenario.faults
+        .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(spec.name))
+        .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs })),
+    });
+    this.runtimes.set(id, rt);
+    const list = this.runtimesByRegion.get(region) ?? [];
+    list.push(rt);
+    this.runtimesByRegion.set(region, list);
+    if (spec.state === 'running') {
+      // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
+      const bootMs = streams.stream(`instance/${spec.name}/boot`).int(0, Math.max(0, period.upperBoundMs));
+      scheduler.at(Math.min(bootMs, this.offsetMs), 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+    }
+  }
+
+  /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
+  private profileRole(region: string, profileId: string): ProfileRole {
+    const state = this.iamStore.view(region)!.state;
+    const profile = profileById(state, profileId);
+    if (profile === undefined) return { kind: 'notFound' };
+    if (profile.roleKey === undefined) return { kind: 'noRole' };
+    const role = state.roles[profile.roleKey];
+    if (role === undefined) return { kind: 'noRole' };
+    return { kind: 'role', roleName: role.RoleName, roleId: role.RoleId };
+  }
+
+  /** Bit string of which relevant actions a scenario role's allow list grants. */
+  private keyOfScenarioRole(roleName: string): string | undefined {
+    const role = this.scenario.roles.find((r) => r.name.toLowerCase() === roleName.toLowerCase());
+    if (role === undefined) return undefined;
+    return this.relevantActions.map((a) => (role.allow.some((p) => actionMatches(p, a)) ? '1' : '0')).join('');
+  }
+
+  /**
+   * new / old / other for valid credentials: by their effective permissions at the region's
+   * enforcement view when the change alters permissions, else by role name.
+   */
+  private classify(
+    region: string,
+    creds: Credentials,
+    oldRole: string | undefined,
+    oldKey: string | undefined,
+    probeAction: string | undefined,
+  ): { kind: HoldingKind; probeAllowed: boolean } {
+    const authzRole = this.authzStore.view(region)!.state.roles[creds.roleId];
+    const probeAllowed = probeAction !== undefined && evaluate(authzRole, probeAction, creds.issuedAtMs);
+    const newRole = this.plan?.newRole;
+    const targetKey = newRole === undefined ? undefined : this.keyOfScenarioRole(newRole);
+    let kind: HoldingKind;
+    if (targetKey !== undefined && oldKey !== undefined && targetKey !== oldKey) {
+      let key = '';
+      for (const a of this.relevantActions) key += evaluate(authzRole, a, creds.issuedAtMs) ? '1' : '0';
+      kind = key === targetKey ? 'new' : key === oldKey ? 'old' : 'other';
+    } else {
+      const role = creds.roleName.toLowerCase();
+      if (newRole !== undefined && role === newRole.toLowerCase()) kind = 'new';
+      else if (oldRole !== undefined && role === oldRole.toLowerCase()) kind = 'old';
+      else kind = 'other';
+    }
+    return { kind, probeAllowed };
+  }
+
+  run(): RunResult {
+    const { scheduler, scenario } = this;
+    const op = this.operator();
+    spawn(scheduler, 'runbook', this.runbook(op));
+    scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax: this.options.eventsMax ?? 50_000_000 });
+    const endMs = scheduler.nowMs;
+    const instances = scenario.instances.map((spec) => {
+      const ref = this.refs.get(spec.name)!;
+      const rt = this.runtimes.get(ref.id)!;
+      return computeInstanceResult({
+        spec,
+        id: ref.id,
+        sdk: sdkPolicy(spec.sdk).name,
+        imds: rt.imdsLane.segments(endMs, this.offsetMs),
+        app: rt.appLane.segments(endMs, this.offsetMs),
+        changeStartMs: this.changeStartMs,
+        horizonMs: scenario.horizonMs,
+        probePhaseMs: spec.probe === undefined ? 0 : this.streams.stream(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+        timelines: this.options.timelines ?? true,
+      });
+    });
+    const checks: CheckOutcome[] = [...this.failures];
+    for (const r of this.records) {
+      if (r.expect !== undefined) {
+        checks.push({
+          name: `expect ${r.call} ${r.expect}`,
+          ok: r.expectMet === true,
+          detail: r.expectMet ? `${r.origin}: got ${r.ok ? 'ok' : r.error?.code}` : `${r.origin}: expected ${r.expect}, got ${r.ok ? 'ok' : r.error?.code}`,
+        });
+      }
+    }
+    for (const c of scenario.checks) {
+      const failing = instances.filter((i) => {
+        const v = i.metrics[c.metric];
+        if (v === null) return true;
+        if (c.maxMs !== undefined && v > c.maxMs) return true;
+        if (c.equalsMs !== undefined && v !== c.equalsMs) return true;
+        return false;
+      });
+      checks.push({
+        name: c.name,
+        ok: failing.length === 0,
+        detail:
+          failing.length === 0
+            ? `${c.metric} holds for all ${instances.length} instances`
+            : `${c.metric} fails for ${failing.length} of ${instances.length} instances: ` +
+              failing.slice(0, 5).map((i) => `${i.name}=${i.metrics[c.metric] ?? 'never'}`).join(', '),
+      });
+    }
+    return {
+      scenario: scenario.name,
+      seed: this.options.seed,
+      horizonMs: scenario.horizonMs,
+      changeStartMs: this.changeStartMs,
+      steps: this.records,
+      instances,
+      checks,
+      eventsProcessed: scheduler.counters.eventsProcessed,
+    };
+  }
+
+  private *runbook(op: Operator) {
+    // Steps start at scenario time 0.
+    const waitMs = this.offsetMs - this.scheduler.nowMs;
+    if (waitMs > 0) yield waitMs;
+    yield* runSteps(op, this.scenario.steps, {
+      scenario: this.scenario,
+      offsetMs: this.offsetMs,
+      policies: { allow: allowPolicyDocument, revokeOlderSessions: (ms) => revokeOlderSessionsDocument(ms + this.offsetMs) },
+      scenarioPolicyName: SCENARIO_POLICY_NAME,
+    });
+  }
+
+  private operator(): Operator {
+    const world = this;
+    const { scheduler } = this;
+    const latencyStream = this.streams.stream('operator/latency');
+    const keepResponses = this.options.responses ?? true;
+    return {
+      get nowMs() {
+        return scheduler.nowMs - world.offsetMs;
+      },
+      defaultRegion: this.scenario.model.defaultRegion,
+      records: this.records,
+      *call(request: CallRequest) {
+        const latencyMs = world.apiLatency.sample(latencyStream);
+        if (latencyMs > 0) yield latencyMs;
+        return world.execute(request, keepResponses);
+      },
+      instance: (name) => {
+        const ref = this.refs.get(name);
+        if (ref === undefined) throw new Error(`unknown instance ${name}`);
+        return ref;
+      },
+      associationIdOf: (instanceId) => this.ec2.activeAssociation(instanceId)?.AssociationId,
+      markChangeStart: () => {
+        if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;
+      },
+      fail: (origin, detail) => {
+        this.failures.push({ name: `runbook ${origin}`, ok: false, detail });
+      },
+      spawn: (label, body) => spawn(scheduler, label, body),
+    };
+  }
+
+  /** Executes one AWS call now and records it. */
+  private execute(request: CallRequest, keepResponse: boolean): CallOutcome {
+    const region = request.region ?? this.scenario.model.defaultRegion;
+    const service = request.service === 'iam' ? this.iam : this.ec2;
+    let outcome: CallOutcome;
+    try {
+      const response = service.invoke(request.operation, request.params, region);
+      outcome = { ok: true, response };
+      if (request.service === 'ec2' && request.operation === 'RebootInstances') {
+        const ids = (request.params.InstanceIds ?? []) as string[];
+        for (const id of ids) this.runtimes.get(id)?.rebootStarted();
+      }
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      outcome = { ok: false, error: e.toJSON() };
+    }
+    const expectMet =
+      request.expect === undefined ? undefined : request.expect === 'ok' ? outcome.ok : outcome.error?.code === request.expect;
+    const record: StepRecord = {
+      index: this.records.length,
+      atMs: this.scheduler.nowMs - this.offsetMs,
+      call: `${request.service}:${request.operation}`,
+      region,
+      ok: outcome.ok,
+      ...(outcome.ok && keepResponse ? { response: outcome.response } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
+      origin: request.origin,
+    };
+    this.records.push(record);
+    return outcome;
+  }
+}
+
+const profileIndex = new WeakMap<IamState, Map<string, IamState['profiles'][string]>>();
+
+/** Profiles by id, indexed once per immutable snapshot. */
+function profileById(state: IamState, profileId: string): IamState['profiles'][string] | undefined {
+  let index = profileIndex.get(state);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of Object.values(state.profiles)) index.set(p.InstanceProfileId, p);
+    profileIndex.set(state, index);
+  }
+  return index.get(profileId);
+}
+
+function initialRole(scenario: Scenario, spec: InstanceSpec): string | undefined {
+  if (spec.instanceProfile === undefined) return undefined;
+  const p = scenario.instanceProfiles.find((x) => x.name.toLowerCase() === spec.instanceProfile!.toLowerCase());
+  return p?.role;
+}
+
+function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
+  for (const s of steps) {
+    if (s.kind === 'strategy') return s;
+    if (s.kind === 'forEach') {
+      const inner = findStrategy(s.steps);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
+}
+
+function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
+  if ('role' in to) return to.role;
+  return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())?.role;
+}
+
+function changePlan(scenario: Scenario): ChangePlan | undefined {
+  const step = findStrategy(scenario.steps);
+  if (step === undefined) return undefined;
+  return { step, newRole: targetRole(scenario, step.to) };
+}
