@@ -7,23 +7,35 @@ describe('profile lookup through the region view', () => {
   it('rejects a profile the region has not seen yet with InvalidParameterValue, by name and by ARN', () => {
     const w = makeWorld({ iamDelayMs: 5_000 });
     const fresh = profile('fresh', 'WebRole');
-    w.iam.commit((d) => {
-      d.profiles.fresh = fresh;
-    });
+    w.putProfile(fresh);
     const id = w.running();
 
-    const byName = w.fail('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'fresh' } });
+    const byName = w.fail('AssociateIamInstanceProfile', {
+      InstanceId: id,
+      IamInstanceProfile: { Name: 'fresh' },
+    });
     expect(byName.toJSON()).toEqual(Errors.invalidProfileName('fresh').toJSON());
     expect(byName.statusCode).toBe(400);
-    const byArn = w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Arn: fresh.Arn } });
+    const byArn = w.fail('RunInstances', {
+      MinCount: 1,
+      MaxCount: 1,
+      IamInstanceProfile: { Arn: fresh.Arn },
+    });
     expect(byArn.toJSON()).toEqual(Errors.invalidProfileArn(fresh.Arn).toJSON());
 
     // Once the version reaches the region, the same calls succeed.
     w.advance(5_000);
-    expect(w.call('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'fresh' } })).toMatchObject(
-      { IamInstanceProfileAssociation: { State: 'associating', IamInstanceProfile: { Id: fresh.InstanceProfileId } } },
-    );
-    expect(w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Arn: fresh.Arn } })).toMatchObject({
+    expect(
+      w.call('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'fresh' } }),
+    ).toMatchObject({
+      IamInstanceProfileAssociation: {
+        State: 'associating',
+        IamInstanceProfile: { Id: fresh.InstanceProfileId },
+      },
+    });
+    expect(
+      w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Arn: fresh.Arn } }),
+    ).toMatchObject({
       Instances: [{ State: { Name: 'pending' } }],
     });
   });
@@ -31,9 +43,7 @@ describe('profile lookup through the region view', () => {
   it('a region sees only its own replica: one region may accept what another still rejects', () => {
     const w = makeWorld({ iamDelayMs: 5_000 });
     w.iam.addPartition(OTHER_REGION, { fromMs: 0, toMs: 60_000 });
-    w.iam.commit((d) => {
-      d.profiles.fresh = profile('fresh', 'WebRole');
-    });
+    w.putProfile(profile('fresh', 'WebRole'));
     w.advance(5_000);
     const launch = { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'fresh' } };
     expect(w.call('RunInstances', launch, REGION).Instances).toHaveLength(1);
@@ -45,17 +55,21 @@ describe('profile lookup through the region view', () => {
     w.iam.commit((d) => {
       delete d.profiles.web;
     });
-    expect(w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'web' } }).Instances).toHaveLength(1);
+    expect(
+      w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'web' } }).Instances,
+    ).toHaveLength(1);
     w.advance(5_000);
-    expect(w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'web' } }).code).toBe(
-      'InvalidParameterValue',
-    );
+    expect(
+      w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'web' } }).code,
+    ).toBe('InvalidParameterValue');
   });
 
   it('matches names case-insensitively, and ARNs on account and path', () => {
     const w = makeWorld();
     const id = w.running();
-    expect(w.call('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'WEB' } })).toBeDefined();
+    expect(
+      w.call('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'WEB' } }),
+    ).toBeDefined();
     const wrongAccount = profile('web', 'WebRole').Arn.replace('123456789012', '210987654321');
     const wrongPath = profile('web', 'WebRole', '/team/').Arn;
     for (const arn of [wrongAccount, wrongPath, 'not-an-arn']) {
@@ -67,7 +81,11 @@ describe('profile lookup through the region view', () => {
   it('rejects Name and Arn together with InvalidParameterCombination', () => {
     const w = makeWorld();
     const p = profile('web', 'WebRole');
-    const e = w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'web', Arn: p.Arn } });
+    const e = w.fail('RunInstances', {
+      MinCount: 1,
+      MaxCount: 1,
+      IamInstanceProfile: { Name: 'web', Arn: p.Arn },
+    });
     expect(e.code).toBe('InvalidParameterCombination');
   });
 });
@@ -86,17 +104,22 @@ describe('role-less profiles', () => {
     w.iam.commit((d) => {
       d.profiles.empty = { ...d.profiles.empty!, roleKey: 'webrole' };
     });
-    expect(w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'empty' } }).message).toContain(
-      'has no associated IAM Roles',
-    );
+    expect(
+      w.fail('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'empty' } }).message,
+    ).toContain('has no associated IAM Roles');
     w.advance(5_000);
-    expect(w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'empty' } })).toBeDefined();
+    expect(
+      w.call('RunInstances', { MinCount: 1, MaxCount: 1, IamInstanceProfile: { Name: 'empty' } }),
+    ).toBeDefined();
   });
 
   it('AssociateIamInstanceProfile and Replace accept a role-less profile, as AWS does', () => {
     const w = makeWorld({ delaysMs: { associationSettle: 0 } });
     const id = w.running();
-    const a = w.call('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: 'empty' } });
+    const a = w.call('AssociateIamInstanceProfile', {
+      InstanceId: id,
+      IamInstanceProfile: { Name: 'empty' },
+    });
     expect(a.IamInstanceProfileAssociation.State).toBe('associating');
     const r = w.call('ReplaceIamInstanceProfileAssociation', {
       AssociationId: a.IamInstanceProfileAssociation.AssociationId,

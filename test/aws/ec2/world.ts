@@ -2,12 +2,18 @@
  * A small EC2 world for tests: a scheduler, an IAM store built directly from IamState objects (so
  * these tests do not depend on the IAM service), and an Ec2Service with fixed delays by default.
  */
+import { castDraft } from 'immer';
 import { Ec2Service } from '../../../src/aws/ec2/ec2.ts';
 import type { Ec2Delays, Ec2Event } from '../../../src/aws/ec2/types.ts';
 import { AwsError } from '../../../src/aws/errors.ts';
 import { ACCOUNT_ID, type IamState, type InstanceProfile, type Role } from '../../../src/aws/iam/types.ts';
 import { IdFactory } from '../../../src/aws/ids.ts';
-import { type DistributionSpec, makeDistribution, RandomStreams, Scheduler } from '../../../src/engine/index.ts';
+import {
+  type DistributionSpec,
+  makeDistribution,
+  RandomStreams,
+  Scheduler,
+} from '../../../src/engine/index.ts';
 import { ReplicatedStore } from '../../../src/replication/store.ts';
 
 export const REGION = 'eu-west-1';
@@ -87,7 +93,10 @@ export function makeWorld(options: WorldOptions = {}) {
   const ids = new IdFactory(streams.stream('ids'));
   const delay = (name: DelayName) =>
     makeDistribution(
-      options.delaySpecs?.[name] ?? { kind: 'fixed', valueMs: options.delaysMs?.[name] ?? defaultDelaysMs[name] },
+      options.delaySpecs?.[name] ?? {
+        kind: 'fixed',
+        valueMs: options.delaysMs?.[name] ?? defaultDelaysMs[name],
+      },
     );
   const delays: Ec2Delays = {
     associationSettle: delay('associationSettle'),
@@ -103,7 +112,9 @@ export function makeWorld(options: WorldOptions = {}) {
     regions,
     delays,
     streamFor: (name) => streams.stream(name),
-    ...(options.runInstancesCountMax === undefined ? {} : { runInstancesCountMax: options.runInstancesCountMax }),
+    ...(options.runInstancesCountMax === undefined
+      ? {}
+      : { runInstancesCountMax: options.runInstancesCountMax }),
   });
   const events: Ec2Event[] = [];
   ec2.onEvent((e) => events.push(e));
@@ -137,7 +148,26 @@ export function makeWorld(options: WorldOptions = {}) {
       IamInstanceProfile: { Arn: string; Id: string };
     }[];
 
-  return { scheduler, streams, iam, ids, ec2, events, call, fail, advance, running, associations };
+  /** Commits `p` at the IAM control plane (regions see it after the IAM delay). */
+  const putProfile = (p: InstanceProfile) =>
+    iam.commit((d) => {
+      d.profiles[p.InstanceProfileName.toLowerCase()] = castDraft(p);
+    });
+
+  return {
+    scheduler,
+    streams,
+    iam,
+    ids,
+    ec2,
+    events,
+    call,
+    fail,
+    advance,
+    running,
+    associations,
+    putProfile,
+  };
 }
 
 export type World = ReturnType<typeof makeWorld>;
