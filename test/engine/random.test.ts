@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RandomStream, RandomStreams, standardNormal } from '../../src/engine/random.ts';
+import { propertyOptions } from '../helpers/fc.ts';
+import { correlation, draws, mean, variance } from '../helpers/stats.ts';
+
+const take = (stream: RandomStream, n: number): number[] => draws(n, () => stream.next());
+
+const seedArb = fc.oneof(fc.integer(), fc.string({ maxLength: 12 }));
+const nameArb = fc.string({ minLength: 1, maxLength: 16 });
+
+describe('RandomStreams', () => {
+  it('returns the same stream object for the same name, continuing its sequence', () => {
+    const streams = new RandomStreams(42);
+    const a = streams.stream('region/eu-west-1');
+    expect(streams.stream('region/eu-west-1')).toBe(a);
+    const reference = take(new RandomStreams(42).stream('region/eu-west-1'), 4);
+    const first = [a.next(), a.next()];
+    const rest = [streams.stream('region/eu-west-1').next(), streams.stream('region/eu-west-1').next()];
+    expect([...first, ...rest]).toEqual(reference);
+  });
+
+  it('fresh(name) restarts the sequence without moving stream(name)', () => {
+    const streams = new RandomStreams('seed');
+    const s = streams.stream('x');
+    const firstTwo = [s.next(), s.next()];
+    expect(take(streams.fresh('x'), 2)).toEqual(firstTwo);
+    expect(streams.fresh('x')).not.toBe(s);
+    expect(s.next()).toBe(take(new RandomStreams('seed').stream('x'), 3)[2]);
+  });
+
+  it('law: the same root seed and name give the same draws', () => {
+    fc.assert(
+      fc.property(seedArb, nameArb, (seed, name) => {
+        expect(take(new RandomStreams(seed).stream(name), 8)).toEqual(
+          take(new RandomStreams(seed).stream(name), 8),
+        );
+      }),
+      propertyOptions(200),
+    );
+  });
+
+  it('law: drawing from other substreams, in any interleaving, never changes what a stream draws', () => {
+    fc.assert(
+      fc.property(
+        seedArb,
+        nameArb,
+        fc.array(fc.tuple(nameArb, fc.nat({ max: 5 })), { maxLength: 10 }),
+        (seed, name, others) => {
+          const alone = take(new RandomStreams(seed).stream(name), others.length + 1);
+          const streams = new RandomStreams(seed);
+          const together: number[] = [];
+          for (const [other, count] of others) {
+            if (other !== name) take(streams.stream(other), count);
+            together.push(streams.stream(name).next());
+          }
+          together.push(streams.stream(name).next());
+          expect(together).toEqual(alone);
+        },
+      ),
+      propertyOptions(200),
+    );
+  });
+
+  it('gives different names and different root seeds different sequences', () => {
+    const streams = new RandomStreams(7);
+    const a = take(streams.stream('instance/i-1'), 5);
+    const b = take(streams.stream('instance/i-2'), 5);
+    const c = take(new RandomStreams(8).stream('instance/i-1'), 5);
+    expect(a).not.toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it('gives uncorrelated streams for similar names, and each stream is uncorrelated with itself shifted', () => {
+    const n = 20_000;
+    // |r| of independent uniform samples has standard deviation 1/sqrt(n) ~ 0.007.
+    const bound = 0.03;
+    const streams = new RandomStreams(2024);
+    const names = ['instance/i-1', 'instance/i-2', 'instance/i-10', 'region/us-east-1', 'region/us-east-2'];
+    const samples = names.map((name) => take(streams.stream(name), n));
+    for (let i = 0; i < samples.length; i++) {
+      for (let j = i + 1; j < samples.length; j++) {
+        expect(Math.abs(correlation(samples[i]!, samples[j]!)), `${names[i]} vs ${names[j]}`).toBeLessThan(
+          bound,
+        );
+      }
+      const xs = samples[i]!;
+      expect(Math.abs(correlation(xs.slice(0, -1), xs.slice(1))), `${names[i]} lag 1`).toBeLessThan(bound);
+    }
+    // The same name under neighbouring root seeds is unrelated too.
+    const other = take(new RandomStreams(2025).stream('instance/i-1'), n);
+    expect(Math.abs(correlation(samples[0]!, other))).toBeLessThan(bound);
+  });
+});
+
+describe('RandomStream', () => {
+  it('draws uniformly in [0, 1)', () => {
+    const xs = take(new RandomStream('uniform'), 50_000);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
+    expect(mean(xs)).toBeCloseTo(0.5, 2);
+    expect(variance(xs)).toBeCloseTo(1 / 12, 2);
+  });
+
+  it('int(min, max) covers both ends inclusively and nothing else', () => {
+    const s = new RandomStream('int');
+    const seen = new Map<number, number>();
+    for (let i = 0; i < 6_000; i++) {
+      const v = s.int(-2, 3);
+      seen.set(v, (seen.get(v) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort((a, b) => a - b)).toEqual([-2, -1, 0, 1, 2, 3]);
+    for (const count of seen.values()) expect(count).toBeGreaterThan(850);
+  });
+
+  it('normal() has mean 0 and variance 1', () => {
+    const s = new RandomStream('normal');
+    const xs = draws(50_000, () => s.normal());
+    expect(Math.abs(mean(xs))).toBeLessThan(0.02);
+    expect(Math.abs(variance(xs) - 1)).toBeLessThan(0.03);
+  });
+
+  it('standardNormal never takes log(0), even from a source that returns 0 first', () => {
+    const values = [0, 0, 0.5, 0.25];
+    const source = { next: () => values.shift() ?? 0.5 };
+    expect(Number.isFinite(standardNormal(source))).toBe(true);
+  });
+
+  it('chars(alphabet, length) uses only the alphabet', () => {
+    const s = new RandomStream('chars');
+    const text = s.chars('abc', 300);
+    expect(text).toHaveLength(300);
+    expect(new Set(text)).toEqual(new Set(['a', 'b', 'c']));
+  });
+});
