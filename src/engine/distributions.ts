@@ -83,6 +83,12 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
   finiteNonNegative('minMs', minMs);
   if (spec.maxMs !== undefined) finiteNonNegative('maxMs', spec.maxMs);
   if (minMs > maxMs) throw new DistributionError(`minMs (${minMs}) must not exceed maxMs (${maxMs})`);
+  // Samples are whole milliseconds: a clamp such as [2.5, 2.7] admits none, and would return values outside it.
+  if (Math.ceil(minMs) > Math.floor(maxMs)) {
+    throw new DistributionError(
+      `minMs (${minMs}) and maxMs (${maxMs}) must include at least one whole millisecond`,
+    );
+  }
 
   let draw: (rng: RandomSource) => number;
   let natural: string;
@@ -99,7 +105,8 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
     case 'uniform': {
       finiteNonNegative('lowMs', spec.lowMs);
       finiteNonNegative('highMs', spec.highMs);
-      if (spec.lowMs > spec.highMs) throw new DistributionError(`lowMs (${spec.lowMs}) must not exceed highMs (${spec.highMs})`);
+      if (spec.lowMs > spec.highMs)
+        throw new DistributionError(`lowMs (${spec.lowMs}) must not exceed highMs (${spec.highMs})`);
       const lo = spec.lowMs;
       const width = spec.highMs - spec.lowMs;
       draw = (rng) => lo + rng.next() * width;
@@ -127,7 +134,8 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
         sigma = Math.log(spec.p99Ms / spec.medianMs) / Z_P99;
         natural = `lognormal(median ${formatMs(spec.medianMs)}, p99 ${formatMs(spec.p99Ms)})`;
       } else {
-        if (!Number.isFinite(spec.mu)) throw new DistributionError(`mu must be finite, got ${String(spec.mu)}`);
+        if (!Number.isFinite(spec.mu))
+          throw new DistributionError(`mu must be finite, got ${String(spec.mu)}`);
         finiteNonNegative('sigma', spec.sigma);
         mu = spec.mu;
         sigma = spec.sigma;
@@ -158,11 +166,14 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       if (!Array.isArray(samples) || samples.length === 0) {
         throw new DistributionError('samplesMs must be a non-empty list of durations');
       }
-      samples.forEach((s, i) => finiteNonNegative(`samplesMs[${i}]`, s));
+      samples.forEach((s, i) => {
+        finiteNonNegative(`samplesMs[${i}]`, s);
+      });
       const copy = [...samples];
       draw = (rng) => copy[Math.floor(rng.next() * copy.length)]!;
       natural = `empirical(${copy.length} samples)`;
-      naturalUpper = Math.max(...copy);
+      // A loop, not Math.max(...copy): spreading a list of ~150k+ samples overflows the call stack.
+      naturalUpper = copy.reduce((max, x) => Math.max(max, x), 0);
       break;
     }
     default: {
@@ -171,12 +182,16 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
     }
   }
   const clampText =
-    (spec.minMs !== undefined ? ` min ${formatMs(minMs)}` : '') + (spec.maxMs !== undefined ? ` max ${formatMs(maxMs)}` : '');
+    (spec.minMs !== undefined ? ` min ${formatMs(minMs)}` : '') +
+    (spec.maxMs !== undefined ? ` max ${formatMs(maxMs)}` : '');
   const description = natural + clampText;
-  const upperBoundMs = Math.round(Math.min(naturalUpper, maxMs));
+  // sample() rounds, then clamps. Rounding is monotonic, so the largest rounded draw is
+  // round(naturalUpper); the upper clamp cuts it to floor(maxMs); and a lower clamp above the
+  // whole natural range lifts every sample to ceil(minMs) (fixed 5 ms with minMs 10 returns 10).
+  const upperBoundMs = Math.max(Math.ceil(minMs), Math.min(Math.round(naturalUpper), Math.floor(maxMs)));
   return {
     spec,
-    upperBoundMs: Number.isFinite(upperBoundMs) ? upperBoundMs : Number.POSITIVE_INFINITY,
+    upperBoundMs,
     sample(rng: RandomSource): number {
       const v = Math.round(draw(rng));
       if (v < minMs) return Math.ceil(minMs);
