@@ -26,6 +26,7 @@ export class Signal {
   }
 
   /** Calls `callback` when the signal fires (at once if it already has). */
+  // biome-ignore lint/suspicious/noThenProperty: public API the processes are written against. It makes a Signal a thenable, so `await signal` outside the simulation waits for the fire (and hangs if it never comes): never await a Signal.
   then(callback: () => void): void {
     if (this.fired) callback();
     else this.waiters.push(callback);

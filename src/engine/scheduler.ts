@@ -5,7 +5,7 @@
  * and `run`. Time advances in exactly one place, `step`. The scheduler knows nothing about AWS:
  * an event is a callback with a label (for traces) and the model decides what it means.
  */
-import { SimulationError, ResourceCapError } from './errors.ts';
+import { ResourceCapError, SimulationError } from './errors.ts';
 import { EventQueue, Priority, type QueueEntry } from './queue.ts';
 
 export type EventAction = () => void;
@@ -45,7 +45,7 @@ export interface SchedulerCounters {
 }
 
 export interface SchedulerOptions {
-  /** Cap on live pending events; exceeding it throws ResourceCapError. Default 10 million. */
+  /** Cap on live pending events; scheduling beyond it throws ResourceCapError and schedules nothing. Default 10 million. */
   readonly pendingMax?: number;
 }
 
@@ -85,20 +85,33 @@ export class Scheduler {
    * Schedules `action` at absolute time `timeMs`.
    * @throws SimulationError when `timeMs` is not an integer or lies in the past.
    */
-  at(timeMs: number, label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): EventHandle {
+  at(
+    timeMs: number,
+    label: string,
+    action: EventAction,
+    priority: Priority = Priority.normal,
+    subject?: string,
+  ): EventHandle {
     checkTime('timeMs', timeMs);
     if (timeMs < this.nowMsValue) {
-      throw new SimulationError(`cannot schedule '${label}' at ${timeMs} ms: it is before now (${this.nowMsValue} ms)`);
+      throw new SimulationError(
+        `cannot schedule '${label}' at ${timeMs} ms: it is before now (${this.nowMsValue} ms)`,
+      );
+    }
+    // Check the cap before pushing, and on every call: a rejected event must not stay queued (it
+    // would fire although the caller saw an error), and the cap holds even after the queue drained
+    // below an earlier high-water mark.
+    if (this.queue.size >= this.pendingMax) {
+      throw new ResourceCapError(
+        'pendingMax',
+        this.pendingMax,
+        `cannot schedule '${label}': more than ${this.pendingMax} pending events`,
+      );
     }
     const event: ScheduledEvent = subject === undefined ? { label, action } : { label, action, subject };
     const entry = this.queue.push(timeMs, priority, event);
     const size = this.queue.size;
-    if (size > this.counters.queueHighWater) {
-      this.counters.queueHighWater = size;
-      if (size > this.pendingMax) {
-        throw new ResourceCapError('pendingMax', this.pendingMax, `more than ${this.pendingMax} pending events`);
-      }
-    }
+    if (size > this.counters.queueHighWater) this.counters.queueHighWater = size;
     return entry;
   }
 
@@ -106,9 +119,16 @@ export class Scheduler {
    * Schedules `action` after `delayMs` from now.
    * @throws SimulationError when `delayMs` is negative, not an integer, or NaN.
    */
-  after(delayMs: number, label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): EventHandle {
+  after(
+    delayMs: number,
+    label: string,
+    action: EventAction,
+    priority: Priority = Priority.normal,
+    subject?: string,
+  ): EventHandle {
     checkTime('delayMs', delayMs);
-    if (delayMs < 0) throw new SimulationError(`delay for '${label}' must not be negative, got ${delayMs} ms`);
+    if (delayMs < 0)
+      throw new SimulationError(`delay for '${label}' must not be negative, got ${delayMs} ms`);
     return this.at(this.nowMsValue + delayMs, label, action, priority, subject);
   }
 
@@ -127,7 +147,9 @@ export class Scheduler {
     const entry = this.queue.pop();
     if (entry === undefined) return false;
     if (entry.timeMs < this.nowMsValue) {
-      throw new SimulationError(`time went backwards: event at ${entry.timeMs} ms after now ${this.nowMsValue} ms`);
+      throw new SimulationError(
+        `time went backwards: event at ${entry.timeMs} ms after now ${this.nowMsValue} ms`,
+      );
     }
     this.nowMsValue = entry.timeMs;
     this.counters.eventsProcessed++;
@@ -136,7 +158,13 @@ export class Scheduler {
       const record: TraceRecord =
         event.subject === undefined
           ? { timeMs: entry.timeMs, priority: entry.priority, seq: entry.seq, label: event.label }
-          : { timeMs: entry.timeMs, priority: entry.priority, seq: entry.seq, label: event.label, subject: event.subject };
+          : {
+              timeMs: entry.timeMs,
+              priority: entry.priority,
+              seq: entry.seq,
+              label: event.label,
+              subject: event.subject,
+            };
       for (const observer of this.observers) observer(record);
     }
     event.action();
@@ -147,12 +175,19 @@ export class Scheduler {
    * Runs events up to and including `untilMs`, then sets the clock to `untilMs`.
    * @returns the number of events processed by this call.
    * @throws ResourceCapError when more than `eventsMax` events would be processed.
+   * @throws SimulationError when `untilMs` is not an integer or lies in the past, or when
+   *   `eventsMax` is not a non-negative integer.
    */
   run(options: RunOptions): number {
     const { untilMs } = options;
     checkTime('untilMs', untilMs);
-    if (untilMs < this.nowMsValue) throw new SimulationError(`untilMs ${untilMs} is before now (${this.nowMsValue} ms)`);
+    if (untilMs < this.nowMsValue)
+      throw new SimulationError(`untilMs ${untilMs} is before now (${this.nowMsValue} ms)`);
     const eventsMax = options.eventsMax ?? Number.POSITIVE_INFINITY;
+    // NaN would compare false with every count and silently remove the cap.
+    if (!(eventsMax >= 0) || (!Number.isInteger(eventsMax) && eventsMax !== Number.POSITIVE_INFINITY)) {
+      throw new SimulationError(`eventsMax must be a non-negative integer, got ${String(eventsMax)}`);
+    }
     let processed = 0;
     for (;;) {
       const next = this.queue.peek();
