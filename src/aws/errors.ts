@@ -41,6 +41,32 @@ export const Errors = {
     awsError('DeleteConflict', 409, 'Cannot delete entity, must remove roles from instance profile first.'),
   roleHasPolicies: () => awsError('DeleteConflict', 409, 'Cannot delete entity, must delete policies first.'),
   validation: (detail: string) => awsError('ValidationError', 400, `1 validation error detected: ${detail}`),
+  /** Several constraint violations in one request, reported together as AWS's front end does. */
+  validations: (details: readonly string[]) =>
+    awsError(
+      'ValidationError',
+      400,
+      `${details.length} validation error${details.length === 1 ? '' : 's'} detected: ${details.join('; ')}`,
+    ),
+  /** The SDKs reject unknown members client-side; the simulator does the same so scenario typos surface. */
+  unknownParameter: (name: string, allowed: readonly string[], container = 'input') =>
+    awsError(
+      'ValidationError',
+      400,
+      `Unknown parameter in ${container}: "${name}", must be one of: ${allowed.join(', ')}`,
+    ),
+  invalidAction: (operation: string) =>
+    awsError('InvalidAction', 400, `Could not find operation ${operation} for version 2010-05-08`),
+  duplicateTagKeys: () =>
+    awsError('InvalidInput', 400, 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
+  tagQuota: (what: 'TagsPerInstanceProfile' | 'TagsPerRole', limit: number) =>
+    awsError('LimitExceeded', 409, `Cannot exceed quota for ${what}: ${limit}`),
+  invalidMarker: () => awsError('InvalidInput', 400, 'Invalid Marker.'),
+  trustPolicyQuota: (limit: number) => awsError('LimitExceeded', 409, `Cannot exceed quota for ACLSizePerRole: ${limit}`),
+  rolePolicySizeQuota: (role: string, limitBytes: number) =>
+    awsError('LimitExceeded', 409, `Maximum policy size of ${limitBytes} bytes exceeded for role ${role}`),
+  roleNotInProfile: (profile: string, role: string) =>
+    awsError('NoSuchEntity', 404, `Instance Profile ${profile} does not contain role ${role}.`),
   invalidInput: (detail: string) => awsError('InvalidInput', 400, detail),
   malformedPolicy: (detail: string) => awsError('MalformedPolicyDocument', 400, detail),
   missingParameter: (name: string) =>
