@@ -36,12 +36,12 @@ function show(value: unknown): string {
  * The request object, with unknown top-level parameters rejected (AWS answers UnknownParameter;
  * catching typos here is what makes a runbook step trustworthy). `undefined` or `null` means `{}`.
  */
-export function readParams(params: unknown, allowed: readonly string[]): Params {
+export function readParams(params: unknown, allowed: readonly string[], prefix = ''): Params {
   if (params === undefined || params === null) return {};
   if (!isRecord(params))
     throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && !allowed.includes(key)) throw Errors.ec2UnknownParameter(key);
+    if (value !== undefined && !allowed.includes(key)) throw Errors.ec2UnknownParameter(prefix + key);
   }
   return params;
 }
@@ -124,7 +124,7 @@ export function optionalProfileRef(p: Params, name: string): ProfileRef | undefi
     throw Errors.ec2InvalidParameter(
       `Value (${show(v)}) for parameter ${name} is invalid. Expected {Name} or {Arn}.`,
     );
-  const inner = readParams(v, ['Name', 'Arn']);
+  const inner = readParams(v, ['Name', 'Arn'], `${name}.`);
   const profileName = optionalString(inner, 'Name');
   const arn = optionalString(inner, 'Arn');
   if (profileName !== undefined && arn !== undefined) throw Errors.profileNameWithArn();
@@ -148,7 +148,7 @@ export function readFilters(p: Params, known: readonly string[]): Filter[] {
   return v.map((item, i) => {
     if (!isRecord(item))
       throw Errors.ec2InvalidParameter(`Value (${show(item)}) for parameter Filter.${i + 1} is invalid.`);
-    const f = readParams(item, ['Name', 'Values']);
+    const f = readParams(item, ['Name', 'Values'], `Filter.${i + 1}.`);
     const name = requiredString(f, 'Name');
     if (!known.includes(name)) throw Errors.ec2InvalidFilter(name);
     const values = optionalStringList(f, 'Values') ?? [];
@@ -194,7 +194,7 @@ export function readNameTag(p: Params): string | undefined {
       throw Errors.ec2InvalidParameter(
         `Value (${show(spec)}) for parameter TagSpecification.${i + 1} is invalid.`,
       );
-    const s = readParams(spec, ['ResourceType', 'Tags']);
+    const s = readParams(spec, ['ResourceType', 'Tags'], `TagSpecification.${i + 1}.`);
     const resourceType = requiredString(s, 'ResourceType');
     const tags = s.Tags ?? [];
     if (!Array.isArray(tags))
@@ -204,7 +204,7 @@ export function readNameTag(p: Params): string | undefined {
     for (const tag of tags) {
       if (!isRecord(tag))
         throw Errors.ec2InvalidParameter(`Value (${show(tag)}) for parameter Tag is invalid.`);
-      const t = readParams(tag, ['Key', 'Value']);
+      const t = readParams(tag, ['Key', 'Value'], 'Tag.');
       const key = requiredString(t, 'Key');
       const value = optionalString(t, 'Value') ?? '';
       if (resourceType === 'instance' && key === 'Name') name = value;
