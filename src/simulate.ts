@@ -34,7 +34,8 @@ import { hexId } from './aws/ids.ts';
 const H = 3_600_000;
 
 /** Name of the inline policy the scenario's roles are created with (edit-policy rewrites it). */
-export const SCENARIO_POLICY_NAME = 'iamsim-allow';
+export { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
+import { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
 
 export interface SimulateOptions {
   readonly seed: number;
@@ -46,6 +47,30 @@ export interface SimulateOptions {
   readonly timelines?: boolean;
   /** Keep each call's response in the step records (default true). */
   readonly responses?: boolean;
+  /** Observers (checkers) attached to the world before it runs; they must only read. */
+  readonly observers?: readonly WorldObserver[];
+}
+
+/** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
+export interface WorldView {
+  readonly scheduler: Scheduler;
+  readonly offsetMs: number;
+  readonly iamStore: ReplicatedStore<IamState>;
+  readonly authzStore: ReplicatedStore<AuthzState>;
+  readonly ec2: Ec2Service;
+  /** Runtime of each scenario instance, by instance name. */
+  readonly runtimes: ReadonlyMap<string, InstanceRuntime>;
+  readonly refs: ReadonlyMap<string, InstanceRef>;
+}
+
+export interface WorldObserver {
+  attach(world: WorldView): void;
+  /** IMDS of `instance` issued `creds`, replacing `previous` (undefined after boot or an association change). */
+  credentialsIssued?(instance: string, creds: Credentials, previous: Credentials | undefined): void;
+  /** A call was executed and recorded. */
+  callExecuted?(record: StepRecord): void;
+  /** The run reached its horizon. */
+  finished?(): void;
 }
 
 /** The change whose effect the metrics measure. */
@@ -74,6 +99,8 @@ class World {
   readonly records: StepRecord[] = [];
   readonly failures: CheckOutcome[] = [];
   changeStartMs: number | null = null;
+  private readonly observers: readonly WorldObserver[];
+  private readonly runtimesByName = new Map<string, InstanceRuntime>();
   private readonly relevantActions: string[];
   private readonly plan: ChangePlan | undefined;
   private readonly apiLatency: Distribution;
@@ -83,6 +110,7 @@ class World {
     readonly options: SimulateOptions,
   ) {
     this.streams = new RandomStreams(options.seed);
+    this.observers = options.observers ?? [];
     const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
     const lifetime = dist('imdsCredentialLifetime');
     const period = dist('imdsRotationPeriod');
@@ -212,7 +240,9 @@ class World {
         lifetime,
         pickupDelay: pickup,
         stream,
-        issued: () => {},
+        issued: (creds, previous) => {
+          for (const o of this.observers) o.credentialsIssued?.(spec.name, creds, previous);
+        },
       },
       classify: (creds) => this.classify(region, creds, oldRole, oldKey, probeAction),
       outages: this.scenario.faults
@@ -220,6 +250,7 @@ class World {
         .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs })),
     });
     this.runtimes.set(id, rt);
+    this.runtimesByName.set(spec.name, rt);
     const list = this.runtimesByRegion.get(region) ?? [];
     list.push(rt);
     this.runtimesByRegion.set(region, list);
@@ -280,9 +311,20 @@ class World {
   run(): RunResult {
     const { scheduler, scenario } = this;
     const op = this.operator();
+    const view: WorldView = {
+      scheduler,
+      offsetMs: this.offsetMs,
+      iamStore: this.iamStore,
+      authzStore: this.authzStore,
+      ec2: this.ec2,
+      runtimes: this.runtimesByName,
+      refs: this.refs,
+    };
+    for (const o of this.observers) o.attach(view);
     spawn(scheduler, 'runbook', this.runbook(op));
     scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax: this.options.eventsMax ?? 50_000_000 });
     const endMs = scheduler.nowMs;
+    for (const o of this.observers) o.finished?.();
     const instances = scenario.instances.map((spec) => {
       const ref = this.refs.get(spec.name)!;
       const rt = this.runtimes.get(ref.id)!;
@@ -412,6 +454,7 @@ class World {
       origin: request.origin,
     };
     this.records.push(record);
+    for (const o of this.observers) o.callExecuted?.(record);
     return outcome;
   }
 }

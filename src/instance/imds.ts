@@ -37,8 +37,8 @@ export interface ImdsEnvironment {
   readonly stream: RandomStream;
   /** Called whenever what IMDS serves may have changed. */
   changed(): void;
-  /** Called for every credential issuance (the STS AssumeRole CloudTrail would show). */
-  issued(creds: Credentials): void;
+  /** Called for every credential issuance (the STS AssumeRole CloudTrail would show), with the set it replaces. */
+  issued(creds: Credentials, previous: Credentials | undefined): void;
 }
 
 export class ImdsPublisher {
@@ -123,6 +123,7 @@ export class ImdsPublisher {
       const role = this.env.profileRole(profileId);
       if (role.kind === 'role') {
         const nowMs = scheduler.nowMs;
+        const previous = this.creds;
         this.creds = {
           accessKeyId: this.env.newAccessKeyId(),
           roleName: role.roleName,
@@ -131,7 +132,7 @@ export class ImdsPublisher {
           expiresAtMs: nowMs + this.env.lifetime.sample(this.env.stream),
         };
         this.info = 'ok';
-        this.env.issued(this.creds);
+        this.env.issued(this.creds, previous);
       } else {
         // Documented: iam/info still answers, saying the profile has no role; issued credentials stay.
         this.info = role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
