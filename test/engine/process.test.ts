@@ -10,9 +10,10 @@ describe('spawn', () => {
     const s = new Scheduler();
     s.run({ untilMs: 100 });
     const log: string[] = [];
-    spawn(
+    const done = spawn(
       s,
       'p',
+      // biome-ignore lint/correctness/useYield: a process may finish without ever waiting.
       (function* (): Process {
         log.push(`start@${s.nowMs}`);
       })(),
@@ -20,6 +21,7 @@ describe('spawn', () => {
     expect(log).toEqual([]);
     s.run({ untilMs: 100 });
     expect(log).toEqual(['start@100']);
+    expect(done.fired).toBe(true);
   });
 
   it('sleeps for yielded delays and fires done when the body returns', () => {

@@ -1,0 +1,141 @@
+// The benchmarks at CI size: checks that they compute and report correctly, never how fast.
+import { describe, expect, it } from 'vitest';
+import type { Benchmark } from './benchmark.ts';
+import { BenchUsageError, parseBenchArgs, renderJsonLine, renderTable, runBenchCli } from './cli.ts';
+import { baselineRound, engineBenchDefaults, engineRound, runEngineBench } from './engine.ts';
+import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
+
+const small = { pendingEvents: 50, eventsProcessed: 2_000, rounds: 3, delayMsMean: 100 } as const;
+
+describe('engine benchmark (CI size)', () => {
+  it('reports the required fields first, then its extras, with consistent values', () => {
+    const result = runEngineBench(small);
+    expect(Object.keys(result).slice(0, 4)).toEqual([
+      'name',
+      'eventsPerSec',
+      'baselineEventsPerSec',
+      'ratio',
+    ]);
+    expect(result.name).toBe('engine');
+    expect(result.eventsProcessed).toBe(2_000);
+    expect(result.pendingEvents).toBe(50);
+    expect(result.rounds).toBe(3);
+    expect(result.agree).toBe(true);
+    expect(result.eventsPerSec).toBeGreaterThan(0);
+    expect(result.baselineEventsPerSec).toBeGreaterThan(0);
+    expect(result.ratio).toBeCloseTo(result.eventsPerSec / result.baselineEventsPerSec, 2);
+    expect(Number.isInteger(result.eventsPerSec)).toBe(true);
+  });
+
+  it('does the same work on both sides: same events, same end time, same checksum', () => {
+    const options = { ...engineBenchDefaults, ...small };
+    const engine = engineRound(options);
+    const baseline = baselineRound(options);
+    expect(engine.eventsProcessed).toBe(2_000);
+    expect(baseline.eventsProcessed).toBe(2_000);
+    expect(engine.finalTimeMs).toBe(baseline.finalTimeMs);
+    expect(engine.checksum).toBe(baseline.checksum);
+    // The hold model advances time: with 50 pending events of mean delay 100 ms, 2000 pops take
+    // about 2000 * 100 / 50 = 4000 ms of virtual time.
+    expect(engine.finalTimeMs).toBeGreaterThan(2_000);
+    expect(engine.finalTimeMs).toBeLessThan(8_000);
+  });
+
+  it('is deterministic in its work (not its timing) for a fixed seed', () => {
+    const a = runEngineBench(small);
+    const b = runEngineBench(small);
+    expect([a.finalTimeMs, a.checksum]).toEqual([b.finalTimeMs, b.checksum]);
+    const other = runEngineBench({ ...small, seed: 'another' });
+    expect(other.checksum).not.toBe(a.checksum);
+  });
+
+  it.each(['pendingEvents', 'eventsProcessed', 'rounds'] as const)('rejects a non-positive %s', (key) => {
+    expect(() => runEngineBench({ ...small, [key]: 0 })).toThrow(key);
+  });
+});
+
+describe('bench registry and CLI', () => {
+  const fake = (name: string, value: number): Benchmark => ({
+    name,
+    description: `fake ${name}`,
+    run: () => ({ name, valuePerSec: value, ok: true }),
+  });
+  const registry = [fake('alpha', 1000), fake('beta', 2.5), fake('gamma', 3)];
+
+  it('registers engine under a unique name', () => {
+    const names = benchmarks.map((b) => b.name);
+    expect(names).toContain('engine');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('parses --json and --only in both spellings, repeated', () => {
+    expect(parseBenchArgs([])).toEqual({ json: false, only: undefined, help: false });
+    expect(parseBenchArgs(['--json', '--only', 'a,b', '--only=c'])).toEqual({
+      json: true,
+      only: ['a', 'b', 'c'],
+      help: false,
+    });
+  });
+
+  it.each([[['--fast']], [['--only']], [['--only', '--json']], [['--only=,']]])('rejects %j', (argv) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
+  });
+
+  it('selects in registry order and names every unknown benchmark', () => {
+    expect(selectBenchmarks(['gamma', 'alpha'], registry).map((b) => b.name)).toEqual(['alpha', 'gamma']);
+    expect(() => selectBenchmarks(['nope', 'alpha', 'zilch'], registry)).toThrow(UnknownBenchmarkError);
+    expect(() => selectBenchmarks(['nope', 'zilch'], registry)).toThrow(
+      /'nope', 'zilch'.*known: alpha, beta, gamma/,
+    );
+  });
+
+  it('prints one JSON object per line per benchmark with --json', async () => {
+    const out: string[] = [];
+    const code = await runBenchCli(
+      ['--json', '--only', 'beta,alpha'],
+      { out: (t) => out.push(t), err: () => {} },
+      registry,
+    );
+    expect(code).toBe(0);
+    const lines = out.join('').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { name: 'alpha', valuePerSec: 1000, ok: true },
+      { name: 'beta', valuePerSec: 2.5, ok: true },
+    ]);
+  });
+
+  it('prints a table by default, progress on stderr only', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runBenchCli([], { out: (t) => out.push(t), err: (t) => err.push(t) }, registry);
+    expect(code).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('alpha\n  valuePerSec  1,000\n  ok           true');
+    expect(text).toContain('gamma');
+    expect(err.join('')).toContain('running beta');
+  });
+
+  it('maps usage errors to exit code 2 and a failing benchmark to 1', async () => {
+    const err: string[] = [];
+    const io = { out: () => {}, err: (t: string) => err.push(t) };
+    expect(await runBenchCli(['--only', 'nope'], io, registry)).toBe(2);
+    expect(err.join('')).toContain("'nope'");
+    const broken: Benchmark = {
+      name: 'broken',
+      description: 'throws',
+      run: () => {
+        throw new Error('kaput');
+      },
+    };
+    expect(await runBenchCli(['--json'], io, [broken])).toBe(1);
+    expect(err.join('')).toContain('kaput');
+  });
+
+  it('renders results without touching their values', () => {
+    const result = { name: 'x', eventsPerSec: 1234567, ratio: 0.812, agree: true };
+    expect(renderJsonLine(result)).toBe('{"name":"x","eventsPerSec":1234567,"ratio":0.812,"agree":true}');
+    expect(renderTable([result])).toBe(
+      'x\n  eventsPerSec  1,234,567\n  ratio         0.812\n  agree         true',
+    );
+  });
+});
