@@ -53,6 +53,8 @@ import type {
 
 const RUN_INSTANCES_COUNT_MAX_DEFAULT = 1000;
 const DESCRIBE_MAX_RESULTS_MIN = 5;
+/** Loose on purpose: scenarios may name instances `i-web1`; AWS's ids are `i-` and 8 or 17 hex digits. */
+const INSTANCE_ID = /^i-[0-9a-zA-Z]+$/;
 const DESCRIBE_MAX_RESULTS_MAX = 1000;
 /** Opaque-looking pagination tokens: a prefix per operation and a position in base 36. */
 const INSTANCE_TOKEN = /^ni-([0-9a-z]{1,10})$/;
@@ -144,6 +146,8 @@ export class Ec2Service {
     if (id === undefined) {
       id = this.opts.ids.instanceId();
     } else {
+      if (!INSTANCE_ID.test(id))
+        throw new Error(`seedInstance ${spec.name}: instance id ${id} is not of the form i-…`);
       if (this.instances.has(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
       this.opts.ids.reserve(id);
@@ -221,10 +225,11 @@ export class Ec2Service {
       if (i === 0) reservationId = `r-${id.slice(2)}`;
       const record = this.newInstance(id, region, name, 'pending', reservationId, now);
       launched.push(record);
-      this.emit({ type: 'instanceState', instanceId: id, state: 'pending', previous: undefined });
       this.scheduleState(record, 'running', this.opts.delays.instanceStart);
       // Every instance of the launch gets its own association (moto gives it to the first only).
       if (profile !== undefined) this.startAssociation(record, profile);
+      // Emitted last, so a listener already sees the instance's association.
+      this.emit({ type: 'instanceState', instanceId: id, state: 'pending', previous: undefined });
     }
     return reservationShape(reservationId, launched);
   }
@@ -496,7 +501,7 @@ export class Ec2Service {
     const found: InstanceRecord[] = [];
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      if (!/^i-[0-9a-zA-Z]+$/.test(id)) throw Errors.instanceIdMalformed(id);
+      if (!INSTANCE_ID.test(id)) throw Errors.instanceIdMalformed(id);
       const r = this.instances.get(id);
       // An instance of another region does not exist from here.
       if (r === undefined || r.region !== region) missing.push(id);

@@ -47,6 +47,17 @@ describe('RunInstances', () => {
     expect(w.events.filter((e) => e.type === 'associationSettled')).toHaveLength(3);
   });
 
+  it('emits the launch event after the association exists, so a listener can read it', () => {
+    const w = makeWorld();
+    const seen: (string | undefined)[] = [];
+    w.ec2.onEvent((e) => {
+      if (e.type === 'instanceState' && e.state === 'pending')
+        seen.push(w.ec2.activeAssociation(e.instanceId)?.State);
+    });
+    w.call('RunInstances', { MinCount: 2, MaxCount: 2, IamInstanceProfile: { Name: 'web' } });
+    expect(seen).toEqual(['associating', 'associating']);
+  });
+
   it('launches up to the cap between MinCount and MaxCount, and fails when MinCount exceeds it', () => {
     const w = makeWorld({ runInstancesCountMax: 4 });
     expect(w.call('RunInstances', { MinCount: 2, MaxCount: 10 }).Instances).toHaveLength(4);

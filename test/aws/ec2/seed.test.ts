@@ -46,6 +46,9 @@ describe('seedInstance', () => {
     expect(() => w.ec2.seedInstance({ name: 'c', region: 'mars-1', state: 'running' })).toThrow(
       /not modelled/,
     );
+    expect(() => w.ec2.seedInstance({ id: 'web-1', name: 'e', region: REGION, state: 'running' })).toThrow(
+      /not of the form/,
+    );
     expect(() =>
       w.ec2.seedInstance({ name: 'd', region: REGION, state: 'running', profileName: 'nope' }),
     ).toThrow(/does not exist/);
