@@ -26,8 +26,7 @@ export class Signal {
   }
 
   /** Calls `callback` when the signal fires (at once if it already has). */
-  // biome-ignore lint/suspicious/noThenProperty: public API the processes are written against. It makes a Signal a thenable, so `await signal` outside the simulation waits for the fire (and hangs if it never comes): never await a Signal.
-  then(callback: () => void): void {
+  onFire(callback: () => void): void {
     if (this.fired) callback();
     else this.waiters.push(callback);
   }
@@ -53,7 +52,7 @@ export function spawn(scheduler: Scheduler, label: string, body: Process, subjec
       scheduler.after(waitFor, label, resume, Priority.normal, subject);
     } else {
       // Resume through the queue (urgent lane) so that signal order, not call depth, decides who runs first.
-      waitFor.then(() => scheduler.after(0, label, resume, Priority.urgent, subject));
+      waitFor.onFire(() => scheduler.after(0, label, resume, Priority.urgent, subject));
     }
   };
   scheduler.after(0, label, resume, Priority.normal, subject);
@@ -66,7 +65,7 @@ export function allOf(label: string, signals: readonly Signal[]): Signal {
   let remaining = signals.length;
   if (remaining === 0) all.fire();
   for (const s of signals) {
-    s.then(() => {
+    s.onFire(() => {
       remaining--;
       if (remaining === 0) all.fire();
     });

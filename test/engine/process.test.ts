@@ -200,7 +200,7 @@ describe('Signal', () => {
   it('fires once; later fires do nothing', () => {
     const signal = new Signal('s');
     let calls = 0;
-    signal.then(() => calls++);
+    signal.onFire(() => calls++);
     signal.fire();
     signal.fire();
     expect(calls).toBe(1);
@@ -211,7 +211,7 @@ describe('Signal', () => {
     const signal = new Signal('s');
     signal.fire();
     let called = false;
-    signal.then(() => {
+    signal.onFire(() => {
       called = true;
     });
     expect(called).toBe(true);
@@ -220,7 +220,7 @@ describe('Signal', () => {
   it('calls waiters in registration order', () => {
     const signal = new Signal('s');
     const order: number[] = [];
-    for (let i = 0; i < 5; i++) signal.then(() => order.push(i));
+    for (let i = 0; i < 5; i++) signal.onFire(() => order.push(i));
     signal.fire();
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });

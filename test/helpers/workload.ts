@@ -86,7 +86,7 @@ export function runWorkload(overrides: Partial<WorkloadOptions> = {}): WorkloadR
     spawn(scheduler, `process${i}`, worker(i), `p${i}`),
   );
   for (let i = 0; i < o.loners; i++) spawn(scheduler, `loner${i}`, loner(i), `l${i}`);
-  allOf('all.done', done).then(() => {
+  allOf('all.done', done).onFire(() => {
     scheduler.after(0, 'all.done', () => {});
   });
   scheduler.run({ untilMs: o.horizonMs, eventsMax: 1_000_000 });
