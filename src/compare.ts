@@ -70,16 +70,26 @@ export function runJob(scenario: Scenario, job: CompareJob, sampleTimelines: num
     if (step.error !== undefined) apiErrors[step.error.code] = (apiErrors[step.error.code] ?? 0) + 1;
   }
   const instances = job.keepTimelines
-    ? result.instances.map((inst, i) => (i < sampleTimelines ? inst : { ...inst, imdsTimeline: [], appTimeline: [] }))
+    ? result.instances.map((inst, i) =>
+        i < sampleTimelines ? inst : { ...inst, imdsTimeline: [], appTimeline: [] },
+      )
     : result.instances;
-  return { strategy: job.strategy, seed: job.seed, instances, apiErrors, changeStartMs: result.changeStartMs };
+  return {
+    strategy: job.strategy,
+    seed: job.seed,
+    instances,
+    apiErrors,
+    changeStartMs: result.changeStartMs,
+  };
 }
 
 export function jobsFor(scenario: Scenario, seeds: readonly number[]): CompareJob[] {
   const strategies = scenario.compare?.strategies ?? [];
   const jobs: CompareJob[] = [];
   for (const strategy of strategies) {
-    seeds.forEach((seed, i) => jobs.push({ strategy, seed, keepTimelines: i === 0 }));
+    seeds.forEach((seed, i) => {
+      jobs.push({ strategy, seed, keepTimelines: i === 0 });
+    });
   }
   return jobs;
 }
@@ -92,20 +102,34 @@ export async function compare(scenario: Scenario, options: CompareOptions): Prom
   return groupSamples(scenario, results, keep);
 }
 
-export function groupSamples(scenario: Scenario, results: readonly JobResult[], keep: number): StrategySamples[] {
+export function groupSamples(
+  scenario: Scenario,
+  results: readonly JobResult[],
+  keep: number,
+): StrategySamples[] {
   const strategies = scenario.compare?.strategies ?? [];
   return strategies.map((strategy) => {
     const mine = results.filter((r) => r.strategy === strategy).sort((a, b) => a.seed - b.seed);
     const apiErrors: Record<string, number> = {};
-    for (const r of mine) for (const [code, n] of Object.entries(r.apiErrors)) apiErrors[code] = (apiErrors[code] ?? 0) + n;
-    const first = results.find((r) => r.strategy === strategy && r.instances.some((i) => i.appTimeline.length > 0));
+    for (const r of mine)
+      for (const [code, n] of Object.entries(r.apiErrors)) apiErrors[code] = (apiErrors[code] ?? 0) + n;
+    const first = results.find(
+      (r) => r.strategy === strategy && r.instances.some((i) => i.appTimeline.length > 0),
+    );
     const startMs = mine.find((r) => r.changeStartMs !== null)?.changeStartMs ?? scenario.compare?.atMs ?? 0;
     return {
       strategy,
       samples: mine.flatMap((r) =>
-        r.instances.map((inst) => ({ seed: r.seed, instance: inst.name, sdk: inst.sdk, metrics: inst.metrics })),
+        r.instances.map((inst) => ({
+          seed: r.seed,
+          instance: inst.name,
+          sdk: inst.sdk,
+          metrics: inst.metrics,
+        })),
       ),
-      apiErrors: Object.fromEntries(Object.entries(apiErrors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      apiErrors: Object.fromEntries(
+        Object.entries(apiErrors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
       sampleTimelines: (first?.instances ?? []).slice(0, keep),
       observationWindowMs: scenario.horizonMs - startMs,
     };
@@ -133,9 +157,13 @@ async function runJobs(
   let done = 0;
   const chunkSize = Math.max(1, Math.ceil(jobs.length / (n * 4)));
   const chunks: { start: number; jobs: CompareJob[] }[] = [];
-  for (let i = 0; i < jobs.length; i += chunkSize) chunks.push({ start: i, jobs: jobs.slice(i, i + chunkSize) });
+  for (let i = 0; i < jobs.length; i += chunkSize)
+    chunks.push({ start: i, jobs: jobs.slice(i, i + chunkSize) });
   let next = 0;
-  const pool = Array.from({ length: n }, () => new Worker(new URL('./compare-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }));
+  const pool = Array.from(
+    { length: n },
+    () => new Worker(new URL('./compare-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }),
+  );
   try {
     await Promise.all(
       pool.map(

@@ -21,7 +21,11 @@ export interface InstanceResultInput {
 }
 
 /** Time from `startMs` until the first segment of `kind` (null if none within the horizon). */
-export function firstReachedMs(segments: readonly TimelineSegment[], kind: HoldingKind, startMs: number): number | null {
+export function firstReachedMs(
+  segments: readonly TimelineSegment[],
+  kind: HoldingKind,
+  startMs: number,
+): number | null {
   for (const s of segments) {
     if (s.kind === kind && s.toMs > startMs) return Math.max(s.fromMs, startMs) - startMs;
   }
@@ -32,7 +36,11 @@ export function firstReachedMs(segments: readonly TimelineSegment[], kind: Holdi
  * Time from `startMs` until the application last held accepted old credentials: 0 if it never did
  * after the start, null if it still does at the end of the horizon (exposure not over).
  */
-export function exposureEndMs(segments: readonly TimelineSegment[], startMs: number, endMs: number): number | null {
+export function exposureEndMs(
+  segments: readonly TimelineSegment[],
+  startMs: number,
+  endMs: number,
+): number | null {
   let last = 0;
   for (const s of segments) {
     if (s.kind !== 'old' || s.toMs <= startMs) continue;
@@ -62,7 +70,13 @@ export function computeInstanceResult(input: InstanceResultInput): InstanceResul
   const { spec, app, imds, changeStartMs: t0 } = input;
   const metrics: InstanceMetrics =
     t0 === null
-      ? { imdsNewRoleMs: null, appNewRoleMs: null, oldRoleExposureMs: null, credentialGapMs: null, downtimeMs: null }
+      ? {
+          imdsNewRoleMs: null,
+          appNewRoleMs: null,
+          oldRoleExposureMs: null,
+          credentialGapMs: null,
+          downtimeMs: null,
+        }
       : {
           imdsNewRoleMs: firstReachedMs(imds, 'new', t0),
           appNewRoleMs: firstReachedMs(app, 'new', t0),

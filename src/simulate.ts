@@ -11,14 +11,27 @@
  * rotations and refreshes; at t=0 every cache is in its steady state, which no formula had to
  * guess. Scheduler time = scenario time + warm-up; results are in scenario time.
  */
-import { AwsError } from './aws/errors.ts';
+
 import { Ec2Service } from './aws/ec2/ec2.ts';
+import { AwsError } from './aws/errors.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
-import { actionMatches, allowPolicyDocument, evaluate, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
+import {
+  actionMatches,
+  allowPolicyDocument,
+  evaluate,
+  revokeOlderSessionsDocument,
+} from './aws/iam/policy.ts';
 import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
-import { IdFactory } from './aws/ids.ts';
+import { hexId, IdFactory } from './aws/ids.ts';
 import type { CalibrationKey } from './calibration.ts';
-import { type Distribution, makeDistribution, RandomStreams, Scheduler, type TraceObserver, spawn } from './engine/index.ts';
+import {
+  type Distribution,
+  makeDistribution,
+  RandomStreams,
+  Scheduler,
+  spawn,
+  type TraceObserver,
+} from './engine/index.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type Window } from './instance/runtime.ts';
@@ -26,15 +39,15 @@ import { sdkPolicy } from './instance/sdk.ts';
 import { computeInstanceResult } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, HoldingKind, RunResult, StepRecord } from './result.ts';
-import { runSteps } from './runbook/runbook.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
+import { runSteps } from './runbook/runbook.ts';
 import type { ChangeTarget, InstanceSpec, Scenario, Step, StrategyStep } from './scenario/types.ts';
-import { hexId } from './aws/ids.ts';
 
 const H = 3_600_000;
 
 /** Name of the inline policy the scenario's roles are created with (edit-policy rewrites it). */
 export { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
+
 import { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
 
 export interface SimulateOptions {
@@ -183,7 +196,8 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const lifetimeD = lifetime;
-    for (const spec of scenario.instances) this.addInstance(spec, period, lifetimeD, dist('imdsAssociationPickup'));
+    for (const spec of scenario.instances)
+      this.addInstance(spec, period, lifetimeD, dist('imdsAssociationPickup'));
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
       if (rt === undefined) return;
@@ -201,7 +215,12 @@ class World {
     }
   }
 
-  private addInstance(spec: InstanceSpec, period: Distribution, lifetime: Distribution, pickup: Distribution): void {
+  private addInstance(
+    spec: InstanceSpec,
+    period: Distribution,
+    lifetime: Distribution,
+    pickup: Distribution,
+  ): void {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
@@ -257,7 +276,13 @@ class World {
     if (spec.state === 'running') {
       // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
       const bootMs = streams.stream(`instance/${spec.name}/boot`).int(0, Math.max(0, period.upperBoundMs));
-      scheduler.at(Math.min(bootMs, this.offsetMs), 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+      scheduler.at(
+        Math.min(bootMs, this.offsetMs),
+        'instance.boot',
+        () => rt.instanceState('running'),
+        1,
+        spec.name,
+      );
     }
   }
 
@@ -276,7 +301,9 @@ class World {
   private keyOfScenarioRole(roleName: string): string | undefined {
     const role = this.scenario.roles.find((r) => r.name.toLowerCase() === roleName.toLowerCase());
     if (role === undefined) return undefined;
-    return this.relevantActions.map((a) => (role.allow.some((p) => actionMatches(p, a)) ? '1' : '0')).join('');
+    return this.relevantActions
+      .map((a) => (role.allow.some((p) => actionMatches(p, a)) ? '1' : '0'))
+      .join('');
   }
 
   /**
@@ -322,7 +349,10 @@ class World {
     };
     for (const o of this.observers) o.attach(view);
     spawn(scheduler, 'runbook', this.runbook(op));
-    scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax: this.options.eventsMax ?? 50_000_000 });
+    scheduler.run({
+      untilMs: this.offsetMs + scenario.horizonMs,
+      eventsMax: this.options.eventsMax ?? 50_000_000,
+    });
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
     const instances = scenario.instances.map((spec) => {
@@ -336,7 +366,10 @@ class World {
         app: rt.appLane.segments(endMs, this.offsetMs),
         changeStartMs: this.changeStartMs,
         horizonMs: scenario.horizonMs,
-        probePhaseMs: spec.probe === undefined ? 0 : this.streams.stream(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+        probePhaseMs:
+          spec.probe === undefined
+            ? 0
+            : this.streams.stream(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
         timelines: this.options.timelines ?? true,
       });
     });
@@ -346,7 +379,9 @@ class World {
         checks.push({
           name: `expect ${r.call} ${r.expect}`,
           ok: r.expectMet === true,
-          detail: r.expectMet ? `${r.origin}: got ${r.ok ? 'ok' : r.error?.code}` : `${r.origin}: expected ${r.expect}, got ${r.ok ? 'ok' : r.error?.code}`,
+          detail: r.expectMet
+            ? `${r.origin}: got ${r.ok ? 'ok' : r.error?.code}`
+            : `${r.origin}: expected ${r.expect}, got ${r.ok ? 'ok' : r.error?.code}`,
         });
       }
     }
@@ -365,7 +400,10 @@ class World {
           failing.length === 0
             ? `${c.metric} holds for all ${instances.length} instances`
             : `${c.metric} fails for ${failing.length} of ${instances.length} instances: ` +
-              failing.slice(0, 5).map((i) => `${i.name}=${i.metrics[c.metric] ?? 'never'}`).join(', '),
+              failing
+                .slice(0, 5)
+                .map((i) => `${i.name}=${i.metrics[c.metric] ?? 'never'}`)
+                .join(', '),
       });
     }
     return {
@@ -387,7 +425,10 @@ class World {
     yield* runSteps(op, this.scenario.steps, {
       scenario: this.scenario,
       offsetMs: this.offsetMs,
-      policies: { allow: allowPolicyDocument, revokeOlderSessions: (ms) => revokeOlderSessionsDocument(ms + this.offsetMs) },
+      policies: {
+        allow: allowPolicyDocument,
+        revokeOlderSessions: (ms) => revokeOlderSessionsDocument(ms + this.offsetMs),
+      },
       scenarioPolicyName: SCENARIO_POLICY_NAME,
     });
   }
@@ -441,7 +482,11 @@ class World {
       outcome = { ok: false, error: e.toJSON() };
     }
     const expectMet =
-      request.expect === undefined ? undefined : request.expect === 'ok' ? outcome.ok : outcome.error?.code === request.expect;
+      request.expect === undefined
+        ? undefined
+        : request.expect === 'ok'
+          ? outcome.ok
+          : outcome.error?.code === request.expect;
     const record: StepRecord = {
       index: this.records.length,
       atMs: this.scheduler.nowMs - this.offsetMs,
@@ -474,7 +519,9 @@ function profileById(state: IamState, profileId: string): IamState['profiles'][s
 
 function initialRole(scenario: Scenario, spec: InstanceSpec): string | undefined {
   if (spec.instanceProfile === undefined) return undefined;
-  const p = scenario.instanceProfiles.find((x) => x.name.toLowerCase() === spec.instanceProfile!.toLowerCase());
+  const p = scenario.instanceProfiles.find(
+    (x) => x.name.toLowerCase() === spec.instanceProfile!.toLowerCase(),
+  );
   return p?.role;
 }
 
@@ -491,7 +538,8 @@ function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
 
 function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
   if ('role' in to) return to.role;
-  return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())?.role;
+  return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())
+    ?.role;
 }
 
 function changePlan(scenario: Scenario): ChangePlan | undefined {

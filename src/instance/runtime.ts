@@ -8,8 +8,8 @@ import type { Scheduler } from '../engine/index.ts';
 import type { HoldingKind } from '../result.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import { type ImdsEnvironment, ImdsPublisher } from './imds.ts';
-import { SdkCache } from './sdk-cache.ts';
 import type { SdkPolicy } from './sdk.ts';
+import { SdkCache } from './sdk-cache.ts';
 import { Lane, type LaneState } from './timeline.ts';
 
 export interface Window {
@@ -61,6 +61,7 @@ export class InstanceRuntime {
     });
     this.app = new SdkCache(options.policy, {
       scheduler,
+      stream: options.imds.stream,
       readImds: () => this.readImds(),
       changed: () => this.reevaluate(),
     });
@@ -121,7 +122,8 @@ export class InstanceRuntime {
   /** What a read of IMDS returns now. */
   readImds(): Credentials | undefined {
     const nowMs = this.opts.scheduler.nowMs;
-    if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs)) return undefined;
+    if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs))
+      return undefined;
     const creds = this.imds.creds;
     return isValidAt(creds, nowMs) ? creds : undefined;
   }

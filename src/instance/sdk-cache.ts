@@ -5,12 +5,14 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import type { EventHandle, Scheduler } from '../engine/index.ts';
+import type { EventHandle, RandomStream, Scheduler } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
 export interface SdkCacheEnvironment {
   readonly scheduler: Scheduler;
+  /** The instance's stream for the SDK's own draws (static-stability extension). */
+  readonly stream: RandomStream;
   /** What a read of IMDS returns now: valid credentials, or undefined (outage, no iam/ tree, expired). */
   readImds(): Credentials | undefined;
   /** Called whenever what the application holds may have changed. */
@@ -23,6 +25,12 @@ export class SdkCache {
   running = false;
   /** Number of IMDS reads that returned nothing usable. */
   failedRefreshes = 0;
+  /**
+   * Static stability: after the held credentials expire without a successful refresh, the SDK
+   * keeps presenting them until this time (calls fail with ExpiredToken), then gives up and holds
+   * nothing. Undefined while the held credentials are valid.
+   */
+  staleUntilMs: number | undefined;
   private refresh: EventHandle | undefined;
   private expiry: EventHandle | undefined;
 
@@ -57,6 +65,7 @@ export class SdkCache {
     this.refresh = undefined;
     this.expiry = undefined;
     this.held = undefined;
+    this.staleUntilMs = undefined;
   }
 
   private fetch(): void {
@@ -68,6 +77,7 @@ export class SdkCache {
     if (creds !== undefined) {
       if (creds !== this.held) {
         this.held = creds;
+        this.staleUntilMs = undefined;
         this.fetchedAtMs = nowMs;
         this.scheduleExpiry(creds);
         this.env.changed();
@@ -101,9 +111,30 @@ export class SdkCache {
     if (this.expiry !== undefined) scheduler.cancel(this.expiry);
     this.expiry = undefined;
     if (!isValidAt(creds, scheduler.nowMs)) return;
-    this.expiry = scheduler.at(creds.expiresAtMs, 'sdk.expire', () => {
-      this.expiry = undefined;
+    this.expiry = scheduler.at(creds.expiresAtMs, 'sdk.expire', () => this.expired(creds));
+  }
+
+  /** The held credentials reached their expiry without being replaced. */
+  private expired(creds: Credentials): void {
+    this.expiry = undefined;
+    if (this.held !== creds) return;
+    const { scheduler } = this.env;
+    const extensionMs = this.policy.staticStabilityMs(this.env.stream);
+    if (extensionMs > 0) {
+      this.staleUntilMs = creds.expiresAtMs + extensionMs;
+      this.expiry = scheduler.at(this.staleUntilMs, 'sdk.stale-end', () => {
+        this.expiry = undefined;
+        if (this.held === creds) this.dropHeld();
+      });
       this.env.changed();
-    });
+    } else {
+      this.dropHeld();
+    }
+  }
+
+  private dropHeld(): void {
+    this.held = undefined;
+    this.staleUntilMs = undefined;
+    this.env.changed();
   }
 }

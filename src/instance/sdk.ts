@@ -55,7 +55,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     retryMs: DEFAULT_RETRY_MS,
     // getExtendedInstanceMetadataCredentials: 5 min + 0-5 min jitter.
     staticStabilityMs: (rng) => 5 * M + rng.int(0, 5 * M),
-    source: '[CODE] aws/aws-sdk-js-v3 credential-provider-imds: CREDENTIAL_EXPIRE_WINDOW 300000 ms; PR #3575 static stability',
+    source:
+      '[CODE] aws/aws-sdk-js-v3 credential-provider-imds: CREDENTIAL_EXPIRE_WINDOW 300000 ms; PR #3575 static stability',
   },
   'java-v1': {
     name: 'java-v1',
@@ -63,13 +64,15 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     refreshAtMs: (fetched, expires) => Math.min(fetched + 1 * H, expires - 15 * M),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 0,
-    source: '[CODE] aws/aws-sdk-java EC2CredentialsFetcher: REFRESH_THRESHOLD 1 h, EXPIRATION_THRESHOLD 15 min',
+    source:
+      '[CODE] aws/aws-sdk-java EC2CredentialsFetcher: REFRESH_THRESHOLD 1 h, EXPIRATION_THRESHOLD 15 min',
   },
   'java-v2': {
     name: 'java-v2',
     perCall: false,
     // Variant (a) of aws-facts 3.4: prefetch at now + max(half the remaining time, 5 min), stale at expiry - 1 s.
-    refreshAtMs: (fetched, expires) => Math.min(fetched + Math.max((expires - fetched) / 2, 5 * M), expires - 1 * S),
+    refreshAtMs: (fetched, expires) =>
+      Math.min(fetched + Math.max((expires - fetched) / 2, 5 * M), expires - 1 * S),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 5 * M,
     source:
@@ -83,7 +86,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     refreshAtMs: (fetched, expires) => Math.min(fetched + 1 * H, expires),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 5 * M,
-    source: '[CODE/OBS] aws/aws-sdk-go-v2 ec2rolecreds: expiry capped at 1 h from fetch (PR #1634); tolerates refresh failures near expiry',
+    source:
+      '[CODE/OBS] aws/aws-sdk-go-v2 ec2rolecreds: expiry capped at 1 h from fetch (PR #1634); tolerates refresh failures near expiry',
   },
   dotnet: {
     name: 'dotnet',
@@ -91,7 +95,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     refreshAtMs: (fetched, expires) => Math.min(fetched + 2 * M, expires),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: (rng) => rng.int(5 * M, 10 * M),
-    source: '[CODE] aws/aws-sdk-net DefaultInstanceProfileAWSCredentials: 2-minute refresh timer; retries every 5-10 min on expired (issue #3461)',
+    source:
+      '[CODE] aws/aws-sdk-net DefaultInstanceProfileAWSCredentials: 2-minute refresh timer; retries every 5-10 min on expired (issue #3461)',
   },
   cli: {
     name: 'cli',
@@ -99,7 +104,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     refreshAtMs: (fetched) => fetched,
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 0,
-    source: '[INF] the AWS CLI runs a new process per command and does not cache IMDS credentials on disk: every call reads IMDS',
+    source:
+      '[INF] the AWS CLI runs a new process per command and does not cache IMDS credentials on disk: every call reads IMDS',
   },
 };
 
@@ -115,7 +121,10 @@ export function sdkPolicy(spec: SdkSpec): SdkPolicy {
     name: spec.name,
     perCall: false,
     refreshAtMs: (fetched, expires) =>
-      Math.min(expires - refreshBeforeExpiryMs, maxHoldMs === undefined ? Number.POSITIVE_INFINITY : fetched + maxHoldMs),
+      Math.min(
+        expires - refreshBeforeExpiryMs,
+        maxHoldMs === undefined ? Number.POSITIVE_INFINITY : fetched + maxHoldMs,
+      ),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => staticStabilityMs ?? 0,
     source: '[scenario] custom refresh policy',

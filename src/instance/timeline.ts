@@ -32,11 +32,20 @@ export class Lane {
 
   /** Moves to `next` at `nowMs`; identical states merge into one segment. */
   set(nowMs: number, next: LaneState): void {
-    const cur = this.current;
-    if (cur.kind === next.kind && cur.role === next.role && cur.probeAllowed === next.probeAllowed) return;
-    if (nowMs > this.currentFromMs) this.closed.push(segment(this.currentFromMs, nowMs, cur));
+    if (same(this.current, next)) return;
+    if (nowMs > this.currentFromMs) {
+      this.closed.push(segment(this.currentFromMs, nowMs, this.current));
+      this.currentFromMs = nowMs;
+    } else {
+      // The current state lasted 0 ms (several changes within one event time): drop it, and if
+      // the state before it comes back, continue that segment instead of starting an equal one.
+      const last = this.closed[this.closed.length - 1];
+      if (last !== undefined && last.toMs === nowMs && same(last, next)) {
+        this.closed.pop();
+        this.currentFromMs = last.fromMs;
+      }
+    }
     this.current = next;
-    this.currentFromMs = nowMs;
   }
 
   /** All segments up to `endMs` (the current one closed there), shifted by `-offsetMs` and clipped at 0. */
@@ -52,6 +61,10 @@ export class Lane {
     }
     return out;
   }
+}
+
+function same(a: LaneState, b: LaneState): boolean {
+  return a.kind === b.kind && a.role === b.role && a.probeAllowed === b.probeAllowed;
 }
 
 function segment(fromMs: number, toMs: number, s: LaneState): RecordedSegment {

@@ -26,9 +26,13 @@ function instanceLine(i: InstanceResult): string {
     `app new role ${after(m.appNewRoleMs, 'never')}`,
     `old credentials accepted until ${after(m.oldRoleExposureMs, 'the end (still accepted)')}`,
   ];
-  if (m.credentialGapMs !== null && m.credentialGapMs > 0) parts.push(`no credentials for ${formatMs(m.credentialGapMs)}`);
+  if (m.credentialGapMs !== null && m.credentialGapMs > 0)
+    parts.push(`no credentials for ${formatMs(m.credentialGapMs)}`);
   if (m.downtimeMs !== null && m.downtimeMs > 0) parts.push(`down for ${formatMs(m.downtimeMs)}`);
-  const probes = i.probes.allowed + i.probes.denied > 0 ? `; probes ${i.probes.allowed} allowed, ${i.probes.denied} denied` : '';
+  const probes =
+    i.probes.allowed + i.probes.denied > 0
+      ? `; probes ${i.probes.allowed} allowed, ${i.probes.denied} denied`
+      : '';
   return `  ${i.name} (${i.id}, ${i.region}, ${i.sdk}): ${parts.join('; ')}${probes}`;
 }
 
@@ -51,10 +55,16 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   const steps = limit > 0 ? result.steps.slice(0, limit) : result.steps;
   for (const s of steps) {
     const outcome = s.ok ? 'ok' : `${s.error?.code}: ${s.error?.message}`;
-    const expect = s.expect === undefined ? '' : s.expectMet ? ` (expected ${s.expect}: met)` : ` (expected ${s.expect}: NOT MET)`;
+    const expect =
+      s.expect === undefined
+        ? ''
+        : s.expectMet
+          ? ` (expected ${s.expect}: met)`
+          : ` (expected ${s.expect}: NOT MET)`;
     lines.push(`  ${formatClock(s.atMs)}  ${s.call}  ${s.region}  ${outcome}${expect}`);
   }
-  if (steps.length < result.steps.length) lines.push(`  … ${result.steps.length - steps.length} more (use --json for all)`);
+  if (steps.length < result.steps.length)
+    lines.push(`  … ${result.steps.length - steps.length} more (use --json for all)`);
   if (result.steps.length === 0) lines.push('  (none)');
   lines.push('');
   if (result.changeStartMs === null) {
@@ -64,7 +74,8 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   }
   const instances = limit > 0 ? result.instances.slice(0, limit) : result.instances;
   for (const i of instances) lines.push(instanceLine(i));
-  if (instances.length < result.instances.length) lines.push(`  … ${result.instances.length - instances.length} more`);
+  if (instances.length < result.instances.length)
+    lines.push(`  … ${result.instances.length - instances.length} more`);
   if (result.checks.length > 0) {
     lines.push('');
     lines.push('Checks:');

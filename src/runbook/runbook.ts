@@ -10,7 +10,10 @@ import { type InstanceRef, type Operator, readPath } from './operator.ts';
 export interface RunbookContext {
   readonly scenario: Scenario;
   readonly offsetMs: number;
-  readonly policies: { allow(actions: readonly string[]): string; revokeOlderSessions(beforeMs: number): string };
+  readonly policies: {
+    allow(actions: readonly string[]): string;
+    revokeOlderSessions(beforeMs: number): string;
+  };
   readonly scenarioPolicyName: string;
 }
 
@@ -54,7 +57,8 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
           targets,
           to: step.to,
           origin,
-          roleAllow: (name) => ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
+          roleAllow: (name) =>
+            ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
           policies: ctx.policies,
           scenarioPolicyName: ctx.scenarioPolicyName,
         });
@@ -69,7 +73,12 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
   }
 }
 
-function* runCall(op: Operator, step: CallStep, scope: Scope, origin: string): Generator<Yieldable, void, void> {
+function* runCall(
+  op: Operator,
+  step: CallStep,
+  scope: Scope,
+  origin: string,
+): Generator<Yieldable, void, void> {
   const outcome = yield* op.call({
     service: step.service,
     operation: step.operation,
@@ -85,7 +94,12 @@ function* runCall(op: Operator, step: CallStep, scope: Scope, origin: string): G
   }
 }
 
-function* runWaitUntil(op: Operator, step: WaitUntilStep, scope: Scope, origin: string): Generator<Yieldable, void, void> {
+function* runWaitUntil(
+  op: Operator,
+  step: WaitUntilStep,
+  scope: Scope,
+  origin: string,
+): Generator<Yieldable, void, void> {
   const startMs = op.nowMs;
   const want = JSON.stringify(step.equals);
   for (;;) {

@@ -44,7 +44,10 @@ export function* pollUntil(
     const outcome = yield* op.call(request);
     if (outcome.ok && done(outcome.response)) return true;
     if (op.nowMs - startMs >= POLL_TIMEOUT_MS) {
-      op.fail(request.origin, `gave up waiting after ${POLL_TIMEOUT_MS / 1000} s on ${request.service}:${request.operation}`);
+      op.fail(
+        request.origin,
+        `gave up waiting after ${POLL_TIMEOUT_MS / 1000} s on ${request.service}:${request.operation}`,
+      );
       return false;
     }
     yield POLL_EVERY_MS;

@@ -66,7 +66,11 @@ function distinctProfiles(ctx: StrategyContext): string[] {
 }
 
 /** Reads the role a profile holds now (as the operator's IAM view answers). */
-function* roleInProfile(ctx: StrategyContext, profile: string, why: string): Generator<Yieldable, string | undefined, void> {
+function* roleInProfile(
+  ctx: StrategyContext,
+  profile: string,
+  why: string,
+): Generator<Yieldable, string | undefined, void> {
   const got = yield* ctx.op.call({
     service: 'iam',
     operation: 'GetInstanceProfile',
@@ -179,7 +183,9 @@ function* disassociateAssociate(ctx: StrategyContext): Process {
   ctx.op.markChangeStart();
   const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why));
   if (profile === undefined) return;
-  const done = ctx.targets.map((inst) => ctx.op.spawn(`reassociate ${inst.name}`, reassociateOne(ctx, inst, profile, why)));
+  const done = ctx.targets.map((inst) =>
+    ctx.op.spawn(`reassociate ${inst.name}`, reassociateOne(ctx, inst, profile, why)),
+  );
   yield allOf('reassociate.all', done);
 }
 
@@ -215,17 +221,31 @@ function* stopStart(ctx: StrategyContext): Process {
   ctx.op.markChangeStart();
   const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why));
   if (profile === undefined) return;
-  const done = ctx.targets.map((inst) => ctx.op.spawn(`stop-start ${inst.name}`, stopStartOne(ctx, inst, profile, why)));
+  const done = ctx.targets.map((inst) =>
+    ctx.op.spawn(`stop-start ${inst.name}`, stopStartOne(ctx, inst, profile, why)),
+  );
   yield allOf('stop-start.all', done);
 }
 
 function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
   const o = origin(ctx, `${why} ${inst.name}`);
   const { op } = ctx;
-  yield* op.call({ service: 'ec2', operation: 'StopInstances', params: { InstanceIds: [inst.id] }, region: inst.region, origin: o });
+  yield* op.call({
+    service: 'ec2',
+    operation: 'StopInstances',
+    params: { InstanceIds: [inst.id] },
+    region: inst.region,
+    origin: o,
+  });
   yield* waitInstanceState(op, inst.id, inst.region, 'stopped', o);
   yield* reassociateOne(ctx, inst, profile, why);
-  yield* op.call({ service: 'ec2', operation: 'StartInstances', params: { InstanceIds: [inst.id] }, region: inst.region, origin: o });
+  yield* op.call({
+    service: 'ec2',
+    operation: 'StartInstances',
+    params: { InstanceIds: [inst.id] },
+    region: inst.region,
+    origin: o,
+  });
   yield* waitInstanceState(op, inst.id, inst.region, 'running', o);
 }
 
@@ -246,7 +266,11 @@ function* editPolicy(ctx: StrategyContext): Process {
     yield* ctx.op.call({
       service: 'iam',
       operation: 'PutRolePolicy',
-      params: { RoleName: oldRole, PolicyName: ctx.scenarioPolicyName, PolicyDocument: ctx.policies.allow(actions) },
+      params: {
+        RoleName: oldRole,
+        PolicyName: ctx.scenarioPolicyName,
+        PolicyDocument: ctx.policies.allow(actions),
+      },
       origin: origin(ctx, why),
     });
   }

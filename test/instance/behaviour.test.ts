@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalibration } from '../../src/calibration.ts';
 import { makeDistribution } from '../../src/engine/index.ts';
-import type { RunResult } from '../../src/result.ts';
 import { sdkPresets } from '../../src/instance/sdk.ts';
+import type { RunResult } from '../../src/result.ts';
 import { simulate } from '../../src/simulate.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
@@ -15,13 +15,17 @@ const M = 60 * S;
 const H = 60 * M;
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
-const upper = (key: keyof typeof defaultCalibration) => makeDistribution(defaultCalibration[key].spec).upperBoundMs;
+const upper = (key: keyof typeof defaultCalibration) =>
+  makeDistribution(defaultCalibration[key].spec).upperBoundMs;
 
 function runAll(build: Parameters<typeof makeScenario>[0]): RunResult[] {
   return SEEDS.map((seed) => simulate(makeScenario(build), { seed }));
 }
 
-function values(results: RunResult[], metric: 'imdsNewRoleMs' | 'appNewRoleMs' | 'oldRoleExposureMs' | 'credentialGapMs' | 'downtimeMs') {
+function values(
+  results: RunResult[],
+  metric: 'imdsNewRoleMs' | 'appNewRoleMs' | 'oldRoleExposureMs' | 'credentialGapMs' | 'downtimeMs',
+) {
   return results.flatMap((r) => r.instances.map((i) => i.metrics[metric]));
 }
 
@@ -84,7 +88,8 @@ describe('ReplaceIamInstanceProfileAssociation', () => {
 
   it('a per-call client (the CLI) follows IMDS at once', () => {
     const cli = runAll({ instances: 4, strategy: 'replace-profile', sdk: 'cli' });
-    for (const r of cli) for (const i of r.instances) expect(i.metrics.appNewRoleMs).toBe(i.metrics.imdsNewRoleMs);
+    for (const r of cli)
+      for (const i of r.instances) expect(i.metrics.appNewRoleMs).toBe(i.metrics.imdsNewRoleMs);
   });
 });
 
@@ -127,9 +132,13 @@ describe('reboot', () => {
   it('restarts the application but does not refresh IMDS credentials', () => {
     const rebootAt = 40 * M;
     // Absolute time IMDS first served the new role (scenario ms).
-    const imdsSwitchAt = (r: RunResult, i: number) => r.instances[i]!.metrics.imdsNewRoleMs! + r.changeStartMs!;
+    const imdsSwitchAt = (r: RunResult, i: number) =>
+      r.instances[i]!.metrics.imdsNewRoleMs! + r.changeStartMs!;
     for (const seed of SEEDS.slice(0, 4)) {
-      const plain = simulate(makeScenario({ instances: 3, strategy: 'swap-role-in-profile', changeAtMs: 20 * M }), { seed });
+      const plain = simulate(
+        makeScenario({ instances: 3, strategy: 'swap-role-in-profile', changeAtMs: 20 * M }),
+        { seed },
+      );
       const withReboot = simulate(
         makeScenario({
           instances: 3,
@@ -159,7 +168,6 @@ describe('reboot', () => {
       );
       expect(withReboot.checks.every((c) => c.ok)).toBe(true);
       for (let i = 0; i < plain.instances.length; i++) {
-        const p = plain.instances[i]!;
         const r = withReboot.instances[i]!;
         // IMDS keeps its schedule: the swap is seen at the same rotation as without the reboot.
         expect(imdsSwitchAt(withReboot, i)).toBe(imdsSwitchAt(plain, i));
@@ -173,7 +181,9 @@ describe('reboot', () => {
 
 describe('IMDS outage', () => {
   it('a per-call client has no credentials during the outage; a caching SDK rides it out', () => {
-    const faults = [{ kind: 'imdsOutage' as const, instances: ['web-0', 'web-1'], fromMs: 2 * H, toMs: 2 * H + 10 * M }];
+    const faults = [
+      { kind: 'imdsOutage' as const, instances: ['web-0', 'web-1'], fromMs: 2 * H, toMs: 2 * H + 10 * M },
+    ];
     const r = simulate(makeScenario({ instances: 2, sdk: ['cli', 'botocore'], faults }), { seed: 3 });
     const cli = r.instances[0]!;
     const boto = r.instances[1]!;

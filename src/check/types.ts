@@ -1,0 +1,20 @@
+/**
+ * Checkers observe a world and record violations; they never drive it (no scheduling, no calls,
+ * no writes). Safety checkers look at every relevant event; liveness checkers look at the end.
+ */
+import type { WorldObserver } from '../simulate.ts';
+
+export interface Violation {
+  /** The checker's name, e.g. `imds-overlap`. */
+  readonly check: string;
+  /** Scenario time, ms. */
+  readonly atMs: number;
+  readonly instance?: string;
+  readonly detail: string;
+}
+
+export interface Checker extends WorldObserver {
+  readonly name: string;
+  readonly kind: 'safety' | 'liveness';
+  readonly violations: Violation[];
+}
