@@ -1,0 +1,94 @@
+/**
+ * Text formatting shared by the Markdown and HTML renderers, so both show exactly the same
+ * strings (and the JSON test can map every shown number back to a JSON value).
+ */
+import type { MetricName } from '../result.ts';
+import type { MaxStat, QuantileStat } from './types.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** Two significant digits below 10 of the unit, whole units above: 4.2s, 42s, 1.5m, 6.1h. */
+function scaled(value: number): string {
+  const text = value < 10 ? value.toFixed(1) : value.toFixed(0);
+  return text.endsWith('.0') ? text.slice(0, -2) : text;
+}
+
+/**
+ * A duration in ms, human-friendly: 350ms, 4.2s, 42s, 1.5m, 6.1h. Rounding never shows "60s" or
+ * "60m": such values move up to the next unit.
+ * @throws RangeError for a negative or non-finite value (censored values are formatted by the caller).
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`duration must be finite and >= 0, got ${ms}`);
+  if (ms === 0) return '0s';
+  if (Math.round(ms) < SECOND) return `${Math.round(ms)}ms`;
+  if (ms < MINUTE && Number(scaled(ms / SECOND)) < 60) return `${scaled(ms / SECOND)}s`;
+  if (ms < HOUR && Number(scaled(ms / MINUTE)) < 60) return `${scaled(ms / MINUTE)}m`;
+  return `${scaled(ms / HOUR)}h`;
+}
+
+/** A probability as a percentile label: 0.5 -> p50, 0.999 -> p99.9. */
+export function percentileLabel(p: number): string {
+  return `p${Number((p * 100).toFixed(3))}`;
+}
+
+/** A probability as a percentage: 0.999 -> 99.9%. */
+export function percentLabel(p: number): string {
+  return `${Number((p * 100).toFixed(3))}%`;
+}
+
+/** What "beyond the window" looks like: `>12h`. */
+export function beyondWindow(windowMs: number): string {
+  return `>${formatDuration(windowMs)}`;
+}
+
+/**
+ * A quantile with its interval: `6.1h [5.9h–6.3h]`. Censored values read `>12h` (beyond the
+ * observation window); an upper bound that needs more samples reads `?`. A degenerate interval
+ * (all three equal) is shown as the bare value.
+ */
+export function formatQuantile(q: QuantileStat, windowMs: number): string {
+  const point = q.ms === null ? beyondWindow(windowMs) : formatDuration(q.ms);
+  const [low, high] = q.ci;
+  if (low !== null && low === high && high === q.ms) return point;
+  const lowText = low === null ? beyondWindow(windowMs) : formatDuration(low);
+  const highText =
+    high !== null ? formatDuration(high) : q.ciOpen === 'samples' ? '?' : beyondWindow(windowMs);
+  return `${point} [${lowText}–${highText}]`;
+}
+
+export function formatMax(m: MaxStat, windowMs: number): string {
+  return m.ms === null ? beyondWindow(windowMs) : formatDuration(m.ms);
+}
+
+/** Short labels for the metrics, as shown in tables (the JSON keeps the metric names). */
+export const metricLabels: Readonly<Record<MetricName, string>> = {
+  imdsNewRoleMs: 'IMDS serves new role',
+  appNewRoleMs: 'App uses new role',
+  oldRoleExposureMs: 'Old permissions still work',
+  credentialGapMs: 'No credentials (gap)',
+  downtimeMs: 'Downtime',
+};
+
+/** What each metric measures, for the glossary. */
+export const metricDefinitions: Readonly<Record<MetricName, string>> = {
+  imdsNewRoleMs:
+    'time from the start of the change until instance metadata (IMDS) serves credentials of the new role',
+  appNewRoleMs: "time until the application's SDK credential cache holds the new role's credentials",
+  oldRoleExposureMs:
+    'time until credentials with the old permissions stop being accepted (revocation exposure)',
+  credentialGapMs: 'total time the application held no valid credentials',
+  downtimeMs: 'total time the instance or application was not running',
+};
+
+/** Escapes text for HTML and SVG element content and attribute values. */
+export function escapeXml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}

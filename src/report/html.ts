@@ -1,0 +1,140 @@
+/**
+ * A self-contained HTML report: inline CSS, inline SVG charts, no scripts, no external resources
+ * (it must open offline, from an attachment or a CI artefact). The tables are the same grids the
+ * Markdown shows; every inserted string is escaped.
+ */
+import { metricNames } from '../result.ts';
+import { cdfChart, timelineChart, visibilityChart } from './charts.ts';
+import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
+import {
+  calibrationTable,
+  overviewTable,
+  runbookIntro,
+  runbookTable,
+  samplesNeededNote,
+  sdkTable,
+  strategyTable,
+  type Table,
+} from './tables.ts';
+import type { CompareReport } from './types.ts';
+
+const CSS = `
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff;
+  margin: 0 auto; padding: 24px; max-width: 1100px; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin: 0 0 .4rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin-top: 1.4rem; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .88rem; }
+th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; }
+th { background: #f6f8fa; text-align: left; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
+pre { background: #f6f8fa; padding: 10px; overflow-x: auto; border-radius: 6px; }
+.note { color: #57606a; font-size: .88rem; }
+figure { margin: 1rem 0; } figcaption { color: #57606a; font-size: .88rem; }
+svg.chart { max-width: 100%; height: auto; display: block; }
+svg .grid { stroke: #e3e6ea; stroke-width: 1; } svg .axis { stroke: #57606a; stroke-width: 1; }
+svg .tick, svg .lane-label { fill: #57606a; font-size: 11px; } svg .axis-title { fill: #1f2328; font-size: 12px; }
+svg .legend-label, svg .row-label { fill: #1f2328; font-size: 12px; }
+details { margin: .4rem 0; } summary { cursor: pointer; color: #0969da; }
+`;
+
+export function htmlTable(table: Table, caption?: string): string {
+  const cls = (i: number) => (table.align[i] === 'right' ? ' class="num"' : '');
+  const head = table.headers.map((h, i) => `<th scope="col"${cls(i)}>${escapeXml(h)}</th>`).join('');
+  const body = table.rows
+    .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${escapeXml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  const cap = caption === undefined ? '' : `<caption class="note">${escapeXml(caption)}</caption>`;
+  return `<table>${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+function figure(svg: string, caption: string): string {
+  return `<figure>${svg}<figcaption>${escapeXml(caption)}</figcaption></figure>`;
+}
+
+const p = (content: string, cls?: string) => `<p${cls === undefined ? '' : ` class="${cls}"`}>${content}</p>`;
+
+/** Renders the whole report as one HTML document. Pure: the same report gives the same text. */
+export function renderHtml(report: CompareReport): string {
+  const e = escapeXml;
+  const confidence = `${Math.round(report.ci.confidence * 1000) / 10}%`;
+  const title = `iamsim comparison: ${report.scenario.name}`;
+  const out: string[] = [];
+  out.push(`<h1>${e(title)}</h1>`);
+  out.push(
+    p(
+      `Scenario <code>${e(report.scenario.name)}</code> (hash <code>${e(report.scenario.hash)}</code>), iamsim ${e(report.version)}, ` +
+        `${report.seeds.count} seed${report.seeds.count === 1 ? '' : 's'} (${e(report.seeds.ranges)}). ` +
+        `Intervals: ${e(confidence)} ${e(report.ci.method)}.`,
+    ),
+  );
+  out.push(p('Reproduce with:'), `<pre><code>${e(report.command)}</code></pre>`);
+
+  out.push('<h2 id="runbook">Runbook: how long to wait</h2>');
+  out.push(p(e(runbookIntro(report))));
+  out.push(htmlTable(runbookTable(report)));
+  const note = samplesNeededNote(report);
+  if (note !== '') out.push(p(e(note), 'note'));
+
+  out.push('<h2 id="charts">Charts</h2>');
+  out.push(
+    figure(
+      cdfChart(report),
+      'Cumulative share of instances whose IMDS serves the new role (dashed) and whose application uses it (solid). ' +
+        'A curve that ends below 100% has instances that never switched within the observation window.',
+    ),
+  );
+  out.push(
+    figure(
+      visibilityChart(report),
+      `t-visibility (after PBS, Bailis et al. 2012): probability that an instance's application uses the new role by t ` +
+        `(solid), and that its old permissions no longer work by t (dashed), with ${confidence} Wilson bands.`,
+    ),
+  );
+
+  out.push('<h2 id="strategies">Strategies</h2>');
+  out.push(htmlTable(overviewTable(report)));
+  report.strategies.forEach((s, i) => {
+    out.push(`<h3>${e(s.strategy)}</h3>`);
+    out.push(
+      p(
+        `${s.n} samples (instance × seed), observed for ${e(formatDuration(s.observationWindowMs))} after the change started.`,
+      ),
+    );
+    out.push(htmlTable(strategyTable(s)));
+    out.push(`<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`);
+    out.push(
+      figure(
+        timelineChart(s, i),
+        `Sample instances of ${s.strategy} (first seed): upper lane IMDS, lower lane application. Hover a bar for details.`,
+      ),
+    );
+  });
+
+  out.push('<h2 id="metrics">Metrics</h2>');
+  out.push(
+    `<ul>${metricNames.map((m) => `<li><strong>${e(metricLabels[m])}</strong> (<code>${e(m)}</code>): ${e(metricDefinitions[m])}.</li>`).join('')}</ul>`,
+  );
+  out.push('<h2 id="method">Method</h2>', p(e(report.ci.description)));
+  out.push('<h2 id="parameters">Parameters</h2>', htmlTable(calibrationTable(report)));
+  out.push('<h2 id="seeds">Seeds</h2>', p(`${report.seeds.count} seeds: ${e(report.seeds.ranges)}.`));
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No network: forbid every external fetch even if a future edit slips one in.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${e(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    ...out,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,7 @@
+// The report module's public API: aggregate samples into a CompareReport, render it, write it.
+export { renderHtml } from './html.ts';
+export { renderJson } from './json.ts';
+export { renderMarkdown } from './markdown.ts';
+export { ReportInputError, summarizeComparison } from './summarize.ts';
+export type * from './types.ts';
+export { writeReports } from './write.ts';

@@ -1,0 +1,97 @@
+/**
+ * GitHub-flavoured Markdown rendering of a comparison report, written to be pasted into a runbook:
+ * the answer first (how long to wait), then the detail, then how it was computed and how to
+ * reproduce it.
+ */
+import { metricNames } from '../result.ts';
+import { formatDuration, metricDefinitions, metricLabels } from './format.ts';
+import {
+  calibrationTable,
+  overviewTable,
+  runbookIntro,
+  runbookTable,
+  samplesNeededNote,
+  sdkTable,
+  strategyTable,
+  type Table,
+} from './tables.ts';
+import type { CompareReport } from './types.ts';
+
+/** Escapes a table cell: pipes would split the cell, newlines would end the row. */
+function cell(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Escapes inline text outside tables and code: the characters Markdown would read as markup. */
+function inline(text: string): string {
+  return text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
+}
+
+/** Inline code that survives backticks in the text (a longer fence than any run inside). */
+function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+export function markdownTable(table: Table): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = `|${table.align.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
+  return [line(table.headers), rule, ...table.rows.map(line)].join('\n');
+}
+
+/** Renders the whole report. Pure: the same report gives the same text. */
+export function renderMarkdown(report: CompareReport): string {
+  const confidence = `${Math.round(report.ci.confidence * 1000) / 10}%`;
+  const out: string[] = [];
+  out.push(`# iamsim comparison: ${inline(report.scenario.name)}`);
+  out.push(
+    `Scenario ${code(report.scenario.name)} (hash ${code(report.scenario.hash)}), iamsim ${inline(report.version)}, ` +
+      `${report.seeds.count} seed${report.seeds.count === 1 ? '' : 's'} (${report.seeds.ranges}). ` +
+      `Intervals: ${confidence} ${report.ci.method}.`,
+  );
+  out.push('Reproduce with:');
+  out.push(fenced(report.command, 'sh'));
+
+  out.push('## Runbook: how long to wait');
+  out.push(inline(runbookIntro(report)));
+  out.push(markdownTable(runbookTable(report)));
+  const note = samplesNeededNote(report);
+  if (note !== '') out.push(note);
+
+  out.push('## Strategies');
+  out.push(markdownTable(overviewTable(report)));
+  for (const s of report.strategies) {
+    out.push(`### ${inline(s.strategy)}`);
+    out.push(
+      `${s.n} samples (instance × seed), observed for ${formatDuration(s.observationWindowMs)} after the change started.`,
+    );
+    out.push(markdownTable(strategyTable(s)));
+    out.push(
+      `<details><summary>Per SDK: ${inline(s.strategy)}</summary>\n\n${markdownTable(sdkTable(s))}\n\n</details>`,
+    );
+  }
+
+  out.push('## Metrics');
+  out.push(
+    metricNames.map((m) => `- **${metricLabels[m]}** (${code(m)}): ${metricDefinitions[m]}.`).join('\n'),
+  );
+
+  out.push('## Method');
+  out.push(inline(report.ci.description));
+
+  out.push('## Parameters');
+  out.push(markdownTable(calibrationTable(report)));
+
+  out.push('## Seeds');
+  out.push(`${report.seeds.count} seeds: ${report.seeds.ranges}.`);
+  return `${out.join('\n\n')}\n`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run in the text. */
+function fenced(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text}\n${fence}`;
+}

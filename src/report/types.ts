@@ -1,0 +1,156 @@
+/**
+ * The comparison report: its input (what compare hands over) and its output (what every renderer
+ * reads). The report is plain JSON-friendly data: every duration is whole milliseconds, there is
+ * no Infinity or NaN anywhere, and a quantity that lies beyond what the simulation observed is
+ * `null` with a flag that says why. Renderers only format; they never compute statistics.
+ */
+import type { InstanceResult, MetricName, StrategySamples } from '../result.ts';
+
+export type CiMethod = 'order-statistic' | 'cluster-bootstrap';
+
+/** One strategy's samples, optionally with where its sample timelines' change started. */
+export type StrategyInput = StrategySamples & {
+  /**
+   * When the change started in the run the sample timelines come from (that run's
+   * RunResult.changeStartMs), ms. With it the timeline chart uses a log axis of time after the
+   * change, like the other charts (seconds and hours both visible); without it, a linear axis
+   * over the whole run.
+   */
+  readonly timelineChangeStartMs?: number | null;
+};
+
+export interface CompareInput {
+  readonly scenarioName: string;
+  readonly scenarioHash: string;
+  /** The seeds that were run, in any order (reported sorted). */
+  readonly seeds: readonly number[];
+  /** One entry per strategy, in the order the report should show them. */
+  readonly strategies: readonly StrategyInput[];
+  /** Every calibrated delay used: key, human description (e.g. `describe()`), and where it comes from. */
+  readonly calibration: readonly {
+    readonly key: string;
+    readonly description: string;
+    readonly source: string;
+  }[];
+  /** The command line that reproduces this report. */
+  readonly command: string;
+  /** iamsim version that produced it. */
+  readonly version: string;
+  /** How to compute intervals; defaults: order-statistic, 0.95, 1000 resamples. */
+  readonly ci?: {
+    readonly method?: CiMethod;
+    readonly confidence?: number;
+    /** Bootstrap resamples (cluster-bootstrap only). */
+    readonly resamples?: number;
+  };
+}
+
+/**
+ * One quantile with its confidence interval.
+ * - `ms` is the point estimate; null iff `censored`: the quantile is at or beyond the observation
+ *   window (it needs a sample whose event never happened while we watched).
+ * - `ci` is [low, high] in ms. low is 0 when the data cannot bound the quantile from below
+ *   (durations are never negative); low is null only when it is censored too.
+ * - high is null when the data cannot bound it from above; `ciOpen` says why: `censored` (the
+ *   bound falls on a censored sample: "> window") or `samples` (too few samples for this
+ *   quantile: at least `samplesNeeded` are required for a finite upper bound).
+ */
+export interface QuantileStat {
+  readonly p: number;
+  readonly ms: number | null;
+  readonly censored: boolean;
+  readonly ci: readonly [number | null, number | null];
+  readonly ciOpen?: 'censored' | 'samples';
+  readonly samplesNeeded?: number;
+}
+
+/** Sample maximum; null iff some sample is censored. No CI: no distribution-free interval exists for a population maximum. */
+export interface MaxStat {
+  readonly ms: number | null;
+  readonly censored: boolean;
+}
+
+export interface MetricSummary {
+  /** Samples (instance x seed), censored ones included. */
+  readonly n: number;
+  /** Samples whose event did not happen within the observation window. */
+  readonly censored: number;
+  readonly p50: QuantileStat;
+  readonly p90: QuantileStat;
+  readonly p99: QuantileStat;
+  readonly max: MaxStat;
+}
+
+export type MetricSummaries = Readonly<Record<MetricName, MetricSummary>>;
+
+/** A point of a t-visibility curve: P(event by tMs) with its Wilson interval. Probabilities are rounded to 6 decimals. */
+export interface VisibilityPoint {
+  readonly tMs: number;
+  readonly p: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** The quantile function at fixed probabilities, for drawing CDFs: `ms` null = censored. */
+export interface CdfPoint {
+  readonly p: number;
+  readonly ms: number | null;
+}
+
+export interface StrategyReport {
+  readonly strategy: string;
+  /** Samples (instance x seed). */
+  readonly n: number;
+  /** Horizon minus change start, ms: the censoring bound ("> window"). */
+  readonly observationWindowMs: number;
+  readonly metrics: MetricSummaries;
+  /** The same per SDK preset, sorted by SDK name. */
+  readonly bySdk: readonly { readonly sdk: string; readonly n: number; readonly metrics: MetricSummaries }[];
+  /** API error counts over all seeds, sorted by code. */
+  readonly apiErrors: readonly { readonly code: string; readonly count: number }[];
+  /**
+   * Runbook answers: how long until P% of instances' applications use the new permissions
+   * (appNewRoleMs quantiles) and until the old permissions stop working (oldRoleExposureMs), for
+   * P = 50, 99, 99.9.
+   */
+  readonly runbook: {
+    readonly newPermissionsInApp: readonly QuantileStat[];
+    readonly oldPermissionsGone: readonly QuantileStat[];
+  };
+  /**
+   * t-visibility (PBS): over a log grid from 1 s to the window, the share of instances whose
+   * application uses the new role by t (appNew) and whose old permissions are gone by t (oldGone).
+   */
+  readonly tVisibility: {
+    readonly appNew: readonly VisibilityPoint[];
+    readonly oldGone: readonly VisibilityPoint[];
+  };
+  /** Quantile functions for the CDF chart. */
+  readonly cdf: { readonly imdsNewRoleMs: readonly CdfPoint[]; readonly appNewRoleMs: readonly CdfPoint[] };
+  readonly sampleTimelines: readonly InstanceResult[];
+  /** Change start in the sample timelines' run, ms, or null when not given (see StrategyInput). */
+  readonly timelineChangeStartMs: number | null;
+}
+
+export interface CompareReport {
+  /** Bumped when the shape changes incompatibly. */
+  readonly schemaVersion: 1;
+  readonly scenario: { readonly name: string; readonly hash: string };
+  readonly version: string;
+  readonly command: string;
+  /** Seeds sorted ascending, and the same compressed into ranges (`1-100, 205`). */
+  readonly seeds: { readonly count: number; readonly ranges: string; readonly list: readonly number[] };
+  readonly ci: {
+    readonly method: CiMethod;
+    readonly confidence: number;
+    readonly resamples: number | null;
+    /** One paragraph explaining the method, censoring and quantile definition, printed in every report. */
+    readonly description: string;
+  };
+  readonly calibration: readonly {
+    readonly key: string;
+    readonly description: string;
+    readonly source: string;
+  }[];
+  readonly strategies: readonly StrategyReport[];
+}

@@ -1,0 +1,106 @@
+/**
+ * Opens the HTML report in a real browser (Debian's chromium, driven by playwright-core) and checks
+ * that it renders: no console or page errors, no network requests, every chart drawn with a
+ * non-empty box. Saves a screenshot to test/artifacts/report.png for a human to look at.
+ *
+ * Chromium missing is a failure, not a skip: a skipped browser test looks green while the charts
+ * go unchecked. .ci/run installs it.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeComparison } from '../../src/report/summarize.ts';
+import { writeReports } from '../../src/report/write.ts';
+import { makeCompareInput } from './fixtures.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, '..', 'artifacts');
+
+describe('HTML report in a headless browser', () => {
+  let browser: Browser;
+  let htmlPath: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} not found: this test needs Debian's chromium (apt-get install -y chromium; .ci/run does this). ` +
+          'Never download a browser build through playwright.',
+      );
+    }
+    mkdirSync(artifacts, { recursive: true });
+    const report = summarizeComparison(makeCompareInput());
+    [, , htmlPath] = writeReports(report, join(artifacts, 'browser', 'report')) as [string, string, string];
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders every chart without errors or network access', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning')
+        problems.push(`console ${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('request', (req) => {
+      if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`);
+    });
+    await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+
+    const charts = page.locator('svg.chart');
+    // CDF + t-visibility + one timeline per strategy (4 in the fixture).
+    expect(await charts.count()).toBe(6);
+    for (const chart of await charts.all()) {
+      const box = await chart.boundingBox();
+      expect(box, 'chart has a layout box').not.toBeNull();
+      expect(box!.width).toBeGreaterThan(100);
+      expect(box!.height).toBeGreaterThan(100);
+      expect(await chart.locator(':scope > title').count()).toBe(1);
+    }
+    for (const selector of [
+      '#chart-cdf path.series',
+      '#chart-visibility path.series',
+      '#chart-visibility path.band',
+    ]) {
+      const first = page.locator(selector).first();
+      const box = await first.boundingBox();
+      expect(box, `${selector} drawn`).not.toBeNull();
+      expect(box!.width).toBeGreaterThan(0);
+    }
+    const segments = page.locator('#chart-timeline-0 rect.segment');
+    expect(await segments.count()).toBeGreaterThan(10);
+    const segBox = await segments.first().boundingBox();
+    expect(segBox!.width).toBeGreaterThan(0);
+    expect(segBox!.height).toBeGreaterThan(0);
+
+    // Legends are inside the charts' boxes (nothing clipped off the right edge).
+    for (const chart of await charts.all()) {
+      const box = (await chart.boundingBox())!;
+      for (const label of await chart.locator('.legend-label').all()) {
+        const lb = (await label.boundingBox())!;
+        expect(lb.x + lb.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      }
+    }
+
+    await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
