@@ -5,8 +5,9 @@
  *
  * All times are integer virtual milliseconds from the start of the run.
  */
-import type { Calibration, CalibrationPreset } from '../calibration.ts';
+
 import type { Tag } from '../aws/iam/types.ts';
+import type { Calibration, CalibrationPreset } from '../calibration.ts';
 
 export type SdkPresetName = 'botocore' | 'js-v3' | 'java-v1' | 'java-v2' | 'go-v2' | 'dotnet' | 'cli';
 
@@ -147,7 +148,12 @@ export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachS
 
 export type FaultSpec =
   | { readonly kind: 'partition'; readonly region: string; readonly fromMs: number; readonly toMs: number }
-  | { readonly kind: 'imdsOutage'; readonly instances: readonly string[]; readonly fromMs: number; readonly toMs: number }
+  | {
+      readonly kind: 'imdsOutage';
+      readonly instances: readonly string[];
+      readonly fromMs: number;
+      readonly toMs: number;
+    }
   /** IAM writes fail with ServiceFailure (500) during the window. */
   | { readonly kind: 'controlPlanePause'; readonly fromMs: number; readonly toMs: number };
 

@@ -1,0 +1,523 @@
+/**
+ * Normalisation: from the schema-valid YAML shape (RawScenario) to the Scenario the simulator
+ * consumes. Durations become ms, defaults are filled, fleets are expanded into instances,
+ * calibration overrides are applied to the preset, `aws:` lines become calls, and call
+ * parameters are checked against the operation table.
+ *
+ * Problems found here are local to one field (a bad distribution, an unknown parameter).
+ * Cross-field rules (references, uniqueness, windows within the horizon, caps) are in rules.ts,
+ * which runs on this module's output; `Origins` tells it where each normalised thing came from.
+ */
+import {
+  type Calibration,
+  type CalibrationEntry,
+  type CalibrationKey,
+  calibrationKeys,
+  calibrationPresets,
+} from '../calibration.ts';
+import { parseAwsCli } from './aws-cli.ts';
+import { toDistributionSpec } from './distribution.ts';
+import { parseDuration } from './duration.ts';
+import { defaults, limits } from './limits.ts';
+import { operationSpec, type ParamSpec, type ServiceName, splitCallName } from './operations.ts';
+import type {
+  ForEachStepRaw,
+  RawChangeTarget,
+  RawProbe,
+  RawScenario,
+  RawSdk,
+  RawStep,
+  RawTags,
+  RawTargets,
+} from './schema.ts';
+import { closest } from './suggest.ts';
+import type {
+  CallStep,
+  ChangeTarget,
+  CompareSpec,
+  FaultSpec,
+  InstanceSpec,
+  MetricCheck,
+  ProbeSpec,
+  Scenario,
+  SdkSpec,
+  SourceRef,
+  Step,
+  StrategyName,
+  TargetSpec,
+} from './types.ts';
+
+/** A problem or warning at a dotted path, before the loader attaches file and line:col. */
+export interface Finding {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Where normalised things came from in the YAML, for rules that report on them. */
+export interface Origins {
+  /** YAML path of each `scenario.instances[i]`: `instances.3` or `fleets.1`. */
+  readonly instancePaths: readonly string[];
+  /** `fleets[i].count` as written (the expansion may have been skipped, see `expanded`). */
+  readonly fleetCounts: readonly number[];
+  /** False when the instance cap was exceeded and fleets were not expanded. */
+  readonly expanded: boolean;
+  /** The targets of each fault as written (imdsOutage only), to check the names exist. */
+  readonly faultTargets: readonly (TargetSpec | undefined)[];
+  /** Paths of targets written with `fleet:` (normalised to the first entry of `fleets`). */
+  readonly singleFleetTargets: ReadonlySet<string>;
+  /** Paths of steps written as `aws:` lines (their parameters have no YAML path of their own). */
+  readonly awsStepPaths: ReadonlySet<string>;
+}
+
+export interface NormaliseResult {
+  readonly scenario: Scenario;
+  readonly origins: Origins;
+  readonly errors: readonly Finding[];
+  readonly warnings: readonly Finding[];
+}
+
+/** Looks up line:col of a dotted path, so steps can carry their source position. */
+export type Locator = (path: string) => { line: number; col: number } | undefined;
+
+/** Converts a schema-valid duration to ms (the schema has refused every bad one). */
+function ms(value: string | number): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
+  return parsed.ms;
+}
+const optMs = (value: string | number | undefined): number | undefined =>
+  value === undefined ? undefined : ms(value);
+
+export function normalise(raw: RawScenario, locate: Locator = () => undefined): NormaliseResult {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const error = (path: string, message: string) => errors.push({ path, message });
+  const warn = (path: string, message: string) => warnings.push({ path, message });
+  const singleFleetTargets = new Set<string>();
+  const awsStepPaths = new Set<string>();
+  const targets = (t: RawTargets, path: string): TargetSpec => {
+    if (t.fleet !== undefined) singleFleetTargets.add(path);
+    return normaliseTargets(t);
+  };
+
+  const regions = [...raw.regions];
+  const calibrationPreset = raw.calibration?.preset ?? 'default';
+  const calibration = normaliseCalibration(raw, calibrationPreset, error);
+
+  const roles = (raw.roles ?? []).map((r) => ({
+    name: r.name,
+    path: r.path ?? defaults.path,
+    allow: [...(r.allow ?? [])],
+  }));
+  const instanceProfiles = (raw.instanceProfiles ?? []).map((p, i) => ({
+    name: p.name,
+    path: p.path ?? defaults.path,
+    tags: normaliseTags(p.tags, `instanceProfiles.${i}.tags`, error),
+    ...(p.role === undefined ? {} : { role: p.role }),
+  }));
+
+  // Instances: explicit ones first, then each fleet expanded in order.
+  const instances: InstanceSpec[] = [];
+  const instancePaths: string[] = [];
+  (raw.instances ?? []).forEach((inst, i) => {
+    instances.push({
+      name: inst.name,
+      ...(inst.id === undefined ? {} : { id: inst.id }),
+      region: inst.region,
+      state: inst.state ?? 'running',
+      ...(inst.instanceProfile === undefined ? {} : { instanceProfile: inst.instanceProfile }),
+      sdk: normaliseSdk(inst.sdk ?? defaults.sdk),
+      ...(inst.probe === undefined ? {} : { probe: normaliseProbe(inst.probe) }),
+    });
+    instancePaths.push(`instances.${i}`);
+  });
+  const rawFleets = raw.fleets ?? [];
+  const fleetCounts = rawFleets.map((f) => f.count);
+  // Check the cap before expanding anything: a fleet of 10^7 must cost nothing to refuse.
+  let total = instances.length;
+  let expanded = true;
+  rawFleets.forEach((f, i) => {
+    total += f.count;
+    if (expanded && total > limits.maxInstances) {
+      error(
+        `fleets.${i}.count`,
+        `too many instances: this fleet brings the total to ${total}, over the limit of ${limits.maxInstances}`,
+      );
+      expanded = false;
+    }
+  });
+  const fleets = rawFleets.map((f, i) => {
+    const names: string[] = [];
+    if (expanded) {
+      const sdks = (Array.isArray(f.sdk) ? f.sdk : [f.sdk ?? defaults.sdk]).map(normaliseSdk);
+      const probe = f.probe === undefined ? undefined : normaliseProbe(f.probe);
+      for (let k = 0; k < f.count; k++) {
+        const name = `${f.name}-${k}`;
+        names.push(name);
+        instances.push({
+          name,
+          region: f.region,
+          state: f.state ?? 'running',
+          ...(f.instanceProfile === undefined ? {} : { instanceProfile: f.instanceProfile }),
+          sdk: sdks[k % sdks.length]!,
+          ...(probe === undefined ? {} : { probe }),
+          fleet: f.name,
+        });
+        instancePaths.push(`fleets.${i}`);
+      }
+    }
+    return { name: f.name, instances: names };
+  });
+  const fleetMembers = new Map(fleets.map((f) => [f.name, f.instances]));
+
+  const steps = normaliseSteps(raw.steps ?? [], 'steps', { error, warn, locate, targets, awsStepPaths });
+
+  const faultTargets: (TargetSpec | undefined)[] = [];
+  const faults: FaultSpec[] = (raw.faults ?? []).map((f, i) => {
+    if ('partition' in f) {
+      faultTargets.push(undefined);
+      return {
+        kind: 'partition',
+        region: f.partition.region,
+        fromMs: ms(f.partition.from),
+        toMs: ms(f.partition.to),
+      };
+    }
+    if ('imdsOutage' in f) {
+      const designated = targets(f.imdsOutage, `faults.${i}.imdsOutage`);
+      faultTargets.push(designated);
+      return {
+        kind: 'imdsOutage',
+        instances: resolveTargets(designated, fleetMembers),
+        fromMs: ms(f.imdsOutage.from),
+        toMs: ms(f.imdsOutage.to),
+      };
+    }
+    faultTargets.push(undefined);
+    return {
+      kind: 'controlPlanePause',
+      fromMs: ms(f.controlPlanePause.from),
+      toMs: ms(f.controlPlanePause.to),
+    };
+  });
+
+  const checks: MetricCheck[] = (raw.checks ?? []).map((c, i) => {
+    if ((c.max === undefined) === (c.equals === undefined)) {
+      error(`checks.${i}`, 'a check needs exactly one of max or equals');
+    }
+    return {
+      name: c.name,
+      metric: c.metric,
+      ...(c.max === undefined ? {} : { maxMs: ms(c.max) }),
+      ...(c.equals === undefined ? {} : { equalsMs: ms(c.equals) }),
+    };
+  });
+
+  let compare: CompareSpec | undefined;
+  if (raw.compare !== undefined) {
+    compare = {
+      targets: targets(raw.compare.targets, 'compare.targets'),
+      to: normaliseChangeTarget(raw.compare.to),
+      atMs: ms(raw.compare.at),
+      strategies: [...(raw.compare.strategies ?? (defaults.compareStrategies as readonly StrategyName[]))],
+      seeds: raw.compare.seeds ?? defaults.compareSeeds,
+    };
+  }
+
+  const scenario: Scenario = {
+    name: raw.name,
+    ...(raw.description === undefined ? {} : { description: raw.description }),
+    ...(raw.seed === undefined ? {} : { seed: raw.seed }),
+    horizonMs: raw.horizon === undefined ? defaults.horizonMs : ms(raw.horizon),
+    calibrationPreset,
+    calibration,
+    model: {
+      iamReads: raw.model?.iamReads ?? 'regionView',
+      profileQuota: raw.model?.quotas?.instanceProfiles ?? defaults.profileQuota,
+      roleQuota: raw.model?.quotas?.roles ?? defaults.roleQuota,
+      defaultRegion: raw.model?.defaultRegion ?? regions[0]!,
+    },
+    regions,
+    roles,
+    instanceProfiles,
+    instances,
+    fleets,
+    steps,
+    faults,
+    checks,
+    ...(compare === undefined ? {} : { compare }),
+  };
+  return {
+    scenario,
+    origins: { instancePaths, fleetCounts, expanded, faultTargets, singleFleetTargets, awsStepPaths },
+    errors,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function normaliseCalibration(
+  raw: RawScenario,
+  preset: keyof typeof calibrationPresets,
+  error: (path: string, message: string) => void,
+): Calibration {
+  const entries = { ...calibrationPresets[preset] } as Record<CalibrationKey, CalibrationEntry>;
+  const overrides = raw.calibration?.overrides ?? {};
+  for (const key of calibrationKeys) {
+    const override = overrides[key];
+    if (override === undefined) continue;
+    const path = `calibration.overrides.${key}`;
+    const result = toDistributionSpec(override);
+    if (result.ok) {
+      entries[key] = { spec: result.spec, source: 'scenario override' };
+    } else {
+      const fieldKnown =
+        result.field !== undefined && typeof override === 'object' && result.field.split('.')[0]! in override;
+      error(fieldKnown ? `${path}.${result.field}` : path, result.message);
+    }
+  }
+  return entries;
+}
+
+function normaliseTags(
+  tags: RawTags | undefined,
+  path: string,
+  error: (path: string, message: string) => void,
+) {
+  if (tags === undefined) return [];
+  const list = Array.isArray(tags)
+    ? tags.map((t) => ({ Key: t.Key, Value: t.Value }))
+    : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  if (list.length > 50) error(path, `at most 50 tags (IAM quota), got ${list.length}`);
+  // IAM treats tag keys that differ only in case as the same key (aws-facts.md 1.2, TagInstanceProfile).
+  const seen = new Map<string, number>();
+  list.forEach((t, i) => {
+    const folded = t.Key.toLowerCase();
+    const first = seen.get(folded);
+    if (first !== undefined)
+      error(
+        Array.isArray(tags) ? `${path}.${i}.Key` : `${path}.${t.Key}`,
+        `duplicate tag key "${t.Key}" (tag keys are case-insensitive)`,
+      );
+    else seen.set(folded, i);
+  });
+  return list;
+}
+
+function normaliseSdk(sdk: RawSdk): SdkSpec {
+  if (typeof sdk === 'string') return sdk;
+  return {
+    name: sdk.name,
+    refreshBeforeExpiryMs: ms(sdk.refreshBeforeExpiry),
+    ...(sdk.maxHold === undefined ? {} : { maxHoldMs: ms(sdk.maxHold) }),
+    ...(sdk.staticStability === undefined ? {} : { staticStabilityMs: ms(sdk.staticStability) }),
+  };
+}
+
+function normaliseProbe(probe: RawProbe): ProbeSpec {
+  return { action: probe.action, everyMs: ms(probe.every) };
+}
+
+export function normaliseTargets(t: RawTargets): TargetSpec {
+  const fleets = [...(t.fleet === undefined ? [] : [t.fleet]), ...(t.fleets ?? [])];
+  return { fleets, instances: [...(t.instances ?? [])] };
+}
+
+function normaliseChangeTarget(to: RawChangeTarget): ChangeTarget {
+  return 'role' in to ? { role: to.role } : { instanceProfile: to.instanceProfile };
+}
+
+/** Instance names a target designates, fleets expanded, each once, in first-mention order. */
+export function resolveTargets(
+  targets: TargetSpec,
+  fleetMembers: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const out = new Set<string>();
+  for (const fleet of targets.fleets) for (const name of fleetMembers.get(fleet) ?? []) out.add(name);
+  for (const name of targets.instances) out.add(name);
+  return [...out];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps.
+
+interface StepContext {
+  readonly error: (path: string, message: string) => void;
+  readonly warn: (path: string, message: string) => void;
+  readonly locate: Locator;
+  readonly targets: (t: RawTargets, path: string) => TargetSpec;
+  readonly awsStepPaths: Set<string>;
+}
+
+function normaliseSteps(raw: readonly RawStep[], base: string, ctx: StepContext): Step[] {
+  const out: Step[] = [];
+  raw.forEach((step, i) => {
+    const normalised = normaliseStep(step, `${base}.${i}`, ctx);
+    if (normalised !== undefined) out.push(normalised);
+  });
+  return out;
+}
+
+function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | undefined {
+  const position = ctx.locate(path);
+  const source: SourceRef =
+    position === undefined ? { path } : { path, line: position.line, col: position.col };
+  if (step.at !== undefined && step.after !== undefined)
+    ctx.error(`${path}.after`, 'give at most one of at and after');
+  const timing = {
+    ...(step.at === undefined ? {} : { atMs: ms(step.at) }),
+    ...(step.after === undefined ? {} : { afterMs: ms(step.after) }),
+    source,
+  };
+
+  if ('call' in step) {
+    const split = splitCallName(step.call)!;
+    const params = checkParams(split.service, split.operation, step.params ?? {}, `${path}.params`, ctx);
+    return callStep(split.service, split.operation, params, step.region, step.save, step.expect, timing);
+  }
+  if ('aws' in step) {
+    const parsed = parseAwsCli(step.aws);
+    if (!parsed.ok) {
+      for (const message of parsed.errors) ctx.error(`${path}.aws`, message);
+      // Keep a stand-in so the step's `save` names still count for later `${name}` references
+      // (the scenario is not returned: it has errors). Without it, one bad line would cascade.
+      ctx.awsStepPaths.add(path);
+      return callStep('iam', '', {}, step.region, step.save, step.expect, timing);
+    }
+    for (const message of parsed.warnings) ctx.warn(`${path}.aws`, message);
+    ctx.awsStepPaths.add(path);
+    const { service, operation, params, region: lineRegion } = parsed.command;
+    if (lineRegion !== undefined && step.region !== undefined && lineRegion !== step.region) {
+      ctx.error(`${path}.region`, `region ${step.region} contradicts --region ${lineRegion} in the command`);
+    }
+    return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, timing);
+  }
+  if ('wait' in step) return { kind: 'wait', durationMs: ms(step.wait), ...timing };
+  if ('waitUntil' in step) {
+    const w = step.waitUntil;
+    const split = splitCallName(w.call)!;
+    const params = checkParams(
+      split.service,
+      split.operation,
+      w.params ?? {},
+      `${path}.waitUntil.params`,
+      ctx,
+    );
+    return {
+      kind: 'waitUntil',
+      service: split.service,
+      operation: split.operation,
+      params,
+      ...(w.region === undefined ? {} : { region: w.region }),
+      path: w.path,
+      equals: w.equals,
+      everyMs: optMs(w.every) ?? defaults.waitUntilEveryMs,
+      timeoutMs: optMs(w.timeout) ?? defaults.waitUntilTimeoutMs,
+      ...timing,
+    };
+  }
+  if ('strategy' in step) {
+    return {
+      kind: 'strategy',
+      strategy: step.strategy,
+      targets: ctx.targets(step.targets, `${path}.targets`),
+      to: normaliseChangeTarget(step.to),
+      ...timing,
+    };
+  }
+  const loop = step as ForEachStepRaw;
+  return {
+    kind: 'forEach',
+    targets: ctx.targets(loop.forEach, `${path}.forEach`),
+    steps: normaliseSteps(loop.steps, `${path}.steps`, ctx),
+    ...timing,
+  };
+}
+
+function callStep(
+  service: ServiceName,
+  operation: string,
+  params: Readonly<Record<string, unknown>>,
+  region: string | undefined,
+  save: Readonly<Record<string, string>> | undefined,
+  expect: string | undefined,
+  timing: { atMs?: number; afterMs?: number; source: SourceRef },
+): CallStep {
+  return {
+    kind: 'call',
+    service,
+    operation,
+    params,
+    ...(region === undefined ? {} : { region }),
+    save: { ...(save ?? {}) },
+    ...(expect === undefined ? {} : { expect }),
+    ...timing,
+  };
+}
+
+/**
+ * Checks call parameters against the operation table. An unknown parameter is an error (the SDK
+ * would refuse it, and a typo must not silently change what the step does); a missing required
+ * one is only a warning, because the simulator answers it as AWS would (MissingParameter), which a
+ * scenario may want to exercise. Policy documents written as YAML mappings become JSON text, the
+ * form the API takes.
+ */
+function checkParams(
+  service: ServiceName,
+  operation: string,
+  params: Readonly<Record<string, unknown>>,
+  path: string,
+  ctx: StepContext,
+): Record<string, unknown> {
+  const spec = operationSpec(service, operation)!;
+  const known = Object.keys(spec.params);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const p = Object.hasOwn(spec.params, name) ? spec.params[name] : undefined;
+    if (p === undefined) {
+      const hint = closest(name, known);
+      ctx.error(
+        `${path}.${name}`,
+        `unknown parameter ${name} for ${service}:${operation}${hint ? ` (did you mean ${hint}?)` : ''}; parameters: ${known.join(', ')}`,
+      );
+      continue;
+    }
+    const problem = typeProblem(p, value);
+    if (problem !== undefined) ctx.error(`${path}.${name}`, problem);
+    out[name] =
+      p.type === 'document' && typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+  }
+  for (const [name, p] of Object.entries(spec.params)) {
+    if (p.required && !(name in params)) {
+      ctx.warn(path, `${service}:${operation} without ${name}: the call will fail with MissingParameter`);
+    }
+  }
+  return out;
+}
+
+const isReference = (v: unknown) => typeof v === 'string' && v.includes('${');
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function typeProblem(p: ParamSpec, value: unknown): string | undefined {
+  switch (p.type) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'expected a string';
+    case 'integer':
+      return Number.isSafeInteger(value) || isReference(value) ? undefined : 'expected a whole number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'expected true or false';
+    case 'stringList':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string')
+        ? undefined
+        : 'expected a list of strings';
+    case 'structure':
+      return isObject(value) ? undefined : 'expected a mapping';
+    case 'structureList':
+      return Array.isArray(value) && value.every(isObject) ? undefined : 'expected a list of mappings';
+    case 'document':
+      return typeof value === 'string' || isObject(value)
+        ? undefined
+        : 'expected a policy document (a mapping or JSON text)';
+  }
+}

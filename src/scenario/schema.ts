@@ -1,0 +1,547 @@
+/**
+ * The scenario file format as a zod schema: the one definition that both validates YAML and
+ * generates the JSON Schema editors use (`iamsim schema`, committed as scenarios/schema.json).
+ *
+ * The schema describes shapes only. It has no transforms and no defaults, so the JSON Schema is a
+ * faithful picture of what may be written; durations are converted, defaults filled and fleets
+ * expanded afterwards by normalise.ts, and cross-field rules live in rules.ts. Every object is
+ * strict: an unknown key is an error, because a misspelt key would otherwise be ignored silently.
+ */
+import * as z from 'zod';
+import { calibrationKeys } from '../calibration.ts';
+import { describeValue, durationExamples, durationPattern, parseDuration, quoteValue } from './duration.ts';
+import { callNames } from './operations.ts';
+import { closest } from './suggest.ts';
+import type { SdkPresetName } from './types.ts';
+import { strategyNames } from './types.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Strict objects whose "unknown key" issues can name the keys that are allowed.
+
+/**
+ * zod's unrecognized_keys issue does not say which keys were expected, so each strict object
+ * puts its allowed keys in that issue's message, behind this marker; issues.ts reads them back
+ * to suggest the nearest key ("did you mean ...?"). Nothing else produces such a message.
+ */
+const ALLOWED_KEYS_MARKER = '\u0000allowed:';
+
+export function allowedKeysOf(message: string): string[] | undefined {
+  return message.startsWith(ALLOWED_KEYS_MARKER)
+    ? message.slice(ALLOWED_KEYS_MARKER.length).split(',')
+    : undefined;
+}
+
+function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const allowed = Object.keys(shape).join(',');
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? ALLOWED_KEYS_MARKER + allowed : undefined),
+  });
+}
+
+const describe = (description: string) => ({ description });
+
+// ---------------------------------------------------------------------------------------------
+// Scalars.
+
+export const durationSchema = z
+  .union([z.string().meta({ pattern: durationPattern }), z.number()], {
+    error: (iss) => `expected a duration (${durationExamples}), got ${describeValue(iss.input)}`,
+  })
+  .superRefine((value, ctx) => {
+    const parsed = parseDuration(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+  })
+  .meta({ id: 'Duration', description: `A duration: ${durationExamples}.` });
+
+const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, {
+    error: (iss) => `${quoteValue(iss.input)} is not a region name like us-east-1`,
+  })
+  .meta({ id: 'Region', description: 'An AWS region name, e.g. us-east-1.' });
+
+/** IAM names: `[\w+=,.@-]+` (aws-facts.md 1.1). */
+function iamName(what: string, maxLength: number) {
+  return z
+    .string()
+    .min(1, { error: `${what} must not be empty` })
+    .max(maxLength, { error: `${what} must be at most ${maxLength} characters` })
+    .regex(/^[\w+=,.@-]+$/, { error: `${what} may contain only letters, digits and _+=,.@-` });
+}
+const roleName = iamName('a role name', 64);
+const profileName = iamName('an instance profile name', 128);
+
+const iamPath = z
+  .string()
+  .max(512, { error: 'a path must be at most 512 characters' })
+  .regex(/^(\/|\/[\x21-\x7E]+\/)$/, { error: 'a path must start and end with / (e.g. / or /app/)' });
+
+/** Names of instances and fleets: they become EC2 Name tags and `${inst.name}` values. */
+function localName(what: string) {
+  return z
+    .string()
+    .min(1, { error: `${what} must not be empty` })
+    .max(128, { error: `${what} must be at most 128 characters` })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+      error: `${what} must start with a letter or digit and contain only letters, digits and ._-`,
+    });
+}
+const instanceName = localName('an instance name');
+const fleetName = localName('a fleet name');
+
+const instanceId = z.string().regex(/^i-([0-9a-f]{8}|[0-9a-f]{17})$/, {
+  error: 'an instance id is i- followed by 8 or 17 lowercase hex digits',
+});
+
+const actionPattern = z.string().regex(/^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/, {
+  error: 'an action is service:Action, e.g. s3:GetObject, s3:Get*, sqs:* or *',
+});
+const concreteAction = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, {
+  error: 'a probe action is one concrete service:Action, e.g. s3:GetObject',
+});
+
+// Tag keys and values allow any Unicode letter; the check is a refinement rather than a regex so
+// the JSON Schema does not carry \p{..} classes that some editors' regex engines reject.
+const tagKey = z
+  .string()
+  .min(1, { error: 'a tag key must not be empty' })
+  .max(128, { error: 'a tag key must be at most 128 characters' })
+  .refine((s) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(s), {
+    error: 'a tag key may contain letters, digits, spaces and _.:/=+-@',
+  });
+const tagValue = z
+  .string()
+  .max(256, { error: 'a tag value must be at most 256 characters' })
+  .refine((s) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(s), {
+    error: 'a tag value may contain letters, digits, spaces and _.:/=+-@',
+  });
+const tagsSchema = z
+  .union([z.record(tagKey, tagValue), z.array(strict({ Key: tagKey, Value: tagValue }))], {
+    error: 'tags are a mapping (key: value) or a list of {Key, Value}',
+  })
+  .meta(describe('Tags (at most 50): a mapping of key to value, or a list of {Key, Value}.'));
+
+// ---------------------------------------------------------------------------------------------
+// Distributions (calibration overrides).
+
+const clamp = {
+  min: durationSchema.optional().meta(describe('Lower clamp on samples.')),
+  max: durationSchema.optional().meta(describe('Upper clamp on samples.')),
+};
+const distributionKinds = [
+  'fixed',
+  'uniform',
+  'exponential',
+  'lognormal',
+  'paretoExponential',
+  'empirical',
+] as const;
+const distributionObject = z.discriminatedUnion(
+  'kind',
+  [
+    strict({ kind: z.literal('fixed'), value: durationSchema, ...clamp }),
+    strict({ kind: z.literal('uniform'), low: durationSchema, high: durationSchema, ...clamp }),
+    strict({ kind: z.literal('exponential'), mean: durationSchema, ...clamp }),
+    strict({
+      kind: z.literal('lognormal'),
+      median: durationSchema.optional().meta(describe('Median (with p99).')),
+      p99: durationSchema.optional().meta(describe('99th percentile (with median).')),
+      mu: z.number().optional().meta(describe('Mean of ln(ms) (with sigma).')),
+      sigma: z.number().optional().meta(describe('Standard deviation of ln(ms) (with mu).')),
+      ...clamp,
+    }),
+    strict({
+      kind: z.literal('paretoExponential'),
+      paretoWeight: z.number().meta(describe('Probability of drawing from the Pareto tail, 0..1.')),
+      paretoScale: durationSchema.meta(describe('Pareto scale: the smallest tail value.')),
+      paretoShape: z.number().meta(describe('Pareto shape alpha (> 0); smaller is heavier.')),
+      exponentialMean: durationSchema.meta(describe('Mean of the exponential body.')),
+      ...clamp,
+    }),
+    strict({ kind: z.literal('empirical'), samples: z.array(durationSchema), ...clamp }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `unknown distribution kind ${quoteValue(iss.input)}; expected one of ${distributionKinds.join(', ')}`
+        : undefined,
+  },
+);
+export const distributionSchema = z
+  .union([durationSchema, distributionObject], {
+    error: (iss) => `expected a duration or a distribution {kind: ...}, got ${describeValue(iss.input)}`,
+  })
+  .meta({
+    id: 'Distribution',
+    description: `A delay distribution: a bare duration (fixed), or {kind: ${distributionKinds.join('|')}, ...} with optional min/max.`,
+  });
+export type RawDistribution = z.infer<typeof distributionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Instances and fleets.
+
+/** The SDK presets, in the order docs list them. Checked against SdkPresetName below. */
+export const sdkPresetNames = ['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'] as const;
+// A compile-time guard: the list and the type in types.ts must name the same presets.
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sdkPresetsMatch: SameSet<(typeof sdkPresetNames)[number], SdkPresetName> = true;
+void _sdkPresetsMatch;
+
+const sdkSchema = z
+  .union(
+    [
+      z.enum(sdkPresetNames, {
+        error: (iss) =>
+          `unknown SDK ${quoteValue(iss.input)}; expected one of ${sdkPresetNames.join(', ')} or {name, refreshBeforeExpiry, ...}`,
+      }),
+      strict({
+        name: z.string().min(1),
+        refreshBeforeExpiry: durationSchema.meta(
+          describe('Refresh when less than this remains before expiry.'),
+        ),
+        maxHold: durationSchema.optional().meta(describe('Refresh at least this long after each fetch.')),
+        staticStability: durationSchema
+          .optional()
+          .meta(describe('Keep using expired credentials this long while IMDS cannot give new ones.')),
+      }),
+    ],
+    {
+      error: `an SDK is one of ${sdkPresetNames.join(', ')} or {name, refreshBeforeExpiry, maxHold?, staticStability?}`,
+    },
+  )
+  .meta({
+    id: 'Sdk',
+    description: 'The credential cache of the application: a preset name or a custom policy.',
+  });
+
+const probeSchema = strict({
+  action: concreteAction,
+  every: durationSchema.meta(describe('How often the application calls the action (at least 1s).')),
+}).meta(describe('An application call made periodically with the cached credentials.'));
+
+const instanceState = z.enum(['running', 'stopped']);
+
+const instanceSchema = strict({
+  name: instanceName,
+  id: instanceId.optional().meta(describe('Explicit instance id; otherwise one is drawn from the seed.')),
+  region: regionSchema,
+  state: instanceState.optional().meta(describe('Initial state (default running).')),
+  instanceProfile: profileName.optional().meta(describe('Instance profile associated at start.')),
+  sdk: sdkSchema.optional(),
+  probe: probeSchema.optional(),
+});
+
+const fleetSchema = strict({
+  name: fleetName,
+  count: z.int().min(1).meta(describe('Number of instances, named NAME-0 .. NAME-(count-1).')),
+  region: regionSchema,
+  state: instanceState.optional(),
+  instanceProfile: profileName.optional(),
+  sdk: z
+    .union([sdkSchema, z.array(sdkSchema).min(1)], {
+      error: 'sdk is an SDK or a list of SDKs (assigned round-robin)',
+    })
+    .optional()
+    .meta(describe('An SDK, or a list assigned round-robin across the fleet.')),
+  probe: probeSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Targets, steps, faults, checks, compare.
+
+const targetsSchema = strict({
+  fleet: fleetName.optional(),
+  fleets: z.array(fleetName).optional(),
+  instances: z.array(instanceName).optional(),
+}).meta({
+  id: 'Targets',
+  description: 'Which instances: {fleet}, {fleets: [..]} and/or {instances: [..]} (names).',
+});
+
+const changeTargetSchema = z
+  .union([strict({ role: roleName }), strict({ instanceProfile: profileName })], {
+    error: 'give exactly one of role or instanceProfile',
+  })
+  .meta({ id: 'ChangeTarget', description: 'What the change moves to: {role} or {instanceProfile}.' });
+
+const callNameSchema = z.enum(callNames as [string, ...string[]], {
+  error: (iss) => {
+    const hint = typeof iss.input === 'string' ? closest(iss.input, callNames) : undefined;
+    return `unknown operation ${quoteValue(iss.input)}${hint ? ` (did you mean ${hint}?)` : '; expected service:Operation, e.g. iam:GetInstanceProfile'}`;
+  },
+});
+
+const paramsSchema = z
+  .record(z.string(), z.unknown())
+  .meta(
+    describe('Parameters as the AWS API takes them; strings may contain ${name} or ${inst.id} references.'),
+  );
+
+const saveSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'a saved name is an identifier (letters, digits, _)' }),
+    z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, {
+      error: 'a save path is dotted, e.g. InstanceProfile.Arn or Roles.0.RoleName',
+    }),
+  )
+  .meta(describe('Saves parts of the response: name -> dotted path (numbers index lists).'));
+
+const expectSchema = z
+  .string()
+  .regex(/^(ok|[A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*)$/, {
+    error: 'expect is ok or an AWS error code such as NoSuchEntity',
+  })
+  .meta(describe('ok, or the AWS error code the call must fail with.'));
+
+const timing = {
+  at: durationSchema.optional().meta(describe('Absolute virtual time to start this step.')),
+  after: durationSchema.optional().meta(describe("Delay after the previous step's end.")),
+};
+
+const callStep = strict({
+  call: callNameSchema.meta(describe('service:Operation, e.g. iam:AddRoleToInstanceProfile.')),
+  params: paramsSchema.optional(),
+  region: regionSchema.optional(),
+  save: saveSchema.optional(),
+  expect: expectSchema.optional(),
+  ...timing,
+});
+
+const awsStep = strict({
+  aws: z
+    .string()
+    .min(1)
+    .meta(describe('An AWS CLI command line, e.g. iam get-instance-profile --instance-profile-name web.')),
+  region: regionSchema.optional(),
+  save: saveSchema.optional(),
+  expect: expectSchema.optional(),
+  ...timing,
+});
+
+const waitStep = strict({ wait: durationSchema, ...timing });
+
+const waitUntilStep = strict({
+  waitUntil: strict({
+    call: callNameSchema,
+    params: paramsSchema.optional(),
+    region: regionSchema.optional(),
+    path: z
+      .string()
+      .min(1)
+      .meta(describe('Dotted path into the response, e.g. InstanceProfile.Roles.0.RoleName.')),
+    equals: z
+      .union([z.string(), z.number(), z.boolean(), z.null()])
+      .meta(describe('The value the path must equal.')),
+    every: durationSchema.optional().meta(describe('Polling interval (default 2s).')),
+    timeout: durationSchema.optional().meta(describe('Give up after this long (default 2m).')),
+  }),
+  ...timing,
+});
+
+const strategyStep = strict({
+  strategy: z.enum(strategyNames, {
+    error: (iss) => `unknown strategy ${quoteValue(iss.input)}; expected one of ${strategyNames.join(', ')}`,
+  }),
+  targets: targetsSchema,
+  to: changeTargetSchema,
+  ...timing,
+});
+
+type CallStepRaw = z.infer<typeof callStep>;
+type AwsStepRaw = z.infer<typeof awsStep>;
+type WaitStepRaw = z.infer<typeof waitStep>;
+type WaitUntilStepRaw = z.infer<typeof waitUntilStep>;
+type StrategyStepRaw = z.infer<typeof strategyStep>;
+export interface ForEachStepRaw {
+  forEach: z.infer<typeof targetsSchema>;
+  steps: RawStep[];
+  at?: string | number;
+  after?: string | number;
+}
+export type RawStep =
+  | CallStepRaw
+  | AwsStepRaw
+  | WaitStepRaw
+  | WaitUntilStepRaw
+  | StrategyStepRaw
+  | ForEachStepRaw;
+
+export const stepKinds = ['call', 'aws', 'wait', 'waitUntil', 'strategy', 'forEach'] as const;
+
+const forEachStep = strict({
+  forEach: targetsSchema,
+  // A getter makes the schema recursive without a forward reference at module load (zod 4 idiom).
+  get steps(): z.ZodArray<z.ZodType<RawStep>> {
+    return z.array(stepSchema);
+  },
+  ...timing,
+});
+
+export const stepSchema: z.ZodType<RawStep> = z
+  .union([callStep, awsStep, waitStep, waitUntilStep, strategyStep, forEachStep], {
+    error: `a step needs exactly one of: ${stepKinds.join(', ')}`,
+  })
+  .meta({ id: 'Step', description: `One step: ${stepKinds.join(' | ')}, with optional at/after timing.` });
+
+const window = {
+  from: durationSchema.meta(describe('Start of the window (virtual time).')),
+  to: durationSchema.meta(describe('End of the window (virtual time), after from.')),
+};
+
+const faultSchema = z
+  .union(
+    [
+      strict({ partition: strict({ region: regionSchema, ...window }) }),
+      strict({
+        imdsOutage: strict({
+          fleet: fleetName.optional(),
+          fleets: z.array(fleetName).optional(),
+          instances: z.array(instanceName).optional(),
+          ...window,
+        }),
+      }),
+      strict({ controlPlanePause: strict(window) }),
+    ],
+    { error: 'a fault needs exactly one of: partition, imdsOutage, controlPlanePause' },
+  )
+  .meta({ id: 'Fault' });
+
+export const metricNames = [
+  'imdsNewRoleMs',
+  'appNewRoleMs',
+  'oldRoleExposureMs',
+  'credentialGapMs',
+  'downtimeMs',
+] as const;
+
+const checkSchema = strict({
+  name: z.string().min(1),
+  metric: z.enum(metricNames, {
+    error: (iss) => `unknown metric ${quoteValue(iss.input)}; expected one of ${metricNames.join(', ')}`,
+  }),
+  max: durationSchema.optional().meta(describe('The metric must be at most this.')),
+  equals: durationSchema.optional().meta(describe('The metric must equal this.')),
+});
+
+const compareSchema = strict({
+  targets: targetsSchema,
+  to: changeTargetSchema,
+  at: durationSchema.meta(describe('When the change starts.')),
+  strategies: z
+    .array(
+      z.enum(strategyNames, {
+        error: (iss) =>
+          `unknown strategy ${quoteValue(iss.input)}; expected one of ${strategyNames.join(', ')}`,
+      }),
+    )
+    .min(1)
+    .optional()
+    .meta(describe('Default: swap-role-in-profile, replace-profile, disassociate-associate, stop-start.')),
+  seeds: z.int().min(1).optional().meta(describe('Runs per strategy (default 200, at most 100000).')),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The whole file.
+
+const calibrationOverrides = strict(
+  Object.fromEntries(calibrationKeys.map((key) => [key, distributionSchema.optional()])) as Record<
+    (typeof calibrationKeys)[number],
+    z.ZodOptional<typeof distributionSchema>
+  >,
+);
+
+export const scenarioSchema = strict({
+  name: z.string().min(1).max(256).meta(describe('Scenario name, shown in reports.')),
+  description: z.string().optional(),
+  seed: z
+    .int()
+    .min(0)
+    .optional()
+    .meta(describe('Root seed (non-negative integer); --seed overrides; absent: the CLI draws one.')),
+  horizon: durationSchema.optional().meta(describe('Virtual time the run lasts (default 8h, at most 30d).')),
+  calibration: strict({
+    preset: z
+      .enum(['default', 'instant'])
+      .optional()
+      .meta(describe('default (field-report delays) or instant (all zero).')),
+    overrides: calibrationOverrides
+      .optional()
+      .meta(describe('Per-delay distributions replacing the preset.')),
+  }).optional(),
+  model: strict({
+    iamReads: z
+      .enum(['regionView', 'readYourWrites'])
+      .optional()
+      .meta(
+        describe(
+          "regionView (default): reads see the caller region's lagging view; readYourWrites: the control plane.",
+        ),
+      ),
+    quotas: strict({
+      instanceProfiles: z
+        .int()
+        .min(1)
+        .max(5000)
+        .optional()
+        .meta(describe('Instance profiles per account (default 1000).')),
+      roles: z.int().min(1).max(5000).optional().meta(describe('Roles per account (default 1000).')),
+    }).optional(),
+    defaultRegion: regionSchema
+      .optional()
+      .meta(describe('Region of calls without one (default: the first region).')),
+  }).optional(),
+  regions: z
+    .array(regionSchema)
+    .min(1, { error: 'list at least one region' })
+    .max(20, { error: 'at most 20 regions' })
+    .meta(describe('The regions modelled, e.g. [us-east-1, eu-west-1].')),
+  roles: z
+    .array(
+      strict({
+        name: roleName,
+        path: iamPath.optional(),
+        allow: z.array(actionPattern).optional().meta(describe('Allowed actions, as one inline policy.')),
+      }),
+    )
+    .optional(),
+  instanceProfiles: z
+    .array(
+      strict({
+        name: profileName,
+        path: iamPath.optional(),
+        role: roleName.optional(),
+        tags: tagsSchema.optional(),
+      }),
+    )
+    .optional(),
+  instances: z.array(instanceSchema).optional(),
+  fleets: z.array(fleetSchema).optional(),
+  steps: z.array(stepSchema).optional(),
+  faults: z.array(faultSchema).optional(),
+  checks: z.array(checkSchema).optional(),
+  compare: compareSchema.optional(),
+});
+
+export type RawScenario = z.infer<typeof scenarioSchema>;
+export type RawTargets = z.infer<typeof targetsSchema>;
+export type RawChangeTarget = z.infer<typeof changeTargetSchema>;
+export type RawSdk = z.infer<typeof sdkSchema>;
+export type RawProbe = z.infer<typeof probeSchema>;
+export type RawFault = z.infer<typeof faultSchema>;
+export type RawTags = z.infer<typeof tagsSchema>;
+
+/** The JSON Schema of scenario files (draft-07, the dialect most YAML editors support best). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(scenarioSchema, { target: 'draft-7', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...generated,
+    title: 'iamsim scenario',
+    description:
+      'A scenario for iamsim: regions, roles, instance profiles, instances, steps, faults and checks.',
+  };
+}
