@@ -5,12 +5,12 @@
  */
 import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';
+import { Shapes, TAGS_MAX } from './constraints.ts';
 import { defineOperation, type OpContext, type Operation } from './operation.ts';
 import { paginate } from './paginate.ts';
 import { entry, withEntry, withoutEntry } from './records.ts';
-import { copyTags, profileArn, profileShape } from './shapes.ts';
+import { copyTags, profileArn, profileShape } from './responses.ts';
 import type { IamState, InstanceProfile, Role, Tag } from './types.ts';
-import { Shapes, TAGS_MAX } from './validate.ts';
 
 function profileIn(state: IamState, name: string): InstanceProfile {
   const profile = entry(state.profiles, name.toLowerCase());

@@ -1,5 +1,5 @@
 /**
- * Response shapes: IAM entities as the API returns them (field names and order of the IAM API
+ * Responses: IAM entities as the API returns them (field names and order of the IAM API
  * model), rendered from a state snapshot. Dates are ISO strings of virtual time.
  */
 import { entry } from './records.ts';

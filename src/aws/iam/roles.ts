@@ -6,13 +6,13 @@
  */
 import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';
+import { MAX_SESSION_DURATION_S, Shapes } from './constraints.ts';
 import { defineOperation, type OpContext, type Operation } from './operation.ts';
 import { compareKeys, paginate } from './paginate.ts';
 import { checkTrustPolicyDocument, parsePolicyDocument } from './policy.ts';
 import { entry, withEntry, withoutEntry } from './records.ts';
-import { roleArn, roleShape } from './shapes.ts';
+import { roleArn, roleShape } from './responses.ts';
 import type { IamState, PolicyStatement, Role } from './types.ts';
-import { MAX_SESSION_DURATION_S, Shapes } from './validate.ts';
 
 /** Role trust policy length quota, characters without whitespace (IAM quotas page; adjustable to 4096, modelled at the default). */
 export const TRUST_POLICY_CHARS_MAX = 2048;

@@ -10,13 +10,14 @@
  */
 import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';
+import { Shapes } from './constraints.ts';
 import type { IamService } from './iam.ts';
 import { allowPolicyDocument, EC2_TRUST_POLICY_DOCUMENT, parsePolicyDocument } from './policy.ts';
 import { entry, setEntry } from './records.ts';
+import { profileArn, roleArn } from './responses.ts';
 import { roleStatements } from './roles.ts';
-import { profileArn, roleArn } from './shapes.ts';
 import type { AuthzRole, InstanceProfile, Role, RolePolicy, Tag } from './types.ts';
-import { ParamReader, Shapes } from './validate.ts';
+import { ParamReader } from './validate.ts';
 
 export interface SeedRole {
   readonly name: string;
