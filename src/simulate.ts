@@ -116,6 +116,10 @@ class World {
   private readonly runtimesByName = new Map<string, InstanceRuntime>();
   private readonly relevantActions: string[];
   private readonly plan: ChangePlan | undefined;
+  /** Permission bit string of the change's target role (when it is a scenario role). */
+  private readonly targetKey: string | undefined;
+  /** Classification results per credentials object, valid while the region's authz snapshot is the same. */
+  private readonly classified = new WeakMap<Credentials, { state: AuthzState; kind: HoldingKind; probeAllowed: boolean }>();
   private readonly apiLatency: Distribution;
 
   constructor(
@@ -192,12 +196,13 @@ class World {
     for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
     this.relevantActions = [...actions].sort();
     this.plan = changePlan(scenario);
+    const newRole = this.plan?.newRole;
+    this.targetKey = newRole === undefined ? undefined : this.keyOfScenarioRole(newRole);
 
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
-    const lifetimeD = lifetime;
-    for (const spec of scenario.instances)
-      this.addInstance(spec, period, lifetimeD, dist('imdsAssociationPickup'));
+    const pickup = dist('imdsAssociationPickup');
+    for (const spec of scenario.instances) this.addInstance(spec, period, lifetime, pickup);
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
       if (rt === undefined) return;
@@ -239,6 +244,8 @@ class World {
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
     const stream = streams.stream(`instance/${spec.name}/imds`);
+    const index = this.runtimes.size;
+    let issuedCount = 0;
     const oldRole = initialRole(this.scenario, spec);
     const oldKey = oldRole === undefined ? undefined : this.keyOfScenarioRole(oldRole);
     const region = spec.region;
@@ -254,7 +261,8 @@ class World {
           return a === undefined ? undefined : { state: a.State, profileId: a.profileId };
         },
         profileRole: (profileId) => this.profileRole(region, profileId),
-        newAccessKeyId: () => `ASIA${hexId(stream, 16).toUpperCase()}`,
+        // Unique and deterministic without a random draw: the instance's index and its issuance count.
+        newAccessKeyId: () => accessKeyId(index, issuedCount++),
         rotationPeriod: period,
         lifetime,
         pickupDelay: pickup,
@@ -317,10 +325,13 @@ class World {
     oldKey: string | undefined,
     probeAction: string | undefined,
   ): { kind: HoldingKind; probeAllowed: boolean } {
-    const authzRole = this.authzStore.view(region)!.state.roles[creds.roleId];
+    const authz = this.authzStore.view(region)!.state;
+    const cached = this.classified.get(creds);
+    if (cached !== undefined && cached.state === authz) return cached;
+    const authzRole = authz.roles[creds.roleId];
     const probeAllowed = probeAction !== undefined && evaluate(authzRole, probeAction, creds.issuedAtMs);
     const newRole = this.plan?.newRole;
-    const targetKey = newRole === undefined ? undefined : this.keyOfScenarioRole(newRole);
+    const targetKey = this.targetKey;
     let kind: HoldingKind;
     if (targetKey !== undefined && oldKey !== undefined && targetKey !== oldKey) {
       let key = '';
@@ -332,7 +343,9 @@ class World {
       else if (oldRole !== undefined && role === oldRole.toLowerCase()) kind = 'old';
       else kind = 'other';
     }
-    return { kind, probeAllowed };
+    const result = { state: authz, kind, probeAllowed };
+    this.classified.set(creds, result);
+    return result;
   }
 
   run(): RunResult {
@@ -507,6 +520,11 @@ class World {
 const profileIndex = new WeakMap<IamState, Map<string, IamState['profiles'][string]>>();
 
 /** Profiles by id, indexed once per immutable snapshot. */
+/** `ASIA` + 16 upper-case hex digits from the instance's index and its issuance count. */
+function accessKeyId(instanceIndex: number, count: number): string {
+  return `ASIA${instanceIndex.toString(16).padStart(8, '0')}${count.toString(16).padStart(8, '0')}`.toUpperCase();
+}
+
 function profileById(state: IamState, profileId: string): IamState['profiles'][string] | undefined {
   let index = profileIndex.get(state);
   if (index === undefined) {
