@@ -1,38 +1,33 @@
 /**
- * The report's three charts, drawn from CompareReport data only:
+ * The report's distribution charts, drawn from CompareReport data only:
  * (a) CDFs of "IMDS serves the new role" and "the application uses it", per strategy, on a log
  *     time axis (seconds to hours matter equally);
  * (b) t-visibility curves with their confidence bands: the share of instances using the new role
- *     by t, and the share whose old permissions are gone by t;
- * (c) per-instance timelines: two lanes per instance (IMDS, application) coloured by what they held.
+ *     by t, and the share whose old permissions are gone by t.
+ * The per-instance timeline chart (c) is in timeline-chart.ts; it shares this file's layout constants.
  */
-import type { HoldingKind, TimelineSegment } from '../result.ts';
-import { formatDuration } from './format.ts';
 import {
   el,
   type Frame,
   type LegendItem,
   legend,
   linearScale,
-  linearTimeTicks,
   logScale,
   logTimeTicks,
   num,
   probabilityAxis,
   seriesColour,
   svgDocument,
-  type Tick,
-  text,
   timeAxis,
   tooltip,
 } from './svg.ts';
-import type { CdfPoint, CompareReport, StrategyReport, VisibilityPoint } from './types.ts';
+import type { CdfPoint, CompareReport, VisibilityPoint } from './types.ts';
 
-const WIDTH = 820;
-const LEFT = 60;
-const RIGHT = 24;
-const LEGEND_Y = 18;
-const AXIS_FROM_MS = 1000;
+export const WIDTH = 960;
+export const LEFT = 60;
+export const RIGHT = 24;
+export const LEGEND_Y = 18;
+export const AXIS_FROM_MS = 1000;
 const DASH = '6 4';
 
 function windowMs(report: CompareReport): number {
@@ -45,12 +40,15 @@ function frameBelow(legendHeight: number, plotH: number, bottom = 46): Frame {
   return { width: WIDTH, height: top + plotH + bottom, left: LEFT, right: RIGHT, top, bottom };
 }
 
-function strategyLegend(report: CompareReport, extra: LegendItem[]): { svg: string; height: number } {
+/** Strategy colours first, then (on a row of their own) what the line styles mean. */
+function strategyLegend(report: CompareReport, styles: LegendItem[]): { svg: string; height: number } {
   const items: LegendItem[] = report.strategies.map((s, i) => ({
     label: s.strategy,
     colour: seriesColour(i),
   }));
-  return legend(LEFT, LEGEND_Y, [...items, ...extra], WIDTH - LEFT - RIGHT);
+  const colours = legend(LEFT, LEGEND_Y, items, WIDTH - LEFT - RIGHT);
+  const key = legend(LEFT, LEGEND_Y + colours.height, styles, WIDTH - LEFT - RIGHT);
+  return { svg: colours.svg + key.svg, height: colours.height + key.height };
 }
 
 function polyline(
@@ -177,136 +175,5 @@ export function visibilityChart(report: CompareReport): string {
     `Per strategy, the share of instances whose application uses the new role by time t (solid) and whose old permissions no longer work by time t (dashed), with ${pct} Wilson bands, on a log time axis.`,
     f,
     body,
-  );
-}
-
-/** Colours for what a lane held; chosen to stay distinct for common colour-vision deficiencies. */
-export const holdingColours: Readonly<Record<HoldingKind, string>> = {
-  new: '#009E73',
-  old: '#E69F00',
-  other: '#CC79A7',
-  none: '#B2182B',
-  down: '#8C8C8C',
-};
-
-const holdingLabels: Readonly<Record<HoldingKind, string>> = {
-  new: 'new role',
-  old: 'old role',
-  other: 'other / denied',
-  none: 'no credentials',
-  down: 'down',
-};
-
-const LANE_H = 11;
-/** Space between an instance's IMDS and application lanes, so two lanes of one colour stay two bars. */
-const LANE_GAP = 2;
-const ROW_H = 2 * LANE_H + LANE_GAP + 12;
-const TIMELINE_LEFT = 210;
-const LABEL_CHARS = 22;
-
-interface TimelineAxis {
-  readonly x: (ms: number) => number;
-  readonly ticks: readonly Tick[];
-  readonly title: string;
-  /** A time as shown in tooltips. */
-  readonly at: (ms: number) => string;
-}
-
-/**
- * With a known change start: a log axis of time after the change (the transitions of interest span
- * seconds to hours, as in the other charts); everything before change + 1 s sits at the left edge.
- * Without one: a linear axis over the whole run.
- */
-function timelineAxis(s: StrategyReport, t0: number, t1: number, f: Frame): TimelineAxis {
-  const right = f.width - f.right;
-  const c = s.timelineChangeStartMs;
-  if (c !== null && t1 - c > AXIS_FROM_MS * 10) {
-    const log = logScale(AXIS_FROM_MS, t1 - c, f.left, right);
-    return {
-      x: (ms) => log(ms - c),
-      ticks: logTimeTicks(AXIS_FROM_MS, t1 - c).map((t) => ({ ms: t.ms + c, label: t.label })),
-      title: 'time after the change started (log scale; earlier times at the left edge)',
-      at: (ms) => (ms < c ? `${formatDuration(c - ms)} before the change` : `+${formatDuration(ms - c)}`),
-    };
-  }
-  return {
-    x: linearScale(t0, t1, f.left, right),
-    ticks: linearTimeTicks(0, t1 - t0).map((t) => ({ ms: t.ms + t0, label: t.label })),
-    title:
-      t0 === 0 ? 'simulated time since the start of the run' : `simulated time after ${formatDuration(t0)}`,
-    at: (ms) => formatDuration(ms - t0),
-  };
-}
-
-/** (c) Per-instance timelines of one strategy: an IMDS lane and an application lane per instance. */
-export function timelineChart(s: StrategyReport, index: number): string {
-  const id = `chart-timeline-${index}`;
-  const kinds = Object.keys(holdingColours) as HoldingKind[];
-  const lg = legend(
-    TIMELINE_LEFT,
-    LEGEND_Y,
-    kinds.map((k) => ({ label: holdingLabels[k], colour: holdingColours[k] })),
-    WIDTH - TIMELINE_LEFT - RIGHT,
-  );
-  const rows = s.sampleTimelines;
-  const top = LEGEND_Y + lg.height + 10;
-  const bottom = 46;
-  const f: Frame = {
-    width: WIDTH,
-    height: top + Math.max(1, rows.length) * ROW_H + bottom,
-    left: TIMELINE_LEFT,
-    right: RIGHT,
-    top,
-    bottom,
-  };
-  const all = rows.flatMap((r) => [...r.imdsTimeline, ...r.appTimeline]);
-  const t0 = all.length === 0 ? 0 : Math.min(...all.map((g) => g.fromMs));
-  const t1 = all.length === 0 ? 1 : Math.max(t0 + 1, ...all.map((g) => g.toMs));
-  const axis = timelineAxis(s, t0, t1, f);
-  const lane = (segments: readonly TimelineSegment[], yy: number, laneName: string, who: string): string =>
-    segments
-      .map((g) => {
-        const x0 = axis.x(g.fromMs);
-        // At least a pixel wide: a 2-second gap on a 12-hour axis must still be visible.
-        const w = Math.max(1, axis.x(g.toMs) - x0);
-        const what = `${holdingLabels[g.kind]}${g.role !== undefined ? ` (${g.role})` : ''}`;
-        const attrs = {
-          x: x0,
-          y: yy,
-          width: w,
-          height: LANE_H,
-          fill: holdingColours[g.kind],
-          class: `segment segment-${g.kind}`,
-        };
-        return el(
-          'rect',
-          attrs,
-          tooltip(`${who} ${laneName}: ${what}, ${axis.at(g.fromMs)} to ${axis.at(g.toMs)}`),
-        );
-      })
-      .join('');
-  const body = rows.map((r, i) => {
-    const yy = f.top + i * ROW_H;
-    const appY = yy + LANE_H + LANE_GAP;
-    const who = `${r.name} (${r.sdk})`;
-    const label = who.length > LABEL_CHARS ? `${who.slice(0, LABEL_CHARS - 1)}…` : who;
-    return el(
-      'g',
-      { class: 'timeline-row' },
-      tooltip(who) +
-        text(8, appY + 3, label, { class: 'row-label' }) +
-        text(f.left - 6, yy + LANE_H - 2, 'IMDS', { 'text-anchor': 'end', class: 'lane-label' }) +
-        text(f.left - 6, appY + LANE_H - 2, 'app', { 'text-anchor': 'end', class: 'lane-label' }) +
-        lane(r.imdsTimeline, yy, 'IMDS', who) +
-        lane(r.appTimeline, appY, 'application', who),
-    );
-  });
-  const empty = rows.length === 0 ? text(f.left, f.top + 12, 'no sample timelines') : '';
-  return svgDocument(
-    id,
-    `Per-instance timelines: ${s.strategy}`,
-    `For ${rows.length} sample instances of strategy ${s.strategy}, what IMDS served (upper lane) and what the application held (lower lane) over time, coloured by new role, old role, other, no credentials, or down.`,
-    f,
-    timeAxis(f, axis.x, axis.ticks, axis.title) + body.join('') + empty + lg.svg,
   );
 }

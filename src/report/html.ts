@@ -4,7 +4,7 @@
  * Markdown shows; every inserted string is escaped.
  */
 import { metricNames } from '../result.ts';
-import { cdfChart, timelineChart, visibilityChart } from './charts.ts';
+import { cdfChart, visibilityChart } from './charts.ts';
 import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
   calibrationTable,
@@ -16,6 +16,7 @@ import {
   strategyTable,
   type Table,
 } from './tables.ts';
+import { timelineChart } from './timeline-chart.ts';
 import type { CompareReport } from './types.ts';
 
 const CSS = `
@@ -24,7 +25,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; co
   margin: 0 auto; padding: 24px; max-width: 1100px; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin: 0 0 .4rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin-top: 1.4rem; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .88rem; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .86rem; }
+.table-scroll { overflow-x: auto; } td:first-child { white-space: nowrap; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; }
 th { background: #f6f8fa; text-align: left; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfc; }
@@ -46,7 +48,7 @@ export function htmlTable(table: Table, caption?: string): string {
     .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${escapeXml(c)}</td>`).join('')}</tr>`)
     .join('\n');
   const cap = caption === undefined ? '' : `<caption class="note">${escapeXml(caption)}</caption>`;
-  return `<table>${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  return `<div class="table-scroll"><table>${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function figure(svg: string, caption: string): string {

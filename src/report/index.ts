@@ -2,6 +2,7 @@
 export { renderHtml } from './html.ts';
 export { renderJson } from './json.ts';
 export { renderMarkdown } from './markdown.ts';
-export { ReportInputError, summarizeComparison } from './summarize.ts';
+export { summarizeComparison } from './summarize.ts';
 export type * from './types.ts';
+export { ReportInputError } from './validate.ts';
 export { writeReports } from './write.ts';

@@ -4,7 +4,7 @@
  * reproduce it.
  */
 import { metricNames } from '../result.ts';
-import { formatDuration, metricDefinitions, metricLabels } from './format.ts';
+import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
   calibrationTable,
   overviewTable,
@@ -17,9 +17,12 @@ import {
 } from './tables.ts';
 import type { CompareReport } from './types.ts';
 
-/** Escapes a table cell: pipes would split the cell, newlines would end the row. */
+/**
+ * Escapes a table cell: a pipe would split the cell, a newline would end the row, and `<` could
+ * open raw HTML. `>` is left alone: it cannot start markup mid-line, and ">6.5h" should paste as is.
+ */
 function cell(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+  return text.replace(/([\\|<])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
 /** Escapes inline text outside tables and code: the characters Markdown would read as markup. */
@@ -69,7 +72,7 @@ export function renderMarkdown(report: CompareReport): string {
     );
     out.push(markdownTable(strategyTable(s)));
     out.push(
-      `<details><summary>Per SDK: ${inline(s.strategy)}</summary>\n\n${markdownTable(sdkTable(s))}\n\n</details>`,
+      `<details><summary>Per SDK: ${escapeXml(s.strategy)}</summary>\n\n${markdownTable(sdkTable(s))}\n\n</details>`,
     );
   }
 

@@ -29,11 +29,7 @@ import type {
   StrategyReport,
   VisibilityPoint,
 } from './types.ts';
-
-/** A malformed input: names the offending field and value. */
-export class ReportInputError extends Error {
-  override readonly name = 'ReportInputError';
-}
+import { validateCompareInput } from './validate.ts';
 
 const SUMMARY_PS = [0.5, 0.9, 0.99] as const;
 export const RUNBOOK_PS = [0.5, 0.99, 0.999] as const;
@@ -170,38 +166,6 @@ function cdfPoints(sorted: readonly number[]): CdfPoint[] {
 /** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function validate(input: CompareInput): void {
-  if (input.seeds.length === 0) throw new ReportInputError('seeds must not be empty');
-  input.strategies.forEach((st, i) => {
-    const where = `strategies[${i}] (${st.strategy})`;
-    if (st.samples.length === 0) throw new ReportInputError(`${where}.samples must not be empty`);
-    if (!(st.observationWindowMs > 0) || !Number.isFinite(st.observationWindowMs)) {
-      throw new ReportInputError(
-        `${where}.observationWindowMs must be a finite number > 0, got ${st.observationWindowMs}`,
-      );
-    }
-    const c = st.timelineChangeStartMs;
-    if (c !== undefined && c !== null && !(Number.isFinite(c) && c >= 0)) {
-      throw new ReportInputError(
-        `${where}.timelineChangeStartMs must be null or a finite number >= 0, got ${c}`,
-      );
-    }
-    st.samples.forEach((row, j) => {
-      for (const m of metricNames) {
-        const v = row.metrics[m];
-        if (v !== null && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-          throw new ReportInputError(
-            `${where}.samples[${j}].metrics.${m} must be null or a finite number >= 0, got ${String(v)}`,
-          );
-        }
-      }
-    });
-  });
-  const c = input.ci?.confidence;
-  if (c !== undefined && !(c > 0 && c < 1))
-    throw new ReportInputError(`ci.confidence must be within (0, 1), got ${c}`);
-}
-
 function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
   const name = st.strategy;
   const sdks = [...new Set(st.samples.map((r) => r.sdk))].sort(byString);
@@ -277,11 +241,11 @@ function describeMethod(s: Settings): string {
 
 /**
  * Builds the comparison report.
- * @throws ReportInputError naming the first malformed field (empty seeds or samples, a negative,
- *   NaN or infinite metric, a bad window or confidence).
+ * @throws ReportInputError listing every malformed field (empty seeds or samples, a negative,
+ *   NaN or infinite metric, a bad window, change start, confidence or resample count).
  */
 export function summarizeComparison(input: CompareInput): CompareReport {
-  validate(input);
+  validateCompareInput(input);
   const method = input.ci?.method ?? 'order-statistic';
   const settings: Settings = {
     method,

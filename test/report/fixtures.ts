@@ -103,8 +103,9 @@ function timelines(
       push(CHANGE_START_MS, 'old', 'app-role-v1');
       push(CHANGE_START_MS + downMs, 'down');
     } else if (gapMs > 0) {
-      push(Math.min(end, CHANGE_START_MS + 30 * S), 'old', 'app-role-v1');
-      push(Math.min(end, t + gapMs), 'none');
+      // The gap ends when the new role appears (e.g. between disassociate and associate).
+      push(Math.max(CHANGE_START_MS, end - gapMs), 'old', 'app-role-v1');
+      push(end, 'none');
     }
     push(end, 'old', 'app-role-v1');
     push(horizonMs, 'new', 'app-role-v2');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/engine/random.ts';
-import { ReportInputError, seedRanges, summarizeComparison } from '../../src/report/summarize.ts';
+import { seedRanges, summarizeComparison } from '../../src/report/summarize.ts';
 import type { CompareInput, StrategyInput } from '../../src/report/types.ts';
+import { ReportInputError } from '../../src/report/validate.ts';
 import { metricNames } from '../../src/result.ts';
 import { makeCompareInput } from './fixtures.ts';
 
@@ -147,12 +148,36 @@ describe('summarizeComparison', () => {
     expect(() => summarizeComparison(input([negative]))).toThrow(
       /strategies\[0\] \(tiny\)\.samples\[0\]\.metrics\.downtimeMs/,
     );
-    expect(() => summarizeComparison(input([{ ...bad, samples: [] }]))).toThrow(/samples must not be empty/);
+    expect(() => summarizeComparison(input([{ ...bad, samples: [] }]))).toThrow(/samples: must not be empty/);
     expect(() => summarizeComparison(input([{ ...bad, observationWindowMs: 0 }]))).toThrow(
       /observationWindowMs/,
     );
     expect(() => summarizeComparison(input([bad], { seeds: [] }))).toThrow(/seeds/);
     expect(() => summarizeComparison(input([bad], { ci: { confidence: 1 } }))).toThrow(/confidence/);
+    expect(() => summarizeComparison(input([bad], { ci: { resamples: 0 } }))).toThrow(/ci\.resamples/);
+  });
+
+  it('reports every problem at once, bounded', () => {
+    const bad = tiny([1, 2]);
+    const many: StrategyInput = {
+      ...bad,
+      observationWindowMs: Number.NaN,
+      samples: Array.from({ length: 30 }, (_, j) => ({
+        ...bad.samples[0]!,
+        metrics: { ...nullMetrics, appNewRoleMs: Number.NaN, downtimeMs: -j - 1 },
+      })),
+    };
+    try {
+      summarizeComparison(input([many], { seeds: [] }));
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ReportInputError);
+      const problems = (err as ReportInputError).problems;
+      expect(problems[0]).toBe('seeds: must not be empty');
+      expect(problems[1]).toMatch(/observationWindowMs: must be a finite number > 0, got NaN/);
+      expect(problems).toHaveLength(21);
+      expect(problems.at(-1)).toBe('… and 42 more');
+    }
   });
 
   it('keeps every number whole ms and finite', () => {
@@ -161,9 +186,13 @@ describe('summarizeComparison', () => {
       if (typeof v === 'number') {
         expect(Number.isFinite(v), path).toBe(true);
         if (/Ms$|\.ms$|\.ci\.\d$/.test(path)) expect(Number.isInteger(v), path).toBe(true);
-      } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
-      else if (v !== null && typeof v === 'object')
+      } else if (Array.isArray(v)) {
+        v.forEach((x, i) => {
+          walk(x, `${path}.${i}`);
+        });
+      } else if (v !== null && typeof v === 'object') {
         for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+      }
     };
     walk(r, '');
   });
