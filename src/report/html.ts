@@ -22,13 +22,13 @@ import type { CompareReport } from './types.ts';
 const CSS = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff;
-  margin: 0 auto; padding: 24px; max-width: 1100px; line-height: 1.45; }
+  margin: 0 auto; padding: 24px; max-width: 1200px; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin: 0 0 .4rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .86rem; }
 .table-scroll { overflow-x: auto; } td:first-child { white-space: nowrap; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; }
-th { background: #f6f8fa; text-align: left; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f6f8fa; text-align: left; } th.group { text-align: center; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
 pre { background: #f6f8fa; padding: 10px; overflow-x: auto; border-radius: 6px; }
@@ -43,12 +43,18 @@ details { margin: .4rem 0; } summary { cursor: pointer; color: #0969da; }
 
 export function htmlTable(table: Table, caption?: string): string {
   const cls = (i: number) => (table.align[i] === 'right' ? ' class="num"' : '');
-  const head = table.headers.map((h, i) => `<th scope="col"${cls(i)}>${escapeXml(h)}</th>`).join('');
+  const cols = (table.grouped?.headers ?? table.headers)
+    .map((h, i) => `<th scope="col"${cls(i)}>${escapeXml(h)}</th>`)
+    .join('');
+  const groups = (table.grouped?.groups ?? [])
+    .map((g) => `<th scope="colgroup" colspan="${g.span}" class="group">${escapeXml(g.label)}</th>`)
+    .join('');
+  const head = groups === '' ? `<tr>${cols}</tr>` : `<tr>${groups}</tr><tr>${cols}</tr>`;
   const body = table.rows
     .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${escapeXml(c)}</td>`).join('')}</tr>`)
     .join('\n');
   const cap = caption === undefined ? '' : `<caption class="note">${escapeXml(caption)}</caption>`;
-  return `<div class="table-scroll"><table>${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+  return `<div class="table-scroll"><table>${cap}<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function figure(svg: string, caption: string): string {

@@ -226,7 +226,7 @@ function describeMethod(s: Settings): string {
     return (
       `${pct} percentile cluster-bootstrap intervals (${s.resamples} resamples of whole seeds, seeded): seeds are resampled ` +
       'with all their instances, because instances of one seed share draws. The bootstrap cannot reach beyond the ' +
-      'largest observed value, so tail intervals from few seeds are too narrow. ' +
+      'largest observed value, so tail intervals from few seeds are too narrow; use tens of seeds or more. ' +
       common
     );
   }

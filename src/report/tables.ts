@@ -19,6 +19,14 @@ export interface Table {
   readonly rows: readonly (readonly string[])[];
   /** Per column: numbers right-aligned. */
   readonly align: readonly ('left' | 'right')[];
+  /**
+   * Optional two-level header for HTML (Markdown has no column groups): group labels spanning
+   * columns, then short column labels. Markdown uses `headers`, which must say the same in one line.
+   */
+  readonly grouped?: {
+    readonly groups: readonly { readonly label: string; readonly span: number }[];
+    readonly headers: readonly string[];
+  };
 }
 
 function metricRows(metrics: MetricSummaries, windowMs: number, prefix: readonly string[]): string[][] {
@@ -66,6 +74,14 @@ export function runbookTable(report: CompareReport): Table {
       ...RUNBOOK_PS.map(() => 'right' as const),
       ...RUNBOOK_PS.map(() => 'right' as const),
     ],
+    grouped: {
+      groups: [
+        { label: '', span: 2 },
+        { label: 'Application uses the new role: P% of instances', span: RUNBOOK_PS.length },
+        { label: 'Old permissions gone: P% of instances', span: RUNBOOK_PS.length },
+      ],
+      headers: ['Strategy', 'n', ...percents, ...percents],
+    },
     rows: report.strategies.map((s) => [
       s.strategy,
       String(s.n),

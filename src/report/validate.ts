@@ -52,6 +52,11 @@ export function validateCompareInput(input: CompareInput): void {
         }
       }
     });
+    const seeds = new Set(st.samples.map((r) => r.seed)).size;
+    if (input.ci?.method === 'cluster-bootstrap' && st.samples.length > 0 && seeds < 2) {
+      // Resampling one seed always returns that seed: a zero-width interval that looks like certainty.
+      problem(`${where}.samples: the cluster bootstrap needs samples from at least 2 seeds, got ${seeds}`);
+    }
     for (const [code, count] of Object.entries(st.apiErrors)) {
       if (!(Number.isInteger(count) && count >= 0))
         problem(`${where}.apiErrors.${code}: must be a count, got ${count}`);

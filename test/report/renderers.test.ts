@@ -192,6 +192,34 @@ describe('HTML', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('renders a strategy whose samples are all censored, a single sample, and no timelines', () => {
+    const base = makeStrategySamples({ seeds: 1, instancesPerSeed: 1, strategies: ['lonely'] })[0]!;
+    const censored = {
+      ...base,
+      strategy: 'never',
+      samples: base.samples.map((r) => ({
+        ...r,
+        metrics: { ...r.metrics, appNewRoleMs: null, imdsNewRoleMs: null },
+      })),
+      sampleTimelines: [],
+    };
+    const r = summarizeComparison(makeCompareInput({ seeds: 1 }, { strategies: [base, censored] }));
+    const never = r.strategies[1]!;
+    expect(never.metrics.appNewRoleMs).toMatchObject({
+      n: 1,
+      censored: 1,
+      max: { ms: null, censored: true },
+    });
+    expect(never.tVisibility.appNew.every((p) => p.p === 0)).toBe(true);
+    expect(r.strategies[0]!.metrics.downtimeMs.p50.ci).toEqual([0, null]);
+    const page = renderHtml(r);
+    expect(page).toContain('no sample timelines');
+    expect(renderMarkdown(r)).toContain('| never | 1 | >6.5h [0s–?] | >6.5h [>6.5h–?] |');
+    expect(() => renderJson(r)).not.toThrow();
+  });
+});
+
 describe('writeReports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iamsim-report-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

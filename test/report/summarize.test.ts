@@ -155,6 +155,10 @@ describe('summarizeComparison', () => {
     expect(() => summarizeComparison(input([bad], { seeds: [] }))).toThrow(/seeds/);
     expect(() => summarizeComparison(input([bad], { ci: { confidence: 1 } }))).toThrow(/confidence/);
     expect(() => summarizeComparison(input([bad], { ci: { resamples: 0 } }))).toThrow(/ci\.resamples/);
+    const oneSeed = { ...bad, samples: bad.samples.map((r) => ({ ...r, seed: 7 })) };
+    expect(() => summarizeComparison(input([oneSeed], { ci: { method: 'cluster-bootstrap' } }))).toThrow(
+      /at least 2 seeds, got 1/,
+    );
   });
 
   it('reports every problem at once, bounded', () => {
