@@ -10,7 +10,6 @@
  * Nothing here calls process.exit: `main` returns the code and src/bin.js sets process.exitCode,
  * so tests can call `main` with captured io.
  */
-import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import type { Command } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -25,16 +24,10 @@ import {
   UsageError,
 } from './commands/types.ts';
 import { validateCommand } from './commands/validate.ts';
+import { packageVersion } from './version.ts';
 
 /** Every command, in the order `iamsim --help` lists them. */
 export const commands: readonly Command[] = [runCommand, compareCommand, validateCommand, schemaCommand];
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version?: unknown;
-  };
-  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-}
 
 function defaultIo(io: Partial<CommandIo>): CommandIo {
   return {

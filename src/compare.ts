@@ -160,10 +160,7 @@ async function runJobs(
   for (let i = 0; i < jobs.length; i += chunkSize)
     chunks.push({ start: i, jobs: jobs.slice(i, i + chunkSize) });
   let next = 0;
-  const pool = Array.from(
-    { length: n },
-    () => new Worker(new URL('./compare-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] }),
-  );
+  const pool = Array.from({ length: n }, () => new Worker(new URL('./compare-worker.js', import.meta.url)));
   try {
     await Promise.all(
       pool.map(

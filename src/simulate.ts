@@ -44,6 +44,8 @@ import { runSteps } from './runbook/runbook.ts';
 import type { ChangeTarget, InstanceSpec, Scenario, Step, StrategyStep } from './scenario/types.ts';
 
 const H = 3_600_000;
+/** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
+export const WARMUP_CYCLES = 2;
 
 /** Name of the inline policy the scenario's roles are created with (edit-policy rewrites it). */
 export { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
@@ -100,6 +102,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
 
 class World {
   readonly scheduler = new Scheduler();
+  private readonly bootSpanMs: number;
   readonly streams: RandomStreams;
   readonly offsetMs: number;
   readonly iamStore: ReplicatedStore<IamState>;
@@ -119,7 +122,10 @@ class World {
   /** Permission bit string of the change's target role (when it is a scenario role). */
   private readonly targetKey: string | undefined;
   /** Classification results per credentials object, valid while the region's authz snapshot is the same. */
-  private readonly classified = new WeakMap<Credentials, { state: AuthzState; kind: HoldingKind; probeAllowed: boolean }>();
+  private readonly classified = new WeakMap<
+    Credentials,
+    { state: AuthzState; kind: HoldingKind; probeAllowed: boolean }
+  >();
   private readonly apiLatency: Distribution;
 
   constructor(
@@ -131,9 +137,13 @@ class World {
     const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
     const lifetime = dist('imdsCredentialLifetime');
     const period = dist('imdsRotationPeriod');
-    // Long enough for every cache to have turned over at least once before t=0.
-    const bound = lifetime.upperBoundMs + period.upperBoundMs;
-    this.offsetMs = Number.isFinite(bound) ? Math.max(8 * H, bound + H) : 8 * H;
+    // Boot times spread over one credential life plus a rotation, then at least WARMUP_CYCLES
+    // lifetimes of ordinary rotations and refreshes before t=0, so the SDK caches' phases (a
+    // renewal process with ~6 h cycles) have mixed into their steady state.
+    const lifetimeMaxMs = Number.isFinite(lifetime.upperBoundMs) ? lifetime.upperBoundMs : 6.5 * H;
+    const periodMaxMs = Number.isFinite(period.upperBoundMs) ? period.upperBoundMs : H;
+    this.bootSpanMs = lifetimeMaxMs + periodMaxMs;
+    this.offsetMs = this.bootSpanMs + WARMUP_CYCLES * lifetimeMaxMs;
     this.apiLatency = dist('apiLatency');
     const { scheduler, streams } = this;
     const regions = scenario.regions;
@@ -283,7 +293,7 @@ class World {
     this.runtimesByRegion.set(region, list);
     if (spec.state === 'running') {
       // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
-      const bootMs = streams.stream(`instance/${spec.name}/boot`).int(0, Math.max(0, period.upperBoundMs));
+      const bootMs = streams.stream(`instance/${spec.name}/boot`).int(0, this.bootSpanMs);
       scheduler.at(
         Math.min(bootMs, this.offsetMs),
         'instance.boot',

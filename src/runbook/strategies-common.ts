@@ -33,24 +33,35 @@ export function* callWithRetry(
   }
 }
 
-/** Polls `request` every POLL_EVERY_MS until `done(response)`; returns false on timeout. */
+/** AWS's EC2 InstanceStopped / InstanceRunning waiters: every 15 s, 40 attempts. [DOC] botocore ec2 waiters-2.json */
+export const INSTANCE_WAITER = { everyMs: 15_000, timeoutMs: 40 * 15_000 } as const;
+/** AWS's IAM InstanceProfileExists waiter: every 1 s, 40 attempts. [DOC] botocore iam waiters-2.json */
+export const PROFILE_WAITER = { everyMs: 1000, timeoutMs: 40 * 1000 } as const;
+
+export interface PollPace {
+  readonly everyMs: number;
+  readonly timeoutMs: number;
+}
+
+/** Polls `request` until `done(response)`; returns false (and records a failure) on timeout. */
 export function* pollUntil(
   op: Operator,
   request: CallRequest,
   done: (response: unknown) => boolean,
+  pace: PollPace = { everyMs: POLL_EVERY_MS, timeoutMs: POLL_TIMEOUT_MS },
 ): Generator<Yieldable, boolean, void> {
   const startMs = op.nowMs;
   for (;;) {
     const outcome = yield* op.call(request);
     if (outcome.ok && done(outcome.response)) return true;
-    if (op.nowMs - startMs >= POLL_TIMEOUT_MS) {
+    if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
       op.fail(
         request.origin,
-        `gave up waiting after ${POLL_TIMEOUT_MS / 1000} s on ${request.service}:${request.operation}`,
+        `gave up waiting after ${pace.timeoutMs / 1000} s on ${request.service}:${request.operation}`,
       );
       return false;
     }
-    yield POLL_EVERY_MS;
+    yield pace.everyMs;
   }
 }
 
@@ -110,17 +121,22 @@ export function* waitInstanceState(
     op,
     { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
     (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,
+    INSTANCE_WAITER,
   );
 }
 
 /**
  * The instance profile to move to: the named one, or for a role, an existing profile that holds
- * it (ListInstanceProfilesForRole) or a new one created for it (`<role>-profile`).
+ * it (ListInstanceProfilesForRole) or a new one created for it (`<role>-profile`). A new profile
+ * is then awaited, like AWS's InstanceProfileExists waiter, until every target region's IAM view
+ * shows it holding the role: EC2 accepts a profile whose role it cannot see yet, and IMDS would
+ * then serve nothing new until its next hourly rotation.
  */
 export function* profileFor(
   op: Operator,
   to: { readonly role: string } | { readonly instanceProfile: string },
   origin: string,
+  regions: readonly string[],
 ): Generator<Yieldable, string | undefined, void> {
   if ('instanceProfile' in to) return to.instanceProfile;
   const listed = yield* op.call({
@@ -146,5 +162,19 @@ export function* profileFor(
     origin,
   });
   if (!added.ok && added.error?.code !== 'LimitExceeded') return undefined;
+  for (const region of [...new Set(regions)].sort()) {
+    yield* pollUntil(
+      op,
+      {
+        service: 'iam',
+        operation: 'GetInstanceProfile',
+        params: { InstanceProfileName: name },
+        region,
+        origin,
+      },
+      (response) => readPath(response, 'InstanceProfile.Roles.0.RoleName') === to.role,
+      PROFILE_WAITER,
+    );
+  }
   return name;
 }

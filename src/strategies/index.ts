@@ -116,7 +116,12 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
 function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
   ctx.op.markChangeStart();
-  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why));
+  const profile = yield* profileFor(
+    ctx.op,
+    ctx.to,
+    origin(ctx, why),
+    ctx.targets.map((t) => t.region),
+  );
   if (profile === undefined) return;
   const oldRoles = new Set<string>();
   if (revoke) {
@@ -181,7 +186,12 @@ function* replaceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, w
 function* disassociateAssociate(ctx: StrategyContext): Process {
   const why = 'disassociate-associate';
   ctx.op.markChangeStart();
-  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why));
+  const profile = yield* profileFor(
+    ctx.op,
+    ctx.to,
+    origin(ctx, why),
+    ctx.targets.map((t) => t.region),
+  );
   if (profile === undefined) return;
   const done = ctx.targets.map((inst) =>
     ctx.op.spawn(`reassociate ${inst.name}`, reassociateOne(ctx, inst, profile, why)),
@@ -219,7 +229,12 @@ function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: strin
 function* stopStart(ctx: StrategyContext): Process {
   const why = 'stop-start';
   ctx.op.markChangeStart();
-  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why));
+  const profile = yield* profileFor(
+    ctx.op,
+    ctx.to,
+    origin(ctx, why),
+    ctx.targets.map((t) => t.region),
+  );
   if (profile === undefined) return;
   const done = ctx.targets.map((inst) =>
     ctx.op.spawn(`stop-start ${inst.name}`, stopStartOne(ctx, inst, profile, why)),
