@@ -310,6 +310,8 @@ export function parseAwsCli(line: string): AwsCliResult {
   const params: Record<string, unknown> = {};
   let region: string | undefined;
   const seen = new Set<string>();
+  /** Parameters given with a bad value: already reported, so not "missing" as well. */
+  const badParams = new Set<string>();
   for (const use of uses) {
     const { name, values } = use;
     if (seen.has(name)) {
@@ -340,6 +342,7 @@ export function parseAwsCli(line: string): AwsCliResult {
       const m = values.length === 1 ? /^(\d+)(?::(\d+))?$/.exec(values[0]!) : null;
       if (!m) {
         errors.push('--count takes N or MIN:MAX');
+        badParams.add('MinCount').add('MaxCount');
         continue;
       }
       params.MinCount = Number(m[1]);
@@ -359,14 +362,19 @@ export function parseAwsCli(line: string): AwsCliResult {
       continue;
     }
     const converted = convert(name, values, paramSpec);
-    if ('error' in converted) errors.push(converted.error);
-    else params[param] = converted.value;
+    if ('error' in converted) {
+      errors.push(converted.error);
+      badParams.add(param);
+    } else {
+      params[param] = converted.value;
+    }
   }
 
   for (const [param, p] of Object.entries(spec.params)) {
-    if (p.required && !(param in params)) {
+    if (p.required && !(param in params) && !badParams.has(param)) {
       const flag = param === 'MinCount' || param === 'MaxCount' ? 'count' : pascalToKebab(param);
-      if (!errors.some((e) => e.includes(`--${flag}`))) errors.push(`missing required option --${flag}`);
+      const message = `missing required option --${flag}`;
+      if (!errors.includes(message)) errors.push(message);
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -85,7 +85,7 @@ function check(spec: DistributionSpec): DistributionResult {
       )
       // The kernel quotes the values it compares in ms, in parentheses: show them as durations.
       .replace(/\((\d+)\)/g, (_m, n: string) => `(${formatDuration(Number(n))})`);
-    const field = /^([a-zA-Z]+(?:\.\d+)?)\b/.exec(message)?.[1];
+    const field = /^([a-zA-Z][a-zA-Z0-9]*(?:\.\d+)?)\b/.exec(message)?.[1];
     return field === undefined ? { ok: false, message } : { ok: false, field, message };
   }
 }

@@ -60,7 +60,8 @@ export function loadScenario(text: string, file?: string): LoadResult {
       ok: false,
       problems: [
         at(
-          joinPath(deep.path),
+          // The full path is over 64 segments long; its first few say where the nesting is.
+          joinPath(deep.path.slice(0, 4)),
           `nesting deeper than ${limits.maxDepth} levels`,
           deep.position === undefined ? undefined : lineCounter.linePos(deep.position),
         ),

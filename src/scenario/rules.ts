@@ -50,8 +50,9 @@ class Names {
     for (const p of scenario.instanceProfiles) {
       if (!this.profiles.has(p.name.toLowerCase())) this.profiles.set(p.name.toLowerCase(), p.name);
     }
+    // A duplicated fleet name is reported by unique-names; the first declaration is the one meant.
     scenario.fleets.forEach((f, i) => {
-      this.fleets.set(f.name, origins.fleetCounts[i] ?? 0);
+      if (!this.fleets.has(f.name)) this.fleets.set(f.name, origins.fleetCounts[i] ?? 0);
     });
     for (const inst of scenario.instances)
       if (inst.fleet === undefined) this.explicitInstances.add(inst.name);

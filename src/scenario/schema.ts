@@ -163,7 +163,8 @@ const distributionObject = z.discriminatedUnion(
   {
     error: (iss) =>
       iss.code === 'invalid_union'
-        ? `unknown distribution kind ${quoteValue(iss.input)}; expected one of ${distributionKinds.join(', ')}`
+        ? // The issue's input is the whole mapping; name its kind.
+          `unknown distribution kind ${quoteValue((iss.input as { kind?: unknown } | undefined)?.kind)}; expected one of ${distributionKinds.join(', ')}`
         : undefined,
   },
 );
