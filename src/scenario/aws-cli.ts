@@ -11,6 +11,9 @@
  * (`Key=a,Value=b`, `Name=instance-id,Values=i-1,i-2`) or JSON. Quoting follows the shell (single
  * quotes literal, double quotes with backslash escapes), but nothing is expanded: `${name}` stays
  * text for the simulator to substitute. Every mistake in a line is reported, not only the first.
+ *
+ * One file because the tokenizer, the shorthand reader and the option table are one grammar:
+ * each part is only meaningful with the others, and none is used elsewhere.
  */
 import {
   type OperationSpec,
@@ -164,6 +167,9 @@ class ShorthandReader {
     while (this.i < this.text.length && !'=,[]{}'.includes(this.text[this.i]!)) this.i++;
     const key = this.text.slice(start, this.i).trim();
     if (key === '') this.fail('expected a key');
+    // These would change the prototype of the object being built rather than add a member.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+      this.fail(`key ${key} is not allowed`);
     this.expect('=');
     return key;
   }

@@ -7,6 +7,9 @@
  * Problems found here are local to one field (a bad distribution, an unknown parameter).
  * Cross-field rules (references, uniqueness, windows within the horizon, caps) are in rules.ts,
  * which runs on this module's output; `Origins` tells it where each normalised thing came from.
+ *
+ * One file because it mirrors the Scenario type section by section; splitting it would scatter
+ * the defaults that a reader wants to see side by side.
  */
 import {
   type Calibration,

@@ -3,6 +3,9 @@
  * role exists", "these names are unique", "this window ends before the horizon". Each rule is a
  * named function that only reports; rules never change the scenario and never stop at the first
  * finding, so a user sees every problem at once.
+ *
+ * One file so the complete list of rules (the `rules` and `warningRules` arrays at the end) can be
+ * read in one place; each rule is a short independent object.
  */
 import { formatDuration } from './duration.ts';
 import { limits } from './limits.ts';
@@ -471,6 +474,9 @@ const substitutions: Rule = {
               path: `${base}.save.${name}`,
               message: '"inst" is reserved for ${inst.id} and friends',
             });
+          if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+            report({ path: `${base}.save.${name}`, message: `"${name}" cannot be used as a saved name` });
+          }
           saved.add(name);
         }
       } else if (step.kind === 'waitUntil') {

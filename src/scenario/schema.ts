@@ -6,6 +6,9 @@
  * faithful picture of what may be written; durations are converted, defaults filled and fleets
  * expanded afterwards by normalise.ts, and cross-field rules live in rules.ts. Every object is
  * strict: an unknown key is an error, because a misspelt key would otherwise be ignored silently.
+ *
+ * One file because it is the format's single definition, read top to bottom like its documentation
+ * (and the JSON Schema is generated from the whole of it).
  */
 import * as z from 'zod';
 import { calibrationKeys } from '../calibration.ts';

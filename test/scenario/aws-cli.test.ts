@@ -49,7 +49,7 @@ describe('shorthand', () => {
     expect(parseShorthand(text, lists)).toEqual({ ok: true, value });
   });
 
-  it.each(['=x', 'Key=a,Key=b', 'Tags=[{Key=a', 'Name'])('refuses %j', (text) => {
+  it.each(['=x', 'Key=a,Key=b', 'Tags=[{Key=a', 'Name', '__proto__=x'])('refuses %j', (text) => {
     expect(parseShorthand(text).ok).toBe(false);
   });
 });
