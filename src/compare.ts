@@ -131,6 +131,7 @@ export function groupSamples(
         Object.entries(apiErrors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       ),
       sampleTimelines: (first?.instances ?? []).slice(0, keep),
+      timelineChangeStartMs: first?.changeStartMs ?? null,
       observationWindowMs: scenario.horizonMs - startMs,
     };
   });

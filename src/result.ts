@@ -95,4 +95,6 @@ export interface StrategySamples {
   readonly sampleTimelines: readonly InstanceResult[];
   /** Horizon minus change start, ms: the censoring bound for metrics that never happened. */
   readonly observationWindowMs: number;
+  /** When the change started in the run the sample timelines come from (scenario ms), or null. */
+  readonly timelineChangeStartMs?: number | null;
 }

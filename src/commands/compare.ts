@@ -8,7 +8,7 @@ import { calibrationKeys } from '../calibration.ts';
 import { compare, defaultWorkers } from '../compare.ts';
 import { makeDistribution } from '../engine/index.ts';
 import { renderJson, renderMarkdown, summarizeComparison, writeReports } from '../report/index.ts';
-import type { CompareReport } from '../report/types.ts';
+import type { CiMethod, CompareReport } from '../report/types.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { packageVersion } from '../version.ts';
@@ -22,7 +22,8 @@ export interface CompareRequest {
   readonly firstSeed: number;
   readonly seedCount: number;
   readonly workers: number;
-  readonly io?: CommandIo;
+  /** Interval method; default: cluster bootstrap over seeds (instances of one seed share draws, so they are not independent). */
+  readonly ci?: CiMethod;
 }
 
 /** Seeds first .. first+count-1: consecutive, so a report's seed list compresses to one range. */
@@ -65,6 +66,7 @@ export async function buildComparison(
     })),
     command,
     version: packageVersion(),
+    ci: { method: request.ci ?? 'cluster-bootstrap' },
   });
 }
 

@@ -35,8 +35,14 @@ export function* callWithRetry(
 
 /** AWS's EC2 InstanceStopped / InstanceRunning waiters: every 15 s, 40 attempts. [DOC] botocore ec2 waiters-2.json */
 export const INSTANCE_WAITER = { everyMs: 15_000, timeoutMs: 40 * 15_000 } as const;
-/** AWS's IAM InstanceProfileExists waiter: every 1 s, 40 attempts. [DOC] botocore iam waiters-2.json */
-export const PROFILE_WAITER = { everyMs: 1000, timeoutMs: 40 * 1000 } as const;
+/**
+ * Waiting for a new profile to show its role: AWS's InstanceProfileExists waiter pace (every 1 s)
+ * [DOC botocore iam waiters-2.json], with Terraform's 2-minute IAM propagation budget
+ * [CODE terraform-provider-aws iamPropagationTimeout]. AWS's own 40-attempt budget is shorter
+ * than the propagation tail, and a replace that lands on a profile whose role EC2 cannot see yet
+ * waits for IMDS's next hourly rotation.
+ */
+export const PROFILE_WAITER = { everyMs: 1000, timeoutMs: PROPAGATION_RETRY_BUDGET_MS } as const;
 
 export interface PollPace {
   readonly everyMs: number;
