@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultCalibration, instantCalibration } from '../../src/calibration.ts';
 import { hashScenario } from '../../src/scenario/hash.ts';
@@ -370,5 +371,75 @@ describe('hashScenario', () => {
     const a = loadOk(makeRaw());
     const b = loadOk(makeRaw({ horizon: '9h' }));
     expect(hashScenario(a.scenario)).not.toBe(hashScenario(b.scenario));
+  });
+});
+
+describe('robustness', () => {
+  // Fixed seed: reproducible in CI; failures print { seed, path } for replay.
+  const params = { seed: 20240611, numRuns: 300 };
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const result = loadScenario(text);
+        if (!result.ok) for (const p of result.problems) expect(typeof p.message).toBe('string');
+      }),
+      params,
+    );
+  });
+
+  it('never throws on arbitrary YAML values, nor in place of any section', () => {
+    const sections = [
+      'calibration',
+      'model',
+      'roles',
+      'instanceProfiles',
+      'instances',
+      'fleets',
+      'steps',
+      'faults',
+      'checks',
+      'compare',
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...sections), fc.jsonValue({ maxDepth: 4 }), (section, value) => {
+        const result = load(makeRaw({ [section]: value }));
+        if (!result.ok) for (const p of result.problems) expect(p.path).not.toContain('undefined');
+      }),
+      params,
+    );
+  });
+
+  it('never throws on steps made of near-miss shapes', () => {
+    const key = fc.constantFrom(
+      'call',
+      'aws',
+      'wait',
+      'waitUntil',
+      'strategy',
+      'forEach',
+      'params',
+      'at',
+      'after',
+      'save',
+      'targets',
+      'to',
+      'steps',
+    );
+    const leaf = fc.oneof(
+      fc.constantFrom('1s', 'iam:GetRole', 'replace-profile', '${x}', 'web', -1, 0, null),
+      fc.string({ maxLength: 8 }),
+    );
+    const step = fc.dictionary(
+      key,
+      fc.oneof(leaf, fc.dictionary(fc.string({ maxLength: 6 }), leaf, { maxKeys: 3 })),
+      { maxKeys: 4 },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 4 }), (steps) => {
+        load(makeRaw({ steps }));
+      }),
+      params,
+    );
   });
 });
