@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrationKeys } from '../../src/calibration.ts';
 import { schemaText } from '../../src/commands/schema.ts';
@@ -42,7 +42,13 @@ describe('JSON Schema', () => {
   });
 
   it('scenario files in scenarios/ point editors at it', () => {
-    const text = readFileSync(new URL('../../scenarios/default.yaml', import.meta.url), 'utf8');
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json');
+    const dir = new URL('../../scenarios/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(readFileSync(new URL(f, dir), 'utf8').split('\n')[0], f).toBe(
+        '# yaml-language-server: $schema=./schema.json',
+      );
+    }
   });
 });
