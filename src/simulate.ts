@@ -88,11 +88,14 @@ export interface WorldObserver {
   finished?(): void;
 }
 
-/** The change whose effect the metrics measure. */
+/** The change whose effect the metrics measure: from the first strategy step, or the scenario's `change`. */
 interface ChangePlan {
-  readonly step: StrategyStep;
   /** Role the change moves to, if known (a scenario role, or the role of a scenario profile). */
   readonly newRole: string | undefined;
+  /** Declared start (scenario ms); otherwise the strategy's first call, or the runbook's first call. */
+  readonly atMs?: number;
+  /** True when the start is the runbook's first call (a `change` without `at`). */
+  readonly startsAtFirstCall: boolean;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -206,6 +209,7 @@ class World {
     for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
     this.relevantActions = [...actions].sort();
     this.plan = changePlan(scenario);
+    if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     const newRole = this.plan?.newRole;
     this.targetKey = newRole === undefined ? undefined : this.keyOfScenarioRole(newRole);
 
@@ -490,6 +494,9 @@ class World {
 
   /** Executes one AWS call now and records it. */
   private execute(request: CallRequest, keepResponse: boolean): CallOutcome {
+    if (this.changeStartMs === null && this.plan?.startsAtFirstCall === true) {
+      this.changeStartMs = this.scheduler.nowMs - this.offsetMs;
+    }
     const region = request.region ?? this.scenario.model.defaultRegion;
     const service = request.service === 'iam' ? this.iam : this.ec2;
     let outcome: CallOutcome;
@@ -572,6 +579,12 @@ function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
 
 function changePlan(scenario: Scenario): ChangePlan | undefined {
   const step = findStrategy(scenario.steps);
-  if (step === undefined) return undefined;
-  return { step, newRole: targetRole(scenario, step.to) };
+  if (step !== undefined) return { newRole: targetRole(scenario, step.to), startsAtFirstCall: false };
+  const change = scenario.change;
+  if (change === undefined) return undefined;
+  return {
+    newRole: targetRole(scenario, change.to),
+    ...(change.atMs !== undefined ? { atMs: change.atMs } : {}),
+    startsAtFirstCall: change.atMs === undefined,
+  };
 }

@@ -36,6 +36,7 @@ import type {
 import { closest } from './suggest.ts';
 import type {
   CallStep,
+  ChangeSpec,
   ChangeTarget,
   CompareSpec,
   FaultSpec,
@@ -216,6 +217,13 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     };
   });
 
+  const change: ChangeSpec | undefined =
+    raw.change === undefined
+      ? undefined
+      : {
+          to: normaliseChangeTarget(raw.change.to),
+          ...(raw.change.at === undefined ? {} : { atMs: ms(raw.change.at) }),
+        };
   let compare: CompareSpec | undefined;
   if (raw.compare !== undefined) {
     compare = {
@@ -248,6 +256,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     steps,
     faults,
     checks,
+    ...(change === undefined ? {} : { change }),
     ...(compare === undefined ? {} : { compare }),
   };
   return {

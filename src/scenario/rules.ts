@@ -295,6 +295,7 @@ const references: Rule = {
       targets('compare.targets', scenario.compare.targets);
       change('compare.to', scenario.compare.to, created);
     }
+    if (scenario.change !== undefined) change('change.to', scenario.change.to, created);
   },
 };
 
@@ -366,6 +367,12 @@ const timing: Rule = {
           message: `the window ends at ${formatDuration(f.toMs)}, after ${within}`,
         });
     });
+    if (scenario.change?.atMs !== undefined && scenario.change.atMs >= h) {
+      report({
+        path: 'change.at',
+        message: `at ${formatDuration(scenario.change.atMs)} is not before ${within}`,
+      });
+    }
     if (scenario.compare !== undefined && scenario.compare.atMs >= h) {
       report({
         path: 'compare.at',

@@ -446,6 +446,15 @@ const compareSchema = strict({
   seeds: z.int().min(1).optional().meta(describe('Runs per strategy (default 200, at most 100000).')),
 });
 
+const changeSchema = strict({
+  to: changeTargetSchema.meta(
+    describe('The role (or the profile whose role) the runbook moves the instances to.'),
+  ),
+  at: durationSchema
+    .optional()
+    .meta(describe("When the change starts, for the metrics (default: the runbook's first call).")),
+});
+
 // ---------------------------------------------------------------------------------------------
 // The whole file.
 
@@ -525,6 +534,13 @@ export const scenarioSchema = strict({
   steps: z.array(stepSchema).optional(),
   faults: z.array(faultSchema).optional(),
   checks: z.array(checkSchema).optional(),
+  change: changeSchema
+    .optional()
+    .meta(
+      describe(
+        'What the metrics measure when the steps are plain calls (a strategy step names its own change).',
+      ),
+    ),
   compare: compareSchema.optional(),
 });
 

@@ -167,6 +167,13 @@ export interface MetricCheck {
   readonly equalsMs?: number;
 }
 
+/** The change the metrics measure, for runbooks written as plain calls. */
+export interface ChangeSpec {
+  readonly to: ChangeTarget;
+  /** When the change starts, ms (default: the runbook's first call). */
+  readonly atMs?: number;
+}
+
 export interface CompareSpec {
   readonly targets: TargetSpec;
   readonly to: ChangeTarget;
@@ -202,5 +209,6 @@ export interface Scenario {
   readonly steps: readonly Step[];
   readonly faults: readonly FaultSpec[];
   readonly checks: readonly MetricCheck[];
+  readonly change?: ChangeSpec;
   readonly compare?: CompareSpec;
 }
