@@ -62,6 +62,8 @@ export interface SimulateOptions {
   readonly timelines?: boolean;
   /** Keep each call's response in the step records (default true). */
   readonly responses?: boolean;
+  /** TEST ONLY: deliberately broken model variants, to show that checkers catch them. */
+  readonly modelBugs?: { readonly imdsKeepsRemovedRole?: boolean };
   /** Observers (checkers) attached to the world before it runs; they must only read. */
   readonly observers?: readonly WorldObserver[];
 }
@@ -281,6 +283,7 @@ class World {
         lifetime,
         pickupDelay: pickup,
         stream,
+        bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
         issued: (creds, previous) => {
           for (const o of this.observers) o.credentialsIssued?.(spec.name, creds, previous);
         },

@@ -35,6 +35,11 @@ export interface ImdsEnvironment {
   readonly lifetime: Distribution;
   readonly pickupDelay: Distribution;
   readonly stream: RandomStream;
+  /**
+   * TEST ONLY, a deliberately broken model: IMDS keeps renewing the role it serves after that role
+   * left the profile. It exists so the test suite can show the checkers catch such a bug.
+   */
+  readonly bugKeepsRemovedRole?: boolean;
   /** Called whenever what IMDS serves may have changed. */
   changed(): void;
   /** Called for every credential issuance (the STS AssumeRole CloudTrail would show), with the set it replaces. */
@@ -120,7 +125,11 @@ export class ImdsPublisher {
     this.rotation = undefined;
     const profileId = this.servingProfileId;
     if (profileId !== undefined) {
-      const role = this.env.profileRole(profileId);
+      let role = this.env.profileRole(profileId);
+      const held = this.creds;
+      if (this.env.bugKeepsRemovedRole === true && held !== undefined && (role.kind !== 'role' || role.roleId !== held.roleId)) {
+        role = { kind: 'role', roleName: held.roleName, roleId: held.roleId };
+      }
       if (role.kind === 'role') {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
