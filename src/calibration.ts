@@ -56,7 +56,8 @@ export const defaultCalibration: Calibration = {
   },
   disassociationSettle: {
     spec: { kind: 'lognormal', medianMs: 3 * S, p99Ms: 30 * S, maxMs: 5 * M },
-    source: '[INF] disassociating -> gone: modelled like associationSettle (no public number). aws-facts.md 6.1',
+    source:
+      '[INF] disassociating -> gone: modelled like associationSettle (no public number). aws-facts.md 6.1',
   },
   imdsAssociationPickup: {
     spec: { kind: 'lognormal', medianMs: 2 * S, p99Ms: 15 * S, maxMs: 60 * S },
@@ -77,7 +78,8 @@ export const defaultCalibration: Calibration = {
   },
   instanceStop: {
     spec: { kind: 'lognormal', medianMs: 45 * S, p99Ms: 3 * M, maxMs: 10 * M },
-    source: '[INF] stopping -> stopped: typically under a minute for EBS-backed instances; no AWS number. aws-facts.md 6.3',
+    source:
+      '[INF] stopping -> stopped: typically under a minute for EBS-backed instances; no AWS number. aws-facts.md 6.3',
   },
   instanceStart: {
     spec: { kind: 'lognormal', medianMs: 40 * S, p99Ms: 2 * M, maxMs: 10 * M },
@@ -85,11 +87,12 @@ export const defaultCalibration: Calibration = {
   },
   instanceReboot: {
     spec: { kind: 'lognormal', medianMs: 30 * S, p99Ms: 2 * M, maxMs: 10 * M },
-    source: '[INF] reboot: application down while the OS restarts; IMDS keeps its credentials (Uptycs). aws-facts.md 3.5',
+    source:
+      '[INF] reboot: application down while the OS restarts; IMDS keeps its credentials (Uptycs). aws-facts.md 3.5',
   },
   apiLatency: {
     spec: { kind: 'lognormal', medianMs: 150, p99Ms: 1 * S, maxMs: 10 * S },
-    source: '[INF] time one API call takes from the operator\'s side (request + response); no AWS number.',
+    source: "[INF] time one API call takes from the operator's side (request + response); no AWS number.",
   },
 };
 
@@ -100,7 +103,9 @@ export const instantCalibration: Calibration = Object.fromEntries(
     const entry = defaultCalibration[key];
     return [
       key,
-      keep ? entry : { spec: { kind: 'fixed', valueMs: 0 }, source: '[preset instant] zero delay (moto-like timing)' },
+      keep
+        ? entry
+        : { spec: { kind: 'fixed', valueMs: 0 }, source: '[preset instant] zero delay (moto-like timing)' },
     ];
   }),
 ) as Calibration;

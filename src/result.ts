@@ -44,7 +44,13 @@ export interface TimelineSegment {
   readonly role?: string;
 }
 
-export const metricNames = ['imdsNewRoleMs', 'appNewRoleMs', 'oldRoleExposureMs', 'credentialGapMs', 'downtimeMs'] as const;
+export const metricNames = [
+  'imdsNewRoleMs',
+  'appNewRoleMs',
+  'oldRoleExposureMs',
+  'credentialGapMs',
+  'downtimeMs',
+] as const;
 export type MetricName = (typeof metricNames)[number];
 export type InstanceMetrics = Readonly<Record<MetricName, number | null>>;
 

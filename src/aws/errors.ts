@@ -27,10 +27,12 @@ export const Errors = {
   // --- IAM ---
   noSuchProfile: (name: string) => awsError('NoSuchEntity', 404, `Instance Profile ${name} cannot be found.`),
   noSuchRole: (name: string) => awsError('NoSuchEntity', 404, `The role with name ${name} cannot be found.`),
-  noSuchRolePolicy: (role: string, policy: string) =>
+  noSuchRolePolicy: (_role: string, policy: string) =>
     awsError('NoSuchEntity', 404, `The role policy with name ${policy} cannot be found.`),
-  profileExists: (name: string) => awsError('EntityAlreadyExists', 409, `Instance Profile ${name} already exists.`),
-  roleExists: (name: string) => awsError('EntityAlreadyExists', 409, `Role with name ${name} already exists.`),
+  profileExists: (name: string) =>
+    awsError('EntityAlreadyExists', 409, `Instance Profile ${name} already exists.`),
+  roleExists: (name: string) =>
+    awsError('EntityAlreadyExists', 409, `Role with name ${name} already exists.`),
   profileRoleQuota: () =>
     awsError('LimitExceeded', 409, 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1'),
   accountQuota: (what: 'InstanceProfilesPerAccount' | 'RolesPerAccount', limit: number) =>
@@ -58,11 +60,16 @@ export const Errors = {
   invalidAction: (operation: string) =>
     awsError('InvalidAction', 400, `Could not find operation ${operation} for version 2010-05-08`),
   duplicateTagKeys: () =>
-    awsError('InvalidInput', 400, 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
+    awsError(
+      'InvalidInput',
+      400,
+      'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+    ),
   tagQuota: (what: 'TagsPerInstanceProfile' | 'TagsPerRole', limit: number) =>
     awsError('LimitExceeded', 409, `Cannot exceed quota for ${what}: ${limit}`),
   invalidMarker: () => awsError('InvalidInput', 400, 'Invalid Marker.'),
-  trustPolicyQuota: (limit: number) => awsError('LimitExceeded', 409, `Cannot exceed quota for ACLSizePerRole: ${limit}`),
+  trustPolicyQuota: (limit: number) =>
+    awsError('LimitExceeded', 409, `Cannot exceed quota for ACLSizePerRole: ${limit}`),
   rolePolicySizeQuota: (role: string, limitBytes: number) =>
     awsError('LimitExceeded', 409, `Maximum policy size of ${limitBytes} bytes exceeded for role ${role}`),
   roleNotInProfile: (profile: string, role: string) =>
@@ -72,7 +79,11 @@ export const Errors = {
   missingParameter: (name: string) =>
     awsError('MissingParameter', 400, `The request must contain the parameter ${name}.`),
   serviceFailure: () =>
-    awsError('ServiceFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.'),
+    awsError(
+      'ServiceFailure',
+      500,
+      'The request processing has failed because of an unknown error, exception or failure.',
+    ),
 
   // --- EC2 ---
   invalidProfileName: (name: string) =>
@@ -88,7 +99,11 @@ export const Errors = {
       `Value (${arn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`,
     ),
   profileHasNoRoles: (nameOrArn: string) =>
-    awsError('InvalidParameterValue', 400, `Value (${nameOrArn}) for parameter iamInstanceProfile is invalid. The instance profile has no associated IAM Roles`),
+    awsError(
+      'InvalidParameterValue',
+      400,
+      `Value (${nameOrArn}) for parameter iamInstanceProfile is invalid. The instance profile has no associated IAM Roles`,
+    ),
   existingAssociation: (instanceId: string) =>
     awsError('IncorrectState', 400, `There is an existing association for instance ${instanceId}`),
   notActiveAssociation: (associationId: string) =>
@@ -100,7 +115,11 @@ export const Errors = {
       `The instance '${instanceId}' is not in a state from which it can be ${action}. Current state: ${state}`,
     ),
   associationNotFound: (associationId: string) =>
-    awsError('InvalidAssociationID.NotFound', 400, `An invalid association-id of '${associationId}' was given`),
+    awsError(
+      'InvalidAssociationID.NotFound',
+      400,
+      `An invalid association-id of '${associationId}' was given`,
+    ),
   instanceNotFound: (instanceId: string) =>
     awsError('InvalidInstanceID.NotFound', 400, `The instance ID '${instanceId}' does not exist`),
   ec2InvalidParameter: (detail: string) => awsError('InvalidParameterValue', 400, detail),
@@ -108,11 +127,14 @@ export const Errors = {
     awsError('MissingParameter', 400, `The request must contain the parameter ${name}`),
   ec2InvalidPaginationToken: (token: string) =>
     awsError('InvalidPaginationToken', 400, `Invalid pagination token: ${token}`),
-  invalidRegion: (region: string) => awsError('InvalidRegion', 400, `The region '${region}' is not modelled in this scenario`),
+  invalidRegion: (region: string) =>
+    awsError('InvalidRegion', 400, `The region '${region}' is not modelled in this scenario`),
   ec2InvalidAction: (operation: string) =>
     awsError('InvalidAction', 400, `The action ${operation} is not valid for this web service.`),
-  ec2UnknownParameter: (name: string) => awsError('UnknownParameter', 400, `The parameter ${name} is not recognized`),
-  ec2InvalidFilter: (name: string) => awsError('InvalidParameterValue', 400, `The filter '${name}' is invalid`),
+  ec2UnknownParameter: (name: string) =>
+    awsError('UnknownParameter', 400, `The parameter ${name} is not recognized`),
+  ec2InvalidFilter: (name: string) =>
+    awsError('InvalidParameterValue', 400, `The filter '${name}' is invalid`),
   /** Both Name and Arn given for one profile (aws/aws-cli#8058). */
   profileNameWithArn: () =>
     awsError(
@@ -121,18 +143,27 @@ export const Errors = {
       "The parameter 'iamInstanceProfile.name' may not be used in combination with 'iamInstanceProfile.arn'",
     ),
   instanceIdsWithMaxResults: () =>
-    awsError('InvalidParameterCombination', 400, 'The parameter instancesSet cannot be used with the parameter maxResults'),
+    awsError(
+      'InvalidParameterCombination',
+      400,
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    ),
   instanceIdMalformed: (instanceId: string) =>
     awsError('InvalidInstanceID.Malformed', 400, `Invalid id: "${instanceId}" (expecting "i-...")`),
   instancesNotFound: (instanceIds: readonly string[]) =>
     instanceIds.length === 1
       ? awsError('InvalidInstanceID.NotFound', 400, `The instance ID '${instanceIds[0]}' does not exist`)
-      : awsError('InvalidInstanceID.NotFound', 400, `The instance IDs '${instanceIds.join(', ')}' do not exist`),
+      : awsError(
+          'InvalidInstanceID.NotFound',
+          400,
+          `The instance IDs '${instanceIds.join(', ')}' do not exist`,
+        ),
   instanceLimitExceeded: (requested: number, limit: number) =>
     awsError(
       'InstanceLimitExceeded',
       400,
       `You have requested more instances (${requested}) than your current instance limit of ${limit} allows for the specified instance type.`,
     ),
-  dryRunOperation: () => awsError('DryRunOperation', 412, 'Request would have succeeded, but DryRun flag is set.'),
+  dryRunOperation: () =>
+    awsError('DryRunOperation', 412, 'Request would have succeeded, but DryRun flag is set.'),
 } as const;

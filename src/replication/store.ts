@@ -12,7 +12,7 @@
  * Snapshots are immutable (immer `produce`), so a region view is just a reference to the snapshot
  * of some version, and applying a version is O(1).
  */
-import { freeze, produce, type Draft } from 'immer';
+import { type Draft, freeze, produce } from 'immer';
 import { type Distribution, Priority, type RandomStream, type Scheduler } from '../engine/index.ts';
 
 export interface RegionView<S> {
@@ -118,7 +118,13 @@ export class ReplicatedStore<S> {
       let arrival = Math.max(scheduler.nowMs + drawn, this.lastArrivalMs.get(region) ?? 0);
       arrival = this.afterPartitions(region, arrival);
       this.lastArrivalMs.set(region, arrival);
-      scheduler.at(arrival, `${this.name}.apply`, () => this.apply(region, version, snapshot), Priority.urgent, region);
+      scheduler.at(
+        arrival,
+        `${this.name}.apply`,
+        () => this.apply(region, version, snapshot),
+        Priority.urgent,
+        region,
+      );
     }
     return version;
   }
