@@ -9,7 +9,7 @@
  * censored value lies; where it would, the answer is reported as censored ("> window").
  *
  * Everything here is pure and deterministic; the one randomised method (the bootstrap) takes a
- * seeded source (bootstrap.ts) and never touches Math.random.
+ * seeded source (bootstrap.ts) and never an unseeded generator.
  */
 
 /** Sorts metric values ascending, nulls (censored) last as +Infinity. */
