@@ -16,6 +16,7 @@
  */
 import { type Distribution, Priority, type RandomStream } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
+import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
 import {
   optionalBoolean,
@@ -135,7 +136,7 @@ export class Ec2Service {
       throw new Error(`seedInstance ${spec.name}: region ${spec.region} is not modelled`);
     let profile: InstanceProfile | undefined;
     if (spec.profileName !== undefined) {
-      profile = this.opts.iam.control.profiles[spec.profileName.toLowerCase()];
+      profile = entry(this.opts.iam.control.profiles, spec.profileName.toLowerCase());
       if (profile === undefined) {
         throw new Error(
           `seedInstance ${spec.name}: instance profile ${spec.profileName} does not exist in IAM`,

@@ -6,6 +6,7 @@
  * retries exactly this error). Names are compared case-insensitively, as IAM keys them.
  */
 import { Errors } from '../errors.ts';
+import { entry } from '../iam/records.ts';
 import type { IamState, InstanceProfile } from '../iam/types.ts';
 import type { ProfileRef } from './params.ts';
 
@@ -17,12 +18,12 @@ const PROFILE_ARN = /^arn:aws:iam::(\d{12}):instance-profile(\/(?:.*\/)?)([^/]+)
  */
 export function resolveProfile(state: IamState, ref: ProfileRef): InstanceProfile {
   if (ref.kind === 'name') {
-    const profile = state.profiles[ref.value.toLowerCase()];
+    const profile = entry(state.profiles, ref.value.toLowerCase());
     if (profile === undefined) throw Errors.invalidProfileName(ref.value);
     return profile;
   }
   const m = PROFILE_ARN.exec(ref.value);
-  const profile = m === null ? undefined : state.profiles[m[3]!.toLowerCase()];
+  const profile = m === null ? undefined : entry(state.profiles, m[3]!.toLowerCase());
   // The name alone is not enough: the account and the path must match the profile's own ARN too.
   if (profile === undefined || !sameArn(profile.Arn, ref.value)) throw Errors.invalidProfileArn(ref.value);
   return profile;
@@ -40,5 +41,5 @@ function sameArn(actual: string, given: string): boolean {
 
 /** Whether the profile holds a role that exists in the same snapshot (launch requires one). */
 export function profileHasRole(state: IamState, profile: InstanceProfile): boolean {
-  return profile.roleKey !== undefined && state.roles[profile.roleKey] !== undefined;
+  return profile.roleKey !== undefined && entry(state.roles, profile.roleKey) !== undefined;
 }

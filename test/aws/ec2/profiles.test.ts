@@ -4,6 +4,15 @@ import { Errors } from '../../../src/aws/errors.ts';
 import { makeWorld, OTHER_REGION, profile, REGION } from './world.ts';
 
 describe('profile lookup through the region view', () => {
+  it('names that are also Object.prototype keys are looked up as names, not inherited properties', () => {
+    const w = makeWorld();
+    const id = w.running();
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const e = w.fail('AssociateIamInstanceProfile', { InstanceId: id, IamInstanceProfile: { Name: name } });
+      expect(e.toJSON()).toEqual(Errors.invalidProfileName(name).toJSON());
+    }
+  });
+
   it('rejects a profile the region has not seen yet with InvalidParameterValue, by name and by ARN', () => {
     const w = makeWorld({ iamDelayMs: 5_000 });
     const fresh = profile('fresh', 'WebRole');
