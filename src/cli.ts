@@ -4,7 +4,7 @@
  *
  *   0  success
  *   1  internal error (a bug in iamsim)
- *   2  bad usage or an invalid scenario (every problem printed)
+ *   2  bad usage, an invalid scenario (every problem printed), or a resource cap reached
  *   3  a check or `expect` failed
  *
  * Nothing here calls process.exit: `main` returns the code and src/bin.js sets process.exitCode,
@@ -24,6 +24,7 @@ import {
   UsageError,
 } from './commands/types.ts';
 import { validateCommand } from './commands/validate.ts';
+import { ResourceCapError } from './engine/errors.ts';
 import { packageVersion } from './version.ts';
 
 /** Every command, in the order `iamsim --help` lists them. */
@@ -61,6 +62,13 @@ export function exitCodeFor(error: unknown, io: CommandIo): number {
     for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
     const n = error.problems.length;
     io.stderr(`${n} problem${n === 1 ? '' : 's'} found\n`);
+    return ExitCode.invalid;
+  }
+  if (error instanceof ResourceCapError) {
+    // A cap protects the machine (memory, time); hitting one is a property of the input, not a bug.
+    io.stderr(
+      `iamsim: the run stopped at a resource cap (${error.cap} = ${error.limit}): ${error.message}\n`,
+    );
     return ExitCode.invalid;
   }
   if (error instanceof ChecksFailedError) {

@@ -26,8 +26,10 @@ import { hexId, IdFactory } from './aws/ids.ts';
 import type { CalibrationKey } from './calibration.ts';
 import {
   type Distribution,
+  formatMs,
   makeDistribution,
   RandomStreams,
+  ResourceCapError,
   Scheduler,
   spawn,
   type TraceObserver,
@@ -379,10 +381,23 @@ class World {
     };
     for (const o of this.observers) o.attach(view);
     spawn(scheduler, 'runbook', this.runbook(op));
-    scheduler.run({
-      untilMs: this.offsetMs + scenario.horizonMs,
-      eventsMax: this.options.eventsMax ?? 50_000_000,
-    });
+    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    try {
+      scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax });
+    } catch (e) {
+      if (!(e instanceof ResourceCapError)) throw e;
+      // Say it in scenario time: the warm-up offset is an internal detail.
+      const atMs = scheduler.nowMs - this.offsetMs;
+      const where =
+        atMs < 0
+          ? 'during the warm-up before t=0'
+          : `at t=${formatMs(atMs)} of ${formatMs(scenario.horizonMs)}`;
+      throw new ResourceCapError(
+        e.cap,
+        e.limit,
+        `more than ${e.limit} events ${where} (scenario ${scenario.name}, seed ${this.options.seed}); raise the cap (--events-max) or shorten the horizon`,
+      );
+    }
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
     const instances = scenario.instances.map((spec) => {

@@ -14,6 +14,9 @@ import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
 import { ChecksFailedError } from './types.ts';
 
+/** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
+export const DEFAULT_EVENTS_MAX = 50_000_000;
+
 /** The JSON document of `run --json` (see README): stable key order, volatile fields named. */
 export function runJson(result: RunResult, scenarioHash: string, version: string): string {
   const doc = {
@@ -67,6 +70,11 @@ export const runCommand = defineCommand({
         describe: "Root seed (overrides the scenario's; drawn and printed when neither gives one)",
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON document' })
+      .option('events-max', {
+        type: 'number',
+        default: DEFAULT_EVENTS_MAX,
+        describe: 'Stop with an error (exit 2) if the run would process more events than this',
+      })
       .option('trace', {
         type: 'string',
         describe: 'Write every simulation event to this JSON Lines file',
@@ -74,6 +82,7 @@ export const runCommand = defineCommand({
       })
       .check((args) => {
         checkInteger(args, 'seed', 0, Number.MAX_SAFE_INTEGER);
+        checkInteger(args, 'events-max', 1, Number.MAX_SAFE_INTEGER);
         return true;
       }),
   handler: async (args, io) => {
@@ -97,6 +106,7 @@ export const runCommand = defineCommand({
     }
     const result = simulate(scenario, {
       seed,
+      eventsMax: args.eventsMax,
       ...(trace !== undefined
         ? {
             trace: (rec, offsetMs) =>
