@@ -5,7 +5,7 @@
 import type { Process, Yieldable } from '../engine/index.ts';
 import type { CallStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
 import { strategyProcess } from '../strategies/index.ts';
-import { type InstanceRef, type Operator, readPath } from './operator.ts';
+import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
 
 export interface RunbookContext {
   readonly scenario: Scenario;
@@ -80,11 +80,7 @@ function* runCall(
   origin: string,
 ): Generator<Yieldable, void, void> {
   const outcome = yield* op.call({
-    service: step.service,
-    operation: step.operation,
-    params: substitute(step.params, op, scope) as Record<string, unknown>,
-    ...(step.region !== undefined ? { region: step.region } : {}),
-    origin,
+    ...requestOf(step, op, scope, origin),
     ...(step.expect !== undefined ? { expect: step.expect } : {}),
   });
   for (const [name, path] of Object.entries(step.save)) {
@@ -103,13 +99,7 @@ function* runWaitUntil(
   const startMs = op.nowMs;
   const want = JSON.stringify(step.equals);
   for (;;) {
-    const outcome = yield* op.call({
-      service: step.service,
-      operation: step.operation,
-      params: substitute(step.params, op, scope) as Record<string, unknown>,
-      ...(step.region !== undefined ? { region: step.region } : {}),
-      origin,
-    });
+    const outcome = yield* op.call(requestOf(step, op, scope, origin));
     if (outcome.ok && JSON.stringify(readPath(outcome.response, step.path)) === want) return;
     if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
       op.fail(origin, `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`);
@@ -117,6 +107,17 @@ function* runWaitUntil(
     }
     yield step.everyMs;
   }
+}
+
+/** The AWS request a call or waitUntil step makes now, with substitutions applied. */
+function requestOf(step: CallStep | WaitUntilStep, op: Operator, scope: Scope, origin: string): CallRequest {
+  return {
+    service: step.service,
+    operation: step.operation,
+    params: substitute(step.params, op, scope) as Record<string, unknown>,
+    ...(step.region !== undefined ? { region: step.region } : {}),
+    origin,
+  };
 }
 
 const WHOLE = /^\$\{([^}]+)\}$/;

@@ -112,29 +112,36 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
   }
 }
 
+/**
+ * The shape shared by the association strategies: mark the start, find or create the target
+ * profile, then run `one` for every target instance in parallel and wait for all of them.
+ * Returns false when there is no profile to move to.
+ */
+function* fanOut(
+  ctx: StrategyContext,
+  why: string,
+  one: (inst: InstanceRef, profile: string) => Process,
+): Generator<Yieldable, boolean, void> {
+  ctx.op.markChangeStart();
+  const regions = ctx.targets.map((t) => t.region);
+  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
+  if (profile === undefined) return false;
+  const done = ctx.targets.map((inst) => ctx.op.spawn(`${why} ${inst.name}`, one(inst, profile)));
+  yield allOf(`${why}.all`, done);
+  return true;
+}
+
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
 function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
-  ctx.op.markChangeStart();
-  const profile = yield* profileFor(
-    ctx.op,
-    ctx.to,
-    origin(ctx, why),
-    ctx.targets.map((t) => t.region),
-  );
-  if (profile === undefined) return;
+  const moved = yield* fanOut(ctx, why, (inst, profile) => replaceOne(ctx, inst, profile, why));
+  if (!moved || !revoke) return;
+  // Replacing an association does not touch the old profile, so it still names the old role.
   const oldRoles = new Set<string>();
-  if (revoke) {
-    for (const p of distinctProfiles(ctx)) {
-      const r = yield* roleInProfile(ctx, p, why);
-      if (r !== undefined) oldRoles.add(r);
-    }
+  for (const p of distinctProfiles(ctx)) {
+    const r = yield* roleInProfile(ctx, p, why);
+    if (r !== undefined) oldRoles.add(r);
   }
-  const done = ctx.targets.map((inst) =>
-    ctx.op.spawn(`replace ${inst.name}`, replaceOne(ctx, inst, profile, why)),
-  );
-  yield allOf('replace.all', done);
-  if (!revoke) return;
   const newRole = yield* newRoleName(ctx, why);
   for (const role of [...oldRoles].sort()) {
     if (role === newRole) continue;
@@ -185,18 +192,7 @@ function* replaceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, w
 /** 3. DisassociateIamInstanceProfile, wait until it is gone, then AssociateIamInstanceProfile. */
 function* disassociateAssociate(ctx: StrategyContext): Process {
   const why = 'disassociate-associate';
-  ctx.op.markChangeStart();
-  const profile = yield* profileFor(
-    ctx.op,
-    ctx.to,
-    origin(ctx, why),
-    ctx.targets.map((t) => t.region),
-  );
-  if (profile === undefined) return;
-  const done = ctx.targets.map((inst) =>
-    ctx.op.spawn(`reassociate ${inst.name}`, reassociateOne(ctx, inst, profile, why)),
-  );
-  yield allOf('reassociate.all', done);
+  yield* fanOut(ctx, why, (inst, profile) => reassociateOne(ctx, inst, profile, why));
 }
 
 function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
@@ -228,18 +224,7 @@ function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: strin
 /** 4. Stop, move the association while stopped (replace is not allowed then), start. */
 function* stopStart(ctx: StrategyContext): Process {
   const why = 'stop-start';
-  ctx.op.markChangeStart();
-  const profile = yield* profileFor(
-    ctx.op,
-    ctx.to,
-    origin(ctx, why),
-    ctx.targets.map((t) => t.region),
-  );
-  if (profile === undefined) return;
-  const done = ctx.targets.map((inst) =>
-    ctx.op.spawn(`stop-start ${inst.name}`, stopStartOne(ctx, inst, profile, why)),
-  );
-  yield allOf('stop-start.all', done);
+  yield* fanOut(ctx, why, (inst, profile) => stopStartOne(ctx, inst, profile, why));
 }
 
 function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
