@@ -41,6 +41,7 @@ import type {
   CompareSpec,
   FaultSpec,
   InstanceSpec,
+  InvariantSetting,
   MetricCheck,
   ProbeSpec,
   Scenario,
@@ -71,6 +72,10 @@ export interface Origins {
   readonly singleFleetTargets: ReadonlySet<string>;
   /** Paths of steps written as `aws:` lines (their parameters have no YAML path of their own). */
   readonly awsStepPaths: ReadonlySet<string>;
+  /** YAML path of each `scenario.checks[i]` (`checks.N`: invariant entries share the list). */
+  readonly checkPaths: readonly string[];
+  /** YAML path of each `scenario.invariants[i]`. */
+  readonly invariantPaths: readonly string[];
 }
 
 export interface NormaliseResult {
@@ -205,16 +210,30 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     };
   });
 
-  const checks: MetricCheck[] = (raw.checks ?? []).map((c, i) => {
+  const checks: MetricCheck[] = [];
+  const checkPaths: string[] = [];
+  const invariants: InvariantSetting[] = [];
+  const invariantPaths: string[] = [];
+  (raw.checks ?? []).forEach((c, i) => {
+    if ('invariant' in c) {
+      invariants.push({
+        invariant: c.invariant,
+        enabled: c.enabled ?? true,
+        ...(c.within === undefined ? {} : { withinMs: ms(c.within) }),
+      });
+      invariantPaths.push(`checks.${i}`);
+      return;
+    }
     if ((c.max === undefined) === (c.equals === undefined)) {
       error(`checks.${i}`, 'a check needs exactly one of max or equals');
     }
-    return {
+    checks.push({
       name: c.name,
       metric: c.metric,
       ...(c.max === undefined ? {} : { maxMs: ms(c.max) }),
       ...(c.equals === undefined ? {} : { equalsMs: ms(c.equals) }),
-    };
+    });
+    checkPaths.push(`checks.${i}`);
   });
 
   const change: ChangeSpec | undefined =
@@ -256,12 +275,22 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     steps,
     faults,
     checks,
+    ...(invariants.length === 0 ? {} : { invariants }),
     ...(change === undefined ? {} : { change }),
     ...(compare === undefined ? {} : { compare }),
   };
   return {
     scenario,
-    origins: { instancePaths, fleetCounts, expanded, faultTargets, singleFleetTargets, awsStepPaths },
+    origins: {
+      instancePaths,
+      fleetCounts,
+      expanded,
+      faultTargets,
+      singleFleetTargets,
+      awsStepPaths,
+      checkPaths,
+      invariantPaths,
+    },
     errors,
     warnings,
   };

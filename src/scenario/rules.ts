@@ -11,7 +11,7 @@ import { formatDuration } from './duration.ts';
 import { limits } from './limits.ts';
 import type { Finding, Origins } from './normalise.ts';
 import { closest } from './suggest.ts';
-import type { ChangeTarget, Scenario, Step, TargetSpec } from './types.ts';
+import { type ChangeTarget, livenessInvariantNames, type Scenario, type Step, type TargetSpec } from './types.ts';
 
 export interface RuleInput {
   readonly scenario: Scenario;
@@ -119,7 +119,12 @@ const uniqueNames: Rule = {
     'Regions, fleets, instances and checks have unique names; roles and instance profiles are unique ignoring case, as in IAM.',
   check({ scenario, origins }, report) {
     const names = new Names({ scenario, origins });
-    const once = (items: readonly { name: string }[], base: string, what: string, fold: boolean) => {
+    const once = (
+      items: readonly { name: string }[],
+      pathOf: (i: number) => string,
+      what: string,
+      fold: boolean,
+    ) => {
       const seen = new Map<string, number>();
       items.forEach((item, i) => {
         const key = fold ? item.name.toLowerCase() : item.name;
@@ -132,16 +137,17 @@ const uniqueNames: Rule = {
               ? ` (IAM names are case-insensitive: "${spelled}" is the same name)`
               : '';
           report({
-            path: `${base}.${i}.name`,
-            message: `duplicate ${what} "${item.name}", first declared at ${base}.${first}${why}`,
+            path: `${pathOf(i)}.name`,
+            message: `duplicate ${what} "${item.name}", first declared at ${pathOf(first)}${why}`,
           });
         }
       });
     };
-    once(scenario.roles, 'roles', 'role', true);
-    once(scenario.instanceProfiles, 'instanceProfiles', 'instance profile', true);
-    once(scenario.fleets, 'fleets', 'fleet', false);
-    once(scenario.checks, 'checks', 'check', false);
+    once(scenario.roles, (i) => `roles.${i}`, 'role', true);
+    once(scenario.instanceProfiles, (i) => `instanceProfiles.${i}`, 'instance profile', true);
+    once(scenario.fleets, (i) => `fleets.${i}`, 'fleet', false);
+    // Invariant entries share the `checks:` list, so a metric check's index there is its own.
+    once(scenario.checks, (i) => origins.checkPaths[i] ?? `checks.${i}`, 'check', false);
 
     const seenRegions = new Map<string, number>();
     scenario.regions.forEach((r, i) => {
@@ -540,6 +546,36 @@ export function referenceProblems(text: string, inForEach: boolean, saved: Reado
   return problems;
 }
 
+const invariantSettings: Rule = {
+  name: 'invariants',
+  description:
+    'Each built-in invariant is set at most once in `checks:`; `within` bounds only a liveness invariant and is longer than 0.',
+  check({ scenario, origins }, report) {
+    const seen = new Map<string, string>();
+    (scenario.invariants ?? []).forEach((setting, i) => {
+      const path = origins.invariantPaths[i] ?? `checks.${i}`;
+      const first = seen.get(setting.invariant);
+      if (first !== undefined) {
+        report({
+          path: `${path}.invariant`,
+          message: `invariant ${setting.invariant} is already set at ${first}; set each invariant once`,
+        });
+      } else {
+        seen.set(setting.invariant, path);
+      }
+      if (setting.withinMs === undefined) return;
+      if (!(livenessInvariantNames as readonly string[]).includes(setting.invariant)) {
+        report({
+          path: `${path}.within`,
+          message: `within bounds only a liveness invariant (${livenessInvariantNames.join(', ')}); ${setting.invariant} is checked at every event`,
+        });
+      } else if (setting.withinMs <= 0) {
+        report({ path: `${path}.within`, message: 'within must be longer than 0' });
+      }
+    });
+  },
+};
+
 /** The error rules, in the order their findings are reported. */
 export const rules: readonly Rule[] = [
   uniqueNames,
@@ -550,6 +586,7 @@ export const rules: readonly Rule[] = [
   caps,
   rates,
   substitutions,
+  invariantSettings,
 ];
 
 const caseMismatch: Rule = {
@@ -600,5 +637,20 @@ const duplicateTargets: Rule = {
   },
 };
 
+const livenessWithinHorizon: Rule = {
+  name: 'liveness-within-horizon',
+  description:
+    'A liveness bound (`within`) at least as long as the horizon is flagged: no run can last long enough to judge it.',
+  check({ scenario, origins }, report) {
+    (scenario.invariants ?? []).forEach((setting, i) => {
+      if (setting.withinMs === undefined || !setting.enabled || setting.withinMs < scenario.horizonMs) return;
+      report({
+        path: `${origins.invariantPaths[i] ?? `checks.${i}`}.within`,
+        message: `within ${formatDuration(setting.withinMs)} is not shorter than the horizon (${formatDuration(scenario.horizonMs)}): ${setting.invariant} can never be judged, every run reports it unknown`,
+      });
+    });
+  },
+};
+
 /** Rules whose findings are warnings: the scenario runs, but probably not as meant. */
-export const warningRules: readonly Rule[] = [caseMismatch, duplicateTargets];
+export const warningRules: readonly Rule[] = [caseMismatch, duplicateTargets, livenessWithinHorizon];

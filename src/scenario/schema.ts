@@ -16,7 +16,7 @@ import { describeValue, durationExamples, durationPattern, parseDuration, quoteV
 import { callNames } from './operations.ts';
 import { closest } from './suggest.ts';
 import type { SdkPresetName } from './types.ts';
-import { strategyNames } from './types.ts';
+import { invariantNames, livenessInvariantNames, strategyNames } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Strict objects whose "unknown key" issues can name the keys that are allowed.
@@ -420,7 +420,7 @@ export const metricNames = [
   'downtimeMs',
 ] as const;
 
-const checkSchema = strict({
+const metricCheckSchema = strict({
   name: z.string().min(1),
   metric: z.enum(metricNames, {
     error: (iss) => `unknown metric ${quoteValue(iss.input)}; expected one of ${metricNames.join(', ')}`,
@@ -428,6 +428,38 @@ const checkSchema = strict({
   max: durationSchema.optional().meta(describe('The metric must be at most this.')),
   equals: durationSchema.optional().meta(describe('The metric must equal this.')),
 });
+
+// Invariants sit in `checks:` next to the metric checks, because both answer the same question
+// ("what must hold for this runbook to pass?") and a reader finds every assertion in one list.
+// Every invariant is on by default, so an entry is only needed to turn one off or to bound a
+// liveness invariant; naming an invariant with no other key documents that it matters here.
+const invariantCheckSchema = strict({
+  invariant: z.enum(invariantNames, {
+    error: (iss) =>
+      `unknown invariant ${quoteValue(iss.input)}; expected one of ${invariantNames.join(', ')}`,
+  }),
+  enabled: z
+    .boolean()
+    .optional()
+    .meta(describe('false turns the invariant off (default true: every invariant is checked).')),
+  within: durationSchema
+    .optional()
+    .meta(
+      describe(
+        `Liveness only (${livenessInvariantNames.join(', ')}): the property must hold this long after the last change (default: the sum of the calibration's maximum delays).`,
+      ),
+    ),
+});
+
+const checkSchema = z
+  .union([metricCheckSchema, invariantCheckSchema], {
+    error: 'a check is {name, metric, max|equals} or {invariant, enabled?, within?}',
+  })
+  .meta({
+    id: 'Check',
+    description:
+      'A named assertion over a per-instance metric, or a built-in invariant turned off or bounded.',
+  });
 
 const compareSchema = strict({
   targets: targetsSchema,

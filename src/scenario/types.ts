@@ -157,6 +157,34 @@ export type FaultSpec =
   /** IAM writes fail with ServiceFailure (500) during the window. */
   | { readonly kind: 'controlPlanePause'; readonly fromMs: number; readonly toMs: number };
 
+/**
+ * The built-in invariants `iamsim check` evaluates (src/check/registry.ts builds a checker for
+ * each). Safety invariants must hold at every event; liveness invariants must hold once the last
+ * change (write call or fault end) is a bound in the past. Every one is on unless a scenario turns
+ * it off. The names live here, not in check/, so the scenario format does not depend on checkers.
+ */
+export const safetyInvariantNames = [
+  'imds-overlap',
+  'imds-provenance',
+  'sdk-expired-credentials',
+  'region-order',
+  'profile-one-role',
+  'time-monotonic',
+  'call-outcome',
+] as const;
+export const livenessInvariantNames = ['liveness-convergence', 'liveness-imds-role'] as const;
+export const invariantNames = [...safetyInvariantNames, ...livenessInvariantNames] as const;
+export type InvariantName = (typeof invariantNames)[number];
+
+/** A `checks:` entry about a built-in invariant: turn it off, or give a liveness bound. */
+export interface InvariantSetting {
+  readonly invariant: InvariantName;
+  /** False turns the invariant off (every invariant is on by default). */
+  readonly enabled: boolean;
+  /** Liveness only: how long after the last change the property must hold, ms (default: from the calibration). */
+  readonly withinMs?: number;
+}
+
 /** A named assertion over per-instance metrics (issue: iamsim check). */
 export interface MetricCheck {
   readonly name: string;
@@ -209,6 +237,11 @@ export interface Scenario {
   readonly steps: readonly Step[];
   readonly faults: readonly FaultSpec[];
   readonly checks: readonly MetricCheck[];
+  /**
+   * The `checks:` entries about built-in invariants, in file order. Absent when there are none
+   * (so scenarios without them hash as before); absent or empty means every invariant is on.
+   */
+  readonly invariants?: readonly InvariantSetting[];
   readonly change?: ChangeSpec;
   readonly compare?: CompareSpec;
 }
