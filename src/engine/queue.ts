@@ -3,9 +3,22 @@
  *
  * `seq` is an insertion counter assigned by the queue, so two events with the same time and
  * priority leave in the order they were scheduled (FIFO), and every run of the same program pops
- * events in exactly the same order. The heap stores entries in plain arrays of objects; each
- * entry keeps its heap index so that removal could be added later, but cancellation is a
- * tombstone (O(1)): a cancelled entry stays in the heap and is skipped when it reaches the top.
+ * events in exactly the same order.
+ *
+ * Layout (why it looks like this): a simulation of a large fleet keeps hundreds of thousands of
+ * events pending, and a heap of objects then spends most of its time on cache misses, chasing a
+ * pointer per comparison. The heap here is a struct of typed arrays (time, priority, seq and slot
+ * per heap position), so a sift compares numbers that lie next to each other. Each queued thing
+ * lives in a *slot*: a small integer naming its payload and its current heap position.
+ *
+ * Two kinds of slots:
+ * - one-shot entries (`push`): a slot per entry, returned as a `QueueEntry` handle. Cancelling is
+ *   a tombstone (O(1)): the entry stays in the heap and is skipped when it reaches the top; its
+ *   slot is recycled when it leaves the heap.
+ * - reusable slots (`allocSlot` + `schedule`): one slot that is (re)scheduled again and again, for
+ *   an actor's "next event" (an IMDS rotation, an SDK refresh). Rescheduling moves the slot
+ *   within the heap with a fresh `seq`, which orders it exactly as cancelling it and pushing a
+ *   new entry would; unscheduling removes it at once. No allocation and no tombstone per event.
  */
 
 /** Lanes within one millisecond: urgent events run before normal ones at the same time. */
@@ -31,10 +44,31 @@ export function entryBefore<T>(a: QueueEntry<T>, b: QueueEntry<T>): boolean {
   return a.seq < b.seq;
 }
 
+const CAPACITY_INITIAL = 64;
+/** slotPos value of a slot that is not in the heap. */
+const NOT_QUEUED = -1;
+
 export class EventQueue<T> {
-  private readonly heap: QueueEntry<T>[] = [];
+  // Per heap position.
+  private heapTimeMs = new Float64Array(CAPACITY_INITIAL);
+  private heapPriority = new Float64Array(CAPACITY_INITIAL);
+  private heapSeq = new Float64Array(CAPACITY_INITIAL);
+  private heapSlot = new Int32Array(CAPACITY_INITIAL);
+  private length = 0;
+  // Per slot.
+  private slotPos = new Int32Array(CAPACITY_INITIAL).fill(NOT_QUEUED);
+  private readonly slotPayload: (T | undefined)[] = [];
+  /** The handle of a one-shot entry; undefined for a reusable slot. */
+  private readonly slotEntry: (QueueEntry<T> | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
   private nextSeq = 0;
   private live = 0;
+
+  /** Time, priority and seq of the event the last `popSlot` returned. */
+  poppedTimeMs = 0;
+  poppedPriority = 0;
+  poppedSeq = 0;
 
   /** Number of live (not cancelled) entries. */
   get size(): number {
@@ -43,23 +77,16 @@ export class EventQueue<T> {
 
   /** Number of entries held, cancelled ones included (what the memory holds). */
   get heldCount(): number {
-    return this.heap.length;
+    return this.length;
   }
 
+  /** Adds a one-shot entry. */
   push(timeMs: number, priority: number, payload: T): QueueEntry<T> {
-    const entry: QueueEntry<T> = { timeMs, priority, seq: this.nextSeq++, payload, cancelled: false };
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(entry);
-    // Sift up.
-    while (i > 0) {
-      const parentIndex = (i - 1) >> 1;
-      const parent = heap[parentIndex]!;
-      if (!entryBefore(entry, parent)) break;
-      heap[i] = parent;
-      i = parentIndex;
-    }
-    heap[i] = entry;
+    const seq = this.nextSeq++;
+    const entry: QueueEntry<T> = { timeMs, priority, seq, payload, cancelled: false };
+    const slot = this.newSlot(payload);
+    this.slotEntry[slot] = entry;
+    this.insert(slot, timeMs, priority, seq);
     this.live++;
     return entry;
   }
@@ -75,43 +102,259 @@ export class EventQueue<T> {
   /** The next live entry without removing it, or undefined when the queue is empty. */
   peek(): QueueEntry<T> | undefined {
     this.dropCancelledTop();
-    return this.heap[0];
+    if (this.length === 0) return undefined;
+    return this.entryAt(0);
   }
 
   /** Removes and returns the next live entry, or undefined when the queue is empty. */
   pop(): QueueEntry<T> | undefined {
     this.dropCancelledTop();
-    const top = this.heap[0];
-    if (top === undefined) return undefined;
-    this.removeTop();
+    if (this.length === 0) return undefined;
+    const entry = this.entryAt(0);
+    this.popSlot();
+    return entry;
+  }
+
+  /** Time of the next live event, or undefined when the queue is empty. */
+  peekTimeMs(): number | undefined {
+    this.dropCancelledTop();
+    return this.length === 0 ? undefined : this.heapTimeMs[0];
+  }
+
+  /**
+   * Removes the next live event and returns its payload (undefined when the queue is empty); its
+   * key is left in `poppedTimeMs`, `poppedPriority` and `poppedSeq`. Allocates nothing.
+   */
+  popSlot(): T | undefined {
+    this.dropCancelledTop();
+    if (this.length === 0) return undefined;
+    const slot = this.heapSlot[0]!;
+    this.poppedTimeMs = this.heapTimeMs[0]!;
+    this.poppedPriority = this.heapPriority[0]!;
+    this.poppedSeq = this.heapSeq[0]!;
+    this.removeAt(0);
     this.live--;
-    // A popped entry can no longer be cancelled: mark it so cancel() reports false.
-    top.cancelled = true;
-    return top;
+    const payload = this.slotPayload[slot];
+    const entry = this.slotEntry[slot];
+    if (entry !== undefined) {
+      // A popped entry can no longer be cancelled: mark it so cancel() reports false.
+      entry.cancelled = true;
+      this.freeSlot(slot);
+    }
+    return payload;
+  }
+
+  /** A reusable slot for `payload`, not yet scheduled. It lives as long as the queue. */
+  allocSlot(payload: T): number {
+    const slot = this.newSlot(payload);
+    this.slotEntry[slot] = undefined;
+    return slot;
+  }
+
+  /**
+   * Schedules a reusable slot at `(timeMs, priority)` with a fresh seq, moving it if it is already
+   * queued: the same order as cancelling it and pushing anew. Returns the seq.
+   */
+  schedule(slot: number, timeMs: number, priority: number): number {
+    const seq = this.nextSeq++;
+    const pos = this.slotPos[slot]!;
+    if (pos === NOT_QUEUED) {
+      this.insert(slot, timeMs, priority, seq);
+      this.live++;
+      return seq;
+    }
+    // The new key is later than the old one in seq, so only a time or priority decrease moves it up.
+    const oldTimeMs = this.heapTimeMs[pos]!;
+    const oldPriority = this.heapPriority[pos]!;
+    if (timeMs < oldTimeMs || (timeMs === oldTimeMs && priority < oldPriority)) {
+      this.siftUp(pos, slot, timeMs, priority, seq);
+    } else {
+      this.siftDown(pos, slot, timeMs, priority, seq);
+    }
+    return seq;
+  }
+
+  /** Takes a reusable slot out of the heap. Returns false when it was not queued. */
+  unschedule(slot: number): boolean {
+    const pos = this.slotPos[slot]!;
+    if (pos === NOT_QUEUED) return false;
+    this.removeAt(pos);
+    this.live--;
+    return true;
+  }
+
+  /** Whether a reusable slot is queued. */
+  isQueued(slot: number): boolean {
+    return this.slotPos[slot] !== NOT_QUEUED;
+  }
+
+  /** The time a queued slot is due at, or undefined when it is not queued. */
+  timeOf(slot: number): number | undefined {
+    const pos = this.slotPos[slot]!;
+    return pos === NOT_QUEUED ? undefined : this.heapTimeMs[pos];
+  }
+
+  private entryAt(pos: number): QueueEntry<T> {
+    const slot = this.heapSlot[pos]!;
+    const entry = this.slotEntry[slot];
+    if (entry !== undefined) return entry;
+    // A reusable slot seen through the entry API (peek/pop): describe it by value.
+    return {
+      timeMs: this.heapTimeMs[pos]!,
+      priority: this.heapPriority[pos]!,
+      seq: this.heapSeq[pos]!,
+      payload: this.slotPayload[slot] as T,
+      cancelled: false,
+    };
+  }
+
+  private newSlot(payload: T): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slotCount++;
+      if (slot >= this.slotPos.length) {
+        const grown = new Int32Array(this.slotPos.length * 2).fill(NOT_QUEUED);
+        grown.set(this.slotPos);
+        this.slotPos = grown;
+      }
+      this.slotPayload.push(payload);
+      this.slotEntry.push(undefined);
+    } else {
+      this.slotPayload[slot] = payload;
+    }
+    return slot;
+  }
+
+  private freeSlot(slot: number): void {
+    this.slotPayload[slot] = undefined;
+    this.slotEntry[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
   private dropCancelledTop(): void {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.removeTop();
+    while (this.length > 0) {
+      const slot = this.heapSlot[0]!;
+      const entry = this.slotEntry[slot];
+      if (entry === undefined || !entry.cancelled) return;
+      this.removeAt(0);
+      this.freeSlot(slot);
+    }
   }
 
-  private removeTop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    const n = heap.length;
-    if (n === 0) return;
-    // Sift `last` down from the root.
-    let i = 0;
+  private insert(slot: number, timeMs: number, priority: number, seq: number): void {
+    if (this.length === this.heapSlot.length) this.grow();
+    this.siftUp(this.length++, slot, timeMs, priority, seq);
+  }
+
+  private grow(): void {
+    const capacity = this.heapSlot.length * 2;
+    const time = new Float64Array(capacity);
+    time.set(this.heapTimeMs);
+    this.heapTimeMs = time;
+    const priority = new Float64Array(capacity);
+    priority.set(this.heapPriority);
+    this.heapPriority = priority;
+    const seq = new Float64Array(capacity);
+    seq.set(this.heapSeq);
+    this.heapSeq = seq;
+    const slots = new Int32Array(capacity);
+    slots.set(this.heapSlot);
+    this.heapSlot = slots;
+  }
+
+  /** Removes the element at heap position `pos` and marks its slot not queued. */
+  private removeAt(pos: number): void {
+    const removedSlot = this.heapSlot[pos]!;
+    this.slotPos[removedSlot] = NOT_QUEUED;
+    const last = --this.length;
+    if (pos === last) return;
+    // Refill the hole with the last element, which may belong above or below it.
+    const slot = this.heapSlot[last]!;
+    const timeMs = this.heapTimeMs[last]!;
+    const priority = this.heapPriority[last]!;
+    const seq = this.heapSeq[last]!;
+    if (pos > 0 && this.before(timeMs, priority, seq, (pos - 1) >> 1)) {
+      this.siftUp(pos, slot, timeMs, priority, seq);
+    } else {
+      this.siftDown(pos, slot, timeMs, priority, seq);
+    }
+  }
+
+  /** True when the key `(timeMs, priority, seq)` leaves before the element at heap position `pos`. */
+  private before(timeMs: number, priority: number, seq: number, pos: number): boolean {
+    const t = this.heapTimeMs[pos]!;
+    if (timeMs !== t) return timeMs < t;
+    const p = this.heapPriority[pos]!;
+    if (priority !== p) return priority < p;
+    return seq < this.heapSeq[pos]!;
+  }
+
+  /** Places the element `(slot, key)` at `pos` or above it. */
+  private siftUp(pos: number, slot: number, timeMs: number, priority: number, seq: number): void {
+    const time = this.heapTimeMs;
+    const prio = this.heapPriority;
+    const seqs = this.heapSeq;
+    const slots = this.heapSlot;
+    const slotPos = this.slotPos;
+    let i = pos;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(timeMs, priority, seq, parent)) break;
+      time[i] = time[parent]!;
+      prio[i] = prio[parent]!;
+      seqs[i] = seqs[parent]!;
+      const moved = slots[parent]!;
+      slots[i] = moved;
+      slotPos[moved] = i;
+      i = parent;
+    }
+    time[i] = timeMs;
+    prio[i] = priority;
+    seqs[i] = seq;
+    slots[i] = slot;
+    slotPos[slot] = i;
+  }
+
+  /** Places the element `(slot, key)` at `pos` or below it. */
+  private siftDown(pos: number, slot: number, timeMs: number, priority: number, seq: number): void {
+    const time = this.heapTimeMs;
+    const prio = this.heapPriority;
+    const seqs = this.heapSeq;
+    const slots = this.heapSlot;
+    const slotPos = this.slotPos;
+    const n = this.length;
+    let i = pos;
     for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n && entryBefore(heap[right]!, heap[left]!)) child = right;
-      const c = heap[child]!;
-      if (!entryBefore(c, last)) break;
-      heap[i] = c;
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && this.before(time[right]!, prio[right]!, seqs[right]!, child)) child = right;
+      if (!this.keyBefore(time[child]!, prio[child]!, seqs[child]!, timeMs, priority, seq)) break;
+      time[i] = time[child]!;
+      prio[i] = prio[child]!;
+      seqs[i] = seqs[child]!;
+      const moved = slots[child]!;
+      slots[i] = moved;
+      slotPos[moved] = i;
       i = child;
     }
-    heap[i] = last;
+    time[i] = timeMs;
+    prio[i] = priority;
+    seqs[i] = seq;
+    slots[i] = slot;
+    slotPos[slot] = i;
+  }
+
+  private keyBefore(
+    timeA: number,
+    priorityA: number,
+    seqA: number,
+    timeB: number,
+    priorityB: number,
+    seqB: number,
+  ): boolean {
+    if (timeA !== timeB) return timeA < timeB;
+    if (priorityA !== priorityB) return priorityA < priorityB;
+    return seqA < seqB;
   }
 }

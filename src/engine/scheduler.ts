@@ -101,17 +101,10 @@ export class Scheduler {
     // Check the cap before pushing, and on every call: a rejected event must not stay queued (it
     // would fire although the caller saw an error), and the cap holds even after the queue drained
     // below an earlier high-water mark.
-    if (this.queue.size >= this.pendingMax) {
-      throw new ResourceCapError(
-        'pendingMax',
-        this.pendingMax,
-        `cannot schedule '${label}': more than ${this.pendingMax} pending events`,
-      );
-    }
+    this.checkCapacity(label, true);
     const event: ScheduledEvent = subject === undefined ? { label, action } : { label, action, subject };
     const entry = this.queue.push(timeMs, priority, event);
-    const size = this.queue.size;
-    if (size > this.counters.queueHighWater) this.counters.queueHighWater = size;
+    this.noteSize();
     return entry;
   }
 
@@ -137,34 +130,56 @@ export class Scheduler {
     return this.queue.cancel(handle);
   }
 
+  /**
+   * A reusable event for an actor's "next X" (next rotation, next refresh): at most one pending
+   * occurrence, rescheduled in place. Use it on hot paths instead of `cancel` + `at`: it orders
+   * exactly like them (each scheduling takes a fresh seq) but allocates nothing per event and
+   * leaves no tombstone. The timer lives as long as the scheduler.
+   */
+  timer(label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): Timer {
+    return new Timer(this, this.queue, label, action, priority, subject);
+  }
+
+  /** @internal Cap and high-water bookkeeping shared by `at` and `Timer.at`. */
+  checkCapacity(label: string, adding: boolean): void {
+    if (adding && this.queue.size >= this.pendingMax) {
+      throw new ResourceCapError(
+        'pendingMax',
+        this.pendingMax,
+        `cannot schedule '${label}': more than ${this.pendingMax} pending events`,
+      );
+    }
+  }
+
+  /** @internal */
+  noteSize(): void {
+    const size = this.queue.size;
+    if (size > this.counters.queueHighWater) this.counters.queueHighWater = size;
+  }
+
   /** Time of the next live event, or undefined when nothing is pending. */
   peek(): number | undefined {
-    return this.queue.peek()?.timeMs;
+    return this.queue.peekTimeMs();
   }
 
   /** Fires the next event, advancing the clock to its time. Returns false when nothing is pending. */
   step(): boolean {
-    const entry = this.queue.pop();
-    if (entry === undefined) return false;
-    if (entry.timeMs < this.nowMsValue) {
-      throw new SimulationError(
-        `time went backwards: event at ${entry.timeMs} ms after now ${this.nowMsValue} ms`,
-      );
+    const queue = this.queue;
+    const event = queue.popSlot();
+    if (event === undefined) return false;
+    const timeMs = queue.poppedTimeMs;
+    if (timeMs < this.nowMsValue) {
+      throw new SimulationError(`time went backwards: event at ${timeMs} ms after now ${this.nowMsValue} ms`);
     }
-    this.nowMsValue = entry.timeMs;
+    this.nowMsValue = timeMs;
     this.counters.eventsProcessed++;
-    const event = entry.payload;
     if (this.observers.length > 0) {
+      const priority = queue.poppedPriority;
+      const seq = queue.poppedSeq;
       const record: TraceRecord =
         event.subject === undefined
-          ? { timeMs: entry.timeMs, priority: entry.priority, seq: entry.seq, label: event.label }
-          : {
-              timeMs: entry.timeMs,
-              priority: entry.priority,
-              seq: entry.seq,
-              label: event.label,
-              subject: event.subject,
-            };
+          ? { timeMs, priority, seq, label: event.label }
+          : { timeMs, priority, seq, label: event.label, subject: event.subject };
       for (const observer of this.observers) observer(record);
     }
     event.action();
@@ -190,8 +205,8 @@ export class Scheduler {
     }
     let processed = 0;
     for (;;) {
-      const next = this.queue.peek();
-      if (next === undefined || next.timeMs > untilMs) break;
+      const nextMs = this.queue.peekTimeMs();
+      if (nextMs === undefined || nextMs > untilMs) break;
       if (processed >= eventsMax) {
         throw new ResourceCapError(
           'eventsMax',
@@ -204,5 +219,69 @@ export class Scheduler {
     }
     this.nowMsValue = untilMs;
     return processed;
+  }
+}
+
+/**
+ * A reusable event (see `Scheduler.timer`). `at` and `after` (re)schedule it, `cancel` takes it out
+ * of the queue; when it fires it is no longer pending and may be scheduled again, also from its
+ * own action.
+ */
+export class Timer implements ScheduledEvent {
+  private readonly slot: number;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly queue: EventQueue<ScheduledEvent>,
+    readonly label: string,
+    readonly action: EventAction,
+    readonly priority: Priority,
+    readonly subject: string | undefined,
+  ) {
+    this.slot = queue.allocSlot(this);
+  }
+
+  /** Whether the timer is scheduled and has not fired yet. */
+  get pending(): boolean {
+    return this.queue.isQueued(this.slot);
+  }
+
+  /** When the timer fires, or undefined when it is not pending. */
+  get timeMs(): number | undefined {
+    return this.queue.timeOf(this.slot);
+  }
+
+  /**
+   * (Re)schedules the timer at absolute time `timeMs`, replacing any pending occurrence.
+   * @throws SimulationError when `timeMs` is not an integer or lies in the past.
+   * @throws ResourceCapError when it was not pending and the queue is at its cap.
+   */
+  at(timeMs: number): void {
+    checkTime('timeMs', timeMs);
+    const nowMs = this.scheduler.nowMs;
+    if (timeMs < nowMs) {
+      throw new SimulationError(
+        `cannot schedule '${this.label}' at ${timeMs} ms: it is before now (${nowMs} ms)`,
+      );
+    }
+    this.scheduler.checkCapacity(this.label, !this.queue.isQueued(this.slot));
+    this.queue.schedule(this.slot, timeMs, this.priority);
+    this.scheduler.noteSize();
+  }
+
+  /**
+   * (Re)schedules the timer `delayMs` from now.
+   * @throws SimulationError when `delayMs` is negative or not an integer.
+   */
+  after(delayMs: number): void {
+    checkTime('delayMs', delayMs);
+    if (delayMs < 0)
+      throw new SimulationError(`delay for '${this.label}' must not be negative, got ${delayMs} ms`);
+    this.at(this.scheduler.nowMs + delayMs);
+  }
+
+  /** Takes the timer out of the queue. Returns false when it was not pending. */
+  cancel(): boolean {
+    return this.queue.unschedule(this.slot);
   }
 }
