@@ -122,12 +122,19 @@ export class ImdsPublisher {
   /** Issues credentials for the profile's current role, then schedules the next rotation. */
   private rotate(): void {
     const { scheduler } = this.env;
+    // Called by its own event or directly by a pick-up: either way this rotation replaces the
+    // pending one (dropping the handle would leave a second, uncancellable rotation chain).
+    if (this.rotation !== undefined) scheduler.cancel(this.rotation);
     this.rotation = undefined;
     const profileId = this.servingProfileId;
     if (profileId !== undefined) {
       let role = this.env.profileRole(profileId);
       const held = this.creds;
-      if (this.env.bugKeepsRemovedRole === true && held !== undefined && (role.kind !== 'role' || role.roleId !== held.roleId)) {
+      if (
+        this.env.bugKeepsRemovedRole === true &&
+        held !== undefined &&
+        (role.kind !== 'role' || role.roleId !== held.roleId)
+      ) {
         role = { kind: 'role', roleName: held.roleName, roleId: held.roleId };
       }
       if (role.kind === 'role') {
