@@ -17,4 +17,10 @@ export interface Checker extends WorldObserver {
   readonly name: string;
   readonly kind: 'safety' | 'liveness';
   readonly violations: Violation[];
+  /**
+   * Liveness only: why this run could not judge the property (the run ended before the last
+   * change plus the bound), or undefined once it was judged. Unknown is not a failure: a verdict
+   * is valid, invalid or unknown, as in Jepsen.
+   */
+  readonly unknown?: string | undefined;
 }
