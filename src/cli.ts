@@ -11,6 +11,7 @@
  * so tests can call `main` with captured io.
  */
 import yargs from 'yargs';
+import { checkCommand } from './commands/check.ts';
 import type { Command } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
 import { runCommand } from './commands/run.ts';
@@ -28,7 +29,13 @@ import { ResourceCapError } from './engine/errors.ts';
 import { packageVersion } from './version.ts';
 
 /** Every command, in the order `iamsim --help` lists them. */
-export const commands: readonly Command[] = [runCommand, compareCommand, validateCommand, schemaCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  compareCommand,
+  checkCommand,
+  validateCommand,
+  schemaCommand,
+];
 
 function defaultIo(io: Partial<CommandIo>): CommandIo {
   return {

@@ -1,0 +1,226 @@
+/**
+ * `iamsim check FILE`: property-tests a runbook. Runs the scenario over N consecutive seeds
+ * (optionally with the calibration drawn per run), evaluates the built-in invariants plus the
+ * scenario's own `expect` steps and metric checks, and reports the paths the runs covered. On the
+ * first failing run it prints the seed, the failing check and a witness, writes a shrunk scenario
+ * that still fails, prints the one command that replays it, and exits 3.
+ *
+ * The work is checkScenario() (src/check/check-scenario.ts), which returns data; this module
+ * renders it and writes the shrunk file.
+ */
+import { writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { type CheckReport, checkScenario, type FailedRun } from '../check/check-scenario.ts';
+import { JITTER_FACTOR_MAX, JITTER_FACTOR_MIN, JITTER_MAX_MS } from '../check/jitter.ts';
+import { invariantRegistry } from '../check/registry.ts';
+import { formatMs } from '../engine/index.ts';
+import { formatClock } from '../report/run-text.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import type { SimulateOptions } from '../simulate.ts';
+import { checkInteger, defineCommand } from './command.ts';
+import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
+import { ChecksFailedError, type CommandIo, UsageError } from './types.ts';
+
+/**
+ * TEST ONLY. `IAMSIM_TEST_MODEL_BUG=imdsKeepsRemovedRole` runs the deliberately broken model
+ * (IMDS keeps renewing a role after it left the profile), so the test suite can show that
+ * `iamsim check` catches a broken model end to end. Read here and nowhere else; undocumented in
+ * --help on purpose. Any other value is a usage error rather than silently ignored.
+ */
+const TEST_MODEL_BUG_ENV = 'IAMSIM_TEST_MODEL_BUG';
+
+function testModelBugs(io: CommandIo): SimulateOptions['modelBugs'] {
+  const value = process.env[TEST_MODEL_BUG_ENV];
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'imdsKeepsRemovedRole')
+    throw new UsageError(`${TEST_MODEL_BUG_ENV}=${value}: the only test model bug is imdsKeepsRemovedRole`);
+  io.stderr(`warning: ${TEST_MODEL_BUG_ENV}=${value}: running a deliberately broken model (for tests)\n`);
+  return { imdsKeepsRemovedRole: true };
+}
+
+/** `iamsim-shrunk-<name>.yaml`, the name reduced to characters safe in a file name. */
+export function defaultShrunkFile(scenarioName: string): string {
+  const slug = scenarioName
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return `iamsim-shrunk-${slug === '' ? 'scenario' : slug}.yaml`;
+}
+
+const jitterHelp =
+  `Draw the calibration per run, swarm-style: each delay except the IMDS rotation period and ` +
+  `credential lifetime is scaled as a whole by a factor drawn log-uniformly in ` +
+  `[${JITTER_FACTOR_MIN}, ${JITTER_FACTOR_MAX}] from the run's seed, capped so no maximum exceeds ` +
+  `${formatMs(JITTER_MAX_MS)}`;
+
+export const checkCommand = defineCommand({
+  command: 'check <file>',
+  describe: 'Property-test a runbook over many seeds: invariants, expects and checks; shrink a failure',
+  examples: [
+    ['$0 check scenarios/replace-profile.yaml', '20 runs from the scenario seed'],
+    [
+      '$0 check my-runbook.yaml --runs 200 --seed 1 --jitter',
+      '200 runs, each with its own calibration; a failure is shrunk to iamsim-shrunk-<name>.yaml',
+    ],
+  ],
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'Scenario YAML file' })
+      .option('runs', { type: 'number', default: 20, describe: 'Number of runs (seeds seed, seed+1, ...)' })
+      .option('seed', {
+        type: 'number',
+        describe: "First seed (overrides the scenario's; drawn and printed when neither gives one)",
+      })
+      .option('jitter', { type: 'boolean', default: false, describe: jitterHelp })
+      .option('out', {
+        type: 'string',
+        describe: 'Where to write the shrunk scenario of a failure (default iamsim-shrunk-<name>.yaml)',
+        normalize: true,
+      })
+      .epilogue(
+        'Invariants (all on unless a scenario turns one off with {invariant: NAME, enabled: false}):\n' +
+          Object.entries(invariantRegistry)
+            .map(([name, e]) => `  ${name} (${e.kind}): ${e.description}`)
+            .join('\n') +
+          '\nLiveness invariants are judged at the end of a run, once the last change (write call or ' +
+          'fault end) is their bound in the past ({invariant: NAME, within: 2h}; default: the sum of ' +
+          "the calibration's maximum delays); a run too short for that reports them unknown, not failed.",
+      )
+      .check((args) => {
+        checkInteger(args, 'runs', 1, 100_000);
+        checkInteger(args, 'seed', 0, Number.MAX_SAFE_INTEGER);
+        return true;
+      }),
+  handler: async (args, io) => {
+    const scenario = await loadForCommand(args.file, io);
+    const modelBugs = testModelBugs(io);
+    const { seed, drawn } = resolveSeed(args.seed, scenario);
+    const runs = args.runs;
+    const command = ['iamsim', 'check', args.file, '--runs', String(runs), '--seed', String(seed)]
+      .concat(args.jitter ? ['--jitter'] : [])
+      .map(shellQuote)
+      .join(' ');
+    io.stdout(`seed ${seed}${drawn ? ' (drawn)' : ''} · reproduce with: ${command}\n`);
+    const report = checkScenario(scenario, {
+      runs,
+      seed,
+      jitter: args.jitter,
+      ...(modelBugs !== undefined ? { modelBugs } : {}),
+      ...(io.stderrIsTTY
+        ? {
+            onRunDone: (done: number, total: number) => {
+              io.stderr(`\rcheck: run ${done}/${total} `);
+              if (done === total) io.stderr('\n');
+            },
+          }
+        : {}),
+    });
+    io.stdout(renderCheckHeader(report));
+    if (report.failed === undefined) {
+      io.stdout(renderCheckPass(report));
+      return 0;
+    }
+    if (io.stderrIsTTY && report.runsDone < report.runsPlanned) io.stderr('\n');
+    io.stdout(renderCheckFailure(report.failed));
+    const shrunk = report.failed.shrunk;
+    if (shrunk !== undefined) {
+      const out = args.out ?? defaultShrunkFile(scenario.name);
+      const path = resolve(io.cwd, out);
+      await writeFile(path, shrunk.yaml);
+      const shown = relative(io.cwd, path) || out;
+      io.stdout(`wrote ${shown}\n`);
+      io.stdout(
+        `replay: ${['iamsim', 'check', shown, '--runs', '1', '--seed', String(report.failed.seed)].map(shellQuote).join(' ')}\n`,
+      );
+    } else {
+      io.stdout(
+        `replay: ${['iamsim', 'check', args.file, '--runs', '1', '--seed', String(report.failed.seed)]
+          .concat(args.jitter ? ['--jitter'] : [])
+          .map(shellQuote)
+          .join(' ')}\n`,
+      );
+    }
+    throw new ChecksFailedError('');
+  },
+});
+
+/** What was checked: runs, seeds, calibration mode, invariants. Pure. */
+export function renderCheckHeader(report: CheckReport): string {
+  const last = report.firstSeed + report.runsPlanned - 1;
+  const liveness = report.invariants
+    .filter((i) => i.boundMs !== undefined)
+    .map((i) => `${i.name} within ${formatDuration(i.boundMs!)}`);
+  const lines = [
+    `${report.scenario}: ${report.runsPlanned} run${report.runsPlanned === 1 ? '' : 's'}, seeds ${report.firstSeed}${last > report.firstSeed ? `..${last}` : ''}, calibration ${report.jitter ? `jittered per run (x${JITTER_FACTOR_MIN}..x${JITTER_FACTOR_MAX})` : 'as written'}`,
+    `invariants: ${report.invariants.length} (${report.invariants.filter((i) => i.kind === 'safety').length} safety; liveness: ${liveness.length > 0 ? liveness.join(', ') : 'none'}); metric checks: ${report.metricChecks}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The all-passed summary: runs, liveness judged, paths covered. Pure. */
+export function renderCheckPass(report: CheckReport): string {
+  const lines = [`all ${report.runsDone} runs passed`];
+  for (const u of report.unknown) {
+    lines.push(
+      `  ${u.invariant}: unknown in ${u.runs} of ${report.runsDone} runs (${u.reason}); lengthen the horizon or set within`,
+    );
+  }
+  lines.push(`paths covered: ${report.paths.length} distinct`);
+  const width = Math.max(0, ...report.paths.map((p) => p.path.length));
+  for (const p of report.paths)
+    lines.push(
+      `  ${p.path.padEnd(width)}  ${String(p.runs).padStart(4)} run${p.runs === 1 ? ' ' : 's'}  ${p.description}`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The first failure: seed, check, witness, jitter draws, shrinking summary. Pure. */
+export function renderCheckFailure(failed: FailedRun): string {
+  const f = failed.failure;
+  const lines = [
+    `FAIL run ${failed.run}, seed ${failed.seed}: ${f.name} (${f.kind})`,
+    `  ${f.atMs !== undefined ? `at ${formatClock(f.atMs)}` : ''}${f.instance !== undefined ? ` ${f.instance}` : ''}${f.atMs !== undefined || f.instance !== undefined ? ': ' : ''}${f.detail}`,
+  ];
+  if (failed.others.length > 0)
+    lines.push(`  also failing in this run: ${failed.others.map((o) => o.name).join(', ')}`);
+  if (failed.jitterFactors !== undefined) {
+    lines.push(
+      `  calibration of this run: ${Object.entries(failed.jitterFactors)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ')}`,
+    );
+  }
+  const w = failed.witness;
+  lines.push('witness:');
+  for (const v of w.violations.slice(1))
+    lines.push(
+      `  also ${formatClock(v.atMs)}${v.instance !== undefined ? ` ${v.instance}` : ''}: ${v.detail}`,
+    );
+  if (w.calls.length > 0) lines.push('  calls:');
+  for (const c of w.calls) {
+    const outcome = c.ok ? 'ok' : (c.error?.code ?? 'error');
+    const expect = c.expect !== undefined ? ` (expected ${c.expect})` : '';
+    lines.push(`    ${formatClock(c.atMs)}  ${c.call} ${c.region}  ${outcome}${expect}  [${c.origin}]`);
+  }
+  for (const t of w.timelines) {
+    const segs = t.segments
+      .map(
+        (s) =>
+          `${formatClock(s.fromMs)}-${formatClock(s.toMs)} ${s.kind}${s.role !== undefined ? ` ${s.role}` : ''}`,
+      )
+      .join(' | ');
+    lines.push(`  ${t.instance} ${t.lane.padEnd(4)}: ${segs === '' ? '(nothing recorded)' : segs}`);
+  }
+  if (failed.shrunk !== undefined) {
+    const { before, after, attempts, budgetSpent } = failed.shrunk;
+    lines.push(
+      `shrunk in ${attempts} run${attempts === 1 ? '' : 's'}${budgetSpent ? ' (budget spent; it may shrink further)' : ''}: ` +
+        `instances ${before.instances} -> ${after.instances}, steps ${before.steps} -> ${after.steps}, ` +
+        `faults ${before.faults} -> ${after.faults}, regions ${before.regions} -> ${after.regions}`,
+    );
+  } else if (failed.shrinkError !== undefined) {
+    lines.push(`not shrunk: ${failed.shrinkError}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
