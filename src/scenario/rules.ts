@@ -11,7 +11,13 @@ import { formatDuration } from './duration.ts';
 import { limits } from './limits.ts';
 import type { Finding, Origins } from './normalise.ts';
 import { closest } from './suggest.ts';
-import { type ChangeTarget, livenessInvariantNames, type Scenario, type Step, type TargetSpec } from './types.ts';
+import {
+  type ChangeTarget,
+  livenessInvariantNames,
+  type Scenario,
+  type Step,
+  type TargetSpec,
+} from './types.ts';
 
 export interface RuleInput {
   readonly scenario: Scenario;

@@ -4,9 +4,10 @@
  * replay, so the output is the format people write (durations such as `1h30m`, fleets where the
  * instances still form one), never the internal type.
  *
- * The contract, tested: loading the text gives back an equivalent scenario (same hash, except for
- * what the format cannot carry: the calibration's `source` strings, and the `fleet` label of
- * instances written one by one). Fleets are written as fleets only when their members are still
+ * The contract, tested: loading the text gives back an equivalent scenario: the same hash for a
+ * scenario loaded from a file; otherwise the same behaviour, but calibration `source` strings
+ * other than the presets' become "scenario override", and instances written one by one lose
+ * their `fleet` label. Fleets are written as fleets only when their members are still
  * `NAME-0 .. NAME-(k-1)` with the same settings, and only as a suffix of the fleet list, so the
  * instance order (explicit instances first, then fleets) is kept; other members are written as
  * explicit instances and references to their fleet become lists of names.
@@ -276,13 +277,17 @@ function faultToRaw(f: FaultSpec): Raw {
   }
 }
 
-/** Calibration entries that differ from the preset, as distributions in the file format. */
+/**
+ * Calibration entries that are not the preset's, as distributions in the file format: a different
+ * distribution, or the same one given as an override (its source then says so).
+ */
 function calibrationOverrides(scenario: Scenario): Raw {
   const preset = calibrationPresets[scenario.calibrationPreset];
   const out: Raw = {};
   for (const key of calibrationKeys as readonly CalibrationKey[]) {
-    const spec = scenario.calibration[key].spec;
-    if (!sameJson(spec, preset[key].spec)) out[key] = distributionToRaw(spec);
+    const entry = scenario.calibration[key];
+    if (!sameJson(entry.spec, preset[key].spec) || entry.source !== preset[key].source)
+      out[key] = distributionToRaw(entry.spec);
   }
   return out;
 }
