@@ -127,7 +127,14 @@ export const checkCommand = defineCommand({
     if (shrunk !== undefined) {
       const out = args.out ?? defaultShrunkFile(scenario.name);
       const path = resolve(io.cwd, out);
-      await writeFile(path, shrunk.yaml);
+      try {
+        await writeFile(path, shrunk.yaml);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (typeof code !== 'string') throw e;
+        // The failure itself has been printed; only the file is missing.
+        throw new UsageError(`cannot write the shrunk scenario to ${out} (${code})`);
+      }
       const shown = relative(io.cwd, path) || out;
       io.stdout(`wrote ${shown}\n`);
       io.stdout(
@@ -152,7 +159,7 @@ export function renderCheckHeader(report: CheckReport): string {
     .filter((i) => i.boundMs !== undefined)
     .map((i) => `${i.name} within ${formatDuration(i.boundMs!)}`);
   const lines = [
-    `${report.scenario}: ${report.runsPlanned} run${report.runsPlanned === 1 ? '' : 's'}, seeds ${report.firstSeed}${last > report.firstSeed ? `..${last}` : ''}, calibration ${report.jitter ? `jittered per run (x${JITTER_FACTOR_MIN}..x${JITTER_FACTOR_MAX})` : 'as written'}`,
+    `${report.scenario}: ${report.runsPlanned} run${report.runsPlanned === 1 ? `, seed ${report.firstSeed}` : `s, seeds ${report.firstSeed}..${last}`}, calibration ${report.jitter ? `jittered per run (x${JITTER_FACTOR_MIN}..x${JITTER_FACTOR_MAX})` : 'as written'}`,
     `invariants: ${report.invariants.length} (${report.invariants.filter((i) => i.kind === 'safety').length} safety; liveness: ${liveness.length > 0 ? liveness.join(', ') : 'none'}); metric checks: ${report.metricChecks}`,
   ];
   return `${lines.join('\n')}\n`;

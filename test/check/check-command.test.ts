@@ -124,3 +124,14 @@ describe('iamsim check', () => {
     expect(defaultShrunkFile('///')).toBe('iamsim-shrunk-scenario.yaml');
   });
 });
+
+describe('iamsim check output', () => {
+  it('says where a shrunk file could not be written, after printing the failure (exit 2)', async () => {
+    const { dir, file } = workspace('swap-role-in-profile.yaml');
+    process.env[BUG_ENV] = 'imdsKeepsRemovedRole';
+    const { code, stdout, stderr } = await check(dir, file, '--runs', '1', '--out', 'no/such/dir/x.yaml');
+    expect(code).toBe(2);
+    expect(stdout).toContain('FAIL run 1, seed 7: liveness-imds-role (liveness)');
+    expect(stderr).toContain('cannot write the shrunk scenario to no/such/dir/x.yaml (ENOENT)');
+  });
+});
