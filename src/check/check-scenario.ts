@@ -9,17 +9,20 @@
  * it is simulated, so the scenario that is shown to fail is exactly the text that is written.
  */
 import type { CalibrationKey } from '../calibration.ts';
-import type { RunResult, StepRecord, TimelineSegment } from '../result.ts';
+import type { RunResult } from '../result.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioToYaml } from '../scenario/to-yaml.ts';
 import type { InvariantName, Scenario } from '../scenario/types.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
 import { jitterCalibration } from './jitter.ts';
-import { isWriteCall } from './liveness.ts';
 import { type PathName, PathObserver, pathDescriptions, pathNames } from './paths.ts';
 import { buildCheckers, enabledInvariants, invariantRegistry, livenessBoundMs } from './registry.ts';
 import { type ScenarioSize, scenarioSize, shrinkScenario } from './shrink.ts';
-import type { Checker, Violation } from './types.ts';
+import type { Checker, CheckFailure, FailureKind } from './types.ts';
+import { buildWitness, type Witness } from './witness.ts';
+
+export type { CheckFailure, FailureKind } from './types.ts';
+export type { Witness, WitnessTimeline } from './witness.ts';
 
 export interface CheckOptions {
   /** Number of runs; run k uses seed `seed + k`. */
@@ -35,33 +38,6 @@ export interface CheckOptions {
   readonly modelBugs?: SimulateOptions['modelBugs'];
   /** Called after each run (for progress). */
   readonly onRunDone?: (runsDone: number, runs: number) => void;
-}
-
-export type FailureKind = 'safety' | 'liveness' | 'expect' | 'metric' | 'runbook';
-
-export interface CheckFailure {
-  /** What stays the same while shrinking: `invariant:NAME`, `check:NAME` or `runbook`. */
-  readonly key: string;
-  /** The invariant or check name as printed. */
-  readonly name: string;
-  readonly kind: FailureKind;
-  readonly detail: string;
-  /** Scenario time of the violation, ms, when one time can be named. */
-  readonly atMs?: number;
-  readonly instance?: string;
-}
-
-export interface WitnessTimeline {
-  readonly instance: string;
-  readonly lane: 'imds' | 'app';
-  readonly segments: readonly TimelineSegment[];
-}
-
-/** The few facts that show a failure: its violations, the calls around it, the timelines involved. */
-export interface Witness {
-  readonly violations: readonly Violation[];
-  readonly calls: readonly StepRecord[];
-  readonly timelines: readonly WitnessTimeline[];
 }
 
 export interface ShrunkScenario {
@@ -164,7 +140,7 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
       failure,
       others: outcome.failures.slice(1),
       ...(jittered !== undefined ? { jitterFactors: jittered.factors } : {}),
-      witness: buildWitness(full, failure, runScenario),
+      witness: buildWitness(full.result, full.checkers, failure, runScenario),
       ...shrinking,
     };
   }
@@ -292,65 +268,4 @@ function shrinkFailure(
       after: scenarioSize(result.scenario),
     },
   };
-}
-
-const CALLS_BEFORE = 5;
-const CALLS_AFTER = 2;
-const SEGMENTS = 4;
-
-/** The violation records, the calls that led up to the failure, and the timelines of the instance involved. */
-function buildWitness(outcome: RunOutcome, failure: CheckFailure, scenario: Scenario): Witness {
-  const { result } = outcome;
-  const violations =
-    outcome.checkers.find((c) => `invariant:${c.name}` === failure.key)?.violations.slice(0, 3) ?? [];
-  let atMs = failure.atMs;
-  let instance = failure.instance;
-  let fromMs: number | undefined;
-  if (failure.kind === 'expect') {
-    atMs = result.steps.find(
-      (s) => s.expectMet === false && `expect ${s.call} ${s.expect}` === failure.name,
-    )?.atMs;
-  } else if (failure.kind === 'runbook') {
-    const origin = failure.name.slice('runbook '.length);
-    atMs = result.steps.filter((s) => s.origin === origin).at(-1)?.atMs;
-  } else if (failure.kind === 'metric') {
-    const check = scenario.checks.find((c) => c.name === failure.name);
-    const bad = result.instances.find((i) => {
-      if (check === undefined) return false;
-      const v = i.metrics[check.metric];
-      return (
-        v === null ||
-        (check.maxMs !== undefined && v > check.maxMs) ||
-        (check.equalsMs !== undefined && v !== check.equalsMs)
-      );
-    });
-    if (bad !== undefined && check !== undefined) {
-      instance = bad.name;
-      const v = bad.metrics[check.metric];
-      fromMs = result.changeStartMs ?? 0;
-      atMs = v === null ? result.horizonMs : fromMs + v;
-    }
-  }
-  const at = atMs ?? result.horizonMs;
-  // Writes, failures and expectations are what explain a failure; successful reads (polls) are noise.
-  const telling = (s: StepRecord) => isWriteCall(s.call) || !s.ok || s.expect !== undefined;
-  const calls = [
-    ...result.steps.filter((s) => s.atMs <= at && telling(s)).slice(-CALLS_BEFORE),
-    ...result.steps.filter((s) => s.atMs > at).slice(0, CALLS_AFTER),
-  ];
-  const timelines: WitnessTimeline[] = [];
-  const ir = instance === undefined ? undefined : result.instances.find((i) => i.name === instance);
-  if (ir !== undefined) {
-    for (const [lane, segments] of [
-      ['imds', ir.imdsTimeline],
-      ['app', ir.appTimeline],
-    ] as const) {
-      const shown =
-        fromMs !== undefined
-          ? segments.filter((s) => s.toMs > fromMs! && s.fromMs <= at).slice(0, SEGMENTS)
-          : segments.filter((s) => s.fromMs <= at).slice(-SEGMENTS);
-      timelines.push({ instance: ir.name, lane, segments: shown });
-    }
-  }
-  return { violations, calls, timelines };
 }

@@ -24,3 +24,18 @@ export interface Checker extends WorldObserver {
    */
   readonly unknown?: string | undefined;
 }
+
+/** How a check failed: an invariant (safety or liveness), or the scenario's own expect, runbook or metric check. */
+export type FailureKind = 'safety' | 'liveness' | 'expect' | 'metric' | 'runbook';
+
+export interface CheckFailure {
+  /** What stays the same while shrinking: `invariant:NAME`, `check:NAME` or `runbook`. */
+  readonly key: string;
+  /** The invariant or check name as printed. */
+  readonly name: string;
+  readonly kind: FailureKind;
+  readonly detail: string;
+  /** Scenario time of the violation, ms, when one time can be named. */
+  readonly atMs?: number;
+  readonly instance?: string;
+}

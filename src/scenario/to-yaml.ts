@@ -11,6 +11,8 @@
  * `NAME-0 .. NAME-(k-1)` with the same settings, and only as a suffix of the fleet list, so the
  * instance order (explicit instances first, then fleets) is kept; other members are written as
  * explicit instances and references to their fleet become lists of names.
+ *
+ * One file because it mirrors normalise.ts section by section, the way back.
  */
 import { Document, isScalar, visit } from 'yaml';
 import { type CalibrationKey, calibrationKeys, calibrationPresets } from '../calibration.ts';
