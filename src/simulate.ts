@@ -15,12 +15,7 @@
 import { Ec2Service } from './aws/ec2/ec2.ts';
 import { AwsError } from './aws/errors.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
-import {
-  actionMatches,
-  allowPolicyDocument,
-  evaluate,
-  revokeOlderSessionsDocument,
-} from './aws/iam/policy.ts';
+import { actionMatches, allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
 import { hexId, IdFactory } from './aws/ids.ts';
 import type { CalibrationKey } from './calibration.ts';
@@ -36,10 +31,12 @@ import {
 } from './engine/index.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
-import { InstanceRuntime, type Window } from './instance/runtime.ts';
+import { PermissionClassifier, type PermissionSet } from './instance/permissions.ts';
+import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
+import { type LaneState, laneState } from './instance/timeline.ts';
 import { computeInstanceResult } from './metrics.ts';
-import { ReplicatedStore } from './replication/store.ts';
+import { type RegionView, ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, HoldingKind, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
@@ -92,6 +89,21 @@ export interface WorldObserver {
   finished?(): void;
 }
 
+/** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
+interface InstanceFacts {
+  readonly id: string;
+  readonly accessKeyPrefix: string;
+  /** Credentials issued so far (the access key id's counter). */
+  issuedCount: number;
+  /** The role of the instance's initial profile, and its permissions. */
+  readonly oldRole: string | undefined;
+  readonly oldPermissions: PermissionSet | undefined;
+  /** The enforcement view of the instance's region. */
+  readonly authzView: RegionView<AuthzState>;
+  /** Index of the probe's action among the relevant actions, or -1 without a probe. */
+  readonly probeIndex: number;
+}
+
 /** The change whose effect the metrics measure: from the first strategy step, or the scenario's `change`. */
 interface ChangePlan {
   /** Role the change moves to, if known (a scenario role, or the role of a scenario profile). */
@@ -125,15 +137,28 @@ class World {
   private readonly observers: readonly WorldObserver[];
   private readonly runtimesByName = new Map<string, InstanceRuntime>();
   private readonly relevantActions: string[];
+  private readonly permissions: PermissionClassifier;
   private readonly plan: ChangePlan | undefined;
-  /** Permission bit string of the change's target role (when it is a scenario role). */
-  private readonly targetKey: string | undefined;
-  /** Classification results per credentials object, valid while the region's authz snapshot is the same. */
-  private readonly classified = new WeakMap<
-    Credentials,
-    { state: AuthzState; kind: HoldingKind; probeAllowed: boolean }
-  >();
+  /** Permissions of the change's target role (when it is a scenario role). */
+  private readonly targetPermissions: PermissionSet | undefined;
+  /** Lower-cased role names (classification by name compares them case-insensitively). */
+  private readonly lowerCase = new Map<string, string>();
+  /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
+  private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   private readonly apiLatency: Distribution;
+  /** What every runtime asks of the world (one shared object; see InstanceWorld). */
+  private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
+    association: (rt) => {
+      const a = this.ec2.activeAssociation(rt.facts.id);
+      return a === undefined ? undefined : { state: a.State, profileId: a.profileId };
+    },
+    profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
+    newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
+    classify: (rt, creds) => this.classify(rt.facts, creds),
+    credentialsIssued: (rt, creds, previous) => {
+      for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
+    },
+  };
 
   constructor(
     readonly scenario: Scenario,
@@ -212,10 +237,11 @@ class World {
     for (const r of scenario.roles) for (const a of r.allow) actions.add(a);
     for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
     this.relevantActions = [...actions].sort();
+    this.permissions = new PermissionClassifier(this.relevantActions);
     this.plan = changePlan(scenario);
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     const newRole = this.plan?.newRole;
-    this.targetKey = newRole === undefined ? undefined : this.keyOfScenarioRole(newRole);
+    this.targetPermissions = newRole === undefined ? undefined : this.permissionsOfScenarioRole(newRole);
 
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
@@ -262,35 +288,33 @@ class World {
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
     const stream = streams.stream(`instance/${spec.name}/imds`);
-    const index = this.runtimes.size;
-    let issuedCount = 0;
     const oldRole = initialRole(this.scenario, spec);
-    const oldKey = oldRole === undefined ? undefined : this.keyOfScenarioRole(oldRole);
     const region = spec.region;
-    const probeAction = spec.probe?.action;
-    const rt = new InstanceRuntime({
+    const facts: InstanceFacts = {
+      id,
+      // Access key ids: unique and deterministic without a random draw, from the instance's index
+      // and its issuance count.
+      accessKeyPrefix: accessKeyPrefix(this.runtimes.size),
+      issuedCount: 0,
+      oldRole,
+      oldPermissions: oldRole === undefined ? undefined : this.permissionsOfScenarioRole(oldRole),
+      authzView: this.authzStore.view(region)!,
+      probeIndex: spec.probe === undefined ? -1 : this.relevantActions.indexOf(spec.probe.action),
+    };
+    const rt = new InstanceRuntime<InstanceFacts>({
       scheduler,
       name: spec.name,
       region,
       policy: sdkPolicy(spec.sdk),
+      world: this.instanceWorld,
+      facts,
       imds: {
-        association: () => {
-          const a = this.ec2.activeAssociation(id);
-          return a === undefined ? undefined : { state: a.State, profileId: a.profileId };
-        },
-        profileRole: (profileId) => this.profileRole(region, profileId),
-        // Unique and deterministic without a random draw: the instance's index and its issuance count.
-        newAccessKeyId: () => accessKeyId(index, issuedCount++),
         rotationPeriod: period,
         lifetime,
         pickupDelay: pickup,
         stream,
         bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
-        issued: (creds, previous) => {
-          for (const o of this.observers) o.credentialsIssued?.(spec.name, creds, previous);
-        },
       },
-      classify: (creds) => this.classify(region, creds, oldRole, oldKey, probeAction),
       outages: this.scenario.faults
         .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(spec.name))
         .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs })),
@@ -316,55 +340,59 @@ class World {
   /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
   private profileRole(region: string, profileId: string): ProfileRole {
     const state = this.iamStore.view(region)!.state;
-    const profile = profileById(state, profileId);
-    if (profile === undefined) return { kind: 'notFound' };
-    if (profile.roleKey === undefined) return { kind: 'noRole' };
-    const role = state.roles[profile.roleKey];
-    if (role === undefined) return { kind: 'noRole' };
-    return { kind: 'role', roleName: role.RoleName, roleId: role.RoleId };
+    // Snapshots are immutable, so the answer is worked out once per snapshot and profile.
+    let roles = this.profileRoles.get(state);
+    if (roles === undefined) {
+      roles = new Map();
+      this.profileRoles.set(state, roles);
+    }
+    let answer = roles.get(profileId);
+    if (answer === undefined) {
+      answer = profileRoleIn(state, profileId);
+      roles.set(profileId, answer);
+    }
+    return answer;
   }
 
-  /** Bit string of which relevant actions a scenario role's allow list grants. */
-  private keyOfScenarioRole(roleName: string): string | undefined {
+  /** Which relevant actions a scenario role's allow list grants. */
+  private permissionsOfScenarioRole(roleName: string): PermissionSet | undefined {
     const role = this.scenario.roles.find((r) => r.name.toLowerCase() === roleName.toLowerCase());
     if (role === undefined) return undefined;
-    return this.relevantActions
-      .map((a) => (role.allow.some((p) => actionMatches(p, a)) ? '1' : '0'))
-      .join('');
+    return this.permissions.intern(
+      this.relevantActions.map((a) => role.allow.some((p) => actionMatches(p, a))),
+    );
+  }
+
+  private lower(name: string): string {
+    let lower = this.lowerCase.get(name);
+    if (lower === undefined) {
+      lower = name.toLowerCase();
+      this.lowerCase.set(name, lower);
+    }
+    return lower;
   }
 
   /**
-   * new / old / other for valid credentials: by their effective permissions at the region's
-   * enforcement view when the change alters permissions, else by role name.
+   * The lane state of valid credentials: new / old / other by their effective permissions at the
+   * instance region's enforcement view when the change alters permissions, else by role name; and
+   * whether the instance's probe action is allowed.
    */
-  private classify(
-    region: string,
-    creds: Credentials,
-    oldRole: string | undefined,
-    oldKey: string | undefined,
-    probeAction: string | undefined,
-  ): { kind: HoldingKind; probeAllowed: boolean } {
-    const authz = this.authzStore.view(region)!.state;
-    const cached = this.classified.get(creds);
-    if (cached !== undefined && cached.state === authz) return cached;
-    const authzRole = authz.roles[creds.roleId];
-    const probeAllowed = probeAction !== undefined && evaluate(authzRole, probeAction, creds.issuedAtMs);
-    const newRole = this.plan?.newRole;
-    const targetKey = this.targetKey;
+  private classify(facts: InstanceFacts, creds: Credentials): LaneState {
+    const { oldRole, oldPermissions, probeIndex } = facts;
+    const perms = this.permissions.permissionsOf(facts.authzView.state, creds.roleId, creds.issuedAtMs);
+    const probeAllowed = probeIndex >= 0 && perms.allowed[probeIndex] === true;
+    const target = this.targetPermissions;
     let kind: HoldingKind;
-    if (targetKey !== undefined && oldKey !== undefined && targetKey !== oldKey) {
-      let key = '';
-      for (const a of this.relevantActions) key += evaluate(authzRole, a, creds.issuedAtMs) ? '1' : '0';
-      kind = key === targetKey ? 'new' : key === oldKey ? 'old' : 'other';
+    if (target !== undefined && oldPermissions !== undefined && target !== oldPermissions) {
+      kind = perms === target ? 'new' : perms === oldPermissions ? 'old' : 'other';
     } else {
-      const role = creds.roleName.toLowerCase();
-      if (newRole !== undefined && role === newRole.toLowerCase()) kind = 'new';
-      else if (oldRole !== undefined && role === oldRole.toLowerCase()) kind = 'old';
+      const newRole = this.plan?.newRole;
+      const role = this.lower(creds.roleName);
+      if (newRole !== undefined && role === this.lower(newRole)) kind = 'new';
+      else if (oldRole !== undefined && role === this.lower(oldRole)) kind = 'old';
       else kind = 'other';
     }
-    const result = { state: authz, kind, probeAllowed };
-    this.classified.set(creds, result);
-    return result;
+    return laneState(kind, creds.roleName, probeAllowed);
   }
 
   run(): RunResult {
@@ -552,22 +580,38 @@ class World {
   }
 }
 
-const profileIndex = new WeakMap<IamState, Map<string, IamState['profiles'][string]>>();
-
-/** Profiles by id, indexed once per immutable snapshot. */
-/** `ASIA` + 16 upper-case hex digits from the instance's index and its issuance count. */
-function accessKeyId(instanceIndex: number, count: number): string {
-  return `ASIA${instanceIndex.toString(16).padStart(8, '0')}${count.toString(16).padStart(8, '0')}`.toUpperCase();
+/** The role of the profile with id `profileId` in `state`. */
+function profileRoleIn(state: IamState, profileId: string): ProfileRole {
+  const profile = Object.values(state.profiles).find((p) => p.InstanceProfileId === profileId);
+  if (profile === undefined) return { kind: 'notFound' };
+  if (profile.roleKey === undefined) return { kind: 'noRole' };
+  const role = state.roles[profile.roleKey];
+  if (role === undefined) return { kind: 'noRole' };
+  return { kind: 'role', roleName: role.RoleName, roleId: role.RoleId };
 }
 
-function profileById(state: IamState, profileId: string): IamState['profiles'][string] | undefined {
-  let index = profileIndex.get(state);
-  if (index === undefined) {
-    index = new Map();
-    for (const p of Object.values(state.profiles)) index.set(p.InstanceProfileId, p);
-    profileIndex.set(state, index);
-  }
-  return index.get(profileId);
+/** Upper-case hex of 0..255, two digits each. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0').toUpperCase());
+
+/** 8 upper-case hex digits of `n` (0 <= n < 2^32), or more digits beyond. */
+function hex8(n: number): string {
+  if (n >= 2 ** 32) return n.toString(16).toUpperCase();
+  return (
+    HEX_BYTE[(n >>> 24) & 255]! +
+    HEX_BYTE[(n >>> 16) & 255]! +
+    HEX_BYTE[(n >>> 8) & 255]! +
+    HEX_BYTE[n & 255]!
+  );
+}
+
+/** `ASIA` + the instance index as 8 upper-case hex digits. */
+function accessKeyPrefix(instanceIndex: number): string {
+  return `ASIA${hex8(instanceIndex)}`;
+}
+
+/** `ASIA` + 16 upper-case hex digits from the instance's index (in the prefix) and its issuance count. */
+function accessKeyId(prefix: string, count: number): string {
+  return prefix + hex8(count);
 }
 
 function initialRole(scenario: Scenario, spec: InstanceSpec): string | undefined {

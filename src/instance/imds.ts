@@ -13,7 +13,7 @@
  *   credentials already issued stay valid until they expire;
  * - stop: everything is dropped; start: a fresh publisher.
  */
-import type { Distribution, EventHandle, RandomStream, Scheduler } from '../engine/index.ts';
+import type { Distribution, RandomStream, Scheduler, Timer } from '../engine/index.ts';
 import type { Credentials } from './credentials.ts';
 
 /** Documented: new credentials are available at least five minutes before the old expire (EC2 UG). */
@@ -24,13 +24,9 @@ export type ProfileRole =
   | { readonly kind: 'noRole' }
   | { readonly kind: 'notFound' };
 
-export interface ImdsEnvironment {
+/** The publisher's configuration: its clock, its delays and its random stream. */
+export interface ImdsOptions {
   readonly scheduler: Scheduler;
-  /** The instance's active association as EC2 sees it now. */
-  association(): { readonly state: string; readonly profileId: string } | undefined;
-  /** The role of a profile as the instance's region view sees it now. */
-  profileRole(profileId: string): ProfileRole;
-  newAccessKeyId(): string;
   readonly rotationPeriod: Distribution;
   readonly lifetime: Distribution;
   readonly pickupDelay: Distribution;
@@ -40,10 +36,23 @@ export interface ImdsEnvironment {
    * left the profile. It exists so the test suite can show the checkers catch such a bug.
    */
   readonly bugKeepsRemovedRole?: boolean;
+}
+
+/**
+ * What the publisher asks of the instance around it (the runtime implements it). Methods on one
+ * owner object rather than separate callbacks: a fleet has one publisher per instance, and every
+ * rotation of a cold instance then touches one object instead of a closure and its context each.
+ */
+export interface ImdsHost {
+  /** The instance's active association as EC2 sees it now. */
+  association(): { readonly state: string; readonly profileId: string } | undefined;
+  /** The role of a profile as the instance's region view sees it now. */
+  profileRole(profileId: string): ProfileRole;
+  newAccessKeyId(): string;
   /** Called whenever what IMDS serves may have changed. */
-  changed(): void;
+  imdsChanged(): void;
   /** Called for every credential issuance (the STS AssumeRole CloudTrail would show), with the set it replaces. */
-  issued(creds: Credentials, previous: Credentials | undefined): void;
+  credentialsIssued(creds: Credentials, previous: Credentials | undefined): void;
 }
 
 export class ImdsPublisher {
@@ -54,13 +63,35 @@ export class ImdsPublisher {
   /** What `iam/info` would report about the profile's role. */
   info: 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' = 'none';
   private servingProfileId: string | undefined;
-  private rotation: EventHandle | undefined;
-  private pickup: EventHandle | undefined;
+  // One reusable timer per kind of next event: rescheduled in place, so a rotation allocates no
+  // event and leaves no cancelled entry behind (see Scheduler.timer).
+  private readonly rotation: Timer;
+  private readonly pickup: Timer;
   /** Fires when served credentials expire before the next rotation could replace them (profile without role). */
-  private expiry: EventHandle | undefined;
+  private readonly expiry: Timer;
   private running = false;
+  private readonly scheduler: Scheduler;
+  private readonly stream: RandomStream;
+  private readonly rotationPeriod: Distribution;
+  private readonly lifetime: Distribution;
+  private readonly pickupDelay: Distribution;
+  private readonly bugKeepsRemovedRole: boolean;
 
-  constructor(private readonly env: ImdsEnvironment) {}
+  constructor(
+    options: ImdsOptions,
+    private readonly host: ImdsHost,
+  ) {
+    const { scheduler } = options;
+    this.scheduler = scheduler;
+    this.stream = options.stream;
+    this.rotationPeriod = options.rotationPeriod;
+    this.lifetime = options.lifetime;
+    this.pickupDelay = options.pickupDelay;
+    this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
+    this.rotation = scheduler.timer('imds.rotate', () => this.rotate());
+    this.pickup = scheduler.timer('imds.pickup', () => this.pickUpAssociation());
+    this.expiry = scheduler.timer('imds.expire', () => this.host.imdsChanged());
+  }
 
   /** The instance started: a fresh publisher that picks up the association at once. */
   boot(): void {
@@ -73,28 +104,19 @@ export class ImdsPublisher {
   shutdown(): void {
     this.running = false;
     this.reset();
-    this.env.changed();
+    this.host.imdsChanged();
   }
 
   /** EC2 changed the association: pick it up after the configured delay. */
   associationChanged(): void {
     if (!this.running) return;
-    const { scheduler } = this.env;
-    if (this.pickup !== undefined) scheduler.cancel(this.pickup);
-    this.pickup = scheduler.after(this.env.pickupDelay.sample(this.env.stream), 'imds.pickup', () => {
-      this.pickup = undefined;
-      this.pickUpAssociation();
-    });
+    this.pickup.after(this.pickupDelay.sample(this.stream));
   }
 
   private reset(): void {
-    const { scheduler } = this.env;
-    if (this.rotation !== undefined) scheduler.cancel(this.rotation);
-    if (this.pickup !== undefined) scheduler.cancel(this.pickup);
-    if (this.expiry !== undefined) scheduler.cancel(this.expiry);
-    this.rotation = undefined;
-    this.pickup = undefined;
-    this.expiry = undefined;
+    this.rotation.cancel();
+    this.pickup.cancel();
+    this.expiry.cancel();
     this.creds = undefined;
     this.endpoint = false;
     this.servingProfileId = undefined;
@@ -103,12 +125,12 @@ export class ImdsPublisher {
 
   private pickUpAssociation(): void {
     if (!this.running) return;
-    const association = this.env.association();
+    const association = this.host.association();
     if (association === undefined) {
       // No association at all: the iam/ tree disappears.
       const hadEndpoint = this.endpoint;
       this.reset();
-      if (hadEndpoint) this.env.changed();
+      if (hadEndpoint) this.host.imdsChanged();
       return;
     }
     // A replacement still settling (or a disassociation in flight): keep serving what we have.
@@ -121,17 +143,13 @@ export class ImdsPublisher {
 
   /** Issues credentials for the profile's current role, then schedules the next rotation. */
   private rotate(): void {
-    const { scheduler } = this.env;
-    // Called by its own event or directly by a pick-up: either way this rotation replaces the
-    // pending one (dropping the handle would leave a second, uncancellable rotation chain).
-    if (this.rotation !== undefined) scheduler.cancel(this.rotation);
-    this.rotation = undefined;
+    const { scheduler, stream } = this;
     const profileId = this.servingProfileId;
     if (profileId !== undefined) {
-      let role = this.env.profileRole(profileId);
+      let role = this.host.profileRole(profileId);
       const held = this.creds;
       if (
-        this.env.bugKeepsRemovedRole === true &&
+        this.bugKeepsRemovedRole &&
         held !== undefined &&
         (role.kind !== 'role' || role.roleId !== held.roleId)
       ) {
@@ -141,34 +159,31 @@ export class ImdsPublisher {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
         this.creds = {
-          accessKeyId: this.env.newAccessKeyId(),
+          accessKeyId: this.host.newAccessKeyId(),
           roleName: role.roleName,
           roleId: role.roleId,
           issuedAtMs: nowMs,
-          expiresAtMs: nowMs + this.env.lifetime.sample(this.env.stream),
+          expiresAtMs: nowMs + this.lifetime.sample(stream),
         };
         this.info = 'ok';
-        this.env.issued(this.creds, previous);
+        this.host.credentialsIssued(this.creds, previous);
       } else {
         // Documented: iam/info still answers, saying the profile has no role; issued credentials stay.
         this.info = role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
       }
     }
-    this.env.changed();
-    let nextMs = scheduler.nowMs + this.env.rotationPeriod.sample(this.env.stream);
-    if (this.creds !== undefined && this.creds.expiresAtMs - ROTATION_OVERLAP_MS > scheduler.nowMs) {
-      nextMs = Math.min(nextMs, this.creds.expiresAtMs - ROTATION_OVERLAP_MS);
-    }
-    nextMs = Math.max(nextMs, scheduler.nowMs + 1);
-    this.rotation = scheduler.at(nextMs, 'imds.rotate', () => this.rotate());
-    if (this.expiry !== undefined) scheduler.cancel(this.expiry);
-    this.expiry = undefined;
+    this.host.imdsChanged();
+    const nowMs = scheduler.nowMs;
+    let nextMs = nowMs + this.rotationPeriod.sample(stream);
     const expiresAtMs = this.creds?.expiresAtMs;
-    if (expiresAtMs !== undefined && expiresAtMs > scheduler.nowMs && expiresAtMs < nextMs) {
-      this.expiry = scheduler.at(expiresAtMs, 'imds.expire', () => {
-        this.expiry = undefined;
-        this.env.changed();
-      });
+    if (expiresAtMs !== undefined && expiresAtMs - ROTATION_OVERLAP_MS > nowMs) {
+      nextMs = Math.min(nextMs, expiresAtMs - ROTATION_OVERLAP_MS);
+    }
+    nextMs = Math.max(nextMs, nowMs + 1);
+    this.rotation.at(nextMs);
+    this.expiry.cancel();
+    if (expiresAtMs !== undefined && expiresAtMs > nowMs && expiresAtMs < nextMs) {
+      this.expiry.at(expiresAtMs);
     }
   }
 }

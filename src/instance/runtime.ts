@@ -5,79 +5,121 @@
  * credentials into new / old / other through a function the simulation provides.
  */
 import type { Scheduler } from '../engine/index.ts';
-import type { HoldingKind } from '../result.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
-import { type ImdsEnvironment, ImdsPublisher } from './imds.ts';
+import { type ImdsHost, type ImdsOptions, ImdsPublisher, type ProfileRole } from './imds.ts';
 import type { SdkPolicy } from './sdk.ts';
-import { SdkCache } from './sdk-cache.ts';
-import { Lane, type LaneState } from './timeline.ts';
+import { SdkCache, type SdkHost } from './sdk-cache.ts';
+import { Lane, type LaneState, laneState } from './timeline.ts';
 
 export interface Window {
   readonly fromMs: number;
   readonly toMs: number;
 }
 
-export interface RuntimeOptions {
+/**
+ * What the simulation answers for every runtime. One object shared by all instances, asked with
+ * the runtime as argument: a fleet has one runtime per instance, and a rotation of a cold
+ * instance then does not also touch a closure and its context per question.
+ * `D` is whatever per-instance facts the world keeps in `runtime.facts`.
+ */
+export interface InstanceWorld<D> {
+  /** The instance's active association as EC2 sees it now. */
+  association(
+    runtime: InstanceRuntime<D>,
+  ): { readonly state: string; readonly profileId: string } | undefined;
+  /** The role of a profile as the instance's region view sees it now. */
+  profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
+  /** A fresh, unique access key id for the instance's next credentials. */
+  newAccessKeyId(runtime: InstanceRuntime<D>): string;
+  /**
+   * The lane state of valid credentials now: new / old / other as the region's authorization view
+   * decides their permissions, whether the probe is allowed, and the role (an interned laneState).
+   */
+  classify(runtime: InstanceRuntime<D>, creds: Credentials): LaneState;
+  /** IMDS issued `creds`, replacing `previous` (for observers). */
+  credentialsIssued(runtime: InstanceRuntime<D>, creds: Credentials, previous: Credentials | undefined): void;
+}
+
+export interface RuntimeOptions<D> {
   readonly scheduler: Scheduler;
   readonly name: string;
   readonly region: string;
   readonly policy: SdkPolicy;
-  /** Everything IMDS needs except the change notification, which the runtime wires itself. */
-  readonly imds: Omit<ImdsEnvironment, 'changed' | 'scheduler'>;
-  /** Classifies valid credentials now (the region's authorization view decides their permissions). */
-  readonly classify: (creds: Credentials) => { readonly kind: HoldingKind; readonly probeAllowed: boolean };
+  readonly world: InstanceWorld<D>;
+  readonly facts: D;
+  /** IMDS's configuration except its clock (the runtime's). */
+  readonly imds: Omit<ImdsOptions, 'scheduler'>;
   /** IMDS outage windows (scheduler time): reads fail inside them. */
   readonly outages: readonly Window[];
 }
 
-const DOWN: LaneState = { kind: 'down', probeAllowed: false };
-const NONE: LaneState = { kind: 'none', probeAllowed: false };
+const DOWN: LaneState = laneState('down', undefined, false);
+const NONE: LaneState = laneState('none', undefined, false);
 
-export class InstanceRuntime {
+export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   readonly name: string;
   readonly region: string;
   readonly imds: ImdsPublisher;
   readonly app: SdkCache;
   readonly imdsLane: Lane;
   readonly appLane: Lane;
+  /** The simulation's per-instance facts (see InstanceWorld). */
+  readonly facts: D;
   /** The instance is in EC2 state `running`. */
   private instanceRunning = false;
   /** The application is restarting (reboot in progress). */
   private appRestarting = false;
-  private readonly opts: RuntimeOptions;
+  private readonly scheduler: Scheduler;
+  private readonly world: InstanceWorld<D>;
+  private readonly outages: readonly Window[];
 
-  constructor(options: RuntimeOptions) {
-    this.opts = options;
+  constructor(options: RuntimeOptions<D>) {
     this.name = options.name;
     this.region = options.region;
+    this.facts = options.facts;
+    this.world = options.world;
+    this.outages = options.outages;
     const { scheduler } = options;
-    this.imds = new ImdsPublisher({
-      ...options.imds,
-      scheduler,
-      changed: () => {
-        this.app.imdsChanged();
-        this.reevaluate();
-      },
-    });
-    this.app = new SdkCache(options.policy, {
-      scheduler,
-      stream: options.imds.stream,
-      readImds: () => this.readImds(),
-      changed: () => this.reevaluate(),
-    });
+    this.scheduler = scheduler;
+    this.imds = new ImdsPublisher({ ...options.imds, scheduler }, this);
+    this.app = new SdkCache(options.policy, scheduler, options.imds.stream, this);
     this.imdsLane = new Lane(scheduler.nowMs, DOWN);
     this.appLane = new Lane(scheduler.nowMs, DOWN);
     for (const w of options.outages) {
       // At both edges what IMDS serves changes for the application; a per-call client notices at once.
       for (const edgeMs of [w.fromMs, w.toMs]) {
-        if (edgeMs >= scheduler.nowMs) {
-          scheduler.at(edgeMs, 'imds.outage', () => {
-            this.app.imdsChanged();
-            this.reevaluate();
-          });
-        }
+        if (edgeMs >= scheduler.nowMs) scheduler.at(edgeMs, 'imds.outage', () => this.imdsChanged());
       }
     }
+  }
+
+  // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.
+
+  association(): { readonly state: string; readonly profileId: string } | undefined {
+    return this.world.association(this);
+  }
+
+  profileRole(profileId: string): ProfileRole {
+    return this.world.profileRole(this, profileId);
+  }
+
+  newAccessKeyId(): string {
+    return this.world.newAccessKeyId(this);
+  }
+
+  credentialsIssued(creds: Credentials, previous: Credentials | undefined): void {
+    this.world.credentialsIssued(this, creds, previous);
+  }
+
+  /** What IMDS serves may have changed: a per-call client notices, and both lanes are re-derived. */
+  imdsChanged(): void {
+    this.app.imdsChanged();
+    this.reevaluate();
+  }
+
+  /** What the application holds may have changed. */
+  appChanged(): void {
+    this.reevaluate();
   }
 
   get running(): boolean {
@@ -115,13 +157,13 @@ export class InstanceRuntime {
   }
 
   inOutage(nowMs: number): boolean {
-    for (const w of this.opts.outages) if (nowMs >= w.fromMs && nowMs < w.toMs) return true;
+    for (const w of this.outages) if (nowMs >= w.fromMs && nowMs < w.toMs) return true;
     return false;
   }
 
   /** What a read of IMDS returns now. */
   readImds(): Credentials | undefined {
-    const nowMs = this.opts.scheduler.nowMs;
+    const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs))
       return undefined;
     const creds = this.imds.creds;
@@ -130,7 +172,7 @@ export class InstanceRuntime {
 
   /** Re-derives both lanes from the current state (called on every change that could matter). */
   reevaluate(): void {
-    const nowMs = this.opts.scheduler.nowMs;
+    const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning) {
       this.imdsLane.set(nowMs, DOWN);
       this.appLane.set(nowMs, DOWN);
@@ -142,8 +184,6 @@ export class InstanceRuntime {
   }
 
   private stateOf(creds: Credentials | undefined, nowMs: number): LaneState {
-    if (!isValidAt(creds, nowMs)) return NONE;
-    const c = this.opts.classify(creds);
-    return { kind: c.kind, role: creds.roleName, probeAllowed: c.probeAllowed };
+    return isValidAt(creds, nowMs) ? this.world.classify(this, creds) : NONE;
   }
 }

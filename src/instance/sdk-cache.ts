@@ -5,18 +5,16 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import type { EventHandle, RandomStream, Scheduler } from '../engine/index.ts';
+import type { RandomStream, Scheduler, Timer } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
-export interface SdkCacheEnvironment {
-  readonly scheduler: Scheduler;
-  /** The instance's stream for the SDK's own draws (static-stability extension). */
-  readonly stream: RandomStream;
+/** What the cache asks of the instance around it (the runtime implements it; see ImdsHost for why one object). */
+export interface SdkHost {
   /** What a read of IMDS returns now: valid credentials, or undefined (outage, no iam/ tree, expired). */
   readImds(): Credentials | undefined;
   /** Called whenever what the application holds may have changed. */
-  changed(): void;
+  appChanged(): void;
 }
 
 export class SdkCache {
@@ -33,13 +31,29 @@ export class SdkCache {
    * nothing. Undefined while the held credentials are valid.
    */
   staleUntilMs: number | undefined;
-  private refresh: EventHandle | undefined;
-  private expiry: EventHandle | undefined;
+  // Reusable timers (see Scheduler.timer): the next read, and the end of the held credentials
+  // (expiry, then the end of static stability).
+  private readonly refresh: Timer;
+  private readonly expiry: Timer;
+  private readonly staleEnd: Timer;
+  /** The credentials the pending expiry or stale-end timer is about. */
+  private expiring: Credentials | undefined;
 
+  /**
+   * @param stream the instance's stream for the SDK's own draws (static-stability extension).
+   */
   constructor(
     private readonly policy: SdkPolicy,
-    private readonly env: SdkCacheEnvironment,
-  ) {}
+    private readonly scheduler: Scheduler,
+    private readonly stream: RandomStream,
+    private readonly host: SdkHost,
+  ) {
+    this.refresh = scheduler.timer('sdk.refresh', () => this.fetch());
+    this.expiry = scheduler.timer('sdk.expire', () => this.expired());
+    this.staleEnd = scheduler.timer('sdk.stale-end', () => {
+      if (this.held === this.expiring) this.dropHeld();
+    });
+  }
 
   /** The application (re)starts with an empty cache and fetches at once. */
   start(): void {
@@ -52,7 +66,7 @@ export class SdkCache {
   stop(): void {
     this.running = false;
     this.clear();
-    this.env.changed();
+    this.host.appChanged();
   }
 
   /** IMDS changed what it serves. Only a per-call client notices; cached SDKs do not (that is the point). */
@@ -63,11 +77,10 @@ export class SdkCache {
   }
 
   private clear(): void {
-    const { scheduler } = this.env;
-    if (this.refresh !== undefined) scheduler.cancel(this.refresh);
-    if (this.expiry !== undefined) scheduler.cancel(this.expiry);
-    this.refresh = undefined;
-    this.expiry = undefined;
+    this.refresh.cancel();
+    this.expiry.cancel();
+    this.staleEnd.cancel();
+    this.expiring = undefined;
     this.held = undefined;
     this.staleUntilMs = undefined;
     this.idleReadMs = undefined;
@@ -83,9 +96,8 @@ export class SdkCache {
    */
   private fetch(): void {
     if (!this.running) return;
-    const nowMs = this.env.scheduler.nowMs;
-    this.refresh = undefined;
-    const creds = this.env.readImds();
+    const nowMs = this.scheduler.nowMs;
+    const creds = this.host.readImds();
     let changed = false;
     if (creds !== undefined) {
       if (creds !== this.held) {
@@ -101,13 +113,13 @@ export class SdkCache {
       changed = true;
     }
     if (this.policy.perCall) {
-      if (changed) this.env.changed();
+      if (changed) this.host.appChanged();
       return;
     }
     if (changed) {
       this.idleReadMs = undefined;
       this.scheduleRefresh(this.nextReadMs(nowMs, creds));
-      this.env.changed();
+      this.host.appChanged();
     } else {
       this.idleReadMs = nowMs;
       this.idleRead = creds;
@@ -124,8 +136,8 @@ export class SdkCache {
   /** Resumes an idle cache at the first read its schedule makes at or after now. */
   private resume(): void {
     const lastMs = this.idleReadMs;
-    if (lastMs === undefined || this.refresh !== undefined) return;
-    const nowMs = this.env.scheduler.nowMs;
+    if (lastMs === undefined || this.refresh.pending) return;
+    const nowMs = this.scheduler.nowMs;
     let t = lastMs;
     // Bounded: each step advances by at least one retry interval or one refresh window.
     for (let i = 0; i < 1_000_000 && t < nowMs; i++) t = this.nextReadMs(t, this.idleRead);
@@ -134,32 +146,27 @@ export class SdkCache {
   }
 
   private scheduleRefresh(atMs: number): void {
-    const { scheduler } = this.env;
-    if (this.refresh !== undefined) scheduler.cancel(this.refresh);
-    this.refresh = scheduler.at(atMs, 'sdk.refresh', () => this.fetch());
+    this.refresh.at(atMs);
   }
 
   private scheduleExpiry(creds: Credentials): void {
-    const { scheduler } = this.env;
-    if (this.expiry !== undefined) scheduler.cancel(this.expiry);
-    this.expiry = undefined;
-    if (!isValidAt(creds, scheduler.nowMs)) return;
-    this.expiry = scheduler.at(creds.expiresAtMs, 'sdk.expire', () => this.expired(creds));
+    this.expiry.cancel();
+    this.staleEnd.cancel();
+    this.expiring = undefined;
+    if (!isValidAt(creds, this.scheduler.nowMs)) return;
+    this.expiring = creds;
+    this.expiry.at(creds.expiresAtMs);
   }
 
   /** The held credentials reached their expiry without being replaced. */
-  private expired(creds: Credentials): void {
-    this.expiry = undefined;
-    if (this.held !== creds) return;
-    const { scheduler } = this.env;
-    const extensionMs = this.policy.staticStabilityMs(this.env.stream);
+  private expired(): void {
+    const creds = this.expiring;
+    if (creds === undefined || this.held !== creds) return;
+    const extensionMs = this.policy.staticStabilityMs(this.stream);
     if (extensionMs > 0) {
       this.staleUntilMs = creds.expiresAtMs + extensionMs;
-      this.expiry = scheduler.at(this.staleUntilMs, 'sdk.stale-end', () => {
-        this.expiry = undefined;
-        if (this.held === creds) this.dropHeld();
-      });
-      this.env.changed();
+      this.staleEnd.at(this.staleUntilMs);
+      this.host.appChanged();
     } else {
       this.dropHeld();
     }
@@ -168,6 +175,6 @@ export class SdkCache {
   private dropHeld(): void {
     this.held = undefined;
     this.staleUntilMs = undefined;
-    this.env.changed();
+    this.host.appChanged();
   }
 }

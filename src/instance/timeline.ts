@@ -16,6 +16,31 @@ export interface RecordedSegment extends TimelineSegment {
   readonly probeAllowed: boolean;
 }
 
+const KINDS: readonly HoldingKind[] = ['new', 'old', 'other', 'none', 'down'];
+const interned = new Map<string | undefined, LaneState[]>();
+/** Bound on the interning table (role names); past it the table starts over, which only costs allocations. */
+const INTERNED_ROLES_MAX = 10_000;
+
+/**
+ * The one LaneState object with these fields. Lanes are re-evaluated on every event that could
+ * change them; handing out shared immutable states means that costs no allocation, and that
+ * equal states are identical objects.
+ */
+export function laneState(kind: HoldingKind, role: string | undefined, probeAllowed: boolean): LaneState {
+  let states = interned.get(role);
+  if (states === undefined) {
+    if (interned.size >= INTERNED_ROLES_MAX) interned.clear();
+    states = KINDS.flatMap((k) =>
+      [false, true].map(
+        (p): LaneState =>
+          role === undefined ? { kind: k, probeAllowed: p } : { kind: k, role, probeAllowed: p },
+      ),
+    );
+    interned.set(role, states);
+  }
+  return states[KINDS.indexOf(kind) * 2 + (probeAllowed ? 1 : 0)]!;
+}
+
 export class Lane {
   private readonly closed: RecordedSegment[] = [];
   private current: LaneState;
@@ -32,7 +57,7 @@ export class Lane {
 
   /** Moves to `next` at `nowMs`; identical states merge into one segment. */
   set(nowMs: number, next: LaneState): void {
-    if (same(this.current, next)) return;
+    if (next === this.current || same(this.current, next)) return;
     if (nowMs > this.currentFromMs) {
       this.closed.push(segment(this.currentFromMs, nowMs, this.current));
       this.currentFromMs = nowMs;
