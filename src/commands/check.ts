@@ -85,7 +85,9 @@ export const checkCommand = defineCommand({
             .join('\n') +
           '\nLiveness invariants are judged at the end of a run, once the last change (write call or ' +
           'fault end) is their bound in the past ({invariant: NAME, within: 2h}; default: the sum of ' +
-          "the calibration's maximum delays); a run too short for that reports them unknown, not failed.",
+          "the calibration's maximum delays); a run too short for that reports them unknown, not failed.\n" +
+          'Exit codes: 0 every run passed, 1 internal error, 2 usage or invalid scenario, 3 a check failed ' +
+          '(the shrunk scenario is written and its replay command printed).',
       )
       .check((args) => {
         checkInteger(args, 'runs', 1, 100_000);
