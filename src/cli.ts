@@ -14,6 +14,7 @@ import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
 import type { Command } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import {
@@ -32,6 +33,7 @@ import { packageVersion } from './version.ts';
 export const commands: readonly Command[] = [
   runCommand,
   compareCommand,
+  mergeCommand,
   checkCommand,
   validateCommand,
   schemaCommand,

@@ -1,13 +1,36 @@
-/** Worker thread for compare(): runs the jobs it is sent and posts the results back, in order. */
+/**
+ * Worker thread for compare(): keeps the scenario it was sent, runs the jobs or the one-strategy
+ * summaries it is asked for, and answers each request by id (see WorkerPool in compare.ts).
+ */
 import { parentPort } from 'node:worker_threads';
-import { type CompareJob, runJob } from './compare.ts';
+import { runJob, type WorkerReply, type WorkerRequest } from './compare.ts';
+import { summarizeComparison } from './report/summarize.ts';
 import type { Scenario } from './scenario/types.ts';
 
-parentPort?.on('message', (msg: { scenario: Scenario; jobs: CompareJob[]; start: number; keep: number }) => {
-  try {
-    const results = msg.jobs.map((job) => runJob(msg.scenario, job, msg.keep));
-    parentPort?.postMessage({ start: msg.start, results });
-  } catch (e) {
-    parentPort?.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+let scenario: Scenario | undefined;
+
+function serve(request: WorkerRequest): unknown {
+  switch (request.kind) {
+    case 'scenario':
+      scenario = request.scenario;
+      return undefined;
+    case 'jobs': {
+      const s = scenario;
+      if (s === undefined) throw new Error('compare worker: jobs before the scenario');
+      return request.jobs.map((job) => runJob(s, job, request.keep));
+    }
+    case 'summarize':
+      return summarizeComparison(request.input);
   }
+}
+
+parentPort?.on('message', (msg: { id: number; request: WorkerRequest }) => {
+  let reply: WorkerReply;
+  try {
+    reply = { id: msg.id, ok: true, value: serve(msg.request) };
+  } catch (e) {
+    reply = { id: msg.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  // A broadcast (id -1) is not answered, unless it failed: then the pool must hear of it.
+  if (msg.id >= 0 || !reply.ok) parentPort?.postMessage(reply);
 });

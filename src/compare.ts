@@ -5,12 +5,16 @@
  * per-instance metrics are handed to the report aggregator.
  *
  * Work is split into (strategy, seed) jobs. With workers > 1 the jobs are spread over worker
- * threads; results are put back in job order, so the output is byte-identical whatever the
- * number of workers.
+ * threads and results are put back in job order; the aggregation then runs one strategy per
+ * worker (strategies are summarised independently, from streams named after the strategy). So
+ * the output is byte-identical whatever the number of workers, and whatever the number of
+ * machines a sweep was sharded over (see shard.ts): a report is a function of the job results.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { InstanceResult, RunResult, StrategySamples } from './result.ts';
+import { summarizeComparison } from './report/summarize.ts';
+import type { CompareInput, CompareReport } from './report/types.ts';
+import type { InstanceMetrics, InstanceResult, RunResult, StrategySamples } from './result.ts';
 import type { Scenario, StrategyName, StrategyStep } from './scenario/types.ts';
 import { simulate } from './simulate.ts';
 
@@ -21,13 +25,36 @@ export interface CompareJob {
   readonly keepTimelines: boolean;
 }
 
-/** What one job returns (small: no responses, timelines only when asked). */
+/** One instance's outcome in one job: what the report aggregates. */
+export interface JobSample {
+  readonly instance: string;
+  readonly sdk: string;
+  readonly metrics: InstanceMetrics;
+}
+
+/**
+ * What one job returns: small (it crosses threads and, sharded, machines), and plain JSON that
+ * survives a round trip unchanged.
+ */
 export interface JobResult {
   readonly strategy: StrategyName;
   readonly seed: number;
-  readonly instances: readonly InstanceResult[];
+  /** One per instance, in scenario order. */
+  readonly samples: readonly JobSample[];
+  /** Full results (timelines included) of the first instances, only in a job that keeps timelines. */
+  readonly timelines: readonly InstanceResult[];
   readonly apiErrors: Readonly<Record<string, number>>;
   readonly changeStartMs: number | null;
+}
+
+/** What grouping job results into per-strategy samples needs to know of the scenario. */
+export interface GroupingPlan {
+  readonly strategies: readonly StrategyName[];
+  readonly horizonMs: number;
+  /** The compare section's change time, ms (fallback start of the observation window). */
+  readonly atMs: number;
+  /** Timelines kept per strategy for the report. */
+  readonly sampleTimelines: number;
 }
 
 export interface CompareOptions {
@@ -38,6 +65,11 @@ export interface CompareOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Timelines kept per strategy for the report. */
   readonly sampleTimelines?: number;
+  /**
+   * Which seed keeps timelines (default: the first of `seeds`). A shard passes the sweep's first
+   * seed, so exactly one shard keeps them, as the unsharded run would.
+   */
+  readonly timelineSeed?: number;
 }
 
 /** Number of instances whose timelines are kept for the report's timeline chart. */
@@ -58,6 +90,16 @@ export function scenarioForStrategy(scenario: Scenario, strategy: StrategyName):
   return { ...scenario, steps: [...scenario.steps, step] };
 }
 
+/** The grouping plan of a scenario's compare section. */
+export function groupingPlan(scenario: Scenario, sampleTimelines = SAMPLE_TIMELINES_DEFAULT): GroupingPlan {
+  return {
+    strategies: scenario.compare?.strategies ?? [],
+    horizonMs: scenario.horizonMs,
+    atMs: scenario.compare?.atMs ?? 0,
+    sampleTimelines,
+  };
+}
+
 /** Runs one job in this thread. */
 export function runJob(scenario: Scenario, job: CompareJob, sampleTimelines: number): JobResult {
   const result: RunResult = simulate(scenarioForStrategy(scenario, job.strategy), {
@@ -69,83 +111,140 @@ export function runJob(scenario: Scenario, job: CompareJob, sampleTimelines: num
   for (const step of result.steps) {
     if (step.error !== undefined) apiErrors[step.error.code] = (apiErrors[step.error.code] ?? 0) + 1;
   }
-  const instances = job.keepTimelines
-    ? result.instances.map((inst, i) =>
-        i < sampleTimelines ? inst : { ...inst, imdsTimeline: [], appTimeline: [] },
-      )
-    : result.instances;
   return {
     strategy: job.strategy,
     seed: job.seed,
-    instances,
+    samples: result.instances.map((inst) => ({ instance: inst.name, sdk: inst.sdk, metrics: inst.metrics })),
+    timelines: job.keepTimelines ? result.instances.slice(0, sampleTimelines) : [],
     apiErrors,
     changeStartMs: result.changeStartMs,
   };
 }
 
-export function jobsFor(scenario: Scenario, seeds: readonly number[]): CompareJob[] {
-  const strategies = scenario.compare?.strategies ?? [];
+/** The jobs of a comparison, in job order: strategy by strategy, seed by seed. */
+export function jobsFor(
+  strategies: readonly StrategyName[],
+  seeds: readonly number[],
+  timelineSeed: number | undefined = seeds[0],
+): CompareJob[] {
   const jobs: CompareJob[] = [];
   for (const strategy of strategies) {
-    seeds.forEach((seed, i) => {
-      jobs.push({ strategy, seed, keepTimelines: i === 0 });
-    });
+    for (const seed of seeds) jobs.push({ strategy, seed, keepTimelines: seed === timelineSeed });
   }
   return jobs;
 }
 
-/** Runs every (strategy, seed) job and groups the samples per strategy, in a fixed order. */
-export async function compare(scenario: Scenario, options: CompareOptions): Promise<StrategySamples[]> {
-  const jobs = jobsFor(scenario, options.seeds);
+/** Runs every (strategy, seed) job; results in job order. */
+export async function compareJobs(scenario: Scenario, options: CompareOptions): Promise<JobResult[]> {
+  const jobs = jobsFor(
+    scenario.compare?.strategies ?? [],
+    options.seeds,
+    options.timelineSeed ?? options.seeds[0],
+  );
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
-  const results = await runJobs(scenario, jobs, options.workers, keep, options.onProgress);
-  return groupSamples(scenario, results, keep);
+  const pool = WorkerPool.create(options.workers, jobs.length);
+  try {
+    return await runJobs(pool, scenario, jobs, keep, options.onProgress);
+  } finally {
+    await pool?.close();
+  }
 }
 
-export function groupSamples(
-  scenario: Scenario,
-  results: readonly JobResult[],
-  keep: number,
-): StrategySamples[] {
-  const strategies = scenario.compare?.strategies ?? [];
-  return strategies.map((strategy) => {
+/** Runs every (strategy, seed) job and groups the samples per strategy, in a fixed order. */
+export async function compare(scenario: Scenario, options: CompareOptions): Promise<StrategySamples[]> {
+  const results = await compareJobs(scenario, options);
+  return groupSamples(groupingPlan(scenario, options.sampleTimelines), results);
+}
+
+/**
+ * Groups job results per strategy, in the plan's strategy order and by seed. The samples of a
+ * strategy are its jobs' samples seed by seed; its sample timelines come from the first job (in
+ * job order) that kept any.
+ */
+export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]): StrategySamples[] {
+  return plan.strategies.map((strategy) => {
     const mine = results.filter((r) => r.strategy === strategy).sort((a, b) => a.seed - b.seed);
     const apiErrors: Record<string, number> = {};
     for (const r of mine)
       for (const [code, n] of Object.entries(r.apiErrors)) apiErrors[code] = (apiErrors[code] ?? 0) + n;
     const first = results.find(
-      (r) => r.strategy === strategy && r.instances.some((i) => i.appTimeline.length > 0),
+      (r) => r.strategy === strategy && r.timelines.some((i) => i.appTimeline.length > 0),
     );
-    const startMs = mine.find((r) => r.changeStartMs !== null)?.changeStartMs ?? scenario.compare?.atMs ?? 0;
+    const startMs = mine.find((r) => r.changeStartMs !== null)?.changeStartMs ?? plan.atMs;
     return {
       strategy,
       samples: mine.flatMap((r) =>
-        r.instances.map((inst) => ({
-          seed: r.seed,
-          instance: inst.name,
-          sdk: inst.sdk,
-          metrics: inst.metrics,
-        })),
+        r.samples.map((s) => ({ seed: r.seed, instance: s.instance, sdk: s.sdk, metrics: s.metrics })),
       ),
       apiErrors: Object.fromEntries(
         Object.entries(apiErrors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       ),
-      sampleTimelines: (first?.instances ?? []).slice(0, keep),
+      sampleTimelines: (first?.timelines ?? []).slice(0, plan.sampleTimelines),
       timelineChangeStartMs: first?.changeStartMs ?? null,
-      observationWindowMs: scenario.horizonMs - startMs,
+      observationWindowMs: plan.horizonMs - startMs,
     };
   });
 }
 
+/**
+ * summarizeComparison, with the strategies spread over `workers` threads. Each strategy's part of
+ * the report depends only on that strategy's samples (its bootstrap streams are named after it),
+ * so the report assembled from one-strategy reports is the report of all of them; a test checks
+ * the two byte for byte.
+ */
+export async function summarize(input: CompareInput, workers: number): Promise<CompareReport> {
+  const pool = WorkerPool.create(workers, input.strategies.length);
+  if (pool === undefined) return summarizeComparison(input);
+  try {
+    return await summarizeWith(pool, input);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Jobs, then the aggregation, on one pool of threads (started once): what `iamsim compare`
+ * does. `toInput` turns the grouped samples into the report's input.
+ */
+export async function compareAndSummarize(
+  scenario: Scenario,
+  options: CompareOptions,
+  toInput: (strategies: StrategySamples[]) => CompareInput,
+): Promise<CompareReport> {
+  const jobs = jobsFor(
+    scenario.compare?.strategies ?? [],
+    options.seeds,
+    options.timelineSeed ?? options.seeds[0],
+  );
+  const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
+  const pool = WorkerPool.create(options.workers, jobs.length);
+  try {
+    const results = await runJobs(pool, scenario, jobs, keep, options.onProgress);
+    const input = toInput(groupSamples(groupingPlan(scenario, keep), results));
+    return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<CompareReport> {
+  const parts = await Promise.all(
+    input.strategies.map((strategy) =>
+      pool.request<CompareReport>({ kind: 'summarize', input: { ...input, strategies: [strategy] } }),
+    ),
+  );
+  if (parts.length === 0) return summarizeComparison(input);
+  return { ...parts[0]!, strategies: parts.flatMap((p) => p.strategies) };
+}
+
 async function runJobs(
+  pool: WorkerPool | undefined,
   scenario: Scenario,
   jobs: readonly CompareJob[],
-  workers: number,
   keep: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<JobResult[]> {
-  const n = Math.max(1, Math.min(workers, jobs.length));
-  if (n === 1) {
+  if (pool === undefined) {
     const out: JobResult[] = [];
     for (const job of jobs) {
       out.push(runJob(scenario, job, keep));
@@ -153,52 +252,127 @@ async function runJobs(
     }
     return out;
   }
-  // Contiguous chunks keep each worker's messages few; results are reassembled by job index.
+  pool.broadcast({ kind: 'scenario', scenario });
+  // Chunks of a few jobs keep messages few and let a fast worker take more; results are
+  // reassembled by job index, so the order of completion never shows.
   const results: (JobResult | undefined)[] = new Array(jobs.length);
   let done = 0;
-  const chunkSize = Math.max(1, Math.ceil(jobs.length / (n * 4)));
-  const chunks: { start: number; jobs: CompareJob[] }[] = [];
-  for (let i = 0; i < jobs.length; i += chunkSize)
-    chunks.push({ start: i, jobs: jobs.slice(i, i + chunkSize) });
-  let next = 0;
-  const pool = Array.from({ length: n }, () => new Worker(new URL('./compare-worker.js', import.meta.url)));
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => {
-              const chunk = chunks[next++];
-              if (chunk === undefined) {
-                resolve();
-                return;
-              }
-              worker.postMessage({ scenario, jobs: chunk.jobs, start: chunk.start, keep });
-            };
-            worker.on('message', (msg: { start: number; results: JobResult[] } | { error: string }) => {
-              if ('error' in msg) {
-                reject(new Error(msg.error));
-                return;
-              }
-              msg.results.forEach((r, i) => {
-                results[msg.start + i] = r;
-              });
-              done += msg.results.length;
-              onProgress?.(done, jobs.length);
-              feed();
-            });
-            worker.on('error', reject);
-            feed();
-          }),
-      ),
+  const chunkSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (pool.size * 8))));
+  const chunks: Promise<void>[] = [];
+  for (let start = 0; start < jobs.length; start += chunkSize) {
+    const chunk = jobs.slice(start, start + chunkSize);
+    chunks.push(
+      pool.request<JobResult[]>({ kind: 'jobs', jobs: chunk, keep }).then((out) => {
+        out.forEach((r, i) => {
+          results[start + i] = r;
+        });
+        done += out.length;
+        onProgress?.(done, jobs.length);
+      }),
     );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
   }
+  await Promise.all(chunks);
   return results.map((r, i) => {
     if (r === undefined) throw new Error(`job ${i} produced no result`);
     return r;
   });
+}
+
+/** What the main thread asks of a worker (see compare-worker.ts). */
+export type WorkerRequest =
+  | { readonly kind: 'scenario'; readonly scenario: Scenario }
+  | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
+  | { readonly kind: 'summarize'; readonly input: CompareInput };
+
+/** A worker's answer to request `id`. */
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+/**
+ * A fixed set of worker threads, each serving one request at a time from a shared FIFO. Requests
+ * are answered by id; a worker error rejects every pending request (the run fails loudly).
+ */
+class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { id: number; request: WorkerRequest }[] = [];
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  /** A pool of min(workers, tasks) threads, or undefined when that is one (work in this thread). */
+  static create(workers: number, tasks: number): WorkerPool | undefined {
+    const n = Math.max(1, Math.min(workers, tasks));
+    return n === 1 ? undefined : new WorkerPool(n);
+  }
+
+  private constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(new URL('./compare-worker.js', import.meta.url));
+      worker.on('message', (reply: WorkerReply) => this.answered(worker, reply));
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`a compare worker exited with code ${code}`));
+      });
+      return worker;
+    });
+    this.idle.push(...this.workers);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Sends `request` to every worker ahead of anything queued (no answer). */
+  broadcast(request: WorkerRequest): void {
+    for (const worker of this.workers) worker.postMessage({ id: -1, request });
+  }
+
+  request<T>(request: WorkerRequest): Promise<T> {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    const promise = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    });
+    this.queue.push({ id, request });
+    this.dispatch();
+    return promise;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.shift()!;
+      worker.postMessage(this.queue.shift()!);
+    }
+  }
+
+  private answered(worker: Worker, reply: WorkerReply): void {
+    if (reply.id < 0) {
+      // Only a failed broadcast is answered; the worker was never taken from the idle list for it.
+      if (!reply.ok) this.fail(new Error(reply.error));
+      return;
+    }
+    const waiter = this.pending.get(reply.id);
+    if (waiter !== undefined) {
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.value);
+      else this.fail(new Error(reply.error));
+    }
+    this.idle.push(worker);
+    this.dispatch();
+  }
+
+  private fail(error: Error): void {
+    if (this.failed !== undefined) return;
+    this.failed = error;
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
 }
 
 /** A sensible default worker count: the cores this machine has. */

@@ -3,14 +3,24 @@
  * and writes the comparison (Markdown, JSON, HTML) or prints it. The output depends only on the
  * scenario, the seeds and the version, never on --workers.
  */
-import { relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { calibrationKeys } from '../calibration.ts';
-import { compare, defaultWorkers } from '../compare.ts';
+import { compareAndSummarize, compareJobs, defaultWorkers, groupingPlan } from '../compare.ts';
 import { makeDistribution } from '../engine/index.ts';
-import { renderJson, renderMarkdown, summarizeComparison, writeReports } from '../report/index.ts';
-import type { CiMethod, CompareReport } from '../report/types.ts';
+import { renderJson, renderMarkdown, writeReports } from '../report/index.ts';
+import type { CiMethod, CompareInput, CompareReport } from '../report/types.ts';
+import type { StrategySamples } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import type { Scenario } from '../scenario/types.ts';
+import {
+  type ComparisonHeader,
+  makePartial,
+  type PartialResult,
+  SHARDS_MAX,
+  shardSlice,
+  sliceSeeds,
+} from '../shard.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
@@ -31,43 +41,133 @@ export function seedList(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-/** Runs the comparison and aggregates it: the library side of the command. */
-export async function buildComparison(
-  request: CompareRequest,
-  onProgress?: (done: number, total: number) => void,
-): Promise<CompareReport> {
+/** Everything the report depends on besides the job results (what a partial result carries). */
+export function comparisonHeader(request: Omit<CompareRequest, 'workers'>): ComparisonHeader {
   const { scenario } = request;
-  const seeds = seedList(request.firstSeed, request.seedCount);
-  const strategies = await compare(scenario, {
-    seeds,
-    workers: request.workers,
-    ...(onProgress ? { onProgress } : {}),
-  });
-  const command = [
-    'iamsim',
-    'compare',
-    request.file,
-    '--seed',
-    String(request.firstSeed),
-    '--seeds',
-    String(request.seedCount),
-  ]
-    .map(shellQuote)
-    .join(' ');
-  return summarizeComparison({
+  return {
+    file: request.file,
     scenarioName: scenario.name,
     scenarioHash: hashScenario(scenario),
-    seeds,
-    strategies,
+    version: packageVersion(),
+    firstSeed: request.firstSeed,
+    seedCount: request.seedCount,
+    ci: request.ci ?? 'cluster-bootstrap',
+    plan: groupingPlan(scenario),
     calibration: calibrationKeys.map((key) => ({
       key,
       description: makeDistribution(scenario.calibration[key].spec).describe(),
       source: scenario.calibration[key].source,
     })),
+  };
+}
+
+/** The report's input from the header and the grouped samples: the same for one run and a merge. */
+export function reportInput(header: ComparisonHeader, strategies: StrategySamples[]): CompareInput {
+  const command = [
+    'iamsim',
+    'compare',
+    header.file,
+    '--seed',
+    String(header.firstSeed),
+    '--seeds',
+    String(header.seedCount),
+  ]
+    .map(shellQuote)
+    .join(' ');
+  return {
+    scenarioName: header.scenarioName,
+    scenarioHash: header.scenarioHash,
+    seeds: seedList(header.firstSeed, header.seedCount),
+    strategies,
+    calibration: header.calibration,
     command,
-    version: packageVersion(),
-    ci: { method: request.ci ?? 'cluster-bootstrap' },
+    version: header.version,
+    ci: { method: header.ci },
+  };
+}
+
+/** Runs the comparison and aggregates it: the library side of the command. */
+export async function buildComparison(
+  request: CompareRequest,
+  onProgress?: (done: number, total: number) => void,
+): Promise<CompareReport> {
+  const header = comparisonHeader(request);
+  return compareAndSummarize(
+    request.scenario,
+    {
+      seeds: seedList(request.firstSeed, request.seedCount),
+      workers: request.workers,
+      ...(onProgress ? { onProgress } : {}),
+    },
+    (strategies) => reportInput(header, strategies),
+  );
+}
+
+/** Runs shard `index` (1-based) of `count` of the comparison: its partial result. */
+export async function buildPartial(
+  request: CompareRequest & { readonly shard: number; readonly shards: number },
+  onProgress?: (done: number, total: number) => void,
+): Promise<PartialResult> {
+  const header = comparisonHeader(request);
+  const slice = shardSlice(request.firstSeed, request.seedCount, request.shard, request.shards);
+  const results = await compareJobs(request.scenario, {
+    seeds: sliceSeeds(slice),
+    workers: request.workers,
+    // The sweep's first seed keeps the sample timelines, as in an unsharded run.
+    timelineSeed: request.firstSeed,
+    ...(onProgress ? { onProgress } : {}),
   });
+  return makePartial(header, slice, results);
+}
+
+/**
+ * The environment variables batch engines set to a task's 0-based index, in the order they are
+ * looked at: a Kubernetes Indexed Job and an AWS Batch array job.
+ */
+export const SHARD_INDEX_VARIABLES = ['JOB_COMPLETION_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
+
+/**
+ * Which shard to run: `--shard K/N` (K is 1-based), or `--shards N` with K from the batch
+ * engine's 0-based index variable (plus one).
+ * @throws UsageError naming what is missing or malformed.
+ */
+export function resolveShard(
+  shard: string | undefined,
+  shards: number | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { readonly index: number; readonly count: number } | undefined {
+  if (shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
+    if (m === null) throw new UsageError(`--shard must be K/N with 1 <= K <= N (e.g. 2/3), got '${shard}'`);
+    const index = Number(m[1]);
+    const count = Number(m[2]);
+    if (index < 1 || index > count)
+      throw new UsageError(`--shard ${shard}: K must be from 1 to ${count} (shards count from 1)`);
+    if (shards !== undefined && shards !== count)
+      throw new UsageError(`--shard ${shard} and --shards ${shards} disagree on the number of shards`);
+    return { index, count };
+  }
+  if (shards === undefined) return undefined;
+  for (const name of SHARD_INDEX_VARIABLES) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^\d+$/.test(raw.trim()))
+      throw new UsageError(`${name} must be a whole number (0-based index), got '${raw}'`);
+    const index = Number(raw.trim()) + 1;
+    if (index > shards)
+      throw new UsageError(
+        `${name}=${raw} is beyond --shards ${shards} (the index is 0-based: 0 to ${shards - 1})`,
+      );
+    return { index, count: shards };
+  }
+  throw new UsageError(
+    `--shards ${shards} needs the shard: give --shard K/${shards}, or run where ${SHARD_INDEX_VARIABLES.join(' or ')} is set`,
+  );
+}
+
+/** Where a shard's partial is written: `PREFIX.shard-K-of-N.json`. */
+export function partialPath(outPrefix: string, index: number, count: number): string {
+  return `${outPrefix}.shard-${index}-of-${count}.json`;
 }
 
 /** A one-line progress display on a terminal: runs done of total and time remaining. */
@@ -95,6 +195,14 @@ export const compareCommand = defineCommand({
       '$0 compare scenarios/default.yaml --seeds 1000 --workers 2 --json',
       'More seeds, in parallel, JSON on stdout',
     ],
+    [
+      '$0 compare scenarios/default.yaml --seeds 1000 --shard 2/4 --out parts/default',
+      'Run the 2nd quarter of the seeds; writes parts/default.shard-2-of-4.json (see iamsim merge)',
+    ],
+    [
+      '$0 compare scenarios/default.yaml --seeds 1000 --shards 4 --out parts/default',
+      'The same in a Kubernetes Indexed Job or AWS Batch array job: the shard from the 0-based index variable',
+    ],
   ],
   builder: (yargs) =>
     yargs
@@ -121,10 +229,20 @@ export const compareCommand = defineCommand({
         type: 'number',
         describe: "First seed; runs use seed, seed+1, … (overrides the scenario's)",
       })
+      .option('shard', {
+        type: 'string',
+        describe:
+          'Run only shard K of N (K/N, K from 1) of the seeds and write a partial result (PREFIX.shard-K-of-N.json with --out, or JSON on stdout with --json) for iamsim merge',
+      })
+      .option('shards', {
+        type: 'number',
+        describe: `Number of shards, the shard itself from ${SHARD_INDEX_VARIABLES.join(' or ')} (0-based, as Kubernetes Indexed Jobs and AWS Batch array jobs set them)`,
+      })
       .check((args) => {
         checkInteger(args, 'seeds', 1, 100_000);
         checkInteger(args, 'workers', 1, 256);
         checkInteger(args, 'seed', 0, Number.MAX_SAFE_INTEGER);
+        checkInteger(args, 'shards', 1, SHARDS_MAX);
         return true;
       }),
   handler: async (args, io) => {
@@ -132,9 +250,46 @@ export const compareCommand = defineCommand({
     if (scenario.compare === undefined) {
       throw new UsageError(`${args.file} has no compare: section (targets, to, strategies) to compare`);
     }
-    const { seed } = resolveSeed(args.seed, scenario);
+    const shard = resolveShard(args.shard, args.shards, process.env);
+    const { seed, drawn } = resolveSeed(args.seed, scenario);
     const seedCount = args.seeds ?? scenario.compare.seeds;
     const workers = args.workers ?? defaultWorkers();
+    if (shard !== undefined) {
+      // Every shard must run the same seeds: a seed drawn per machine would split nothing.
+      if (drawn)
+        throw new UsageError(`--shard needs a fixed first seed: give --seed, or seed: in ${args.file}`);
+      if (args.out === undefined && !args.json)
+        throw new UsageError('--shard writes a partial result: give --out PREFIX (or --json for stdout)');
+      if (shard.count > seedCount)
+        throw new UsageError(`${shard.count} shards need at least ${shard.count} seeds, got ${seedCount}`);
+      const partial = await buildPartial(
+        {
+          file: args.file,
+          scenario,
+          firstSeed: seed,
+          seedCount,
+          workers,
+          shard: shard.index,
+          shards: shard.count,
+        },
+        progressBar(io),
+      );
+      const text = `${JSON.stringify(partial)}\n`;
+      if (args.json) io.stdout(text);
+      if (args.out !== undefined) {
+        const path = resolve(io.cwd, partialPath(args.out, shard.index, shard.count));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text, 'utf8');
+        if (!args.json) {
+          const { fromSeed, toSeed } = partial.shard;
+          io.stdout(
+            `shard ${shard.index}/${shard.count}: seeds ${fromSeed}..${toSeed} of ${seed}..${seed + seedCount - 1}\n`,
+          );
+          io.stdout(`wrote ${relative(io.cwd, path)}\n`);
+        }
+      }
+      return 0;
+    }
     const report = await buildComparison(
       { file: args.file, scenario, firstSeed: seed, seedCount, workers },
       progressBar(io),

@@ -1,0 +1,103 @@
+/**
+ * `iamsim merge PARTIALS... --out PREFIX`: combines the partial results of a sharded
+ * `iamsim compare --shard K/N` into the reports one machine would have written, byte for byte.
+ * The partials must be one sweep's complete set; every problem with them is reported (exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { defaultWorkers, groupSamples, summarize } from '../compare.ts';
+import { renderJson, writeReports } from '../report/index.ts';
+import { mergePartials, type PartialProblem, type PartialResult, parsePartial } from '../shard.ts';
+import { packageVersion } from '../version.ts';
+import { checkInteger, defineCommand } from './command.ts';
+import { reportInput } from './compare.ts';
+import { type CommandIo, InvalidScenarioError, type Problem, UsageError } from './types.ts';
+
+/** Reads and parses every file, collecting every problem. */
+function readPartials(
+  files: readonly string[],
+  io: CommandIo,
+): { partials: { file: string; partial: PartialResult }[]; problems: PartialProblem[] } {
+  const problems: PartialProblem[] = [];
+  const partials: { file: string; partial: PartialResult }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, file), 'utf8');
+    } catch (e) {
+      problems.push({
+        file,
+        path: '',
+        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
+      continue;
+    }
+    const parsed = parsePartial(text, file);
+    if (parsed.ok) partials.push({ file, partial: parsed.partial });
+    else problems.push(...parsed.problems);
+  }
+  return { partials, problems };
+}
+
+function invalid(problems: readonly PartialProblem[]): InvalidScenarioError {
+  return new InvalidScenarioError(
+    problems.map((p): Problem => ({ file: p.file, path: p.path, message: p.message })),
+  );
+}
+
+export const mergeCommand = defineCommand({
+  command: 'merge <partials..>',
+  describe: 'Combine the partial results of a sharded compare (--shard K/N) into its reports',
+  examples: [
+    [
+      '$0 merge parts/default.shard-*.json --out reports/default',
+      'Write reports/default.{md,json,html}, identical to one unsharded compare --out',
+    ],
+  ],
+  builder: (yargs) =>
+    yargs
+      .positional('partials', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'The partial result files, one per shard, in any order',
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'Path prefix of the reports: writes PREFIX.md, PREFIX.json and PREFIX.html',
+        normalize: true,
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON on stdout' })
+      .option('workers', {
+        type: 'number',
+        describe:
+          'Worker threads for the aggregation (default: the number of cores; results do not depend on it)',
+      })
+      .check((args) => {
+        checkInteger(args, 'workers', 1, 256);
+        return true;
+      }),
+  handler: async (args, io) => {
+    if (args.out === undefined && !args.json)
+      throw new UsageError('merge needs --out PREFIX (or --json for stdout)');
+    const { partials, problems } = readPartials(args.partials as string[], io);
+    // The files that could be read are checked together too, so one run reports every problem.
+    const merged = partials.length > 0 ? mergePartials(partials, packageVersion()) : undefined;
+    if (merged !== undefined && !merged.ok) problems.push(...merged.problems);
+    if (merged === undefined || !merged.ok || problems.length > 0) throw invalid(problems);
+    const { header, results } = merged;
+    const input = reportInput(header, groupSamples(header.plan, results));
+    const report = await summarize(input, args.workers ?? defaultWorkers());
+    if (args.json) io.stdout(renderJson(report));
+    if (args.out !== undefined) {
+      const paths = writeReports(report, resolve(io.cwd, args.out)).map((p) => relative(io.cwd, p));
+      if (!args.json) {
+        io.stdout(
+          `merged ${partials.length} shards: ${header.plan.strategies.length} strategies × ${header.seedCount} seeds (${header.firstSeed}..${header.firstSeed + header.seedCount - 1})\n`,
+        );
+        for (const p of paths) io.stdout(`wrote ${p}\n`);
+      }
+    }
+    return 0;
+  },
+});
