@@ -1,9 +1,14 @@
 // The benchmarks at CI size: checks that they compute and report correctly, never how fast.
 import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/simulate.ts';
 import type { Benchmark } from './benchmark.ts';
 import { BenchUsageError, parseBenchArgs, renderJsonLine, renderTable, runBenchCli } from './cli.ts';
 import { baselineRound, engineBenchDefaults, engineRound, runEngineBench } from './engine.ts';
+import { runFleetBench } from './fleet.ts';
+import { fleetChecksum, fleetScenario } from './fleet-run.ts';
 import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
+import { runScaleBench } from './scale.ts';
+import { runSweepBench } from './sweep.ts';
 
 const small = { pendingEvents: 50, eventsProcessed: 2_000, rounds: 3, delayMsMean: 100 } as const;
 
@@ -62,9 +67,9 @@ describe('bench registry and CLI', () => {
   });
   const registry = [fake('alpha', 1000), fake('beta', 2.5), fake('gamma', 3)];
 
-  it('registers engine under a unique name', () => {
+  it('registers engine, fleet, scale and sweep under unique names', () => {
     const names = benchmarks.map((b) => b.name);
-    expect(names).toContain('engine');
+    expect(names).toEqual(['engine', 'fleet', 'scale', 'sweep']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -138,4 +143,57 @@ describe('bench registry and CLI', () => {
       'x\n  eventsPerSec  1,234,567\n  ratio         0.812\n  agree         true',
     );
   });
+});
+
+// The model benchmarks at CI size: each runs its real code path (child processes included) on a
+// small fleet and is checked against the same run done here in-process.
+describe('fleet benchmark (CI size)', () => {
+  it('reports its fields, and the child computed exactly what simulate() computes here', async () => {
+    const options = { instances: 21, horizonH: 2, seed: 3 };
+    const result = await runFleetBench(options);
+    expect(Object.keys(result)).toEqual([
+      'name',
+      'instances',
+      'wallMs',
+      'cpuMs',
+      'eventsProcessed',
+      'eventsPerSec',
+      'eventsPerCpuSec',
+      'peakRssMiB',
+      'checksum',
+    ]);
+    const here = simulate(fleetScenario(options), { seed: 3, timelines: false, responses: false });
+    expect(result.eventsProcessed).toBe(here.eventsProcessed);
+    expect(result.checksum).toBe(fleetChecksum(here));
+    expect(result.instances).toBe(21);
+    expect(result.peakRssMiB).toBeGreaterThan(0);
+    expect(result.eventsPerSec).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('scale benchmark (CI size)', () => {
+  it('runs both sizes and relates them per instance', async () => {
+    const result = await runScaleBench({ instances: 40, baseInstances: 20, horizonH: 2, seed: 1 });
+    expect(result.name).toBe('scale');
+    expect(result.instances).toBe(40);
+    expect(result.fleetInstances).toBe(20);
+    // The work per instance does not depend on the fleet size (instances do not interact here).
+    expect(result.eventsPerInstanceRatio).toBeGreaterThan(0.9);
+    expect(result.eventsPerInstanceRatio).toBeLessThan(1.1);
+    expect(result.wallRatio).toBeCloseTo((result.wallMs as number) / (result.fleetWallMs as number), 2);
+  }, 60_000);
+});
+
+describe('sweep benchmark (CI size)', () => {
+  it('runs compare with 1 and 2 workers, whose reports are byte-identical', async () => {
+    const result = await runSweepBench({ instances: 6, seeds: 3 });
+    expect(result.name).toBe('sweep');
+    expect(result.runs).toBe(12);
+    expect(result.identical).toBe(true);
+    expect(result.workers1WallMs).toBeGreaterThan(0);
+    expect(result.speedup).toBeCloseTo(
+      (result.workers1WallMs as number) / (result.workers2WallMs as number),
+      1,
+    );
+  }, 120_000);
 });

@@ -4,8 +4,16 @@
  */
 import type { Benchmark } from './benchmark.ts';
 import { engineBenchmark } from './engine.ts';
+import { fleetBenchmark } from './fleet.ts';
+import { scaleBenchmark } from './scale.ts';
+import { sweepBenchmark } from './sweep.ts';
 
-export const benchmarks: readonly Benchmark[] = [engineBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  engineBenchmark,
+  fleetBenchmark,
+  scaleBenchmark,
+  sweepBenchmark,
+];
 
 export class UnknownBenchmarkError extends Error {
   override readonly name = 'UnknownBenchmarkError';

@@ -1,0 +1,84 @@
+/**
+ * Child process of the `fleet` and `scale` benchmarks: one simulate() of the replace-profile
+ * strategy on a fleet, timed, printing one JSON line.
+ *
+ *   node --import tsx test/bench/fleet-run.ts --instances 10000 [--horizon-h 8] [--seed 1]
+ */
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { simulate } from '../../src/simulate.ts';
+import { makeScenario } from '../helpers/scenario.ts';
+import { cpuMs, peakRssBytes } from './child.ts';
+
+const M = 60_000;
+const H = 60 * M;
+/** Every SDK preset, round robin over the fleet. */
+export const FLEET_SDKS = ['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'] as const;
+
+export interface FleetRunOptions {
+  readonly instances: number;
+  readonly horizonH: number;
+  readonly seed: number;
+}
+
+/** What one fleet run measured, and a checksum of what it computed. */
+export interface FleetRunResult {
+  readonly instances: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly eventsProcessed: number;
+  readonly peakRssBytes: number;
+  /** sha256 (hex, 16 digits) of every instance's metrics and probe counts. */
+  readonly checksum: string;
+}
+
+/** The benchmark's scenario: replace-profile on `instances` instances, a probe every minute. */
+export function fleetScenario(options: FleetRunOptions) {
+  return makeScenario({
+    instances: options.instances,
+    sdk: [...FLEET_SDKS],
+    strategy: 'replace-profile',
+    horizonMs: options.horizonH * H,
+    probeEveryMs: M,
+  });
+}
+
+/** sha256 over the instances' metrics and probe counts: equal runs, equal checksums. */
+export function fleetChecksum(result: ReturnType<typeof simulate>): string {
+  const hash = createHash('sha256');
+  for (const i of result.instances) hash.update(JSON.stringify([i.name, i.metrics, i.probes]));
+  return hash.digest('hex').slice(0, 16);
+}
+
+export function fleetRun(options: FleetRunOptions): FleetRunResult {
+  const scenario = fleetScenario(options);
+  const cpuStartMs = cpuMs();
+  const startMs = performance.now();
+  const result = simulate(scenario, { seed: options.seed, timelines: false, responses: false });
+  const wallMs = performance.now() - startMs;
+  return {
+    instances: options.instances,
+    wallMs: Math.round(wallMs),
+    cpuMs: Math.round(cpuMs() - cpuStartMs),
+    eventsProcessed: result.eventsProcessed,
+    peakRssBytes: peakRssBytes(),
+    checksum: fleetChecksum(result),
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string' },
+      'horizon-h': { type: 'string', default: '8' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const out = fleetRun({
+    instances: Number(values.instances),
+    horizonH: Number(values['horizon-h']),
+    seed: Number(values.seed),
+  });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}

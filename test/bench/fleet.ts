@@ -1,0 +1,53 @@
+/**
+ * The `fleet` benchmark: one run of the replace-profile strategy on 10,000 instances (every SDK
+ * preset, a probe every minute, 8 h horizon after the warm-up), in a child process of its own.
+ * Reports wall and CPU time, events processed, events per second and peak RSS.
+ * Targets on a 2-core machine: under 5 s and under 1 GiB.
+ */
+import type { Benchmark, BenchResult } from './benchmark.ts';
+import { MIB, runChild } from './child.ts';
+import type { FleetRunResult } from './fleet-run.ts';
+
+export interface FleetBenchOptions {
+  readonly instances: number;
+  readonly horizonH: number;
+  readonly seed: number;
+}
+
+export const fleetBenchDefaults: FleetBenchOptions = { instances: 10_000, horizonH: 8, seed: 1 };
+
+/** Runs the fleet run in a fresh child process. */
+export function fleetChild(options: FleetBenchOptions): Promise<FleetRunResult> {
+  return runChild<FleetRunResult>('test/bench/fleet-run.ts', [
+    '--instances',
+    String(options.instances),
+    '--horizon-h',
+    String(options.horizonH),
+    '--seed',
+    String(options.seed),
+  ]);
+}
+
+export function fleetFields(run: FleetRunResult): Record<string, number | string> {
+  return {
+    instances: run.instances,
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    eventsProcessed: run.eventsProcessed,
+    eventsPerSec: Math.round((run.eventsProcessed / Math.max(run.wallMs, 1)) * 1000),
+    eventsPerCpuSec: Math.round((run.eventsProcessed / Math.max(run.cpuMs, 1)) * 1000),
+    peakRssMiB: Math.round(run.peakRssBytes / MIB),
+    checksum: run.checksum,
+  };
+}
+
+export async function runFleetBench(overrides: Partial<FleetBenchOptions> = {}): Promise<BenchResult> {
+  const options = { ...fleetBenchDefaults, ...overrides };
+  return { name: 'fleet', ...fleetFields(await fleetChild(options)) };
+}
+
+export const fleetBenchmark: Benchmark = {
+  name: 'fleet',
+  description: 'replace-profile on 10,000 instances, 8 h, probe every minute (target < 5 s, < 1 GiB)',
+  run: () => runFleetBench(),
+};
