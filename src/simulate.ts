@@ -65,6 +65,16 @@ export interface SimulateOptions {
   readonly modelBugs?: { readonly imdsKeepsRemovedRole?: boolean };
   /** Observers (checkers) attached to the world before it runs; they must only read. */
   readonly observers?: readonly WorldObserver[];
+  /**
+   * How the warm-up before t=0 runs; results are identical either way (tests check it).
+   * `isolated`, the default when nothing observes the run (no observers, no trace), runs each
+   * instance's warm-up on a small scheduler of its own, one instance after the other: during the
+   * warm-up instances touch only their own state, so their events commute, and one instance's
+   * state stays in the cache for all its events (at fleet scale most events are warm-up events).
+   * `interleaved` runs every event in global (time, priority, seq) order, as observers and
+   * traces need to see it; it is what observers and traces get.
+   */
+  readonly warmUp?: 'isolated' | 'interleaved';
 }
 
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
@@ -116,7 +126,15 @@ interface ChangePlan {
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
   const world = new World(scenario, options);
-  return world.run();
+  try {
+    return world.run();
+  } catch (e) {
+    // The event cap was reached. Both warm-up modes process the same events, but only the
+    // interleaved one reaches the cap at the event (and scenario time) the error must name.
+    if (e instanceof ResourceCapError && world.isolatedWarmUp)
+      return new World(scenario, { ...options, warmUp: 'interleaved' }).run();
+    throw e;
+  }
 }
 
 class World {
@@ -146,6 +164,11 @@ class World {
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   private readonly apiLatency: Distribution;
+  /** Whether the warm-up runs instance by instance (see SimulateOptions.warmUp). */
+  readonly isolatedWarmUp: boolean;
+  /** Boot time of each running instance (isolated warm-up only; otherwise they are scheduled). */
+  private readonly boots: { readonly rt: InstanceRuntime; readonly name: string; readonly atMs: number }[] =
+    [];
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => {
@@ -246,7 +269,22 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
-    for (const spec of scenario.instances) this.addInstance(spec, period, lifetime, pickup);
+    // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
+    const bootsMs = scenario.instances.map((spec) =>
+      spec.state === 'running'
+        ? Math.min(streams.stream(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+        : undefined,
+    );
+    // A boot at time 0 would run before the runbook's first step in the interleaved order; the
+    // isolated warm-up starts after it, so it keeps to the exact order then.
+    this.isolatedWarmUp =
+      options.warmUp !== 'interleaved' &&
+      this.observers.length === 0 &&
+      options.trace === undefined &&
+      bootsMs.every((ms) => ms === undefined || ms > 0);
+    scenario.instances.forEach((spec, i) => {
+      this.addInstance(spec, period, lifetime, pickup, bootsMs[i]);
+    });
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
       if (rt === undefined) return;
@@ -269,6 +307,7 @@ class World {
     period: Distribution,
     lifetime: Distribution,
     pickup: Distribution,
+    bootMs: number | undefined,
   ): void {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
@@ -324,17 +363,35 @@ class World {
     const list = this.runtimesByRegion.get(region) ?? [];
     list.push(rt);
     this.runtimesByRegion.set(region, list);
-    if (spec.state === 'running') {
-      // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
-      const bootMs = streams.stream(`instance/${spec.name}/boot`).int(0, this.bootSpanMs);
-      scheduler.at(
-        Math.min(bootMs, this.offsetMs),
-        'instance.boot',
-        () => rt.instanceState('running'),
-        1,
-        spec.name,
-      );
+    for (const f of this.scenario.faults) {
+      if (f.kind !== 'imdsOutage' || !f.instances.includes(spec.name)) continue;
+      // At both edges what IMDS serves changes for the application; a per-call client notices at once.
+      for (const edgeMs of [f.fromMs + this.offsetMs, f.toMs + this.offsetMs]) {
+        if (edgeMs >= scheduler.nowMs) scheduler.at(edgeMs, 'imds.outage', () => rt.imdsChanged());
+      }
     }
+    if (bootMs === undefined) return;
+    if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
+    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+  }
+
+  /**
+   * Runs the warm-up instance by instance (see SimulateOptions.warmUp): every event before t=0
+   * except those at time 0 (the runbook's first step), which the shared scheduler has run.
+   * Returns the number of events processed.
+   * @throws ResourceCapError beyond `eventsMax` events.
+   */
+  private runIsolatedWarmUp(eventsMax: number): number {
+    let processed = 0;
+    const local = new Scheduler();
+    for (const { rt, name, atMs } of this.boots) {
+      local.restart();
+      rt.moveTo(local);
+      local.at(atMs, 'instance.boot', () => rt.instanceState('running'), 1, name);
+      processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
+      rt.moveTo(this.scheduler);
+    }
+    return processed;
   }
 
   /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
@@ -410,8 +467,24 @@ class World {
     for (const o of this.observers) o.attach(view);
     spawn(scheduler, 'runbook', this.runbook(op));
     const eventsMax = this.options.eventsMax ?? 50_000_000;
+    let warmUpEvents = 0;
     try {
-      scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax });
+      if (this.isolatedWarmUp) {
+        // Time 0 in the shared order first (the runbook's first step), then the rest of the
+        // warm-up instance by instance: nothing shared happens before t=0 after time 0.
+        const atZero = scheduler.run({ untilMs: 0, eventsMax });
+        const nextSharedMs = scheduler.peek();
+        if (nextSharedMs !== undefined && nextSharedMs < this.offsetMs) {
+          throw new Error(`isolated warm-up: a shared event is due at ${nextSharedMs} ms, before t=0`);
+        }
+        warmUpEvents = this.runIsolatedWarmUp(eventsMax - atZero);
+        scheduler.run({
+          untilMs: this.offsetMs + scenario.horizonMs,
+          eventsMax: eventsMax - atZero - warmUpEvents,
+        });
+      } else {
+        scheduler.run({ untilMs: this.offsetMs + scenario.horizonMs, eventsMax });
+      }
     } catch (e) {
       if (!(e instanceof ResourceCapError)) throw e;
       // Say it in scenario time: the warm-up offset is an internal detail.
@@ -487,7 +560,7 @@ class World {
       steps: this.records,
       instances,
       checks,
-      eventsProcessed: scheduler.counters.eventsProcessed,
+      eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
     };
   }
 

@@ -45,6 +45,18 @@ export function entryBefore<T>(a: QueueEntry<T>, b: QueueEntry<T>): boolean {
 }
 
 const CAPACITY_INITIAL = 64;
+/** Largest value V8 keeps unboxed as a small integer (31-bit Smi). */
+const SMALL_INTEGER_MAX = 0x3fffffff;
+
+/**
+ * The same number, but typed as a 32-bit integer where it fits, so that V8 stores it unboxed.
+ * Read from a Float64Array, a time would be a double; stored in an object field, a double makes
+ * that field (and every object of that shape) keep its value in a separate heap box, which at
+ * fleet scale is an allocation per stored time.
+ */
+function smallInteger(x: number): number {
+  return x >= 0 && x <= SMALL_INTEGER_MAX ? x | 0 : x;
+}
 /** slotPos value of a slot that is not in the heap. */
 const NOT_QUEUED = -1;
 
@@ -129,9 +141,9 @@ export class EventQueue<T> {
     this.dropCancelledTop();
     if (this.length === 0) return undefined;
     const slot = this.heapSlot[0]!;
-    this.poppedTimeMs = this.heapTimeMs[0]!;
-    this.poppedPriority = this.heapPriority[0]!;
-    this.poppedSeq = this.heapSeq[0]!;
+    this.poppedTimeMs = smallInteger(this.heapTimeMs[0]!);
+    this.poppedPriority = smallInteger(this.heapPriority[0]!);
+    this.poppedSeq = smallInteger(this.heapSeq[0]!);
     this.removeAt(0);
     this.live--;
     const payload = this.slotPayload[slot];
@@ -142,6 +154,22 @@ export class EventQueue<T> {
       this.freeSlot(slot);
     }
     return payload;
+  }
+
+  /**
+   * Empties the queue for a new run: seq starts again at 0 and every slot is free. Only valid
+   * with nothing live pending (cancelled entries may remain; they are dropped).
+   * @throws Error when live events are pending.
+   */
+  clear(): void {
+    if (this.live !== 0) throw new Error(`cannot clear an event queue with ${this.live} live events`);
+    for (let pos = 0; pos < this.length; pos++) this.slotPos[this.heapSlot[pos]!] = NOT_QUEUED;
+    this.length = 0;
+    this.slotPayload.length = 0;
+    this.slotEntry.length = 0;
+    this.freeSlots.length = 0;
+    this.slotCount = 0;
+    this.nextSeq = 0;
   }
 
   /** A reusable slot for `payload`, not yet scheduled. It lives as long as the queue. */
@@ -192,6 +220,18 @@ export class EventQueue<T> {
   timeOf(slot: number): number | undefined {
     const pos = this.slotPos[slot]!;
     return pos === NOT_QUEUED ? undefined : this.heapTimeMs[pos];
+  }
+
+  /** The priority and seq of a queued slot (undefined when it is not queued). */
+  keyOf(slot: number): { readonly priority: number; readonly seq: number } | undefined {
+    const pos = this.slotPos[slot]!;
+    return pos === NOT_QUEUED ? undefined : { priority: this.heapPriority[pos]!, seq: this.heapSeq[pos]! };
+  }
+
+  /** Gives a reusable slot back (unscheduling it first); the number may be handed out again. */
+  releaseSlot(slot: number): void {
+    this.unschedule(slot);
+    this.freeSlot(slot);
   }
 
   private entryAt(pos: number): QueueEntry<T> {

@@ -76,6 +76,23 @@ export class Scheduler {
     return this.queue.size;
   }
 
+  /**
+   * Starts over at time 0 with nothing pending and zero counters, as a new scheduler would (trace
+   * observers stay attached), but keeping the memory it has: for running many short independent
+   * simulations one after the other (the isolated warm-up runs one per instance). Timers still
+   * bound to it must not be used again (move them away first, see moveTimers).
+   * @throws SimulationError when events are pending.
+   */
+  restart(): void {
+    if (this.queue.size > 0) {
+      throw new SimulationError(`cannot restart a scheduler with ${this.queue.size} pending events`);
+    }
+    this.queue.clear();
+    this.nowMsValue = 0;
+    this.counters.eventsProcessed = 0;
+    this.counters.queueHighWater = 0;
+  }
+
   /** Adds an observer that sees every event as it fires, in order. */
   onTrace(observer: TraceObserver): void {
     this.observers.push(observer);
@@ -138,6 +155,11 @@ export class Scheduler {
    */
   timer(label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): Timer {
     return new Timer(this, this.queue, label, action, priority, subject);
+  }
+
+  /** @internal The queue timers of this scheduler live in (for moveTimers). */
+  queueForTimers(): EventQueue<ScheduledEvent> {
+    return this.queue;
   }
 
   /** @internal Cap and high-water bookkeeping shared by `at` and `Timer.at`. */
@@ -228,17 +250,22 @@ export class Scheduler {
  * own action.
  */
 export class Timer implements ScheduledEvent {
-  private readonly slot: number;
+  private slot: number;
 
   constructor(
-    private readonly scheduler: Scheduler,
-    private readonly queue: EventQueue<ScheduledEvent>,
+    private scheduler: Scheduler,
+    private queue: EventQueue<ScheduledEvent>,
     readonly label: string,
     readonly action: EventAction,
     readonly priority: Priority,
     readonly subject: string | undefined,
   ) {
     this.slot = queue.allocSlot(this);
+  }
+
+  /** The scheduler the timer belongs to now. */
+  get owner(): Scheduler {
+    return this.scheduler;
   }
 
   /** Whether the timer is scheduled and has not fired yet. */
@@ -284,4 +311,48 @@ export class Timer implements ScheduledEvent {
   cancel(): boolean {
     return this.queue.unschedule(this.slot);
   }
+
+  /** @internal The key of a pending timer, for moveTimers. */
+  pendingKey(): { readonly timeMs: number; readonly priority: number; readonly seq: number } | undefined {
+    const timeMs = this.queue.timeOf(this.slot);
+    const key = this.queue.keyOf(this.slot);
+    return timeMs === undefined || key === undefined ? undefined : { timeMs, ...key };
+  }
+
+  /** @internal Leaves the current scheduler (unscheduled) and joins `to`'s queue, not yet scheduled. */
+  rebind(to: Scheduler, queue: EventQueue<ScheduledEvent>): void {
+    this.queue.releaseSlot(this.slot);
+    this.scheduler = to;
+    this.queue = queue;
+    this.slot = queue.allocSlot(this);
+  }
+}
+
+/**
+ * Moves `timers` to scheduler `to`. Pending timers stay pending at their times and keep their
+ * relative order among themselves (they are rescheduled in `to` in their old (time, priority,
+ * seq) order, taking fresh seqs there); timers that were not pending are simply bound to `to`.
+ *
+ * What it is for: a group of actors that interacts with nothing else for a while (an instance
+ * during the warm-up) can run on a small scheduler of its own, with everything it touches in the
+ * cache, and then rejoin the shared one. Its own events keep their order; their order against
+ * other groups' events at the very same time and priority is that of the move, which is only
+ * sound where those events commute (they touch disjoint state).
+ * @throws SimulationError when a pending timer lies before `to`'s current time.
+ */
+export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
+  const pending = timers
+    .map((timer) => ({ timer, key: timer.pendingKey() }))
+    .filter(
+      (p): p is { timer: Timer; key: NonNullable<ReturnType<Timer['pendingKey']>> } => p.key !== undefined,
+    )
+    .sort((a, b) =>
+      a.key.timeMs !== b.key.timeMs
+        ? a.key.timeMs - b.key.timeMs
+        : a.key.priority !== b.key.priority
+          ? a.key.priority - b.key.priority
+          : a.key.seq - b.key.seq,
+    );
+  for (const timer of timers) timer.rebind(to, to.queueForTimers());
+  for (const { timer, key } of pending) timer.at(key.timeMs);
 }

@@ -70,7 +70,7 @@ export class ImdsPublisher {
   /** Fires when served credentials expire before the next rotation could replace them (profile without role). */
   private readonly expiry: Timer;
   private running = false;
-  private readonly scheduler: Scheduler;
+  private scheduler: Scheduler;
   private readonly stream: RandomStream;
   private readonly rotationPeriod: Distribution;
   private readonly lifetime: Distribution;
@@ -91,6 +91,16 @@ export class ImdsPublisher {
     this.rotation = scheduler.timer('imds.rotate', () => this.rotate());
     this.pickup = scheduler.timer('imds.pickup', () => this.pickUpAssociation());
     this.expiry = scheduler.timer('imds.expire', () => this.host.imdsChanged());
+  }
+
+  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  get timers(): readonly Timer[] {
+    return [this.rotation, this.pickup, this.expiry];
+  }
+
+  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
+  useScheduler(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
   }
 
   /** The instance started: a fresh publisher that picks up the association at once. */

@@ -4,7 +4,7 @@
  * association changes, reboots) and to the region's authorization view, and classifies
  * credentials into new / old / other through a function the simulation provides.
  */
-import type { Scheduler } from '../engine/index.ts';
+import { moveTimers, type Scheduler } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import { type ImdsHost, type ImdsOptions, ImdsPublisher, type ProfileRole } from './imds.ts';
 import type { SdkPolicy } from './sdk.ts';
@@ -49,7 +49,10 @@ export interface RuntimeOptions<D> {
   readonly facts: D;
   /** IMDS's configuration except its clock (the runtime's). */
   readonly imds: Omit<ImdsOptions, 'scheduler'>;
-  /** IMDS outage windows (scheduler time): reads fail inside them. */
+  /**
+   * IMDS outage windows (scheduler time): reads fail inside them. The world schedules a call of
+   * imdsChanged() at both edges.
+   */
   readonly outages: readonly Window[];
 }
 
@@ -69,7 +72,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   private instanceRunning = false;
   /** The application is restarting (reboot in progress). */
   private appRestarting = false;
-  private readonly scheduler: Scheduler;
+  private scheduler: Scheduler;
   private readonly world: InstanceWorld<D>;
   private readonly outages: readonly Window[];
 
@@ -85,12 +88,18 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     this.app = new SdkCache(options.policy, scheduler, options.imds.stream, this);
     this.imdsLane = new Lane(scheduler.nowMs, DOWN);
     this.appLane = new Lane(scheduler.nowMs, DOWN);
-    for (const w of options.outages) {
-      // At both edges what IMDS serves changes for the application; a per-call client notices at once.
-      for (const edgeMs of [w.fromMs, w.toMs]) {
-        if (edgeMs >= scheduler.nowMs) scheduler.at(edgeMs, 'imds.outage', () => this.imdsChanged());
-      }
-    }
+  }
+
+  /**
+   * Moves the instance, its clock and its pending events, to scheduler `to` (see moveTimers).
+   * IMDS's and the SDK's timers move in one call, so that their pending events keep their order
+   * among themselves, ties at the same millisecond included.
+   */
+  moveTo(to: Scheduler): void {
+    moveTimers([...this.imds.timers, ...this.app.timers], to);
+    this.scheduler = to;
+    this.imds.useScheduler(to);
+    this.app.useScheduler(to);
   }
 
   // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.

@@ -44,7 +44,7 @@ export class SdkCache {
    */
   constructor(
     private readonly policy: SdkPolicy,
-    private readonly scheduler: Scheduler,
+    private scheduler: Scheduler,
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
@@ -53,6 +53,16 @@ export class SdkCache {
     this.staleEnd = scheduler.timer('sdk.stale-end', () => {
       if (this.held === this.expiring) this.dropHeld();
     });
+  }
+
+  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  get timers(): readonly Timer[] {
+    return [this.refresh, this.expiry, this.staleEnd];
+  }
+
+  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
+  useScheduler(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
   }
 
   /** The application (re)starts with an empty cache and fetches at once. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceCapError, SimulationError } from '../../src/engine/errors.ts';
 import { EventQueue, Priority } from '../../src/engine/queue.ts';
-import { type EventHandle, Scheduler, type Timer } from '../../src/engine/scheduler.ts';
+import { type EventHandle, moveTimers, Scheduler, type Timer } from '../../src/engine/scheduler.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { traceLine } from '../helpers/trace.ts';
 
@@ -168,6 +168,50 @@ describe('Scheduler.timer', () => {
     expect(() => other.at(5)).toThrow(ResourceCapError);
     s.run({ untilMs: 5 });
     expect(() => t.at(4)).toThrow(/before now/);
+  });
+});
+
+describe('moveTimers and restart', () => {
+  it('moves pending timers with their times, keeping their order at equal times', () => {
+    const local = new Scheduler();
+    const shared = new Scheduler();
+    const fired: string[] = [];
+    const timers = ['a', 'b', 'c', 'd'].map((name) =>
+      local.timer(name, () => fired.push(`${name}@${shared.nowMs}`)),
+    );
+    const [a, b, c, d] = timers as [Timer, Timer, Timer, Timer];
+    // Scheduled out of name order at the same time: c before a; b later; d not pending.
+    c.at(10);
+    a.at(10);
+    b.at(12);
+    shared.after(10, 'other', () => fired.push(`other@${shared.nowMs}`));
+    moveTimers(timers, shared);
+    expect([a.owner, d.owner]).toEqual([shared, shared]);
+    expect(local.pendingCount).toBe(0);
+    expect(d.pending).toBe(false);
+    shared.run({ untilMs: 20 });
+    // The shared event was scheduled before the move, so it comes first at 10 ms.
+    expect(fired).toEqual(['other@10', 'c@10', 'a@10', 'b@12']);
+  });
+
+  it('restart starts over at time 0 like a new scheduler, and refuses while events are pending', () => {
+    const s = new Scheduler();
+    s.after(5, 'x', noop);
+    expect(() => s.restart()).toThrow(SimulationError);
+    s.run({ untilMs: 100 });
+    s.cancel(s.after(3, 'tombstone', noop));
+    s.restart();
+    expect([s.nowMs, s.pendingCount, s.counters.eventsProcessed]).toEqual([0, 0, 0]);
+    const fresh = new Scheduler();
+    const seqs = (sch: Scheduler) => {
+      const out: number[] = [];
+      sch.onTrace((r) => out.push(r.seq));
+      sch.after(2, 'p', noop);
+      sch.after(1, 'q', noop);
+      sch.run({ untilMs: 5 });
+      return out;
+    };
+    expect(seqs(s)).toEqual(seqs(fresh));
   });
 });
 
