@@ -269,10 +269,11 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
-    // Boot at a random moment of the warm-up's first rotation period (random IMDS phase).
+    // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
+    // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
     const bootsMs = scenario.instances.map((spec) =>
       spec.state === 'running'
-        ? Math.min(streams.stream(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+        ? Math.min(streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
         : undefined,
     );
     // A boot at time 0 would run before the runbook's first step in the interleaved order; the
@@ -515,7 +516,7 @@ class World {
         probePhaseMs:
           spec.probe === undefined
             ? 0
-            : this.streams.stream(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+            : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
         timelines: this.options.timelines ?? true,
       });
     });
@@ -682,9 +683,19 @@ function accessKeyPrefix(instanceIndex: number): string {
   return `ASIA${hex8(instanceIndex)}`;
 }
 
+/** hex8 of the first issuance counts, made once: an instance issues a few dozen credentials per run. */
+const COUNT_HEX_CACHED = 1024;
+const countHex: string[] = [];
+
 /** `ASIA` + 16 upper-case hex digits from the instance's index (in the prefix) and its issuance count. */
 function accessKeyId(prefix: string, count: number): string {
-  return prefix + hex8(count);
+  if (count >= COUNT_HEX_CACHED) return prefix + hex8(count);
+  let hex = countHex[count];
+  if (hex === undefined) {
+    hex = hex8(count);
+    countHex[count] = hex;
+  }
+  return prefix + hex;
 }
 
 function initialRole(scenario: Scenario, spec: InstanceSpec): string | undefined {

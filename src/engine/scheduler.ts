@@ -341,18 +341,21 @@ export class Timer implements ScheduledEvent {
  * @throws SimulationError when a pending timer lies before `to`'s current time.
  */
 export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
-  const pending = timers
-    .map((timer) => ({ timer, key: timer.pendingKey() }))
-    .filter(
-      (p): p is { timer: Timer; key: NonNullable<ReturnType<Timer['pendingKey']>> } => p.key !== undefined,
-    )
-    .sort((a, b) =>
-      a.key.timeMs !== b.key.timeMs
-        ? a.key.timeMs - b.key.timeMs
-        : a.key.priority !== b.key.priority
-          ? a.key.priority - b.key.priority
-          : a.key.seq - b.key.seq,
+  const pending: { timer: Timer; timeMs: number; priority: number; seq: number }[] = [];
+  for (const timer of timers) {
+    const key = timer.pendingKey();
+    if (key !== undefined) pending.push({ timer, ...key });
+  }
+  if (pending.length > 1) {
+    pending.sort((a, b) =>
+      a.timeMs !== b.timeMs
+        ? a.timeMs - b.timeMs
+        : a.priority !== b.priority
+          ? a.priority - b.priority
+          : a.seq - b.seq,
     );
-  for (const timer of timers) timer.rebind(to, to.queueForTimers());
-  for (const { timer, key } of pending) timer.at(key.timeMs);
+  }
+  const queue = to.queueForTimers();
+  for (const timer of timers) timer.rebind(to, queue);
+  for (const p of pending) p.timer.at(p.timeMs);
 }

@@ -96,7 +96,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
    * among themselves, ties at the same millisecond included.
    */
   moveTo(to: Scheduler): void {
-    moveTimers([...this.imds.timers, ...this.app.timers], to);
+    moveTimers(this.imds.timers.concat(this.app.timers), to);
     this.scheduler = to;
     this.imds.useScheduler(to);
     this.app.useScheduler(to);
