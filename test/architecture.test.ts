@@ -18,9 +18,9 @@ function files(dir: string): string[] {
 
 function importsOf(path: string): string[] {
   const text = readFileSync(path, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2] ?? '',
-  );
+  return [
+    ...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] ?? m[2] ?? '');
 }
 
 describe('architecture', () => {
@@ -39,7 +39,10 @@ describe('architecture', () => {
     const offenders: string[] = [];
     for (const path of files(join(src, 'aws'))) {
       for (const spec of importsOf(path)) {
-        if (/(instance|simulate|cli|commands|report|strategies|runbook)/.test(spec) && spec.startsWith('..')) {
+        if (
+          /(instance|simulate|cli|commands|report|strategies|runbook)/.test(spec) &&
+          spec.startsWith('..')
+        ) {
           offenders.push(`${relative(src, path)} imports ${spec}`);
         }
       }
