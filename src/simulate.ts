@@ -93,6 +93,8 @@ export interface WorldObserver {
   attach(world: WorldView): void;
   /** IMDS of `instance` issued `creds`, replacing `previous` (undefined after boot or an association change). */
   credentialsIssued?(instance: string, creds: Credentials, previous: Credentials | undefined): void;
+  /** What the application of `instance` holds (or presents) may have changed. */
+  applicationChanged?(instance: string): void;
   /** A call was executed and recorded. */
   callExecuted?(record: StepRecord): void;
   /** The run reached its horizon. */
@@ -180,6 +182,9 @@ class World {
     classify: (rt, creds) => this.classify(rt.facts, creds),
     credentialsIssued: (rt, creds, previous) => {
       for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
+    },
+    applicationChanged: (rt) => {
+      for (const o of this.observers) o.applicationChanged?.(rt.name);
     },
   };
 

@@ -106,30 +106,94 @@ export class ImdsProvenanceChecker extends BaseChecker {
  */
 export class ExpiredCredentialsChecker extends BaseChecker {
   readonly name = 'sdk-expired-credentials';
+  /** Per instance, the moment after which what it presents would be a violation (absent: nothing held). */
+  private readonly deadlines = new Map<string, number>();
+  /** Min-heap of (deadline, instance); entries whose deadline no longer matches `deadlines` are stale. */
+  private readonly heap: { atMs: number; name: string }[] = [];
 
   override attach(world: WorldView): void {
     super.attach(world);
+    for (const name of world.runtimes.keys()) this.track(name);
     world.scheduler.onTrace(() => this.check());
+  }
+
+  applicationChanged(instance: string): void {
+    this.track(instance);
+  }
+
+  /** Records the instance's current deadline: its credentials' expiry, or the end of its static-stability window. */
+  private track(name: string): void {
+    const app = this.world.runtimes.get(name)?.app;
+    const held = app?.held;
+    if (held === undefined) {
+      this.deadlines.delete(name);
+      return;
+    }
+    const atMs = app?.staleUntilMs ?? held.expiresAtMs;
+    if (this.deadlines.get(name) === atMs) return;
+    this.deadlines.set(name, atMs);
+    this.push({ atMs, name });
   }
 
   /**
    * Runs before each event, so it sees the state every earlier event left. An expiry (or the end
    * of a static-stability window) due exactly now is handled by an event at this very time, so
-   * only states that outlived their deadline are violations: strict comparisons.
+   * only states that outlived their deadline are violations: strict comparisons. Only instances
+   * whose deadline has passed are looked at, so the cost does not grow with the fleet per event.
    */
   private check(): void {
     const nowMs = this.world.scheduler.nowMs;
-    for (const [name, rt] of this.world.runtimes) {
-      const held = rt.app.held;
-      if (held === undefined || nowMs <= held.expiresAtMs) continue;
-      const staleUntil = rt.app.staleUntilMs;
-      if (staleUntil === undefined || nowMs > staleUntil) {
+    while (this.heap.length > 0 && this.heap[0]!.atMs < nowMs) {
+      const { atMs, name } = this.pop();
+      if (this.deadlines.get(name) !== atMs) continue;
+      this.deadlines.delete(name);
+      const app = this.world.runtimes.get(name)!.app;
+      const held = app.held;
+      if (held === undefined) continue;
+      const staleUntil = app.staleUntilMs;
+      if (nowMs > held.expiresAtMs && (staleUntil === undefined || nowMs > staleUntil)) {
         this.violate(
           `the application holds credentials that expired ${(nowMs - held.expiresAtMs) / 1000} s ago, outside any static-stability window`,
           name,
         );
+      } else {
+        // Changed without telling us (a missed hook would be its own bug): follow the new deadline.
+        this.track(name);
       }
     }
+  }
+
+  private push(entry: { atMs: number; name: string }): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(entry);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent]!.atMs <= entry.atMs) break;
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = entry;
+  }
+
+  private pop(): { atMs: number; name: string } {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && h[r]!.atMs < h[l]!.atMs ? r : l;
+        if (h[c]!.atMs >= last.atMs) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 }
 

@@ -38,6 +38,8 @@ export interface InstanceWorld<D> {
   classify(runtime: InstanceRuntime<D>, creds: Credentials): LaneState;
   /** IMDS issued `creds`, replacing `previous` (for observers). */
   credentialsIssued(runtime: InstanceRuntime<D>, creds: Credentials, previous: Credentials | undefined): void;
+  /** What the application holds may have changed (for observers). */
+  applicationChanged(runtime: InstanceRuntime<D>): void;
 }
 
 export interface RuntimeOptions<D> {
@@ -129,6 +131,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   /** What the application holds may have changed. */
   appChanged(): void {
     this.reevaluate();
+    this.world.applicationChanged(this);
   }
 
   get running(): boolean {

@@ -14,8 +14,9 @@ import {
   TimeChecker,
 } from '../../src/check/safety.ts';
 import type { Checker } from '../../src/check/types.ts';
+import { Scheduler } from '../../src/engine/index.ts';
 import type { Credentials } from '../../src/instance/credentials.ts';
-import { simulate } from '../../src/simulate.ts';
+import { simulate, type WorldView } from '../../src/simulate.ts';
 import { arbitraryRun, scenarioOf } from '../helpers/arbitraries.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
@@ -73,6 +74,43 @@ describe('each checker catches what it is for', () => {
     expect(c.violations).toHaveLength(1);
     c.credentialsIssued('web-0', { ...creds, roleName: 'APP-V1' });
     expect(c.violations).toHaveLength(1);
+  });
+
+  it('sdk-expired-credentials flags credentials held past expiry and past the static-stability window', () => {
+    // A stand-in world: one application whose cache we control, and a real scheduler for time.
+    const scheduler = new Scheduler();
+    const app: { held: Credentials | undefined; staleUntilMs: number | undefined } = {
+      held: undefined,
+      staleUntilMs: undefined,
+    };
+    const world = { scheduler, offsetMs: 0, runtimes: new Map([['web-0', { app }]]) } as unknown as WorldView;
+    const c = new ExpiredCredentialsChecker();
+    c.attach(world);
+    const creds: Credentials = {
+      accessKeyId: 'A',
+      roleName: 'r',
+      roleId: 'R',
+      issuedAtMs: 0,
+      expiresAtMs: 100,
+    };
+    scheduler.at(10, 'fetch', () => {
+      app.held = creds;
+      c.applicationChanged('web-0');
+    });
+    // At expiry the SDK enters static stability until 300: no violation up to and including 300.
+    scheduler.at(100, 'expire', () => {
+      app.staleUntilMs = 300;
+      c.applicationChanged('web-0');
+    });
+    for (const t of [150, 250, 300]) scheduler.at(t, 'tick', () => {});
+    scheduler.run({ untilMs: 300 });
+    expect(c.violations).toEqual([]);
+    // A buggy cache that never drops them is caught at the next event after the window.
+    scheduler.at(301, 'tick', () => {});
+    scheduler.run({ untilMs: 400 });
+    expect(c.violations.map((v) => [v.check, v.instance, v.atMs])).toEqual([
+      ['sdk-expired-credentials', 'web-0', 301],
+    ]);
   });
 
   it('all checkers are quiet on a plain run (no false alarms)', () => {
