@@ -305,6 +305,8 @@ export const compareCommand = defineCommand({
         for (const p of paths) io.stdout(`wrote ${p}\n`);
       }
     } else if (!args.json) {
+      // Human-readable output starts with the seed and the command that reproduces it.
+      io.stdout(`seed ${seed} · reproduce with: ${report.command}\n\n`);
       io.stdout(renderMarkdown(report));
     }
     return 0;
