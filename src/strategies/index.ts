@@ -163,17 +163,7 @@ function* replaceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, w
   const o = origin(ctx, `${why} ${inst.name}`);
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current === undefined) {
-    yield* callWithRetry(
-      ctx.op,
-      {
-        service: 'ec2',
-        operation: 'AssociateIamInstanceProfile',
-        params: { InstanceId: inst.id, IamInstanceProfile: { Name: profile } },
-        region: inst.region,
-        origin: o,
-      },
-      ASSOCIATE_RETRY,
-    );
+    yield* associate(ctx, inst, profile, o);
     return;
   }
   yield* callWithRetry(
@@ -208,6 +198,16 @@ function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: strin
     });
     yield* waitNoAssociation(ctx.op, inst.id, inst.region, o);
   }
+  yield* associate(ctx, inst, profile, o);
+}
+
+/** AssociateIamInstanceProfile, retrying while the profile is not visible yet or the old association is still leaving. */
+function* associate(
+  ctx: StrategyContext,
+  inst: InstanceRef,
+  profile: string,
+  o: string,
+): Generator<Yieldable, void, void> {
   yield* callWithRetry(
     ctx.op,
     {

@@ -7,7 +7,7 @@ import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';
 import { Shapes, TAGS_MAX } from './constraints.ts';
 import { defineOperation, type OpContext, type Operation } from './operation.ts';
-import { paginate } from './paginate.ts';
+import { type PageRequest, paginate } from './paginate.ts';
 import { entry, withEntry, withoutEntry } from './records.ts';
 import { copyTags, profileArn, profileShape } from './responses.ts';
 import type { IamState, InstanceProfile, Role, Tag } from './types.ts';
@@ -72,6 +72,25 @@ export const getInstanceProfile = defineOperation({
   },
 });
 
+/**
+ * One page of a profile listing, sorted by name. List operations return no tags (use
+ * GetInstanceProfile or ListInstanceProfileTags), as IAM does.
+ */
+function profilesPage(
+  ctx: OpContext,
+  state: IamState,
+  listing: string,
+  profiles: readonly InstanceProfile[],
+  page: PageRequest,
+) {
+  const result = paginate(ctx.markers, listing, profiles, (p) => p.InstanceProfileName.toLowerCase(), page);
+  return {
+    InstanceProfiles: result.items.map((p) => profileShape(state, p, false)),
+    IsTruncated: result.IsTruncated,
+    ...(result.Marker === undefined ? {} : { Marker: result.Marker }),
+  };
+}
+
 export const listInstanceProfiles = defineOperation({
   name: 'ListInstanceProfiles',
   write: false,
@@ -80,19 +99,7 @@ export const listInstanceProfiles = defineOperation({
   run(ctx, { prefix, page }) {
     const state = ctx.readState;
     const matching = Object.values(state.profiles).filter((p) => p.Path.startsWith(prefix));
-    const result = paginate(
-      ctx.markers,
-      `ListInstanceProfiles ${prefix}`,
-      matching,
-      (p) => p.InstanceProfileName.toLowerCase(),
-      page,
-    );
-    return {
-      // ListInstanceProfiles returns no tags (use GetInstanceProfile or ListInstanceProfileTags).
-      InstanceProfiles: result.items.map((p) => profileShape(state, p, false)),
-      IsTruncated: result.IsTruncated,
-      ...(result.Marker === undefined ? {} : { Marker: result.Marker }),
-    };
+    return profilesPage(ctx, state, `ListInstanceProfiles ${prefix}`, matching, page);
   },
 });
 
@@ -106,18 +113,7 @@ export const listInstanceProfilesForRole = defineOperation({
     // Unlike moto (empty list), IAM answers NoSuchEntity for an unknown role.
     const roleKey = roleIn(state, roleName).RoleName.toLowerCase();
     const holding = Object.values(state.profiles).filter((p) => p.roleKey === roleKey);
-    const result = paginate(
-      ctx.markers,
-      `ListInstanceProfilesForRole ${roleKey}`,
-      holding,
-      (p) => p.InstanceProfileName.toLowerCase(),
-      page,
-    );
-    return {
-      InstanceProfiles: result.items.map((p) => profileShape(state, p, false)),
-      IsTruncated: result.IsTruncated,
-      ...(result.Marker === undefined ? {} : { Marker: result.Marker }),
-    };
+    return profilesPage(ctx, state, `ListInstanceProfilesForRole ${roleKey}`, holding, page);
   },
 });
 
