@@ -12,6 +12,7 @@
  */
 import * as z from 'zod';
 import { calibrationKeys } from '../calibration.ts';
+import { metricNames } from '../result.ts';
 import { describeValue, durationExamples, durationPattern, parseDuration, quoteValue } from './duration.ts';
 import { callNames } from './operations.ts';
 import { closest } from './suggest.ts';
@@ -411,14 +412,6 @@ const faultSchema = z
     { error: 'a fault needs exactly one of: partition, imdsOutage, controlPlanePause' },
   )
   .meta({ id: 'Fault' });
-
-export const metricNames = [
-  'imdsNewRoleMs',
-  'appNewRoleMs',
-  'oldRoleExposureMs',
-  'credentialGapMs',
-  'downtimeMs',
-] as const;
 
 const metricCheckSchema = strict({
   name: z.string().min(1),
