@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { renderRunText } from '../report/run-text.ts';
-import type { RunResult } from '../result.ts';
+import type { InstanceResult, RunResult, TimelineSegment } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import { simulate } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
@@ -16,6 +16,18 @@ import { ChecksFailedError } from './types.ts';
 
 /** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
 export const DEFAULT_EVENTS_MAX = 50_000_000;
+
+/**
+ * One list of segments for both lanes, ordered by start time (IMDS before the application at
+ * equal times): `lane` says whether the segment is what IMDS served or what the application held.
+ */
+function timelineOf(i: InstanceResult): ({ lane: 'imds' | 'app' } & TimelineSegment)[] {
+  const tagged = [
+    ...i.imdsTimeline.map((s) => ({ lane: 'imds' as const, ...s })),
+    ...i.appTimeline.map((s) => ({ lane: 'app' as const, ...s })),
+  ];
+  return tagged.sort((a, b) => a.fromMs - b.fromMs || (a.lane === b.lane ? 0 : a.lane === 'imds' ? -1 : 1));
+}
 
 /** The JSON document of `run --json` (see README): stable key order, volatile fields named. */
 export function runJson(result: RunResult, scenarioHash: string, version: string): string {
@@ -45,7 +57,7 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
       ...(i.fleet !== undefined ? { fleet: i.fleet } : {}),
       metrics: i.metrics,
       probes: i.probes,
-      timeline: { imds: i.imdsTimeline, app: i.appTimeline },
+      timeline: timelineOf(i),
     })),
     checks: result.checks,
   };
