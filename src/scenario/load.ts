@@ -13,8 +13,9 @@ import { problemsFromIssues } from './issues.ts';
 import { limits } from './limits.ts';
 import { type Finding, normalise } from './normalise.ts';
 import { joinPath, locate, type PathSegment, splitPath } from './positions.ts';
+import { repairRound } from './repair.ts';
 import { checkRules } from './rules.ts';
-import { scenarioSchema } from './schema.ts';
+import { type RawScenario, scenarioSchema } from './schema.ts';
 import type { Scenario } from './types.ts';
 
 export type LoadResult =
@@ -22,6 +23,9 @@ export type LoadResult =
   | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings?: readonly Problem[] };
 
 const MiB = 1024 * 1024;
+/** A dotted path into the scenario, as rule messages mention other places. */
+const PLACE_IN_MESSAGE =
+  /\b(?:roles|instanceProfiles|instances|fleets|steps|faults|checks|compare|change|calibration|model)(?:\.[A-Za-z0-9_]+)+/g;
 
 /**
  * Loads a scenario from YAML text. `file` is only used to label problems.
@@ -91,21 +95,62 @@ export function loadScenario(text: string, file?: string): LoadResult {
 
   // 2. Schema.
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
+  // 3. Normalisation, then 4. cross-field rules, on a document the schema accepts. `toOriginal`
+  // maps paths of a repaired document (see below) back to the file's own.
+  const later = (raw: RawScenario, toOriginal: (path: string) => string) => {
+    const place = (path: string) => position(splitPath(toOriginal(path)));
+    // Messages may name other places ("already set at checks.2"): map those paths too.
+    const toProblem = (f: Finding) =>
+      at(
+        toOriginal(f.path),
+        f.message.replace(PLACE_IN_MESSAGE, (m) => toOriginal(m)),
+        place(f.path),
+      );
+    const normalised = normalise(raw, place);
+    const ruled = checkRules({ scenario: normalised.scenario, origins: normalised.origins });
+    return {
+      scenario: normalised.scenario,
+      errors: [...normalised.errors, ...ruled.errors].map(toProblem),
+      warnings: sortProblems([...normalised.warnings, ...ruled.warnings].map(toProblem)),
+    };
+  };
+
   if (!parsed.success) {
     const problems = problemsFromIssues(parsed.error.issues).map((p) =>
       at(joinPath(p.path), p.message, position(p.path, p.at)),
     );
+    // Every problem at once: drop the parts the schema rejected and run the later stages on the
+    // rest, so a dangling reference is reported together with a type error elsewhere.
+    let current: unknown = data;
+    let issues = parsed.error.issues;
+    let toOriginal = (path: string) => path;
+    for (let round = 0; round < 4; round++) {
+      const repair = repairRound(
+        current,
+        issues.map((i) => i.path as PathSegment[]),
+      );
+      if (repair === undefined) break;
+      const outer = toOriginal;
+      toOriginal = (path) => outer(repair.toOriginal(path));
+      const again = scenarioSchema.safeParse(repair.data);
+      if (again.success) {
+        const rest = later(again.data, toOriginal);
+        return {
+          ok: false,
+          problems: sortProblems(dedupe([...problems, ...rest.errors])),
+          warnings: rest.warnings,
+        };
+      }
+      current = repair.data;
+      issues = again.error.issues;
+    }
     return { ok: false, problems: sortProblems(dedupe(problems)) };
   }
 
-  // 3. Normalisation, then 4. cross-field rules.
-  const toProblem = (f: Finding) => at(f.path, f.message, position(splitPath(f.path)));
-  const normalised = normalise(parsed.data, (path) => position(splitPath(path)));
-  const ruled = checkRules({ scenario: normalised.scenario, origins: normalised.origins });
-  const errors = [...normalised.errors, ...ruled.errors].map(toProblem);
-  const warnings = sortProblems([...normalised.warnings, ...ruled.warnings].map(toProblem));
-  if (errors.length > 0) return { ok: false, problems: sortProblems(dedupe(errors)), warnings };
-  return { ok: true, scenario: normalised.scenario, warnings };
+  const result = later(parsed.data, (path) => path);
+  if (result.errors.length > 0)
+    return { ok: false, problems: sortProblems(dedupe(result.errors)), warnings: result.warnings };
+  return { ok: true, scenario: result.scenario, warnings: result.warnings };
 }
 
 /**

@@ -87,10 +87,16 @@ describe('checks: entries for invariants', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const lines = result.problems.map((p) => `${p.path} (${p.line}:${p.col}): ${p.message}`);
+    // The schema problem and the rule problems on the other entries come in one pass, with the
+    // places named in messages in the file's own numbering.
     expect(lines).toEqual([
       `checks.1.invariant (6:18): unknown invariant "imds-overlapp"; expected one of ${invariantNames.join(', ')}`,
+      'checks.2.within (7:40): within bounds only a liveness invariant (liveness-convergence, liveness-imds-role); imds-overlap is checked at every event',
+      'checks.3.within (8:46): within must be longer than 0',
+      'checks.4.invariant (9:18): invariant liveness-imds-role is already set at checks.3; set each invariant once',
+      'checks.5.name (10:13): duplicate check "fast", first declared at checks.0',
     ]);
-    // Schema problems stop the loader before the rules; fix the name and the rules speak.
+    // Fix the name and the same rules speak, at the same places.
     const ruled = loadScenario(
       yaml(`  - { name: fast, metric: appNewRoleMs, max: 15m }
   - { invariant: imds-overlap, within: 1h }
