@@ -37,6 +37,13 @@ export interface CompareRequest {
 }
 
 /** Seeds first .. first+count-1: consecutive, so a report's seed list compresses to one range. */
+/**
+ * Intervals by default resample whole seeds: the instances of one seed share draws (a region's
+ * propagation delays, the operator's calls), so they are not independent samples, and intervals
+ * that assume they are come out too narrow (test/report measures how much).
+ */
+export const DEFAULT_CI: CiMethod = 'cluster-bootstrap';
+
 export function seedList(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
 }
@@ -51,7 +58,7 @@ export function comparisonHeader(request: Omit<CompareRequest, 'workers'>): Comp
     version: packageVersion(),
     firstSeed: request.firstSeed,
     seedCount: request.seedCount,
-    ci: request.ci ?? 'cluster-bootstrap',
+    ci: request.ci ?? DEFAULT_CI,
     plan: groupingPlan(scenario),
     calibration: calibrationKeys.map((key) => ({
       key,
@@ -71,6 +78,7 @@ export function reportInput(header: ComparisonHeader, strategies: StrategySample
     String(header.firstSeed),
     '--seeds',
     String(header.seedCount),
+    ...(header.ci === DEFAULT_CI ? [] : ['--ci', header.ci]),
   ]
     .map(shellQuote)
     .join(' ');
@@ -229,6 +237,12 @@ export const compareCommand = defineCommand({
         type: 'number',
         describe: "First seed; runs use seed, seed+1, … (overrides the scenario's)",
       })
+      .option('ci', {
+        choices: ['cluster-bootstrap', 'order-statistic'] as const,
+        default: DEFAULT_CI,
+        describe:
+          'Confidence intervals: cluster-bootstrap resamples whole seeds (instances of one seed share draws); order-statistic assumes independent samples (narrower, faster)',
+      })
       .option('shard', {
         type: 'string',
         describe:
@@ -269,6 +283,7 @@ export const compareCommand = defineCommand({
           firstSeed: seed,
           seedCount,
           workers,
+          ci: args.ci,
           shard: shard.index,
           shards: shard.count,
         },
@@ -291,7 +306,7 @@ export const compareCommand = defineCommand({
       return 0;
     }
     const report = await buildComparison(
-      { file: args.file, scenario, firstSeed: seed, seedCount, workers },
+      { file: args.file, scenario, firstSeed: seed, seedCount, workers, ci: args.ci },
       progressBar(io),
     );
     if (args.json) io.stdout(renderJson(report));
