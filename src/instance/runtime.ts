@@ -192,7 +192,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     }
     const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
     this.imdsLane.set(nowMs, this.stateOf(served, nowMs));
-    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.stateOf(this.app.held, nowMs));
+    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.stateOf(this.app.usable, nowMs));
   }
 
   private stateOf(creds: Credentials | undefined, nowMs: number): LaneState {

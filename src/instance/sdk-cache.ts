@@ -31,11 +31,17 @@ export class SdkCache {
    * nothing. Undefined while the held credentials are valid.
    */
   staleUntilMs: number | undefined;
+  /**
+   * Inside the policy's mandatory refresh window, the last refresh failed: the SDK raises on
+   * every call, so the application has no usable credentials although it still holds some.
+   */
+  blocked = false;
   // Reusable timers (see Scheduler.timer): the next read, and the end of the held credentials
   // (expiry, then the end of static stability).
   private readonly refresh: Timer;
   private readonly expiry: Timer;
   private readonly staleEnd: Timer;
+  private readonly mandatory: Timer;
   /** The credentials the pending expiry or stale-end timer is about. */
   private expiring: Credentials | undefined;
 
@@ -53,11 +59,18 @@ export class SdkCache {
     this.staleEnd = scheduler.timer('sdk.stale-end', () => {
       if (this.held === this.expiring) this.dropHeld();
     });
+    // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
+    this.mandatory = scheduler.timer('sdk.mandatory', () => this.fetch());
+  }
+
+  /** What the application can use for calls now: nothing while blocked in the mandatory window. */
+  get usable(): Credentials | undefined {
+    return this.blocked ? undefined : this.held;
   }
 
   /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   get timers(): readonly Timer[] {
-    return [this.refresh, this.expiry, this.staleEnd];
+    return [this.refresh, this.expiry, this.staleEnd, this.mandatory];
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -90,10 +103,12 @@ export class SdkCache {
     this.refresh.cancel();
     this.expiry.cancel();
     this.staleEnd.cancel();
+    this.mandatory.cancel();
     this.expiring = undefined;
     this.held = undefined;
     this.staleUntilMs = undefined;
     this.idleReadMs = undefined;
+    this.blocked = false;
   }
 
   /**
@@ -117,6 +132,13 @@ export class SdkCache {
         this.scheduleExpiry(creds);
         changed = true;
       }
+      if (this.blocked) {
+        this.blocked = false;
+        changed = true;
+      }
+    } else if (this.inMandatoryWindow(nowMs) && !this.blocked) {
+      this.blocked = true;
+      changed = true;
     } else if (this.policy.perCall && this.held !== undefined) {
       // A process per call finds nothing either: it holds nothing until IMDS serves again.
       this.held = undefined;
@@ -134,6 +156,11 @@ export class SdkCache {
       this.idleReadMs = nowMs;
       this.idleRead = creds;
     }
+  }
+
+  private inMandatoryWindow(nowMs: number): boolean {
+    const windowMs = this.policy.mandatoryBeforeExpiryMs;
+    return windowMs !== undefined && this.held !== undefined && nowMs >= this.held.expiresAtMs - windowMs;
   }
 
   /** When the SDK's schedule reads IMDS again after a read at `atMs` that returned `creds` (undefined: failed). */
@@ -162,10 +189,15 @@ export class SdkCache {
   private scheduleExpiry(creds: Credentials): void {
     this.expiry.cancel();
     this.staleEnd.cancel();
+    this.mandatory.cancel();
     this.expiring = undefined;
-    if (!isValidAt(creds, this.scheduler.nowMs)) return;
+    const nowMs = this.scheduler.nowMs;
+    if (!isValidAt(creds, nowMs)) return;
     this.expiring = creds;
     this.expiry.at(creds.expiresAtMs);
+    const windowMs = this.policy.mandatoryBeforeExpiryMs;
+    if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs)
+      this.mandatory.at(creds.expiresAtMs - windowMs);
   }
 
   /** The held credentials reached their expiry without being replaced. */
@@ -185,6 +217,7 @@ export class SdkCache {
   private dropHeld(): void {
     this.held = undefined;
     this.staleUntilMs = undefined;
+    this.blocked = false;
     this.host.appChanged();
   }
 }

@@ -25,6 +25,12 @@ export interface SdkPolicy {
   /** Delay before trying again after a failed refresh. */
   readonly retryMs: number;
   /**
+   * A mandatory (blocking) refresh window before expiry: inside it, a refresh that fails makes
+   * the SDK raise on every call instead of using the credentials it still holds. Undefined: the
+   * SDK keeps using valid credentials whatever happens to its refreshes.
+   */
+  readonly mandatoryBeforeExpiryMs?: number;
+  /**
    * Static stability: how long after expiry the SDK keeps presenting expired credentials while
    * IMDS cannot give new ones (drawn per instance; 0 for SDKs that do not do it).
    */
@@ -42,6 +48,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     // Advisory refresh when less than 15 min remain (a failure keeps the old credentials).
     refreshAtMs: (_fetched, expires) => expires - 15 * M,
     retryMs: DEFAULT_RETRY_MS,
+    // A failed refresh inside the last 10 minutes raises instead of serving the old credentials.
+    mandatoryBeforeExpiryMs: 10 * M,
     // ec2_credential_refresh_window 600 s plus a random 120-600 s: 12-20 min.
     staticStabilityMs: (rng) => 10 * M + rng.int(2 * M, 10 * M),
     source:
