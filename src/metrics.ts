@@ -5,8 +5,15 @@
  * outcome of every probe inside it without an event per call.
  */
 import type { RecordedSegment } from './instance/timeline.ts';
-import type { HoldingKind, InstanceMetrics, InstanceResult, TimelineSegment } from './result.ts';
-import type { InstanceSpec } from './scenario/types.ts';
+import type {
+  CheckOutcome,
+  HoldingKind,
+  InstanceMetrics,
+  InstanceResult,
+  StepRecord,
+  TimelineSegment,
+} from './result.ts';
+import type { InstanceSpec, MetricCheck } from './scenario/types.ts';
 
 export interface InstanceResultInput {
   readonly spec: InstanceSpec;
@@ -107,4 +114,45 @@ export function computeInstanceResult(input: InstanceResultInput): InstanceResul
     imdsTimeline: strip(imds),
     appTimeline: strip(app),
   };
+}
+
+/** One outcome per call that carried an `expect`. */
+export function expectationOutcomes(records: readonly StepRecord[]): CheckOutcome[] {
+  return records
+    .filter((r) => r.expect !== undefined)
+    .map((r) => {
+      const got = r.ok ? 'ok' : r.error?.code;
+      return {
+        name: `expect ${r.call} ${r.expect}`,
+        ok: r.expectMet === true,
+        detail: r.expectMet ? `${r.origin}: got ${got}` : `${r.origin}: expected ${r.expect}, got ${got}`,
+      };
+    });
+}
+
+/** One outcome per metric check: it holds when every instance meets it (a metric that never happened fails). */
+export function metricCheckOutcomes(
+  checks: readonly MetricCheck[],
+  instances: readonly InstanceResult[],
+): CheckOutcome[] {
+  return checks.map((c) => {
+    const failing = instances.filter((i) => {
+      const v = i.metrics[c.metric];
+      if (v === null) return true;
+      if (c.maxMs !== undefined && v > c.maxMs) return true;
+      return c.equalsMs !== undefined && v !== c.equalsMs;
+    });
+    return {
+      name: c.name,
+      ok: failing.length === 0,
+      detail:
+        failing.length === 0
+          ? `${c.metric} holds for all ${instances.length} instances`
+          : `${c.metric} fails for ${failing.length} of ${instances.length} instances: ` +
+            failing
+              .slice(0, 5)
+              .map((i) => `${i.name}=${i.metrics[c.metric] ?? 'never'}`)
+              .join(', '),
+    };
+  });
 }

@@ -1,6 +1,12 @@
 /**
  * simulate(): builds the world a scenario describes, runs its runbook, and returns plain data.
  *
+ * One file because it is one object: the World's construction, its answers to the instance
+ * runtimes (InstanceWorld), its run loop with the warm-up, and the operator that executes and
+ * records calls all share the same stores, services and runtimes. The pure parts live apart:
+ * the change being measured (change-plan.ts), metrics and checks (metrics.ts), access keys
+ * (instance/access-keys.ts).
+ *
  * The world: one scheduler and one root seed; IAM's control plane with two replicated views per
  * region (entities for IAM reads and EC2 lookups; role policies for enforcement, each with its own
  * propagation delay); EC2 per region; one runtime (IMDS + SDK cache) per instance.
@@ -16,9 +22,11 @@ import { Ec2Service } from './aws/ec2/ec2.ts';
 import { AwsError } from './aws/errors.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { actionMatches, allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
+import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
 import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
 import { hexId, IdFactory } from './aws/ids.ts';
 import type { CalibrationKey } from './calibration.ts';
+import { type ChangePlan, changePlan, initialRole } from './change-plan.ts';
 import {
   type Distribution,
   formatMs,
@@ -29,27 +37,23 @@ import {
   spawn,
   type TraceObserver,
 } from './engine/index.ts';
+import { accessKeyId, accessKeyPrefix } from './instance/access-keys.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { PermissionClassifier, type PermissionSet } from './instance/permissions.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
 import { type LaneState, laneState } from './instance/timeline.ts';
-import { computeInstanceResult } from './metrics.ts';
+import { computeInstanceResult, expectationOutcomes, metricCheckOutcomes } from './metrics.ts';
 import { type RegionView, ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, HoldingKind, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
-import type { ChangeTarget, InstanceSpec, Scenario, Step, StrategyStep } from './scenario/types.ts';
+import type { InstanceSpec, Scenario } from './scenario/types.ts';
 
 const H = 3_600_000;
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
 export const WARMUP_CYCLES = 2;
-
-/** Name of the inline policy the scenario's roles are created with (edit-policy rewrites it). */
-export { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
-
-import { SEED_POLICY_NAME as SCENARIO_POLICY_NAME } from './aws/iam/seed.ts';
 
 export interface SimulateOptions {
   readonly seed: number;
@@ -114,16 +118,6 @@ interface InstanceFacts {
   readonly authzView: RegionView<AuthzState>;
   /** Index of the probe's action among the relevant actions, or -1 without a probe. */
   readonly probeIndex: number;
-}
-
-/** The change whose effect the metrics measure: from the first strategy step, or the scenario's `change`. */
-interface ChangePlan {
-  /** Role the change moves to, if known (a scenario role, or the role of a scenario profile). */
-  readonly newRole: string | undefined;
-  /** Declared start (scenario ms); otherwise the strategy's first call, or the runbook's first call. */
-  readonly atMs?: number;
-  /** True when the start is the runbook's first call (a `change` without `at`). */
-  readonly startsAtFirstCall: boolean;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -525,39 +519,11 @@ class World {
         timelines: this.options.timelines ?? true,
       });
     });
-    const checks: CheckOutcome[] = [...this.failures];
-    for (const r of this.records) {
-      if (r.expect !== undefined) {
-        checks.push({
-          name: `expect ${r.call} ${r.expect}`,
-          ok: r.expectMet === true,
-          detail: r.expectMet
-            ? `${r.origin}: got ${r.ok ? 'ok' : r.error?.code}`
-            : `${r.origin}: expected ${r.expect}, got ${r.ok ? 'ok' : r.error?.code}`,
-        });
-      }
-    }
-    for (const c of scenario.checks) {
-      const failing = instances.filter((i) => {
-        const v = i.metrics[c.metric];
-        if (v === null) return true;
-        if (c.maxMs !== undefined && v > c.maxMs) return true;
-        if (c.equalsMs !== undefined && v !== c.equalsMs) return true;
-        return false;
-      });
-      checks.push({
-        name: c.name,
-        ok: failing.length === 0,
-        detail:
-          failing.length === 0
-            ? `${c.metric} holds for all ${instances.length} instances`
-            : `${c.metric} fails for ${failing.length} of ${instances.length} instances: ` +
-              failing
-                .slice(0, 5)
-                .map((i) => `${i.name}=${i.metrics[c.metric] ?? 'never'}`)
-                .join(', '),
-      });
-    }
+    const checks: CheckOutcome[] = [
+      ...this.failures,
+      ...expectationOutcomes(this.records),
+      ...metricCheckOutcomes(scenario.checks, instances),
+    ];
     return {
       scenario: scenario.name,
       seed: this.options.seed,
@@ -581,7 +547,7 @@ class World {
         allow: allowPolicyDocument,
         revokeOlderSessions: (ms) => revokeOlderSessionsDocument(ms + this.offsetMs),
       },
-      scenarioPolicyName: SCENARIO_POLICY_NAME,
+      scenarioPolicyName: SEED_POLICY_NAME,
     });
   }
 
@@ -667,75 +633,4 @@ function profileRoleIn(state: IamState, profileId: string): ProfileRole {
   const role = state.roles[profile.roleKey];
   if (role === undefined) return { kind: 'noRole' };
   return { kind: 'role', roleName: role.RoleName, roleId: role.RoleId };
-}
-
-/** Upper-case hex of 0..255, two digits each. */
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0').toUpperCase());
-
-/** 8 upper-case hex digits of `n` (0 <= n < 2^32), or more digits beyond. */
-function hex8(n: number): string {
-  if (n >= 2 ** 32) return n.toString(16).toUpperCase();
-  return (
-    HEX_BYTE[(n >>> 24) & 255]! +
-    HEX_BYTE[(n >>> 16) & 255]! +
-    HEX_BYTE[(n >>> 8) & 255]! +
-    HEX_BYTE[n & 255]!
-  );
-}
-
-/** `ASIA` + the instance index as 8 upper-case hex digits. */
-function accessKeyPrefix(instanceIndex: number): string {
-  return `ASIA${hex8(instanceIndex)}`;
-}
-
-/** hex8 of the first issuance counts, made once: an instance issues a few dozen credentials per run. */
-const COUNT_HEX_CACHED = 1024;
-const countHex: string[] = [];
-
-/** `ASIA` + 16 upper-case hex digits from the instance's index (in the prefix) and its issuance count. */
-function accessKeyId(prefix: string, count: number): string {
-  if (count >= COUNT_HEX_CACHED) return prefix + hex8(count);
-  let hex = countHex[count];
-  if (hex === undefined) {
-    hex = hex8(count);
-    countHex[count] = hex;
-  }
-  return prefix + hex;
-}
-
-function initialRole(scenario: Scenario, spec: InstanceSpec): string | undefined {
-  if (spec.instanceProfile === undefined) return undefined;
-  const p = scenario.instanceProfiles.find(
-    (x) => x.name.toLowerCase() === spec.instanceProfile!.toLowerCase(),
-  );
-  return p?.role;
-}
-
-function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
-  for (const s of steps) {
-    if (s.kind === 'strategy') return s;
-    if (s.kind === 'forEach') {
-      const inner = findStrategy(s.steps);
-      if (inner !== undefined) return inner;
-    }
-  }
-  return undefined;
-}
-
-function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
-  if ('role' in to) return to.role;
-  return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())
-    ?.role;
-}
-
-function changePlan(scenario: Scenario): ChangePlan | undefined {
-  const step = findStrategy(scenario.steps);
-  if (step !== undefined) return { newRole: targetRole(scenario, step.to), startsAtFirstCall: false };
-  const change = scenario.change;
-  if (change === undefined) return undefined;
-  return {
-    newRole: targetRole(scenario, change.to),
-    ...(change.atMs !== undefined ? { atMs: change.atMs } : {}),
-    startsAtFirstCall: change.atMs === undefined,
-  };
 }
