@@ -333,28 +333,14 @@ export class EventQueue<T> {
 
   /** Places the element `(slot, key)` at `pos` or above it. */
   private siftUp(pos: number, slot: number, timeMs: number, priority: number, seq: number): void {
-    const time = this.heapTimeMs;
-    const prio = this.heapPriority;
-    const seqs = this.heapSeq;
-    const slots = this.heapSlot;
-    const slotPos = this.slotPos;
     let i = pos;
     while (i > 0) {
       const parent = (i - 1) >> 2;
       if (!this.before(timeMs, priority, seq, parent)) break;
-      time[i] = time[parent]!;
-      prio[i] = prio[parent]!;
-      seqs[i] = seqs[parent]!;
-      const moved = slots[parent]!;
-      slots[i] = moved;
-      slotPos[moved] = i;
+      this.moveEntry(parent, i);
       i = parent;
     }
-    time[i] = timeMs;
-    prio[i] = priority;
-    seqs[i] = seq;
-    slots[i] = slot;
-    slotPos[slot] = i;
+    this.putEntry(i, slot, timeMs, priority, seq);
   }
 
   /** Places the element `(slot, key)` at `pos` or below it. */
@@ -362,8 +348,6 @@ export class EventQueue<T> {
     const time = this.heapTimeMs;
     const prio = this.heapPriority;
     const seqs = this.heapSeq;
-    const slots = this.heapSlot;
-    const slotPos = this.slotPos;
     const n = this.length;
     let i = pos;
     for (;;) {
@@ -376,19 +360,29 @@ export class EventQueue<T> {
         if (this.before(time[c]!, prio[c]!, seqs[c]!, child)) child = c;
       }
       if (!this.keyBefore(time[child]!, prio[child]!, seqs[child]!, timeMs, priority, seq)) break;
-      time[i] = time[child]!;
-      prio[i] = prio[child]!;
-      seqs[i] = seqs[child]!;
-      const moved = slots[child]!;
-      slots[i] = moved;
-      slotPos[moved] = i;
+      this.moveEntry(child, i);
       i = child;
     }
-    time[i] = timeMs;
-    prio[i] = priority;
-    seqs[i] = seq;
-    slots[i] = slot;
-    slotPos[slot] = i;
+    this.putEntry(i, slot, timeMs, priority, seq);
+  }
+
+  /** Copies the heap entry at `from` to position `to`, keeping its slot's back-pointer right. */
+  private moveEntry(from: number, to: number): void {
+    this.heapTimeMs[to] = this.heapTimeMs[from]!;
+    this.heapPriority[to] = this.heapPriority[from]!;
+    this.heapSeq[to] = this.heapSeq[from]!;
+    const moved = this.heapSlot[from]!;
+    this.heapSlot[to] = moved;
+    this.slotPos[moved] = to;
+  }
+
+  /** Writes an entry at heap position `i`. */
+  private putEntry(i: number, slot: number, timeMs: number, priority: number, seq: number): void {
+    this.heapTimeMs[i] = timeMs;
+    this.heapPriority[i] = priority;
+    this.heapSeq[i] = seq;
+    this.heapSlot[i] = slot;
+    this.slotPos[slot] = i;
   }
 
   private keyBefore(
