@@ -11,6 +11,7 @@ import { type PageRequest, paginate } from './paginate.ts';
 import { entry, withEntry, withoutEntry } from './records.ts';
 import { copyTags, profileArn, profileShape } from './responses.ts';
 import type { IamState, InstanceProfile, Role, Tag } from './types.ts';
+import type { ParamReader } from './validate.ts';
 
 function profileIn(state: IamState, name: string): InstanceProfile {
   const profile = entry(state.profiles, name.toLowerCase());
@@ -133,14 +134,19 @@ export const deleteInstanceProfile = defineOperation({
   },
 });
 
+/** The parameters of AddRoleToInstanceProfile and RemoveRoleFromInstanceProfile. */
+function profileAndRole(r: ParamReader): { profileName: string; roleName: string } {
+  return {
+    profileName: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
+    roleName: r.requiredString('RoleName', Shapes.roleName),
+  };
+}
+
 export const addRoleToInstanceProfile = defineOperation({
   name: 'AddRoleToInstanceProfile',
   write: true,
   members: ['InstanceProfileName', 'RoleName'],
-  parse: (r) => ({
-    profileName: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
-    roleName: r.requiredString('RoleName', Shapes.roleName),
-  }),
+  parse: profileAndRole,
   run(ctx, { profileName, roleName }) {
     const profile = profileIn(ctx.control, profileName);
     const role = roleIn(ctx.control, roleName);
@@ -155,10 +161,7 @@ export const removeRoleFromInstanceProfile = defineOperation({
   name: 'RemoveRoleFromInstanceProfile',
   write: true,
   members: ['InstanceProfileName', 'RoleName'],
-  parse: (r) => ({
-    profileName: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
-    roleName: r.requiredString('RoleName', Shapes.roleName),
-  }),
+  parse: profileAndRole,
   run(ctx, { profileName, roleName }) {
     const profile = profileIn(ctx.control, profileName);
     const role = roleIn(ctx.control, roleName);
