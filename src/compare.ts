@@ -136,6 +136,18 @@ export function jobsFor(
 
 /** Runs every (strategy, seed) job; results in job order. */
 export async function compareJobs(scenario: Scenario, options: CompareOptions): Promise<JobResult[]> {
+  return withJobResults(scenario, options, async (results) => results);
+}
+
+/**
+ * Runs every (strategy, seed) job on a pool started once, hands the results (in job order) to
+ * `then` while the pool is still up, and closes the pool whatever happens.
+ */
+async function withJobResults<T>(
+  scenario: Scenario,
+  options: CompareOptions,
+  then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
+): Promise<T> {
   const jobs = jobsFor(
     scenario.compare?.strategies ?? [],
     options.seeds,
@@ -144,7 +156,7 @@ export async function compareJobs(scenario: Scenario, options: CompareOptions): 
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {
-    return await runJobs(pool, scenario, jobs, keep, options.onProgress);
+    return await then(await runJobs(pool, scenario, jobs, keep, options.onProgress), pool, keep);
   } finally {
     await pool?.close();
   }
@@ -211,20 +223,10 @@ export async function compareAndSummarize(
   options: CompareOptions,
   toInput: (strategies: StrategySamples[]) => CompareInput,
 ): Promise<CompareReport> {
-  const jobs = jobsFor(
-    scenario.compare?.strategies ?? [],
-    options.seeds,
-    options.timelineSeed ?? options.seeds[0],
-  );
-  const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
-  const pool = WorkerPool.create(options.workers, jobs.length);
-  try {
-    const results = await runJobs(pool, scenario, jobs, keep, options.onProgress);
+  return withJobResults(scenario, options, async (results, pool, keep) => {
     const input = toInput(groupSamples(groupingPlan(scenario, keep), results));
     return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
-  } finally {
-    await pool?.close();
-  }
+  });
 }
 
 async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<CompareReport> {
