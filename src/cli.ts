@@ -22,7 +22,7 @@ import {
   type CommandIo,
   ExitCode,
   formatProblem,
-  InvalidScenarioError,
+  InvalidInputError,
   UsageError,
 } from './commands/types.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -67,7 +67,7 @@ export function exitCodeFor(error: unknown, io: CommandIo): number {
     io.stderr(`iamsim: ${error.message}\nRun 'iamsim --help' for usage.\n`);
     return ExitCode.invalid;
   }
-  if (error instanceof InvalidScenarioError) {
+  if (error instanceof InvalidInputError) {
     for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
     const n = error.problems.length;
     io.stderr(`${n} problem${n === 1 ? '' : 's'} found\n`);

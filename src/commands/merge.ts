@@ -11,7 +11,7 @@ import { mergePartials, type PartialProblem, type PartialResult, parsePartial } 
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { reportInput } from './compare.ts';
-import { type CommandIo, InvalidScenarioError, type Problem, UsageError } from './types.ts';
+import { type CommandIo, InvalidInputError, type Problem, UsageError } from './types.ts';
 
 /** Reads and parses every file, collecting every problem. */
 function readPartials(
@@ -39,9 +39,10 @@ function readPartials(
   return { partials, problems };
 }
 
-function invalid(problems: readonly PartialProblem[]): InvalidScenarioError {
-  return new InvalidScenarioError(
+function invalid(problems: readonly PartialProblem[]): InvalidInputError {
+  return new InvalidInputError(
     problems.map((p): Problem => ({ file: p.file, path: p.path, message: p.message })),
+    'the partial results',
   );
 }
 

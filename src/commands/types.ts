@@ -33,11 +33,22 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** One or more problems in an input file (a scenario, a partial result): exit 2, every problem printed. */
+export class InvalidInputError extends Error {
+  override readonly name: string = 'InvalidInputError';
+  constructor(
+    readonly problems: readonly Problem[],
+    what = 'the input',
+  ) {
+    super(`${problems.length} problem(s) in ${what}`);
+  }
+}
+
 /** One or more problems in a scenario file: exit 2, every problem printed. */
-export class InvalidScenarioError extends Error {
+export class InvalidScenarioError extends InvalidInputError {
   override readonly name = 'InvalidScenarioError';
-  constructor(readonly problems: readonly Problem[]) {
-    super(`${problems.length} problem(s) in the scenario`);
+  constructor(problems: readonly Problem[]) {
+    super(problems, 'the scenario');
   }
 }
 
