@@ -1,57 +1,46 @@
 /**
- * Opens the HTML report in a real browser (Debian's chromium, driven by playwright-core) and checks
- * that it renders: no console or page errors, no network requests, every chart drawn with a
- * non-empty box. Saves a screenshot to test/artifacts/report.png for a human to look at.
+ * Opens the HTML report in a real browser (a system chromium when there is one, else the Chromium
+ * inside the npm package @sparticuz/chromium; see test/helpers/browser.ts), driven by
+ * playwright-core, and checks that it renders: no console or page errors, no network requests,
+ * every chart drawn with a non-empty box. Saves a screenshot to test/artifacts/report.png for a
+ * human to look at.
  *
- * Chromium missing is a failure, not a skip: a skipped browser test looks green while the charts
- * go unchecked. .ci/run installs it.
+ * No browser is a failure, not a skip: a skipped browser test looks green while the charts go
+ * unchecked.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarizeComparison } from '../../src/report/summarize.ts';
 import { writeReports } from '../../src/report/write.ts';
+import { type BrowserChoice, chooseChromium } from '../helpers/browser.ts';
 import { makeCompareInput } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, '..', 'artifacts');
 
 describe('HTML report in a headless browser', () => {
   let browser: Browser | undefined;
+  let choice: BrowserChoice | undefined;
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  it('finds chromium at /usr/bin/chromium', () => {
+  it('finds a chromium (system, or the one inside the npm package)', async () => {
     // A failing test, not a skip: a skipped browser test looks green while the charts go unchecked.
-    expect(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} not found: this test needs Debian's chromium (apt-get install -y chromium; .ci/run does this). ` +
-        'Never download a browser build through playwright.',
-    ).toBe(true);
+    choice = await chooseChromium();
+    expect(existsSync(choice.executablePath), `${choice.source}: ${choice.executablePath}`).toBe(true);
   });
 
   it('renders every chart without errors or network access', async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} not found (see the test above)`).toBe(true);
+    choice ??= await chooseChromium();
     mkdirSync(artifacts, { recursive: true });
     const report = summarizeComparison(makeCompareInput());
     const [, , htmlPath] = writeReports(report, join(artifacts, 'browser', 'report'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: choice.executablePath, args: [...choice.args] });
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];
     page.on('console', (msg) => {
@@ -99,8 +88,27 @@ describe('HTML report in a headless browser', () => {
       }
     }
 
-    await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+    const screenshot = join(artifacts, 'report.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(statSync(screenshot).size, 'screenshot written').toBeGreaterThan(10_000);
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('a bare machine', () => {
+  it('launches the Chromium inside the npm package when no system browser is used', async () => {
+    // What a fresh clone without Debian's chromium runs; checked even where a system one exists.
+    const choice = await chooseChromium({ ...process.env, IAMSIM_BROWSER: 'npm' });
+    expect(choice.source).toBe('npm:@sparticuz/chromium');
+    const browser = await chromium.launch({ executablePath: choice.executablePath, args: [...choice.args] });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<svg class="chart" width="200" height="120"><rect width="200" height="120"/></svg>');
+      const box = await page.locator('svg.chart').boundingBox();
+      expect(box?.width).toBe(200);
+    } finally {
+      await browser.close();
+    }
   });
 });
