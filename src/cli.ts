@@ -17,16 +17,10 @@ import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
-import {
-  ChecksFailedError,
-  type CommandIo,
-  ExitCode,
-  formatProblem,
-  InvalidInputError,
-  UsageError,
-} from './commands/types.ts';
+import type { CommandIo } from './commands/types.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ResourceCapError } from './engine/errors.ts';
+import { ChecksFailedError, ExitCode, formatProblem, InvalidInputError, UsageError } from './errors.ts';
 import { packageVersion } from './version.ts';
 
 /** Every command, in the order `iamsim --help` lists them. */

@@ -14,12 +14,14 @@ import { type CheckReport, checkScenario, type FailedRun } from '../check/check-
 import { JITTER_FACTOR_MAX, JITTER_FACTOR_MIN, JITTER_MAX_MS } from '../check/jitter.ts';
 import { invariantRegistry } from '../check/registry.ts';
 import { formatMs } from '../engine/index.ts';
+import { ChecksFailedError, UsageError } from '../errors.ts';
+import { shellQuote } from '../report/format.ts';
 import { formatClock } from '../report/run-text.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import type { SimulateOptions } from '../simulate.ts';
 import { checkInteger, defineCommand } from './command.ts';
-import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
-import { ChecksFailedError, type CommandIo, UsageError } from './types.ts';
+import { loadForCommand, resolveSeed } from './load.ts';
+import type { CommandIo } from './types.ts';
 
 /**
  * TEST ONLY. `IAMSIM_TEST_MODEL_BUG=imdsKeepsRemovedRole` runs the deliberately broken model

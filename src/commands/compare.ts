@@ -5,128 +5,20 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { calibrationKeys } from '../calibration.ts';
-import { compareAndSummarize, compareJobs, defaultWorkers, groupingPlan } from '../compare.ts';
-import { makeDistribution } from '../engine/index.ts';
-import { renderJson, renderMarkdown, writeReports } from '../report/index.ts';
-import type { CiMethod, CompareInput, CompareReport } from '../report/types.ts';
-import type { StrategySamples } from '../result.ts';
-import { hashScenario } from '../scenario/hash.ts';
-import type { Scenario } from '../scenario/types.ts';
 import {
-  type ComparisonHeader,
-  makePartial,
-  type PartialResult,
+  buildComparison,
+  buildPartial,
+  DEFAULT_CI,
+  defaultWorkers,
+  partialPath,
   SHARDS_MAX,
-  shardSlice,
-  sliceSeeds,
-} from '../shard.ts';
-import { packageVersion } from '../version.ts';
+} from '../compare/index.ts';
+import { UsageError } from '../errors.ts';
+import { shellQuote } from '../report/format.ts';
+import { renderJson, renderMarkdown, writeReports } from '../report/index.ts';
 import { checkInteger, defineCommand } from './command.ts';
-import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
-import { type CommandIo, UsageError } from './types.ts';
-
-export interface CompareRequest {
-  readonly file: string;
-  readonly scenario: Scenario;
-  readonly firstSeed: number;
-  readonly seedCount: number;
-  readonly workers: number;
-  /** Interval method; default: cluster bootstrap over seeds (instances of one seed share draws, so they are not independent). */
-  readonly ci?: CiMethod;
-}
-
-/** Seeds first .. first+count-1: consecutive, so a report's seed list compresses to one range. */
-/**
- * Intervals by default resample whole seeds: the instances of one seed share draws (a region's
- * propagation delays, the operator's calls), so they are not independent samples, and intervals
- * that assume they are come out too narrow (test/report measures how much).
- */
-export const DEFAULT_CI: CiMethod = 'cluster-bootstrap';
-
-export function seedList(first: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => first + i);
-}
-
-/** Everything the report depends on besides the job results (what a partial result carries). */
-export function comparisonHeader(request: Omit<CompareRequest, 'workers'>): ComparisonHeader {
-  const { scenario } = request;
-  return {
-    file: request.file,
-    scenarioName: scenario.name,
-    scenarioHash: hashScenario(scenario),
-    version: packageVersion(),
-    firstSeed: request.firstSeed,
-    seedCount: request.seedCount,
-    ci: request.ci ?? DEFAULT_CI,
-    plan: groupingPlan(scenario),
-    calibration: calibrationKeys.map((key) => ({
-      key,
-      description: makeDistribution(scenario.calibration[key].spec).describe(),
-      source: scenario.calibration[key].source,
-    })),
-  };
-}
-
-/** The report's input from the header and the grouped samples: the same for one run and a merge. */
-export function reportInput(header: ComparisonHeader, strategies: StrategySamples[]): CompareInput {
-  const command = [
-    'iamsim',
-    'compare',
-    header.file,
-    '--seed',
-    String(header.firstSeed),
-    '--seeds',
-    String(header.seedCount),
-    ...(header.ci === DEFAULT_CI ? [] : ['--ci', header.ci]),
-  ]
-    .map(shellQuote)
-    .join(' ');
-  return {
-    scenarioName: header.scenarioName,
-    scenarioHash: header.scenarioHash,
-    seeds: seedList(header.firstSeed, header.seedCount),
-    strategies,
-    calibration: header.calibration,
-    command,
-    version: header.version,
-    ci: { method: header.ci },
-  };
-}
-
-/** Runs the comparison and aggregates it: the library side of the command. */
-export async function buildComparison(
-  request: CompareRequest,
-  onProgress?: (done: number, total: number) => void,
-): Promise<CompareReport> {
-  const header = comparisonHeader(request);
-  return compareAndSummarize(
-    request.scenario,
-    {
-      seeds: seedList(request.firstSeed, request.seedCount),
-      workers: request.workers,
-      ...(onProgress ? { onProgress } : {}),
-    },
-    (strategies) => reportInput(header, strategies),
-  );
-}
-
-/** Runs shard `index` (1-based) of `count` of the comparison: its partial result. */
-export async function buildPartial(
-  request: CompareRequest & { readonly shard: number; readonly shards: number },
-  onProgress?: (done: number, total: number) => void,
-): Promise<PartialResult> {
-  const header = comparisonHeader(request);
-  const slice = shardSlice(request.firstSeed, request.seedCount, request.shard, request.shards);
-  const results = await compareJobs(request.scenario, {
-    seeds: sliceSeeds(slice),
-    workers: request.workers,
-    // The sweep's first seed keeps the sample timelines, as in an unsharded run.
-    timelineSeed: request.firstSeed,
-    ...(onProgress ? { onProgress } : {}),
-  });
-  return makePartial(header, slice, results);
-}
+import { loadForCommand, resolveSeed } from './load.ts';
+import type { CommandIo } from './types.ts';
 
 /**
  * The environment variables batch engines set to a task's 0-based index, in the order they are
@@ -171,11 +63,6 @@ export function resolveShard(
   throw new UsageError(
     `--shards ${shards} needs the shard: give --shard K/${shards}, or run where ${SHARD_INDEX_VARIABLES.join(' or ')} is set`,
   );
-}
-
-/** Where a shard's partial is written: `PREFIX.shard-K-of-N.json`. */
-export function partialPath(outPrefix: string, index: number, count: number): string {
-  return `${outPrefix}.shard-${index}-of-${count}.json`;
 }
 
 /** A one-line progress display on a terminal: runs done of total and time remaining. */

@@ -5,9 +5,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
+import { formatProblem, InvalidScenarioError } from '../errors.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { type CommandIo, formatProblem, InvalidScenarioError } from './types.ts';
+import type { CommandIo } from './types.ts';
 
 export async function loadForCommand(file: string, io: CommandIo): Promise<Scenario> {
   const result = await loadScenarioFile(resolve(io.cwd, file), file);
@@ -24,9 +25,4 @@ export function resolveSeed(flag: number | undefined, scenario: Scenario): { see
   // Outside the simulation: the one place a seed is drawn from the operating system. It is
   // printed and recorded, so the run stays reproducible.
   return { seed: randomInt(0, 2 ** 31), drawn: true };
-}
-
-/** Quotes a command-line argument for a POSIX shell when it needs it. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }

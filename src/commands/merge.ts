@@ -5,13 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { defaultWorkers, groupSamples, summarize } from '../compare.ts';
+import {
+  defaultWorkers,
+  mergeComparison,
+  type PartialProblem,
+  type PartialResult,
+  parsePartial,
+} from '../compare/index.ts';
+import { InvalidInputError, type Problem, UsageError } from '../errors.ts';
 import { renderJson, writeReports } from '../report/index.ts';
-import { mergePartials, type PartialProblem, type PartialResult, parsePartial } from '../shard.ts';
-import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
-import { reportInput } from './compare.ts';
-import { type CommandIo, InvalidInputError, type Problem, UsageError } from './types.ts';
+import type { CommandIo } from './types.ts';
 
 /** Reads and parses every file, collecting every problem. */
 function readPartials(
@@ -83,12 +87,10 @@ export const mergeCommand = defineCommand({
       throw new UsageError('merge needs --out PREFIX (or --json for stdout)');
     const { partials, problems } = readPartials(args.partials as string[], io);
     // The files that could be read are checked together too, so one run reports every problem.
-    const merged = partials.length > 0 ? mergePartials(partials, packageVersion()) : undefined;
-    if (merged !== undefined && !merged.ok) problems.push(...merged.problems);
-    if (merged === undefined || !merged.ok || problems.length > 0) throw invalid(problems);
-    const { header, results } = merged;
-    const input = reportInput(header, groupSamples(header.plan, results));
-    const report = await summarize(input, args.workers ?? defaultWorkers());
+    if (partials.length === 0) throw invalid(problems);
+    const merged = await mergeComparison(partials, args.workers ?? defaultWorkers(), problems);
+    if (!merged.ok) throw invalid(merged.problems);
+    const { header, report } = merged;
     if (args.json) io.stdout(renderJson(report));
     if (args.out !== undefined) {
       const paths = writeReports(report, resolve(io.cwd, args.out)).map((p) => relative(io.cwd, p));

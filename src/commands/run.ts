@@ -5,14 +5,15 @@
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ChecksFailedError } from '../errors.ts';
+import { shellQuote } from '../report/format.ts';
 import { renderRunText } from '../report/run-text.ts';
 import type { InstanceResult, RunResult, TimelineSegment } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import { simulate } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
-import { loadForCommand, resolveSeed, shellQuote } from './load.ts';
-import { ChecksFailedError } from './types.ts';
+import { loadForCommand, resolveSeed } from './load.ts';
 
 /** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
 export const DEFAULT_EVENTS_MAX = 50_000_000;

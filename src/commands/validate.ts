@@ -4,10 +4,10 @@
  * stderr; any invalid file makes the command fail with exit code 2 (via InvalidScenarioError).
  */
 import { resolve } from 'node:path';
+import { formatProblem, InvalidScenarioError, type Problem } from '../errors.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { Step } from '../scenario/types.ts';
 import { defineCommand } from './command.ts';
-import { formatProblem, InvalidScenarioError, type Problem } from './types.ts';
 
 /** Steps as written, counting the steps inside forEach loops once each. */
 function countSteps(steps: readonly Step[]): number {

@@ -17,17 +17,18 @@ import {
   type ValueInterval,
   wilsonInterval,
 } from './stats.ts';
-import type {
-  CdfPoint,
-  CiMethod,
-  CompareInput,
-  CompareReport,
-  MetricSummaries,
-  MetricSummary,
-  QuantileStat,
-  StrategyInput,
-  StrategyReport,
-  VisibilityPoint,
+import {
+  type CdfPoint,
+  type CiMethod,
+  type CompareInput,
+  type CompareReport,
+  DEFAULT_CI,
+  type MetricSummaries,
+  type MetricSummary,
+  type QuantileStat,
+  type StrategyInput,
+  type StrategyReport,
+  type VisibilityPoint,
 } from './types.ts';
 import { validateCompareInput } from './validate.ts';
 
@@ -246,7 +247,7 @@ function describeMethod(s: Settings): string {
  */
 export function summarizeComparison(input: CompareInput): CompareReport {
   validateCompareInput(input);
-  const method = input.ci?.method ?? 'order-statistic';
+  const method = input.ci?.method ?? DEFAULT_CI;
   const settings: Settings = {
     method,
     confidence: input.ci?.confidence ?? 0.95,

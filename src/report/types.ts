@@ -8,6 +8,14 @@ import type { InstanceResult, MetricName, StrategySamples } from '../result.ts';
 
 export type CiMethod = 'order-statistic' | 'cluster-bootstrap';
 
+/**
+ * The one default interval method, for the library and the CLI alike: whole seeds are resampled,
+ * because the instances of one seed share draws (a region's propagation delays, the operator's
+ * calls), so they are not independent samples, and intervals that assume they are come out too
+ * narrow (test/report measures how much).
+ */
+export const DEFAULT_CI: CiMethod = 'cluster-bootstrap';
+
 /** One strategy's samples, optionally with where its sample timelines' change started. */
 export type StrategyInput = StrategySamples & {
   /**

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Problem } from '../commands/types.ts';
+import type { Problem } from '../errors.ts';
 import { problemsFromIssues } from './issues.ts';
 import { limits } from './limits.ts';
 import { type Finding, normalise } from './normalise.ts';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, main } from '../../src/cli.ts';
-import { ChecksFailedError, InvalidScenarioError, UsageError } from '../../src/commands/types.ts';
+import { ChecksFailedError, InvalidScenarioError, UsageError } from '../../src/errors.ts';
 import { captureIo, stackTraceLine } from './capture.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@
  * that breaks one of them has broken a mechanism.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildComparison } from '../../src/commands/compare.ts';
+import { buildComparison } from '../../src/compare/index.ts';
 import type { CompareReport, StrategyReport } from '../../src/report/types.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 

@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { resolveShard } from '../../src/commands/compare.ts';
-import { UsageError } from '../../src/commands/types.ts';
-import { shardSlice, sliceSeeds } from '../../src/shard.ts';
+import { shardSlice, sliceSeeds } from '../../src/compare/shard.ts';
+import { UsageError } from '../../src/errors.ts';
 import { captureIo } from '../cli/capture.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 

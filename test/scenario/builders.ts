@@ -3,7 +3,7 @@
  * test changes in the one place it is about, rendered to YAML and loaded.
  */
 import { stringify } from 'yaml';
-import type { Problem } from '../../src/commands/types.ts';
+import type { Problem } from '../../src/errors.ts';
 import { type LoadResult, loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 

@@ -12,9 +12,9 @@
  * data; the commands turn problems into exit code 2.
  */
 import { z } from 'zod';
-import { type GroupingPlan, type JobResult, jobsFor } from './compare.ts';
-import type { metricNames } from './result.ts';
-import { strategyNames } from './scenario/types.ts';
+import type { metricNames } from '../result.ts';
+import { strategyNames } from '../scenario/types.ts';
+import { type GroupingPlan, type JobResult, jobsFor } from './jobs.ts';
 
 export const PARTIAL_KIND = 'iamsim-compare-partial';
 export const PARTIAL_SCHEMA_VERSION = 1;

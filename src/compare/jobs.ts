@@ -10,13 +10,12 @@
  * the output is byte-identical whatever the number of workers, and whatever the number of
  * machines a sweep was sharded over (see shard.ts): a report is a function of the job results.
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { summarizeComparison } from './report/summarize.ts';
-import type { CompareInput, CompareReport } from './report/types.ts';
-import type { InstanceMetrics, InstanceResult, RunResult, StrategySamples } from './result.ts';
-import type { Scenario, StrategyName, StrategyStep } from './scenario/types.ts';
-import { simulate } from './simulate.ts';
+import { summarizeComparison } from '../report/summarize.ts';
+import type { CompareInput, CompareReport } from '../report/types.ts';
+import type { InstanceMetrics, InstanceResult, RunResult, StrategySamples } from '../result.ts';
+import type { Scenario, StrategyName, StrategyStep } from '../scenario/types.ts';
+import { simulate } from '../simulate.ts';
+import { WorkerPool } from './pool.ts';
 
 export interface CompareJob {
   readonly strategy: StrategyName;
@@ -162,12 +161,6 @@ async function withJobResults<T>(
   }
 }
 
-/** Runs every (strategy, seed) job and groups the samples per strategy, in a fixed order. */
-export async function compare(scenario: Scenario, options: CompareOptions): Promise<StrategySamples[]> {
-  const results = await compareJobs(scenario, options);
-  return groupSamples(groupingPlan(scenario, options.sampleTimelines), results);
-}
-
 /**
  * Groups job results per strategy, in the plan's strategy order and by seed. The samples of a
  * strategy are its jobs' samples seed by seed; its sample timelines come from the first job (in
@@ -278,106 +271,4 @@ async function runJobs(
     if (r === undefined) throw new Error(`job ${i} produced no result`);
     return r;
   });
-}
-
-/** What the main thread asks of a worker (see compare-worker.ts). */
-export type WorkerRequest =
-  | { readonly kind: 'scenario'; readonly scenario: Scenario }
-  | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
-  | { readonly kind: 'summarize'; readonly input: CompareInput };
-
-/** A worker's answer to request `id`. */
-export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };
-
-/**
- * A fixed set of worker threads, each serving one request at a time from a shared FIFO. Requests
- * are answered by id; a worker error rejects every pending request (the run fails loudly).
- */
-class WorkerPool {
-  private readonly workers: Worker[];
-  private readonly idle: Worker[] = [];
-  private readonly queue: { id: number; request: WorkerRequest }[] = [];
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
-  private failed: Error | undefined;
-
-  /** A pool of min(workers, tasks) threads, or undefined when that is one (work in this thread). */
-  static create(workers: number, tasks: number): WorkerPool | undefined {
-    const n = Math.max(1, Math.min(workers, tasks));
-    return n === 1 ? undefined : new WorkerPool(n);
-  }
-
-  private constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./compare-worker.js', import.meta.url));
-      worker.on('message', (reply: WorkerReply) => this.answered(worker, reply));
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`a compare worker exited with code ${code}`));
-      });
-      return worker;
-    });
-    this.idle.push(...this.workers);
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** Sends `request` to every worker ahead of anything queued (no answer). */
-  broadcast(request: WorkerRequest): void {
-    for (const worker of this.workers) worker.postMessage({ id: -1, request });
-  }
-
-  request<T>(request: WorkerRequest): Promise<T> {
-    if (this.failed !== undefined) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    const promise = new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    });
-    this.queue.push({ id, request });
-    this.dispatch();
-    return promise;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.shift()!;
-      worker.postMessage(this.queue.shift()!);
-    }
-  }
-
-  private answered(worker: Worker, reply: WorkerReply): void {
-    if (reply.id < 0) {
-      // Only a failed broadcast is answered; the worker was never taken from the idle list for it.
-      if (!reply.ok) this.fail(new Error(reply.error));
-      return;
-    }
-    const waiter = this.pending.get(reply.id);
-    if (waiter !== undefined) {
-      this.pending.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.value);
-      else this.fail(new Error(reply.error));
-    }
-    this.idle.push(worker);
-    this.dispatch();
-  }
-
-  private fail(error: Error): void {
-    if (this.failed !== undefined) return;
-    this.failed = error;
-    for (const waiter of this.pending.values()) waiter.reject(error);
-    this.pending.clear();
-  }
-}
-
-/** A sensible default worker count: the cores this machine has. */
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
 }

@@ -1,11 +1,12 @@
 /**
  * Worker thread for compare(): keeps the scenario it was sent, runs the jobs or the one-strategy
- * summaries it is asked for, and answers each request by id (see WorkerPool in compare.ts).
+ * summaries it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { runJob, type WorkerReply, type WorkerRequest } from './compare.ts';
-import { summarizeComparison } from './report/summarize.ts';
-import type { Scenario } from './scenario/types.ts';
+import { summarizeComparison } from '../report/summarize.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { runJob } from './jobs.ts';
+import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 let scenario: Scenario | undefined;
 
