@@ -2,7 +2,15 @@
  * What a run measures: the change a scenario makes (from its first strategy step, or its
  * `change:` section), and the role each instance starts with. Pure functions of the scenario.
  */
-import type { ChangeTarget, InstanceSpec, Scenario, Step, StrategyStep } from './scenario/types.ts';
+import { resolveTargets } from './runbook/runbook.ts';
+import type {
+  ChangeTarget,
+  InstanceSpec,
+  Scenario,
+  Step,
+  StrategyStep,
+  TargetSpec,
+} from './scenario/types.ts';
 
 /** The change whose effect the metrics measure: from the first strategy step, or the scenario's `change`. */
 export interface ChangePlan {
@@ -12,6 +20,13 @@ export interface ChangePlan {
   readonly atMs?: number;
   /** True when the start is the runbook's first call (a `change` without `at`). */
   readonly startsAtFirstCall: boolean;
+  /** The instances the change is meant for, by name in scenario order: metrics aggregate only these. */
+  readonly targets: readonly string[];
+  /**
+   * How new and old credentials are told apart: by the role they were issued for, or by
+   * effective permissions when the change keeps the role and rewrites its policy (edit-policy).
+   */
+  readonly judgedBy: 'role' | 'permissions';
 }
 
 /** The role of the instance's initial profile, per the scenario. */
@@ -21,6 +36,26 @@ export function initialRole(scenario: Scenario, spec: InstanceSpec): string | un
     (x) => x.name.toLowerCase() === spec.instanceProfile!.toLowerCase(),
   );
   return p?.role;
+}
+
+/** Every strategy and forEach target of the steps, in step order. */
+function stepTargets(steps: readonly Step[]): TargetSpec[] {
+  return steps.flatMap((s): TargetSpec[] =>
+    s.kind === 'strategy' ? [s.targets] : s.kind === 'forEach' ? [s.targets, ...stepTargets(s.steps)] : [],
+  );
+}
+
+/**
+ * The targets of a runbook written as plain calls: `change.targets`, else `compare.targets`, else
+ * what its strategy and forEach steps name, else every instance.
+ */
+function runbookTargets(scenario: Scenario): string[] {
+  const declared = scenario.change?.targets ?? scenario.compare?.targets;
+  if (declared !== undefined) return resolveTargets(scenario, declared);
+  const named = stepTargets(scenario.steps);
+  if (named.length === 0) return scenario.instances.map((i) => i.name);
+  const all = new Set(named.flatMap((t) => resolveTargets(scenario, t)));
+  return scenario.instances.filter((i) => all.has(i.name)).map((i) => i.name);
 }
 
 function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
@@ -43,12 +78,20 @@ export function targetRole(scenario: Scenario, to: ChangeTarget): string | undef
 
 export function changePlan(scenario: Scenario): ChangePlan | undefined {
   const step = findStrategy(scenario.steps);
-  if (step !== undefined) return { newRole: targetRole(scenario, step.to), startsAtFirstCall: false };
+  if (step !== undefined)
+    return {
+      newRole: targetRole(scenario, step.to),
+      startsAtFirstCall: false,
+      targets: resolveTargets(scenario, step.targets),
+      judgedBy: step.strategy === 'edit-policy' ? 'permissions' : 'role',
+    };
   const change = scenario.change;
   if (change === undefined) return undefined;
   return {
     newRole: targetRole(scenario, change.to),
     ...(change.atMs !== undefined ? { atMs: change.atMs } : {}),
     startsAtFirstCall: change.atMs === undefined,
+    targets: runbookTargets(scenario),
+    judgedBy: 'role',
   };
 }

@@ -5,13 +5,15 @@
  * outcome of every probe inside it without an event per call.
  */
 import type { RecordedSegment } from './instance/timeline.ts';
-import type {
-  CheckOutcome,
-  HoldingKind,
-  InstanceMetrics,
-  InstanceResult,
-  StepRecord,
-  TimelineSegment,
+import {
+  type CheckOutcome,
+  type FleetMetrics,
+  type HoldingKind,
+  type InstanceMetrics,
+  type InstanceResult,
+  isUp,
+  type StepRecord,
+  type TimelineSegment,
 } from './result.ts';
 import type { InstanceSpec, MetricCheck } from './scenario/types.ts';
 
@@ -19,6 +21,8 @@ export interface InstanceResultInput {
   readonly spec: InstanceSpec;
   readonly id: string;
   readonly sdk: string;
+  /** Whether the instance is one of the change's targets. */
+  readonly target: boolean;
   readonly imds: readonly RecordedSegment[];
   readonly app: readonly RecordedSegment[];
   readonly changeStartMs: number | null;
@@ -67,6 +71,53 @@ export function totalMs(segments: readonly TimelineSegment[], kind: HoldingKind,
   return sum;
 }
 
+/**
+ * Whether what a lane holds changed after `startMs`: some later segment differs in kind or role
+ * from the one in force at `startMs` (a rotation to a fresh set of the same role is no change).
+ */
+export function changedAfter(segments: readonly TimelineSegment[], startMs: number): boolean {
+  const before = segments.find((s) => s.fromMs <= startMs && s.toMs > startMs);
+  if (before === undefined) return false;
+  return segments.some((s) => s.toMs > startMs && (s.kind !== before.kind || s.role !== before.role));
+}
+
+/**
+ * Fleet measures over the targets' application lanes: the lowest share of targets up (running
+ * with accepted credentials) at any instant of [startMs, horizonMs). A sweep over the instants
+ * where some target goes up or down; instants where one goes down and another up are taken
+ * together, as they happen at the same virtual millisecond.
+ */
+export function fleetMetrics(
+  apps: readonly (readonly TimelineSegment[])[],
+  startMs: number | null,
+  horizonMs: number,
+): FleetMetrics {
+  if (startMs === null || apps.length === 0 || startMs >= horizonMs) return { minUpShare: null };
+  const deltas = new Map<number, number>();
+  const add = (atMs: number, d: number) => deltas.set(atMs, (deltas.get(atMs) ?? 0) + d);
+  for (const segments of apps) {
+    for (const s of segments) {
+      if (!isUp(s.kind)) continue;
+      const fromMs = Math.max(s.fromMs, startMs);
+      const toMs = Math.min(s.toMs, horizonMs);
+      if (toMs <= fromMs) continue;
+      add(fromMs, 1);
+      add(toMs, -1);
+    }
+  }
+  // Before any event at startMs nobody counts as up; the first batch is at startMs itself (or
+  // later, when no target is up at the start: then the minimum is 0).
+  const instants = [...deltas.keys()].sort((a, b) => a - b);
+  let up = 0;
+  let min = instants[0] === startMs ? Number.POSITIVE_INFINITY : 0;
+  for (const t of instants) {
+    up += deltas.get(t)!;
+    if (t < horizonMs) min = Math.min(min, up);
+  }
+  if (!Number.isFinite(min)) min = up;
+  return { minUpShare: Math.round((min / apps.length) * 1e6) / 1e6 };
+}
+
 /** Number of probe ticks (phase + k * every, k >= 0) in [fromMs, toMs). */
 export function ticksIn(fromMs: number, toMs: number, phaseMs: number, everyMs: number): number {
   const before = (x: number) => (x <= phaseMs ? 0 : Math.ceil((x - phaseMs) / everyMs));
@@ -82,6 +133,7 @@ export function computeInstanceResult(input: InstanceResultInput): InstanceResul
           appNewRoleMs: null,
           oldRoleExposureMs: null,
           credentialGapMs: null,
+          deniedMs: null,
           downtimeMs: null,
         }
       : {
@@ -89,6 +141,7 @@ export function computeInstanceResult(input: InstanceResultInput): InstanceResul
           appNewRoleMs: firstReachedMs(app, 'new', t0),
           oldRoleExposureMs: exposureEndMs(app, t0, input.horizonMs),
           credentialGapMs: totalMs(app, 'none', t0),
+          deniedMs: totalMs(app, 'denied', t0),
           downtimeMs: totalMs(app, 'down', t0),
         };
   let allowed = 0;
@@ -109,6 +162,8 @@ export function computeInstanceResult(input: InstanceResultInput): InstanceResul
     region: spec.region,
     sdk: input.sdk,
     ...(spec.fleet !== undefined ? { fleet: spec.fleet } : {}),
+    target: input.target,
+    affected: !input.target && t0 !== null && (changedAfter(imds, t0) || changedAfter(app, t0)),
     metrics,
     probes: { allowed, denied },
     imdsTimeline: strip(imds),

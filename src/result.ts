@@ -28,13 +28,25 @@ export interface StepRecord {
 }
 
 /**
- * What IMDS served, or what the application held, over an interval:
- * - `new`: credentials whose effective permissions are the change's target permissions;
- * - `old`: credentials whose effective permissions are the old ones (still accepted);
- * - `other`: valid credentials with some other permission set (e.g. mid-change, or revoked: denied);
- * - `none`: no valid credentials (gap); `down`: the instance (or application) is not running.
+ * What IMDS served, or what the application held, over an interval. Judged by role identity: the
+ * role the credentials were issued for, as enforcement in the instance's region sees it (see
+ * src/world/classify.ts); for a change that keeps the role (`edit-policy`), by effective
+ * permissions instead.
+ * - `new`: accepted credentials of the change's target role;
+ * - `old`: accepted credentials of the instance's pre-change role;
+ * - `other`: accepted credentials of some other role (or, judged by permissions, another set);
+ * - `denied`: credentials held and presented but rejected outright by AWS: expired (an SDK's
+ *   static stability keeps presenting them), issued for a role enforcement does not know, or
+ *   denied every action for their issue time (AWSRevokeOlderSessions, a deny-all policy);
+ * - `none`: nothing to present (gap); `down`: the instance (or application) is not running.
  */
-export type HoldingKind = 'new' | 'old' | 'other' | 'none' | 'down';
+export type HoldingKind = 'new' | 'old' | 'other' | 'denied' | 'none' | 'down';
+export const holdingKinds: readonly HoldingKind[] = ['new', 'old', 'other', 'denied', 'none', 'down'];
+
+/** Kinds in which the application can make calls AWS accepts (the instance is "up"). */
+export function isUp(kind: HoldingKind): boolean {
+  return kind === 'new' || kind === 'old' || kind === 'other';
+}
 
 export interface TimelineSegment {
   readonly fromMs: number;
@@ -49,6 +61,7 @@ export const metricNames = [
   'appNewRoleMs',
   'oldRoleExposureMs',
   'credentialGapMs',
+  'deniedMs',
   'downtimeMs',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
@@ -61,6 +74,14 @@ export interface InstanceResult {
   /** SDK preset (or custom policy name). */
   readonly sdk: string;
   readonly fleet?: string;
+  /** Whether the instance is one of the change's targets (metrics aggregate targets only). */
+  readonly target: boolean;
+  /**
+   * A non-target whose credentials changed anyway after the change started (what IMDS serves or
+   * the application holds differs from before: another role, denied, a gap, down): the change's
+   * blast radius beyond its targets. Always false for targets.
+   */
+  readonly affected: boolean;
   readonly metrics: InstanceMetrics;
   readonly probes: { readonly allowed: number; readonly denied: number };
   readonly imdsTimeline: readonly TimelineSegment[];
@@ -81,22 +102,69 @@ export interface RunResult {
   readonly changeStartMs: number | null;
   readonly steps: readonly StepRecord[];
   readonly instances: readonly InstanceResult[];
+  /** How new and old credentials were told apart (see ChangePlan.judgedBy). */
+  readonly judgedBy: 'role' | 'permissions';
+  /** Fleet-level measures over the target instances (null without a change). */
+  readonly fleet: FleetMetrics;
   readonly checks: readonly CheckOutcome[];
   readonly eventsProcessed: number;
+}
+
+export interface FleetMetrics {
+  /**
+   * The lowest share of target instances whose application was running with accepted credentials
+   * (new, old or other) at any moment from the change's start to the horizon; null without a
+   * change or targets. 1 means no target was ever out; 0 means all were out at once.
+   */
+  readonly minUpShare: number | null;
+}
+
+/**
+ * API errors of one kind in one step, summed over seeds: which call, which step of the runbook
+ * (or strategy) made it, and how many of them the step got past (a later call of the same step
+ * succeeded: a careful operator's polling of a lagging view, not a failure of the runbook).
+ */
+export interface ApiErrorCount {
+  readonly code: string;
+  readonly call: string;
+  readonly origin: string;
+  readonly count: number;
+  /** Errors after which the same step's same call succeeded later in the run. */
+  readonly handled: number;
 }
 
 /** Per-strategy samples handed from compare to the report aggregator. */
 export interface StrategySamples {
   readonly strategy: string;
-  /** One entry per (seed, instance). */
+  /**
+   * How "new" and "old" credentials are told apart: by the role they were issued for (`role`),
+   * or, for a change that keeps the role (edit-policy), by effective permissions.
+   */
+  readonly judgedBy?: 'role' | 'permissions';
+  /** One entry per (seed, target instance): only the change's targets are aggregated. */
   readonly samples: readonly {
     readonly seed: number;
     readonly instance: string;
     readonly sdk: string;
+    readonly region?: string;
     readonly metrics: InstanceMetrics;
   }[];
-  /** API error counts by code, summed over seeds. */
-  readonly apiErrors: Readonly<Record<string, number>>;
+  /** One entry per seed: fleet-level measures over the targets. */
+  readonly fleet?: readonly { readonly seed: number; readonly minUpShare: number | null }[];
+  /**
+   * Instances outside the targets whose credentials changed anyway, with the number of seeds in
+   * which they did (sorted by name), and how many non-target instances each seed had.
+   */
+  readonly alsoAffected?: {
+    readonly nonTargets: number;
+    readonly instances: readonly {
+      readonly instance: string;
+      readonly fleet?: string;
+      readonly seeds: number;
+    }[];
+  };
+  /** API errors by code, call and step, summed over seeds. */
+  readonly apiErrors: readonly ApiErrorCount[];
   /** A few instances' timelines from the first seed, for the HTML timeline chart. */
   readonly sampleTimelines: readonly InstanceResult[];
   /** Horizon minus change start, ms: the censoring bound for metrics that never happened. */

@@ -21,7 +21,7 @@
 import { Ec2Service } from './aws/ec2/ec2.ts';
 import { AwsError } from './aws/errors.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
-import { actionMatches, allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
+import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
 import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
 import { hexId, IdFactory } from './aws/ids.ts';
@@ -40,16 +40,15 @@ import {
 import { accessKeyId, accessKeyPrefix } from './instance/access-keys.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
-import { PermissionClassifier, type PermissionSet } from './instance/permissions.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
-import { type LaneState, laneState } from './instance/timeline.ts';
-import { computeInstanceResult, expectationOutcomes, metricCheckOutcomes } from './metrics.ts';
-import { type RegionView, ReplicatedStore } from './replication/store.ts';
-import type { CheckOutcome, HoldingKind, RunResult, StepRecord } from './result.ts';
+import { computeInstanceResult, expectationOutcomes, fleetMetrics, metricCheckOutcomes } from './metrics.ts';
+import { ReplicatedStore } from './replication/store.ts';
+import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
+import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 
 const H = 3_600_000;
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
@@ -106,18 +105,11 @@ export interface WorldObserver {
 }
 
 /** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
-interface InstanceFacts {
+interface InstanceFacts extends ClassifiedInstance {
   readonly id: string;
   readonly accessKeyPrefix: string;
   /** Credentials issued so far (the access key id's counter). */
   issuedCount: number;
-  /** The role of the instance's initial profile, and its permissions. */
-  readonly oldRole: string | undefined;
-  readonly oldPermissions: PermissionSet | undefined;
-  /** The enforcement view of the instance's region. */
-  readonly authzView: RegionView<AuthzState>;
-  /** Index of the probe's action among the relevant actions, or -1 without a probe. */
-  readonly probeIndex: number;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -150,13 +142,8 @@ class World {
   changeStartMs: number | null = null;
   private readonly observers: readonly WorldObserver[];
   private readonly runtimesByName = new Map<string, InstanceRuntime>();
-  private readonly relevantActions: string[];
-  private readonly permissions: PermissionClassifier;
+  private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
-  /** Permissions of the change's target role (when it is a scenario role). */
-  private readonly targetPermissions: PermissionSet | undefined;
-  /** Lower-cased role names (classification by name compares them case-insensitively). */
-  private readonly lowerCase = new Map<string, string>();
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   private readonly apiLatency: Distribution;
@@ -173,7 +160,7 @@ class World {
     },
     profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
     newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
-    classify: (rt, creds) => this.classify(rt.facts, creds),
+    classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
     credentialsIssued: (rt, creds, previous) => {
       for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
     },
@@ -255,15 +242,9 @@ class World {
       },
       streamFor: (name) => streams.stream(name),
     });
-    const actions = new Set<string>();
-    for (const r of scenario.roles) for (const a of r.allow) actions.add(a);
-    for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
-    this.relevantActions = [...actions].sort();
-    this.permissions = new PermissionClassifier(this.relevantActions);
     this.plan = changePlan(scenario);
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
-    const newRole = this.plan?.newRole;
-    this.targetPermissions = newRole === undefined ? undefined : this.permissionsOfScenarioRole(newRole);
+    this.classifier = new CredentialClassifier(scenario, this.plan);
 
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
@@ -336,9 +317,9 @@ class World {
       accessKeyPrefix: accessKeyPrefix(this.runtimes.size),
       issuedCount: 0,
       oldRole,
-      oldPermissions: oldRole === undefined ? undefined : this.permissionsOfScenarioRole(oldRole),
+      oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
       authzView: this.authzStore.view(region)!,
-      probeIndex: spec.probe === undefined ? -1 : this.relevantActions.indexOf(spec.probe.action),
+      probeIndex: spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
     };
     const rt = new InstanceRuntime<InstanceFacts>({
       scheduler,
@@ -411,47 +392,6 @@ class World {
     return answer;
   }
 
-  /** Which relevant actions a scenario role's allow list grants. */
-  private permissionsOfScenarioRole(roleName: string): PermissionSet | undefined {
-    const role = this.scenario.roles.find((r) => r.name.toLowerCase() === roleName.toLowerCase());
-    if (role === undefined) return undefined;
-    return this.permissions.intern(
-      this.relevantActions.map((a) => role.allow.some((p) => actionMatches(p, a))),
-    );
-  }
-
-  private lower(name: string): string {
-    let lower = this.lowerCase.get(name);
-    if (lower === undefined) {
-      lower = name.toLowerCase();
-      this.lowerCase.set(name, lower);
-    }
-    return lower;
-  }
-
-  /**
-   * The lane state of valid credentials: new / old / other by their effective permissions at the
-   * instance region's enforcement view when the change alters permissions, else by role name; and
-   * whether the instance's probe action is allowed.
-   */
-  private classify(facts: InstanceFacts, creds: Credentials): LaneState {
-    const { oldRole, oldPermissions, probeIndex } = facts;
-    const perms = this.permissions.permissionsOf(facts.authzView.state, creds.roleId, creds.issuedAtMs);
-    const probeAllowed = probeIndex >= 0 && perms.allowed[probeIndex] === true;
-    const target = this.targetPermissions;
-    let kind: HoldingKind;
-    if (target !== undefined && oldPermissions !== undefined && target !== oldPermissions) {
-      kind = perms === target ? 'new' : perms === oldPermissions ? 'old' : 'other';
-    } else {
-      const newRole = this.plan?.newRole;
-      const role = this.lower(creds.roleName);
-      if (newRole !== undefined && role === this.lower(newRole)) kind = 'new';
-      else if (oldRole !== undefined && role === this.lower(oldRole)) kind = 'old';
-      else kind = 'other';
-    }
-    return laneState(kind, creds.roleName, probeAllowed);
-  }
-
   run(): RunResult {
     const { scheduler, scenario } = this;
     const op = this.operator();
@@ -501,15 +441,21 @@ class World {
     }
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
+    const targets = new Set(this.plan?.targets ?? []);
+    const targetApps: ReturnType<InstanceRuntime['appLane']['segments']>[] = [];
     const instances = scenario.instances.map((spec) => {
       const ref = this.refs.get(spec.name)!;
       const rt = this.runtimes.get(ref.id)!;
+      const app = rt.appLane.segments(endMs, this.offsetMs);
+      const target = targets.has(spec.name);
+      if (target) targetApps.push(app);
       return computeInstanceResult({
         spec,
         id: ref.id,
         sdk: sdkPolicy(spec.sdk).name,
+        target,
         imds: rt.imdsLane.segments(endMs, this.offsetMs),
-        app: rt.appLane.segments(endMs, this.offsetMs),
+        app,
         changeStartMs: this.changeStartMs,
         horizonMs: scenario.horizonMs,
         probePhaseMs:
@@ -531,6 +477,8 @@ class World {
       changeStartMs: this.changeStartMs,
       steps: this.records,
       instances,
+      judgedBy: this.plan?.judgedBy ?? 'role',
+      fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
       checks,
       eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
     };

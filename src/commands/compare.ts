@@ -1,13 +1,16 @@
 /**
- * `iamsim compare FILE`: runs each strategy of the scenario's `compare` section over many seeds
- * and writes the comparison (Markdown, JSON, HTML) or prints it. The output depends only on the
- * scenario, the seeds and the version, never on --workers.
+ * `iamsim compare FILE...`: runs each strategy of the scenario's `compare` section, and the file's
+ * own runbook, over many seeds (several files: their runbooks, on the same world) and writes the
+ * comparison (Markdown, JSON, HTML) or prints it. The output depends only on the scenarios, the
+ * seeds and the version, never on --workers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
   buildComparison,
   buildPartial,
+  type CompareFile,
+  comparisonEntries,
   DEFAULT_CI,
   defaultWorkers,
   partialPath,
@@ -15,7 +18,8 @@ import {
 } from '../compare/index.ts';
 import { UsageError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
-import { renderJson, renderMarkdown, writeReports } from '../report/index.ts';
+import { renderJson, renderMarkdown, renderTerminalSummary, writeReports } from '../report/index.ts';
+import { defaults } from '../scenario/limits.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
 import type { CommandIo } from './types.ts';
@@ -65,27 +69,55 @@ export function resolveShard(
   );
 }
 
-/** A one-line progress display on a terminal: runs done of total and time remaining. */
-function progressBar(io: CommandIo): ((done: number, total: number) => void) | undefined {
-  if (!io.stderrIsTTY) return undefined;
-  const startedMs = Date.now(); // wall-clock: progress display only, never in results
+/** Seconds between progress lines when stderr is not a terminal (a CI log, a batch job's log). */
+export const PROGRESS_LINE_EVERY_S = 5;
+
+/**
+ * Progress on stderr: a bar redrawn in place on a terminal; elsewhere (a log file, CI, a batch
+ * job) a plain line every few seconds and one at the end, so a long sweep shows it is alive
+ * without flooding the log. `nowMs` is the wall clock (progress display only, never in results).
+ */
+export function progressReporter(
+  io: CommandIo,
+  nowMs: () => number = () => Date.now(), // wall-clock: progress display only, never in results
+): (done: number, total: number) => void {
+  const startedMs = nowMs();
+  let lastLineMs = startedMs;
+  let printed = false;
   return (done, total) => {
-    const elapsedMs = Date.now() - startedMs; // wall-clock: progress display only
+    const elapsedMs = nowMs() - startedMs;
     const remainingS = done === 0 ? 0 : Math.round(((total - done) * elapsedMs) / done / 1000);
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    io.stderr(
-      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} runs, ~${remainingS}s left `,
-    );
-    if (done === total) io.stderr('\n');
+    if (io.stderrIsTTY) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      io.stderr(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} runs, ~${remainingS}s left `,
+      );
+      if (done === total) io.stderr('\n');
+      return;
+    }
+    const now = nowMs();
+    // The closing line only after earlier ones: a run of a few seconds prints nothing.
+    if ((done === total && printed) || (done < total && now - lastLineMs >= PROGRESS_LINE_EVERY_S * 1000)) {
+      lastLineMs = now;
+      printed = true;
+      io.stderr(
+        `progress: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${Math.round(elapsedMs / 1000)}s elapsed${done === total ? '' : `, ~${remainingS}s left`}\n`,
+      );
+    }
   };
 }
 
 export const compareCommand = defineCommand({
-  command: 'compare <file>',
-  describe: 'Compare change strategies over many seeds (quantiles with confidence intervals)',
+  command: 'compare <files..>',
+  describe:
+    "Compare change strategies and the file's own runbook over many seeds (quantiles with confidence intervals)",
   examples: [
     ['$0 compare scenarios/default.yaml --out reports/default', 'Write reports/default.{md,json,html}'],
+    [
+      '$0 compare runbook-a.yaml runbook-b.yaml --seeds 100',
+      'Two runbooks of the same world side by side (refused, naming the first difference, if the worlds differ)',
+    ],
     [
       '$0 compare scenarios/default.yaml --seeds 1000 --workers 2 --json',
       'More seeds, in parallel, JSON on stdout',
@@ -101,14 +133,16 @@ export const compareCommand = defineCommand({
   ],
   builder: (yargs) =>
     yargs
-      .positional('file', {
+      .positional('files', {
         type: 'string',
+        array: true,
         demandOption: true,
-        describe: 'Scenario YAML file with a compare: section',
+        describe:
+          'Scenario YAML file: its compare: strategies, plus its steps: as a strategy named runbook (or change.label). Several files: their runbooks on the same world',
       })
       .option('seeds', {
         type: 'number',
-        describe: "Runs per strategy (overrides the scenario's compare.seeds)",
+        describe: `Runs per strategy (overrides the scenario's compare.seeds; default ${defaults.compareSeeds})`,
       })
       .option('workers', {
         type: 'number',
@@ -147,34 +181,28 @@ export const compareCommand = defineCommand({
         return true;
       }),
   handler: async (args, io) => {
-    const scenario = await loadForCommand(args.file, io);
-    if (scenario.compare === undefined) {
-      throw new UsageError(`${args.file} has no compare: section (targets, to, strategies) to compare`);
-    }
+    const names = args.files as string[];
+    const files: CompareFile[] = [];
+    for (const file of names) files.push({ file, scenario: await loadForCommand(file, io) });
+    // Refuses a file with nothing to compare, colliding labels or different worlds (exit 2).
+    const entries = comparisonEntries(files);
+    const first = files[0]!;
     const shard = resolveShard(args.shard, args.shards, process.env);
-    const { seed, drawn } = resolveSeed(args.seed, scenario);
-    const seedCount = args.seeds ?? scenario.compare.seeds;
+    const { seed, drawn } = resolveSeed(args.seed, first.scenario);
+    const seedCount = args.seeds ?? first.scenario.compare?.seeds ?? defaults.compareSeeds;
     const workers = args.workers ?? defaultWorkers();
+    const request = { files, firstSeed: seed, seedCount, workers, ci: args.ci };
     if (shard !== undefined) {
       // Every shard must run the same seeds: a seed drawn per machine would split nothing.
       if (drawn)
-        throw new UsageError(`--shard needs a fixed first seed: give --seed, or seed: in ${args.file}`);
+        throw new UsageError(`--shard needs a fixed first seed: give --seed, or seed: in ${first.file}`);
       if (args.out === undefined && !args.json)
         throw new UsageError('--shard writes a partial result: give --out PREFIX (or --json for stdout)');
       if (shard.count > seedCount)
         throw new UsageError(`${shard.count} shards need at least ${shard.count} seeds, got ${seedCount}`);
       const partial = await buildPartial(
-        {
-          file: args.file,
-          scenario,
-          firstSeed: seed,
-          seedCount,
-          workers,
-          ci: args.ci,
-          shard: shard.index,
-          shards: shard.count,
-        },
-        progressBar(io),
+        { ...request, shard: shard.index, shards: shard.count },
+        progressReporter(io),
       );
       const text = `${JSON.stringify(partial)}\n`;
       if (args.json) io.stdout(text);
@@ -192,23 +220,22 @@ export const compareCommand = defineCommand({
       }
       return 0;
     }
-    const report = await buildComparison(
-      { file: args.file, scenario, firstSeed: seed, seedCount, workers, ci: args.ci },
-      progressBar(io),
-    );
-    if (args.json) io.stdout(renderJson(report));
+    const report = await buildComparison(request, progressReporter(io));
+    if (args.json) {
+      io.stdout(renderJson(report));
+      return 0;
+    }
+    // Human-readable output starts with the seed and the command that reproduces it.
+    const out = args.out === undefined ? '' : ` --out ${shellQuote(args.out)}`;
+    io.stdout(`seed ${seed} · reproduce with: ${report.command}${out}\n`);
+    const targets = entries[0]!.scenario.instances.length;
+    io.stdout(`${entries.length} entries × ${seedCount} seeds (${targets} instances per run)\n\n`);
     if (args.out !== undefined) {
       const paths = writeReports(report, resolve(io.cwd, args.out)).map((p) => relative(io.cwd, p));
-      if (!args.json) {
-        io.stdout(`seed ${seed} · reproduce with: ${report.command} --out ${shellQuote(args.out)}\n`);
-        io.stdout(
-          `${scenario.compare.strategies.length} strategies × ${seedCount} seeds × ${scenario.instances.length} instances\n`,
-        );
-        for (const p of paths) io.stdout(`wrote ${p}\n`);
-      }
-    } else if (!args.json) {
-      // Human-readable output starts with the seed and the command that reproduces it.
-      io.stdout(`seed ${seed} · reproduce with: ${report.command}\n\n`);
+      io.stdout(renderTerminalSummary(report));
+      io.stdout('\n');
+      for (const p of paths) io.stdout(`wrote ${p}\n`);
+    } else {
       io.stdout(renderMarkdown(report));
     }
     return 0;

@@ -38,6 +38,8 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
     scenarioHash,
     version,
     changeStartMs: result.changeStartMs,
+    judgedBy: result.judgedBy,
+    fleet: result.fleet,
     eventsProcessed: result.eventsProcessed,
     steps: result.steps.map((s) => ({
       index: s.index,
@@ -56,6 +58,8 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
       region: i.region,
       sdk: i.sdk,
       ...(i.fleet !== undefined ? { fleet: i.fleet } : {}),
+      target: i.target,
+      ...(i.target ? {} : { affected: i.affected }),
       metrics: i.metrics,
       probes: i.probes,
       timeline: timelineOf(i),

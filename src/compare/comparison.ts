@@ -4,15 +4,23 @@
  * on besides the jobs (scenario identity, seeds, interval method, calibration), so one machine's
  * run, a sharded run and a merge of partials all build the report the same way.
  */
+import { createHash } from 'node:crypto';
 import { calibrationKeys } from '../calibration.ts';
 import { makeDistribution } from '../engine/index.ts';
 import { shellQuote } from '../report/format.ts';
 import { type CiMethod, type CompareInput, type CompareReport, DEFAULT_CI } from '../report/types.ts';
 import type { StrategySamples } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
-import type { Scenario } from '../scenario/types.ts';
 import { packageVersion } from '../version.ts';
-import { compareAndSummarize, compareJobs, groupingPlan, groupSamples, summarize } from './jobs.ts';
+import { type CompareFile, comparisonEntries } from './entries.ts';
+import {
+  type CompareEntry,
+  compareAndSummarize,
+  compareJobs,
+  groupingPlan,
+  groupSamples,
+  summarize,
+} from './jobs.ts';
 import {
   type ComparisonHeader,
   makePartial,
@@ -24,8 +32,8 @@ import {
 } from './shard.ts';
 
 export interface CompareRequest {
-  readonly file: string;
-  readonly scenario: Scenario;
+  /** One file (its strategies and runbook), or several (their runbooks, on the same world). */
+  readonly files: readonly CompareFile[];
   readonly firstSeed: number;
   readonly seedCount: number;
   readonly workers: number;
@@ -40,18 +48,26 @@ export function seedList(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-/** Everything the report depends on besides the job results (what a partial result carries). */
-export function comparisonHeader(request: Omit<CompareRequest, 'workers'>): ComparisonHeader {
-  const { scenario } = request;
+/**
+ * Everything the report depends on besides the job results (what a partial result carries).
+ * Several files hash as the hash of their hashes, in the order given.
+ */
+export function comparisonHeader(
+  request: Omit<CompareRequest, 'workers'>,
+  entries: readonly CompareEntry[],
+): ComparisonHeader {
+  const scenario = request.files[0]!.scenario;
+  const hashes = request.files.map((f) => hashScenario(f.scenario));
   return {
-    file: request.file,
-    scenarioName: scenario.name,
-    scenarioHash: hashScenario(scenario),
+    files: request.files.map((f) => f.file),
+    scenarioName: request.files.map((f) => f.scenario.name).join(' vs '),
+    scenarioHash:
+      hashes.length === 1 ? hashes[0]! : createHash('sha256').update(hashes.join('\n')).digest('hex'),
     version: packageVersion(),
     firstSeed: request.firstSeed,
     seedCount: request.seedCount,
     ci: request.ci ?? DEFAULT_CI,
-    plan: groupingPlan(scenario),
+    plan: groupingPlan(entries),
     calibration: calibrationKeys.map((key) => ({
       key,
       description: makeDistribution(scenario.calibration[key].spec).describe(),
@@ -65,7 +81,7 @@ export function reportInput(header: ComparisonHeader, strategies: StrategySample
   const command = [
     'iamsim',
     'compare',
-    header.file,
+    ...header.files,
     '--seed',
     String(header.firstSeed),
     '--seeds',
@@ -91,9 +107,10 @@ export async function buildComparison(
   request: CompareRequest,
   onProgress?: (done: number, total: number) => void,
 ): Promise<CompareReport> {
-  const header = comparisonHeader(request);
+  const entries = comparisonEntries(request.files);
+  const header = comparisonHeader(request, entries);
   return compareAndSummarize(
-    request.scenario,
+    entries,
     {
       seeds: seedList(request.firstSeed, request.seedCount),
       workers: request.workers,
@@ -108,9 +125,10 @@ export async function buildPartial(
   request: CompareRequest & { readonly shard: number; readonly shards: number },
   onProgress?: (done: number, total: number) => void,
 ): Promise<PartialResult> {
-  const header = comparisonHeader(request);
+  const entries = comparisonEntries(request.files);
+  const header = comparisonHeader(request, entries);
   const slice = shardSlice(request.firstSeed, request.seedCount, request.shard, request.shards);
-  const results = await compareJobs(request.scenario, {
+  const results = await compareJobs(entries, {
     seeds: sliceSeeds(slice),
     workers: request.workers,
     // The sweep's first seed keeps the sample timelines, as in an unsharded run.

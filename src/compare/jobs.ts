@@ -1,33 +1,53 @@
 /**
- * compare(): the strategy comparison. Every strategy runs on the same seeds (common random
- * numbers: each entity draws from a stream named after it, so a seed gives every strategy the
- * same propagation delays, rotation phases and lifetimes where the mechanisms coincide), and the
- * per-instance metrics are handed to the report aggregator.
+ * The comparison's jobs. Every entry (a built-in strategy, or a runbook: a file's own steps) runs
+ * on the same seeds (common random numbers: each entity draws from a stream named after it, so a
+ * seed gives every entry the same propagation delays, rotation phases and lifetimes where the
+ * mechanisms coincide), and the target instances' metrics are handed to the report aggregator.
  *
- * Work is split into (strategy, seed) jobs. With workers > 1 the jobs are spread over worker
- * threads and results are put back in job order; the aggregation then runs one strategy per
- * worker (strategies are summarised independently, from streams named after the strategy). So
- * the output is byte-identical whatever the number of workers, and whatever the number of
- * machines a sweep was sharded over (see shard.ts): a report is a function of the job results.
+ * Work is split into (entry, seed) jobs. With workers > 1 the jobs are spread over worker threads
+ * and results are put back in job order; the aggregation then runs one entry per worker (entries
+ * are summarised independently, from streams named after the entry). So the output is
+ * byte-identical whatever the number of workers, and whatever the number of machines a sweep was
+ * sharded over (see shard.ts): a report is a function of the job results.
  */
 import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
-import type { InstanceMetrics, InstanceResult, RunResult, StrategySamples } from '../result.ts';
-import type { Scenario, StrategyName, StrategyStep } from '../scenario/types.ts';
+import type {
+  ApiErrorCount,
+  InstanceMetrics,
+  InstanceResult,
+  RunResult,
+  StepRecord,
+  StrategySamples,
+} from '../result.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { WorkerPool } from './pool.ts';
 
+/**
+ * One column of a comparison: a built-in strategy run on the world without the file's steps, or
+ * a runbook (a file's own steps, measured from its `change:`). `label` names it in reports.
+ */
+export interface CompareEntry {
+  readonly label: string;
+  readonly kind: 'strategy' | 'runbook';
+  /** The scenario this entry runs, complete: the world and the steps that make the change. */
+  readonly scenario: Scenario;
+}
+
 export interface CompareJob {
-  readonly strategy: StrategyName;
+  /** The entry's label. */
+  readonly strategy: string;
   readonly seed: number;
   /** Keep a few timelines from this run for the report. */
   readonly keepTimelines: boolean;
 }
 
-/** One instance's outcome in one job: what the report aggregates. */
+/** One target instance's outcome in one job: what the report aggregates. */
 export interface JobSample {
   readonly instance: string;
   readonly sdk: string;
+  readonly region: string;
   readonly metrics: InstanceMetrics;
 }
 
@@ -36,33 +56,40 @@ export interface JobSample {
  * survives a round trip unchanged.
  */
 export interface JobResult {
-  readonly strategy: StrategyName;
+  readonly strategy: string;
   readonly seed: number;
-  /** One per instance, in scenario order. */
+  /** One per target instance, in scenario order. */
   readonly samples: readonly JobSample[];
-  /** Full results (timelines included) of the first instances, only in a job that keeps timelines. */
+  /** Lowest share of targets up at any instant after the change started (null: no change). */
+  readonly minUpShare: number | null;
+  /** Non-target instances in the run, and those whose credentials changed anyway (with their fleet). */
+  readonly nonTargets: number;
+  readonly affected: readonly { readonly instance: string; readonly fleet?: string }[];
+  /** Full results (timelines included) of a few targets, only in a job that keeps timelines. */
   readonly timelines: readonly InstanceResult[];
-  readonly apiErrors: Readonly<Record<string, number>>;
+  readonly apiErrors: readonly ApiErrorCount[];
   readonly changeStartMs: number | null;
+  readonly judgedBy: 'role' | 'permissions';
 }
 
-/** What grouping job results into per-strategy samples needs to know of the scenario. */
+/** What grouping job results into per-entry samples needs to know of the comparison. */
 export interface GroupingPlan {
-  readonly strategies: readonly StrategyName[];
+  /** Entry labels, in report order. */
+  readonly strategies: readonly string[];
   readonly horizonMs: number;
   /** The compare section's change time, ms (fallback start of the observation window). */
   readonly atMs: number;
-  /** Timelines kept per strategy for the report. */
+  /** Timelines kept per entry for the report. */
   readonly sampleTimelines: number;
 }
 
 export interface CompareOptions {
-  /** The seeds to run (every strategy runs every seed). */
+  /** The seeds to run (every entry runs every seed). */
   readonly seeds: readonly number[];
   readonly workers: number;
   /** Called after each finished job (for progress display). */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Timelines kept per strategy for the report. */
+  /** Timelines kept per entry for the report. */
   readonly sampleTimelines?: number;
   /**
    * Which seed keeps timelines (default: the first of `seeds`). A shard passes the sweep's first
@@ -74,55 +101,103 @@ export interface CompareOptions {
 /** Number of instances whose timelines are kept for the report's timeline chart. */
 export const SAMPLE_TIMELINES_DEFAULT = 6;
 
-/** The scenario with the comparison's change as its strategy step, for one strategy. */
-export function scenarioForStrategy(scenario: Scenario, strategy: StrategyName): Scenario {
-  const spec = scenario.compare;
-  if (spec === undefined) throw new Error(`scenario ${scenario.name} has no compare section`);
-  const step: StrategyStep = {
-    kind: 'strategy',
-    strategy,
-    targets: spec.targets,
-    to: spec.to,
-    atMs: spec.atMs,
-    source: { path: 'compare' },
-  };
-  return { ...scenario, steps: [...scenario.steps, step] };
-}
-
-/** The grouping plan of a scenario's compare section. */
-export function groupingPlan(scenario: Scenario, sampleTimelines = SAMPLE_TIMELINES_DEFAULT): GroupingPlan {
+/** The grouping plan of a comparison's entries. */
+export function groupingPlan(
+  entries: readonly CompareEntry[],
+  sampleTimelines = SAMPLE_TIMELINES_DEFAULT,
+): GroupingPlan {
+  const first = entries[0]?.scenario;
   return {
-    strategies: scenario.compare?.strategies ?? [],
-    horizonMs: scenario.horizonMs,
-    atMs: scenario.compare?.atMs ?? 0,
+    strategies: entries.map((e) => e.label),
+    horizonMs: first?.horizonMs ?? 0,
+    atMs: first?.compare?.atMs ?? first?.change?.atMs ?? 0,
     sampleTimelines,
   };
 }
 
+/**
+ * API errors grouped by (code, call, step), in first-seen order, with how many the step got past:
+ * an error is handled when a later call of the same step and operation succeeded.
+ */
+export function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
+  const lastOk = new Map<string, number>();
+  steps.forEach((r, i) => {
+    if (r.ok) lastOk.set(`${r.origin}\n${r.call}`, i);
+  });
+  const groups = new Map<
+    string,
+    { code: string; call: string; origin: string; count: number; handled: number }
+  >();
+  steps.forEach((r, i) => {
+    if (r.error === undefined) return;
+    const key = `${r.error.code}\n${r.call}\n${r.origin}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { code: r.error.code, call: r.call, origin: r.origin, count: 0, handled: 0 };
+      groups.set(key, g);
+    }
+    g.count++;
+    if ((lastOk.get(`${r.origin}\n${r.call}`) ?? -1) > i) g.handled++;
+  });
+  return [...groups.values()];
+}
+
+/**
+ * Up to `count` target instances for the report's timeline chart, taken from every region in
+ * turn (the first target of each region, then the second, …), shown in scenario order.
+ */
+export function timelineSample(
+  instances: readonly InstanceResult[],
+  regions: readonly string[],
+  count: number,
+): InstanceResult[] {
+  const byRegion = regions.map((r) => instances.filter((i) => i.target && i.region === r));
+  const picked = new Set<InstanceResult>();
+  for (let k = 0; picked.size < count && byRegion.some((list) => k < list.length); k++) {
+    for (const list of byRegion) {
+      const inst = list[k];
+      if (inst !== undefined && picked.size < count) picked.add(inst);
+    }
+  }
+  return instances.filter((i) => picked.has(i));
+}
+
 /** Runs one job in this thread. */
-export function runJob(scenario: Scenario, job: CompareJob, sampleTimelines: number): JobResult {
-  const result: RunResult = simulate(scenarioForStrategy(scenario, job.strategy), {
+export function runJob(
+  entries: readonly CompareEntry[],
+  job: CompareJob,
+  sampleTimelines: number,
+): JobResult {
+  const entry = entries.find((e) => e.label === job.strategy);
+  if (entry === undefined) throw new Error(`no comparison entry labelled ${job.strategy}`);
+  const result: RunResult = simulate(entry.scenario, {
     seed: job.seed,
     timelines: job.keepTimelines,
     responses: false,
   });
-  const apiErrors: Record<string, number> = {};
-  for (const step of result.steps) {
-    if (step.error !== undefined) apiErrors[step.error.code] = (apiErrors[step.error.code] ?? 0) + 1;
-  }
+  const targets = result.instances.filter((i) => i.target);
+  const others = result.instances.filter((i) => !i.target);
   return {
     strategy: job.strategy,
     seed: job.seed,
-    samples: result.instances.map((inst) => ({ instance: inst.name, sdk: inst.sdk, metrics: inst.metrics })),
-    timelines: job.keepTimelines ? result.instances.slice(0, sampleTimelines) : [],
-    apiErrors,
+    samples: targets.map((i) => ({ instance: i.name, sdk: i.sdk, region: i.region, metrics: i.metrics })),
+    minUpShare: result.fleet.minUpShare,
+    nonTargets: others.length,
+    affected: others
+      .filter((i) => i.affected)
+      .map((i) => (i.fleet === undefined ? { instance: i.name } : { instance: i.name, fleet: i.fleet })),
+    timelines: job.keepTimelines
+      ? timelineSample(result.instances, entry.scenario.regions, sampleTimelines)
+      : [],
+    apiErrors: apiErrorCounts(result.steps),
     changeStartMs: result.changeStartMs,
+    judgedBy: result.judgedBy,
   };
 }
 
 /** The jobs of a comparison, in job order: strategy by strategy, seed by seed. */
 export function jobsFor(
-  strategies: readonly StrategyName[],
+  strategies: readonly string[],
   seeds: readonly number[],
   timelineSeed: number | undefined = seeds[0],
 ): CompareJob[] {
@@ -133,9 +208,12 @@ export function jobsFor(
   return jobs;
 }
 
-/** Runs every (strategy, seed) job; results in job order. */
-export async function compareJobs(scenario: Scenario, options: CompareOptions): Promise<JobResult[]> {
-  return withJobResults(scenario, options, async (results) => results);
+/** Runs every (entry, seed) job; results in job order. */
+export async function compareJobs(
+  entries: readonly CompareEntry[],
+  options: CompareOptions,
+): Promise<JobResult[]> {
+  return withJobResults(entries, options, async (results) => results);
 }
 
 /**
@@ -143,19 +221,19 @@ export async function compareJobs(scenario: Scenario, options: CompareOptions): 
  * `then` while the pool is still up, and closes the pool whatever happens.
  */
 async function withJobResults<T>(
-  scenario: Scenario,
+  entries: readonly CompareEntry[],
   options: CompareOptions,
   then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
 ): Promise<T> {
   const jobs = jobsFor(
-    scenario.compare?.strategies ?? [],
+    entries.map((e) => e.label),
     options.seeds,
     options.timelineSeed ?? options.seeds[0],
   );
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {
-    return await then(await runJobs(pool, scenario, jobs, keep, options.onProgress), pool, keep);
+    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress), pool, keep);
   } finally {
     await pool?.close();
   }
@@ -167,22 +245,49 @@ async function withJobResults<T>(
  * job order) that kept any.
  */
 export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]): StrategySamples[] {
-  return plan.strategies.map((strategy) => {
+  return plan.strategies.map((strategy): StrategySamples => {
     const mine = results.filter((r) => r.strategy === strategy).sort((a, b) => a.seed - b.seed);
-    const apiErrors: Record<string, number> = {};
-    for (const r of mine)
-      for (const [code, n] of Object.entries(r.apiErrors)) apiErrors[code] = (apiErrors[code] ?? 0) + n;
+    const errors = new Map<string, ApiErrorCount>();
+    for (const r of mine) {
+      for (const e of r.apiErrors) {
+        const key = `${e.code}\n${e.call}\n${e.origin}`;
+        const sum = errors.get(key);
+        errors.set(
+          key,
+          sum === undefined ? e : { ...sum, count: sum.count + e.count, handled: sum.handled + e.handled },
+        );
+      }
+    }
+    const affected = new Map<string, { instance: string; fleet?: string; seeds: number }>();
+    for (const r of mine) {
+      for (const a of r.affected) {
+        const sum = affected.get(a.instance);
+        affected.set(a.instance, sum === undefined ? { ...a, seeds: 1 } : { ...sum, seeds: sum.seeds + 1 });
+      }
+    }
     const first = results.find(
       (r) => r.strategy === strategy && r.timelines.some((i) => i.appTimeline.length > 0),
     );
     const startMs = mine.find((r) => r.changeStartMs !== null)?.changeStartMs ?? plan.atMs;
     return {
       strategy,
+      judgedBy: mine[0]?.judgedBy ?? 'role',
       samples: mine.flatMap((r) =>
-        r.samples.map((s) => ({ seed: r.seed, instance: s.instance, sdk: s.sdk, metrics: s.metrics })),
+        r.samples.map((s) => ({
+          seed: r.seed,
+          instance: s.instance,
+          sdk: s.sdk,
+          region: s.region,
+          metrics: s.metrics,
+        })),
       ),
-      apiErrors: Object.fromEntries(
-        Object.entries(apiErrors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      fleet: mine.map((r) => ({ seed: r.seed, minUpShare: r.minUpShare })),
+      alsoAffected: {
+        nonTargets: mine[0]?.nonTargets ?? 0,
+        instances: [...affected.values()].sort((a, b) => byString(a.instance, b.instance)),
+      },
+      apiErrors: [...errors.values()].sort(
+        (a, b) => byString(a.code, b.code) || byString(a.call, b.call) || byString(a.origin, b.origin),
       ),
       sampleTimelines: (first?.timelines ?? []).slice(0, plan.sampleTimelines),
       timelineChangeStartMs: first?.changeStartMs ?? null,
@@ -212,12 +317,12 @@ export async function summarize(input: CompareInput, workers: number): Promise<C
  * does. `toInput` turns the grouped samples into the report's input.
  */
 export async function compareAndSummarize(
-  scenario: Scenario,
+  entries: readonly CompareEntry[],
   options: CompareOptions,
   toInput: (strategies: StrategySamples[]) => CompareInput,
 ): Promise<CompareReport> {
-  return withJobResults(scenario, options, async (results, pool, keep) => {
-    const input = toInput(groupSamples(groupingPlan(scenario, keep), results));
+  return withJobResults(entries, options, async (results, pool, keep) => {
+    const input = toInput(groupSamples(groupingPlan(entries, keep), results));
     return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
   });
 }
@@ -234,7 +339,7 @@ async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<Com
 
 async function runJobs(
   pool: WorkerPool | undefined,
-  scenario: Scenario,
+  entries: readonly CompareEntry[],
   jobs: readonly CompareJob[],
   keep: number,
   onProgress?: (done: number, total: number) => void,
@@ -242,12 +347,12 @@ async function runJobs(
   if (pool === undefined) {
     const out: JobResult[] = [];
     for (const job of jobs) {
-      out.push(runJob(scenario, job, keep));
+      out.push(runJob(entries, job, keep));
       onProgress?.(out.length, jobs.length);
     }
     return out;
   }
-  pool.broadcast({ kind: 'scenario', scenario });
+  pool.broadcast({ kind: 'entries', entries });
   // Chunks of a few jobs keep messages few and let a fast worker take more; results are
   // reassembled by job index, so the order of completion never shows.
   const results: (JobResult | undefined)[] = new Array(jobs.length);
@@ -271,4 +376,9 @@ async function runJobs(
     if (r === undefined) throw new Error(`job ${i} produced no result`);
     return r;
   });
+}
+
+/** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,12 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CompareInput } from '../report/types.ts';
-import type { Scenario } from '../scenario/types.ts';
-import type { CompareJob } from './jobs.ts';
+import type { CompareEntry, CompareJob } from './jobs.ts';
 
 /** What the main thread asks of a worker (see worker.ts). */
 export type WorkerRequest =
-  | { readonly kind: 'scenario'; readonly scenario: Scenario }
+  | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
   | { readonly kind: 'summarize'; readonly input: CompareInput };
 

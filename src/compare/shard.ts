@@ -12,19 +12,19 @@
  * data; the commands turn problems into exit code 2.
  */
 import { z } from 'zod';
-import type { metricNames } from '../result.ts';
-import { strategyNames } from '../scenario/types.ts';
+import { holdingKinds, type metricNames } from '../result.ts';
 import { type GroupingPlan, type JobResult, jobsFor } from './jobs.ts';
 
 export const PARTIAL_KIND = 'iamsim-compare-partial';
-export const PARTIAL_SCHEMA_VERSION = 1;
+/** 2: target-only samples, per-step API errors, fleet measures, several files. */
+export const PARTIAL_SCHEMA_VERSION = 2;
 /** Bound on the shard count: "put a limit on everything". */
 export const SHARDS_MAX = 10_000;
 
 /** Everything a comparison report depends on besides the job results. */
 export interface ComparisonHeader {
-  /** The scenario file as given on the command line (it appears in the report's reproduce command). */
-  readonly file: string;
+  /** The scenario files as given on the command line (they appear in the report's reproduce command). */
+  readonly files: readonly string[];
   readonly scenarioName: string;
   readonly scenarioHash: string;
   /** iamsim version that ran the jobs (and must summarise them). */
@@ -105,12 +105,13 @@ const metrics = z.strictObject({
   appNewRoleMs: metricValue,
   oldRoleExposureMs: metricValue,
   credentialGapMs: metricValue,
+  deniedMs: metricValue,
   downtimeMs: metricValue,
 } satisfies Record<(typeof metricNames)[number], typeof metricValue>);
 const segment = z.strictObject({
   fromMs: ms,
   toMs: ms,
-  kind: z.enum(['new', 'old', 'other', 'none', 'down']),
+  kind: z.enum(holdingKinds),
   role: z.string().optional(),
 });
 const instanceResult = z.strictObject({
@@ -119,21 +120,35 @@ const instanceResult = z.strictObject({
   region: z.string(),
   sdk: z.string(),
   fleet: z.string().optional(),
+  target: z.boolean(),
+  affected: z.boolean(),
   metrics,
   probes: z.strictObject({ allowed: ms.min(0), denied: ms.min(0) }),
   imdsTimeline: z.array(segment),
   appTimeline: z.array(segment),
 });
 const jobResult = z.strictObject({
-  strategy: z.enum(strategyNames),
+  strategy: z.string().min(1),
   seed: ms.min(0),
-  samples: z.array(z.strictObject({ instance: z.string(), sdk: z.string(), metrics })),
+  samples: z.array(z.strictObject({ instance: z.string(), sdk: z.string(), region: z.string(), metrics })),
+  minUpShare: z.number().min(0).max(1).nullable(),
+  nonTargets: ms.min(0),
+  affected: z.array(z.strictObject({ instance: z.string(), fleet: z.string().optional() })),
   timelines: z.array(instanceResult),
-  apiErrors: z.record(z.string(), ms.min(0)),
+  apiErrors: z.array(
+    z.strictObject({
+      code: z.string(),
+      call: z.string(),
+      origin: z.string(),
+      count: ms.min(0),
+      handled: ms.min(0),
+    }),
+  ),
   changeStartMs: ms.nullable(),
+  judgedBy: z.enum(['role', 'permissions']),
 });
 const header = z.strictObject({
-  file: z.string(),
+  files: z.array(z.string()).min(1),
   scenarioName: z.string(),
   scenarioHash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
   version: z.string(),
@@ -141,7 +156,7 @@ const header = z.strictObject({
   seedCount: ms.min(1),
   ci: z.enum(['order-statistic', 'cluster-bootstrap']),
   plan: z.strictObject({
-    strategies: z.array(z.enum(strategyNames)).min(1),
+    strategies: z.array(z.string().min(1)).min(1),
     horizonMs: ms.min(0),
     atMs: ms.min(0),
     sampleTimelines: ms.min(0),

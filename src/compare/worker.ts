@@ -1,23 +1,22 @@
 /**
- * Worker thread for compare(): keeps the scenario it was sent, runs the jobs or the one-strategy
+ * Worker thread for compare(): keeps the comparison entries it was sent, runs the jobs or the one-strategy
  * summaries it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { summarizeComparison } from '../report/summarize.ts';
-import type { Scenario } from '../scenario/types.ts';
-import { runJob } from './jobs.ts';
+import { type CompareEntry, runJob } from './jobs.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
-let scenario: Scenario | undefined;
+let entries: readonly CompareEntry[] | undefined;
 
 function serve(request: WorkerRequest): unknown {
   switch (request.kind) {
-    case 'scenario':
-      scenario = request.scenario;
+    case 'entries':
+      entries = request.entries;
       return undefined;
     case 'jobs': {
-      const s = scenario;
-      if (s === undefined) throw new Error('compare worker: jobs before the scenario');
+      const s = entries;
+      if (s === undefined) throw new Error('compare worker: jobs before the entries');
       return request.jobs.map((job) => runJob(s, job, request.keep));
     }
     case 'summarize':

@@ -9,7 +9,7 @@
  * condition instants) and interned: equal permission sets are the same object with the same id,
  * and a comparison of permission sets is a comparison of numbers.
  */
-import { evaluate } from '../aws/iam/policy.ts';
+import { evaluate, rejectsEverything } from '../aws/iam/policy.ts';
 import type { AuthzRole, AuthzState } from '../aws/iam/types.ts';
 
 /** One interned set of allowed actions. */
@@ -18,6 +18,11 @@ export interface PermissionSet {
   readonly id: number;
   /** Per relevant action (in the classifier's order): allowed or not. */
   readonly allowed: readonly boolean[];
+  /**
+   * Rejected outright, whatever the action: the role is unknown to enforcement, or a Deny of `*`
+   * applies (see rejectsEverything). Such credentials are "denied", not merely limited.
+   */
+  readonly rejected: boolean;
 }
 
 /** What a role allows under one snapshot, per interval of issue times. */
@@ -40,12 +45,12 @@ export class PermissionClassifier {
   constructor(readonly actions: readonly string[]) {}
 
   /** The interned set with these allowed flags (one per relevant action). */
-  intern(allowed: readonly boolean[]): PermissionSet {
-    let key = '';
+  intern(allowed: readonly boolean[], rejected = false): PermissionSet {
+    let key = rejected ? 'x' : '';
     for (const a of allowed) key += a ? '1' : '0';
     let set = this.interned.get(key);
     if (set === undefined) {
-      set = { id: this.interned.size, allowed: [...allowed] };
+      set = { id: this.interned.size, allowed: [...allowed], rejected };
       this.interned.set(key, set);
     }
     return set;
@@ -78,7 +83,10 @@ export class PermissionClassifier {
     // representative issue time per interval decides the whole interval.
     const representativeMs = k === 0 ? Number.NEGATIVE_INFINITY : instants[k - 1]!;
     const role = perms.role;
-    const set = this.intern(this.actions.map((a) => evaluate(role, a, representativeMs)));
+    const set = this.intern(
+      this.actions.map((a) => evaluate(role, a, representativeMs)),
+      rejectsEverything(role, representativeMs),
+    );
     perms.sets[k] = set;
     return set;
   }

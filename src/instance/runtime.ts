@@ -191,11 +191,17 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
       return;
     }
     const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
-    this.imdsLane.set(nowMs, this.stateOf(served, nowMs));
-    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.stateOf(this.app.usable, nowMs));
+    this.imdsLane.set(nowMs, isValidAt(served, nowMs) ? this.world.classify(this, served) : NONE);
+    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.appState(this.app.usable, nowMs));
   }
 
-  private stateOf(creds: Credentials | undefined, nowMs: number): LaneState {
-    return isValidAt(creds, nowMs) ? this.world.classify(this, creds) : NONE;
+  /**
+   * What the application presents: expired credentials that its SDK still presents (static
+   * stability) are rejected by AWS, so the application is out although it holds something.
+   */
+  private appState(creds: Credentials | undefined, nowMs: number): LaneState {
+    if (creds === undefined) return NONE;
+    if (isValidAt(creds, nowMs)) return this.world.classify(this, creds);
+    return laneState('denied', (creds as Credentials).roleName, false);
   }
 }

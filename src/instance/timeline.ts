@@ -3,7 +3,7 @@
  * constant state. Metrics and probe counts are computed from the segments afterwards, so the
  * hot loop never needs an event per probe call.
  */
-import type { HoldingKind, TimelineSegment } from '../result.ts';
+import { type HoldingKind, holdingKinds, type TimelineSegment } from '../result.ts';
 
 export interface LaneState {
   readonly kind: HoldingKind;
@@ -16,7 +16,7 @@ export interface RecordedSegment extends TimelineSegment {
   readonly probeAllowed: boolean;
 }
 
-const KINDS: readonly HoldingKind[] = ['new', 'old', 'other', 'none', 'down'];
+const KINDS = holdingKinds;
 const interned = new Map<string | undefined, LaneState[]>();
 /** Bound on the interning table (role names); past it the table starts over, which only costs allocations. */
 const INTERNED_ROLES_MAX = 10_000;

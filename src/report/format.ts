@@ -69,19 +69,35 @@ export const metricLabels: Readonly<Record<MetricName, string>> = {
   appNewRoleMs: 'App uses new role',
   oldRoleExposureMs: 'Old permissions still work',
   credentialGapMs: 'No credentials (gap)',
+  deniedMs: 'Denied (outage)',
   downtimeMs: 'Downtime',
 };
 
-/** What each metric measures, for the glossary. */
+/**
+ * What each metric measures, one sentence each, for the reports' glossary (README and
+ * scenarios/README.md say the same). Every metric is per target instance, from the change's start.
+ */
 export const metricDefinitions: Readonly<Record<MetricName, string>> = {
   imdsNewRoleMs:
-    'time from the start of the change until instance metadata (IMDS) serves credentials of the new role',
-  appNewRoleMs: "time until the application's SDK credential cache holds the new role's credentials",
+    'time from the start of the change until instance metadata (IMDS) first serves accepted credentials of the target role',
+  appNewRoleMs:
+    "time until the application's SDK first holds accepted credentials of the target role (the role in the target profile)",
   oldRoleExposureMs:
-    'time until credentials with the old permissions stop being accepted (revocation exposure)',
-  credentialGapMs: 'total time the application held no valid credentials',
-  downtimeMs: 'total time the instance or application was not running',
+    "time until the application no longer holds credentials of its pre-change role that the region's enforcement still accepts (replaced, expired, or denied by a revoke or policy)",
+  credentialGapMs: 'total time the running application had no credentials to present',
+  deniedMs:
+    'total time the running application presented credentials AWS rejects outright (expired, issued for a role enforcement does not know, or denied every action by a revoke such as AWSRevokeOlderSessions or a deny-all policy): the outage the change caused',
+  downtimeMs: 'total time the instance (or its application, during a reboot) was not running',
 };
+
+/** The fleet measure, in one sentence, for the same glossaries. */
+export const minUpShareDefinition =
+  'per run, the lowest share of target instances whose application was running with accepted credentials at any moment after the change started (1: never any outage; 0: all out at once); shown as the median over seeds with its interval, and the worst seed';
+
+/** A share as a percentage with at most one decimal: 0.75 -> 75%, 0.9875 -> 98.8%. */
+export function formatShare(share: number): string {
+  return `${Number((share * 100).toFixed(1))}%`;
+}
 
 /** Escapes text for HTML and SVG element content and attribute values. */
 export function escapeXml(text: string): string {

@@ -5,10 +5,22 @@
  */
 import { metricNames } from '../result.ts';
 import { cdfChart, visibilityChart } from './charts.ts';
-import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
+  escapeXml,
+  formatDuration,
+  metricDefinitions,
+  metricLabels,
+  minUpShareDefinition,
+} from './format.ts';
+import {
+  alsoAffectedIntro,
+  alsoAffectedTable,
+  apiErrorIntro,
+  apiErrorTable,
   calibrationTable,
+  judgedByNote,
   overviewTable,
+  regionTable,
   runbookIntro,
   runbookTable,
   samplesNeededNote,
@@ -107,22 +119,33 @@ export function renderHtml(report: CompareReport): string {
     out.push(`<h3>${e(s.strategy)}</h3>`);
     out.push(
       p(
-        `${s.n} samples (instance × seed), observed for ${e(formatDuration(s.observationWindowMs))} after the change started.`,
+        `${s.n} samples (target instance × seed), observed for ${e(formatDuration(s.observationWindowMs))} after the change started. ${e(judgedByNote(s))}`,
       ),
     );
     out.push(htmlTable(strategyTable(s)));
     out.push(`<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`);
     out.push(
+      `<details><summary>Per region: ${e(s.strategy)}</summary>${htmlTable(regionTable(s))}</details>`,
+    );
+    out.push(
       figure(
         timelineChart(s, i),
-        `Sample instances of ${s.strategy} (first seed): upper lane IMDS, lower lane application. Hover a bar for details.`,
+        `Sample target instances of ${s.strategy} (first seed, taken from every region in turn): upper lane IMDS, lower lane application. Hover a bar for details.`,
       ),
     );
   });
 
+  out.push('<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report))));
+  const affected = alsoAffectedTable(report);
+  if (affected.rows.length > 0) out.push(htmlTable(affected));
+  out.push('<h2 id="api-errors">API errors</h2>', p(e(apiErrorIntro(report))));
+  const errors = apiErrorTable(report);
+  if (errors.rows.length > 0) out.push(htmlTable(errors));
+
   out.push('<h2 id="metrics">Metrics</h2>');
   out.push(
-    `<ul>${metricNames.map((m) => `<li><strong>${e(metricLabels[m])}</strong> (<code>${e(m)}</code>): ${e(metricDefinitions[m])}.</li>`).join('')}</ul>`,
+    `<ul>${metricNames.map((m) => `<li><strong>${e(metricLabels[m])}</strong> (<code>${e(m)}</code>): ${e(metricDefinitions[m])}.</li>`).join('')}` +
+      `<li><strong>Min up share</strong> (<code>minUpShare</code>): ${e(minUpShareDefinition)}.</li></ul>`,
   );
   out.push('<h2 id="method">Method</h2>', p(e(report.ci.description)));
   out.push('<h2 id="parameters">Parameters</h2>', htmlTable(calibrationTable(report)));

@@ -4,10 +4,22 @@
  * reproduce it.
  */
 import { metricNames } from '../result.ts';
-import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
+  escapeXml,
+  formatDuration,
+  metricDefinitions,
+  metricLabels,
+  minUpShareDefinition,
+} from './format.ts';
+import {
+  alsoAffectedIntro,
+  alsoAffectedTable,
+  apiErrorIntro,
+  apiErrorTable,
   calibrationTable,
+  judgedByNote,
   overviewTable,
+  regionTable,
   runbookIntro,
   runbookTable,
   samplesNeededNote,
@@ -68,17 +80,33 @@ export function renderMarkdown(report: CompareReport): string {
   for (const s of report.strategies) {
     out.push(`### ${inline(s.strategy)}`);
     out.push(
-      `${s.n} samples (instance × seed), observed for ${formatDuration(s.observationWindowMs)} after the change started.`,
+      `${s.n} samples (target instance × seed), observed for ${formatDuration(s.observationWindowMs)} after the change started. ${inline(judgedByNote(s))}`,
     );
     out.push(markdownTable(strategyTable(s)));
     out.push(
       `<details><summary>Per SDK: ${escapeXml(s.strategy)}</summary>\n\n${markdownTable(sdkTable(s))}\n\n</details>`,
     );
+    out.push(
+      `<details><summary>Per region: ${escapeXml(s.strategy)}</summary>\n\n${markdownTable(regionTable(s))}\n\n</details>`,
+    );
   }
+
+  out.push('## Also affected');
+  const affected = alsoAffectedTable(report);
+  out.push(inline(alsoAffectedIntro(report)));
+  if (affected.rows.length > 0) out.push(markdownTable(affected));
+
+  out.push('## API errors');
+  const errors = apiErrorTable(report);
+  out.push(inline(apiErrorIntro(report)));
+  if (errors.rows.length > 0) out.push(markdownTable(errors));
 
   out.push('## Metrics');
   out.push(
-    metricNames.map((m) => `- **${metricLabels[m]}** (${code(m)}): ${metricDefinitions[m]}.`).join('\n'),
+    [
+      ...metricNames.map((m) => `- **${metricLabels[m]}** (${code(m)}): ${metricDefinitions[m]}.`),
+      `- **Min up share** (${code('minUpShare')}): ${minUpShareDefinition}.`,
+    ].join('\n'),
   );
 
   out.push('## Method');

@@ -26,6 +26,7 @@ import {
   type MetricSummaries,
   type MetricSummary,
   type QuantileStat,
+  type ShareStat,
   type StrategyInput,
   type StrategyReport,
   type VisibilityPoint,
@@ -164,18 +165,37 @@ function cdfPoints(sorted: readonly number[]): CdfPoint[] {
   });
 }
 
+/**
+ * A per-seed share summarised over seeds: the median with a distribution-free order-statistic
+ * interval (seeds are independent runs, so the binomial argument holds), and the worst seed.
+ */
+function shareStat(values: readonly (number | null)[], confidence: number): ShareStat {
+  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { seeds: 0, median: null, ci: [null, null], min: null };
+  const { lowRank, highRank } = orderStatisticRanks(n, 0.5, confidence);
+  return {
+    seeds: n,
+    median: round6(quantileSorted(sorted, 0.5)),
+    ci: [lowRank === 0 ? null : sorted[lowRank - 1]!, highRank > n ? null : sorted[highRank - 1]!],
+    min: sorted[0]!,
+  };
+}
+
 /** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
   const name = st.strategy;
   const sdks = [...new Set(st.samples.map((r) => r.sdk))].sort(byString);
+  const regions = [...new Set(st.samples.map((r) => r.region ?? ''))].filter((r) => r !== '').sort(byString);
   const window = st.observationWindowMs;
   const grid = window <= GRID_START_MS ? [roundMs(window)] : logGrid(GRID_START_MS, window, GRID_PER_DECADE);
   const app = sampleOf(st.samples, 'appNewRoleMs');
   const old = sampleOf(st.samples, 'oldRoleExposureMs');
   return {
     strategy: name,
+    judgedBy: st.judgedBy ?? 'role',
     n: st.samples.length,
     observationWindowMs: roundMs(window),
     metrics: summaries(st.samples, s, `${name}/all`),
@@ -183,9 +203,28 @@ function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
       const rows = st.samples.filter((r) => r.sdk === sdk);
       return { sdk, n: rows.length, metrics: summaries(rows, s, `${name}/sdk/${sdk}`) };
     }),
-    apiErrors: Object.keys(st.apiErrors)
-      .sort(byString)
-      .map((code) => ({ code, count: st.apiErrors[code]! })),
+    byRegion: regions.map((region) => {
+      const rows = st.samples.filter((r) => r.region === region);
+      return { region, n: rows.length, metrics: summaries(rows, s, `${name}/region/${region}`) };
+    }),
+    fleet: {
+      minUpShare: shareStat(
+        (st.fleet ?? []).map((f) => f.minUpShare),
+        s.confidence,
+      ),
+    },
+    alsoAffected: {
+      nonTargets: st.alsoAffected?.nonTargets ?? 0,
+      instances: [...(st.alsoAffected?.instances ?? [])].sort((a, b) => byString(a.instance, b.instance)),
+    },
+    apiErrors: [...st.apiErrors]
+      .sort((a, b) => byString(a.code, b.code) || byString(a.call, b.call) || byString(a.origin, b.origin))
+      .map((e) => ({ ...e, unresolved: e.count - e.handled })),
+    apiErrorsByCode: [...new Set(st.apiErrors.map((e) => e.code))].sort(byString).map((code) => {
+      const mine = st.apiErrors.filter((e) => e.code === code);
+      const count = mine.reduce((sum, e) => sum + e.count, 0);
+      return { code, count, unresolved: count - mine.reduce((sum, e) => sum + e.handled, 0) };
+    }),
     runbook: {
       newPermissionsInApp: quantileStats(app, RUNBOOK_PS, s, `${name}/runbook/appNewRoleMs`),
       oldPermissionsGone: quantileStats(old, RUNBOOK_PS, s, `${name}/runbook/oldRoleExposureMs`),
@@ -256,7 +295,7 @@ export function summarizeComparison(input: CompareInput): CompareReport {
   };
   const seeds = [...new Set(input.seeds)].sort((a, b) => a - b);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     scenario: { name: input.scenarioName, hash: input.scenarioHash },
     version: input.version,
     command: input.command,

@@ -7,12 +7,13 @@ import {
   formatDuration,
   formatMax,
   formatQuantile,
+  formatShare,
   metricLabels,
   percentileLabel,
   percentLabel,
 } from './format.ts';
 import { RUNBOOK_PS } from './summarize.ts';
-import type { CompareReport, MetricSummaries, StrategyReport } from './types.ts';
+import type { CompareReport, MetricSummaries, ShareStat, StrategyReport } from './types.ts';
 
 export interface Table {
   readonly headers: readonly string[];
@@ -52,8 +53,10 @@ const METRIC_ALIGN: ('left' | 'right')[] = ['left', 'right', 'right', 'right', '
 export function runbookIntro(report: CompareReport): string {
   const confidence = `${Math.round(report.ci.confidence * 1000) / 10}%`;
   return (
-    "Time after the change starts until P% of instances' applications use the new role, and until the old " +
-    `permissions have stopped working on P% of instances. Point estimate [${confidence} interval]; ">" means ` +
+    "Time after the change starts until P% of the target instances' applications use the new role, and until no " +
+    'credential of their old role is still accepted on P% of them; then what the change costs: the p99 of the time ' +
+    'an application presented credentials AWS rejects (denied) and of downtime, and the lowest share of targets up ' +
+    `at any moment (median over seeds [interval], worst seed). Point estimate [${confidence} interval]; ">" means ` +
     'beyond the observation window (the event had not happened when the simulation stopped).'
   );
 }
@@ -66,27 +69,37 @@ export function runbookTable(report: CompareReport): Table {
       'Strategy',
       'n',
       ...percents.map((p) => `${p} use new role`),
-      ...percents.map((p) => `${p} old role gone`),
+      ...percents.map((p) => `${p} old role unusable`),
+      'denied p99',
+      'downtime p99',
+      'min up share',
     ],
     align: [
       'left',
       'right',
       ...RUNBOOK_PS.map(() => 'right' as const),
       ...RUNBOOK_PS.map(() => 'right' as const),
+      'right',
+      'right',
+      'right',
     ],
     grouped: {
       groups: [
         { label: '', span: 2 },
-        { label: 'Application uses the new role: P% of instances', span: RUNBOOK_PS.length },
-        { label: 'Old permissions gone: P% of instances', span: RUNBOOK_PS.length },
+        { label: 'Application uses the new role: P% of targets', span: RUNBOOK_PS.length },
+        { label: 'Old role no longer usable: P% of targets', span: RUNBOOK_PS.length },
+        { label: 'What it costs', span: 3 },
       ],
-      headers: ['Strategy', 'n', ...percents, ...percents],
+      headers: ['Strategy', 'n', ...percents, ...percents, 'denied p99', 'down p99', 'min up'],
     },
     rows: report.strategies.map((s) => [
       s.strategy,
       String(s.n),
       ...s.runbook.newPermissionsInApp.map((q) => formatQuantile(q, s.observationWindowMs)),
       ...s.runbook.oldPermissionsGone.map((q) => formatQuantile(q, s.observationWindowMs)),
+      formatQuantile(s.metrics.deniedMs.p99, s.observationWindowMs),
+      formatQuantile(s.metrics.downtimeMs.p99, s.observationWindowMs),
+      formatShareStat(s.fleet.minUpShare),
     ]),
   };
 }
@@ -97,6 +110,93 @@ export function strategyTable(s: StrategyReport): Table {
     headers: METRIC_HEADERS,
     align: METRIC_ALIGN,
     rows: metricRows(s.metrics, s.observationWindowMs, []),
+  };
+}
+
+/** A share over seeds: `75% [75%–75%], worst 72.5%`; `–` without a change. */
+export function formatShareStat(stat: ShareStat): string {
+  if (stat.median === null) return '–';
+  const [low, high] = stat.ci;
+  const interval =
+    low === stat.median && high === stat.median
+      ? ''
+      : ` [${low === null ? '?' : formatShare(low)}–${high === null ? '?' : formatShare(high)}]`;
+  const worst = stat.min !== null && stat.min !== stat.median ? `, worst ${formatShare(stat.min)}` : '';
+  return `${formatShare(stat.median)}${interval}${worst}`;
+}
+
+/** One strategy's metrics per region. */
+export function regionTable(s: StrategyReport): Table {
+  return {
+    headers: ['Region', ...METRIC_HEADERS],
+    align: ['left', ...METRIC_ALIGN],
+    rows: s.byRegion.flatMap((g) => metricRows(g.metrics, s.observationWindowMs, [g.region])),
+  };
+}
+
+/**
+ * API errors of every strategy, one row per (strategy, step, call, code), with how many the step
+ * got past: an error followed by a success of the same call in the same step is the careful
+ * operator polling a lagging view or a settling association, expected; the rest are failures.
+ */
+export function apiErrorTable(report: CompareReport): Table {
+  return {
+    headers: ['Strategy', 'Step', 'Call', 'Error', 'count', 'then succeeded', 'unresolved'],
+    align: ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    rows: report.strategies.flatMap((s) =>
+      s.apiErrors.map((e) => [
+        s.strategy,
+        e.origin,
+        e.call,
+        e.code,
+        String(e.count),
+        String(e.handled),
+        String(e.unresolved),
+      ]),
+    ),
+  };
+}
+
+/** The sentence before the also-affected table (plain text). */
+export function alsoAffectedIntro(report: CompareReport): string {
+  const any = report.strategies.some((s) => s.alsoAffected.instances.length > 0);
+  const base =
+    'Instances outside the targets are in no number above. Those whose credentials changed anyway after the change ' +
+    'started (another role, denied, a gap, down), for example because they share a profile whose role was swapped, ' +
+    'are listed here with the number of seeds in which they were.';
+  return any ? base : `${base} None were.`;
+}
+
+/** The sentence before the API error table (plain text). */
+export function apiErrorIntro(report: CompareReport): string {
+  const any = report.strategies.some((s) => s.apiErrors.length > 0);
+  const base =
+    'Every error an AWS call returned, by strategy, step and call, summed over seeds. "Then succeeded" counts errors ' +
+    'after which a later call of the same step succeeded: a careful operator retrying while a view lags or an ' +
+    'association settles, which is expected. "Unresolved" errors are failures of the runbook.';
+  return any ? base : `${base} There were none.`;
+}
+
+/** How new and old were told apart, for a strategy's section (plain text). */
+export function judgedByNote(s: StrategyReport): string {
+  return s.judgedBy === 'role'
+    ? 'New and old credentials are told apart by the role they were issued for.'
+    : 'This change keeps the role and rewrites its policy, so new and old credentials are told apart by their effective permissions.';
+}
+
+/** Non-targets whose credentials changed anyway, per strategy: the change's blast radius. */
+export function alsoAffectedTable(report: CompareReport): Table {
+  return {
+    headers: ['Strategy', 'Instance', 'Fleet', 'seeds affected'],
+    align: ['left', 'left', 'left', 'right'],
+    rows: report.strategies.flatMap((s) =>
+      s.alsoAffected.instances.map((a) => [
+        s.strategy,
+        a.instance,
+        a.fleet ?? '',
+        `${a.seeds} of ${report.seeds.count}`,
+      ]),
+    ),
   };
 }
 
@@ -112,15 +212,39 @@ export function sdkTable(s: StrategyReport): Table {
 /** Strategies side by side: samples, observation window, API errors. */
 export function overviewTable(report: CompareReport): Table {
   return {
-    headers: ['Strategy', 'n', 'window', 'API errors'],
-    align: ['left', 'right', 'right', 'left'],
+    headers: ['Strategy', 'n', 'window', 'judged by', 'also affected', 'API errors (unresolved)'],
+    align: ['left', 'right', 'right', 'left', 'right', 'left'],
     rows: report.strategies.map((s) => [
       s.strategy,
       String(s.n),
       formatDuration(s.observationWindowMs),
-      s.apiErrors.length === 0 ? 'none' : s.apiErrors.map((e) => `${e.code} ×${e.count}`).join(', '),
+      s.judgedBy === 'role' ? 'role' : 'permissions (role kept)',
+      `${s.alsoAffected.instances.length} of ${s.alsoAffected.nonTargets}`,
+      apiErrorSummary(s),
     ]),
   };
+}
+
+/** `IncorrectState ×60 (0)`: errors per code over all steps, with how many no later call got past. */
+function apiErrorSummary(s: StrategyReport): string {
+  if (s.apiErrorsByCode.length === 0) return 'none';
+  return s.apiErrorsByCode.map((c) => `${c.code} ×${c.count} (${c.unresolved})`).join(', ');
+}
+
+/**
+ * A table as aligned plain text for a terminal: columns padded to their widest cell, numbers
+ * right-aligned, a rule under the header.
+ */
+export function textTable(table: Table): string {
+  const widths = table.headers.map((h, i) =>
+    Math.max(h.length, ...table.rows.map((r) => (r[i] ?? '').length)),
+  );
+  const pad = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (table.align[i] === 'right' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [pad(table.headers), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(pad)].join('\n');
 }
 
 export function calibrationTable(report: CompareReport): Table {

@@ -27,6 +27,7 @@ export const holdingColours: Readonly<Record<HoldingKind, string>> = {
   new: '#009E73',
   old: '#E69F00',
   other: '#CC79A7',
+  denied: '#56008C',
   none: '#B2182B',
   down: '#8C8C8C',
 };
@@ -34,7 +35,8 @@ export const holdingColours: Readonly<Record<HoldingKind, string>> = {
 const holdingLabels: Readonly<Record<HoldingKind, string>> = {
   new: 'new role',
   old: 'old role',
-  other: 'other / denied',
+  other: 'other role',
+  denied: 'denied (rejected by AWS)',
   none: 'no credentials',
   down: 'down',
 };

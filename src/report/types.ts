@@ -4,7 +4,7 @@
  * no Infinity or NaN anywhere, and a quantity that lies beyond what the simulation observed is
  * `null` with a flag that says why. Renderers only format; they never compute statistics.
  */
-import type { InstanceResult, MetricName, StrategySamples } from '../result.ts';
+import type { ApiErrorCount, InstanceResult, MetricName, StrategySamples } from '../result.ts';
 
 export type CiMethod = 'order-statistic' | 'cluster-bootstrap';
 
@@ -105,17 +105,57 @@ export interface CdfPoint {
   readonly ms: number | null;
 }
 
+/** A share (0..1) over seeds: its median with an interval, and the worst seed. */
+export interface ShareStat {
+  /** Seeds with a value (a run without a change has none). */
+  readonly seeds: number;
+  readonly median: number | null;
+  /** Distribution-free interval for the median over seeds (seeds are independent); null bounds: too few seeds. */
+  readonly ci: readonly [number | null, number | null];
+  /** The lowest value of any seed. */
+  readonly min: number | null;
+}
+
 export interface StrategyReport {
   readonly strategy: string;
-  /** Samples (instance x seed). */
+  /** How new and old credentials were told apart (edit-policy keeps the role: by permissions). */
+  readonly judgedBy: 'role' | 'permissions';
+  /** Samples (target instance x seed). */
   readonly n: number;
   /** Horizon minus change start, ms: the censoring bound ("> window"). */
   readonly observationWindowMs: number;
   readonly metrics: MetricSummaries;
   /** The same per SDK preset, sorted by SDK name. */
   readonly bySdk: readonly { readonly sdk: string; readonly n: number; readonly metrics: MetricSummaries }[];
-  /** API error counts over all seeds, sorted by code. */
-  readonly apiErrors: readonly { readonly code: string; readonly count: number }[];
+  /** The same per region, sorted by region name. */
+  readonly byRegion: readonly {
+    readonly region: string;
+    readonly n: number;
+    readonly metrics: MetricSummaries;
+  }[];
+  /** Fleet measures over the targets, one value per seed. */
+  readonly fleet: { readonly minUpShare: ShareStat };
+  /** Non-target instances whose credentials changed anyway: the change's blast radius. */
+  readonly alsoAffected: {
+    /** Non-target instances per run. */
+    readonly nonTargets: number;
+    readonly instances: readonly {
+      readonly instance: string;
+      readonly fleet?: string;
+      readonly seeds: number;
+    }[];
+  };
+  /**
+   * API errors by code, call and step over all seeds, sorted by code, call, step; `unresolved`
+   * is count − handled (errors no later call of the same step got past).
+   */
+  readonly apiErrors: readonly (ApiErrorCount & { readonly unresolved: number })[];
+  /** The same summed per error code, sorted by code. */
+  readonly apiErrorsByCode: readonly {
+    readonly code: string;
+    readonly count: number;
+    readonly unresolved: number;
+  }[];
   /**
    * Runbook answers: how long until P% of instances' applications use the new permissions
    * (appNewRoleMs quantiles) and until the old permissions stop working (oldRoleExposureMs), for
@@ -141,8 +181,8 @@ export interface StrategyReport {
 }
 
 export interface CompareReport {
-  /** Bumped when the shape changes incompatibly. */
-  readonly schemaVersion: 1;
+  /** Bumped when the shape changes incompatibly (2: targets only, deniedMs, fleet, regions, API errors by step). */
+  readonly schemaVersion: 2;
   readonly scenario: { readonly name: string; readonly hash: string };
   readonly version: string;
   readonly command: string;

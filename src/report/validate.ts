@@ -57,10 +57,16 @@ export function validateCompareInput(input: CompareInput): void {
       // Resampling one seed always returns that seed: a zero-width interval that looks like certainty.
       problem(`${where}.samples: the cluster bootstrap needs samples from at least 2 seeds, got ${seeds}`);
     }
-    for (const [code, count] of Object.entries(st.apiErrors)) {
-      if (!(Number.isInteger(count) && count >= 0))
-        problem(`${where}.apiErrors.${code}: must be a count, got ${count}`);
-    }
+    st.apiErrors.forEach((e, j) => {
+      if (!(Number.isInteger(e.count) && e.count >= 0 && Number.isInteger(e.handled) && e.handled >= 0))
+        problem(`${where}.apiErrors[${j}]: count and handled must be counts, got ${e.count}, ${e.handled}`);
+      else if (e.handled > e.count)
+        problem(`${where}.apiErrors[${j}]: handled ${e.handled} is more than count ${e.count}`);
+    });
+    (st.fleet ?? []).forEach((f, j) => {
+      if (f.minUpShare !== null && !(f.minUpShare >= 0 && f.minUpShare <= 1))
+        problem(`${where}.fleet[${j}].minUpShare: must be null or within [0, 1], got ${f.minUpShare}`);
+    });
   });
   const confidence = input.ci?.confidence;
   if (confidence !== undefined && !(confidence > 0 && confidence < 1)) {

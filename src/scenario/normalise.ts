@@ -242,6 +242,10 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       : {
           to: normaliseChangeTarget(raw.change.to),
           ...(raw.change.at === undefined ? {} : { atMs: ms(raw.change.at) }),
+          ...(raw.change.targets === undefined
+            ? {}
+            : { targets: targets(raw.change.targets, 'change.targets') }),
+          ...(raw.change.label === undefined ? {} : { label: raw.change.label }),
         };
   let compare: CompareSpec | undefined;
   if (raw.compare !== undefined) {

@@ -307,7 +307,10 @@ const references: Rule = {
       targets('compare.targets', scenario.compare.targets);
       change('compare.to', scenario.compare.to, created);
     }
-    if (scenario.change !== undefined) change('change.to', scenario.change.to, created);
+    if (scenario.change !== undefined) {
+      change('change.to', scenario.change.to, created);
+      if (scenario.change.targets !== undefined) targets('change.targets', scenario.change.targets);
+    }
   },
 };
 
@@ -334,6 +337,8 @@ const targetsNotEmpty: Rule = {
     });
     if (scenario.compare !== undefined && empty(scenario.compare.targets))
       report({ path: 'compare.targets', message });
+    if (scenario.change?.targets !== undefined && empty(scenario.change.targets))
+      report({ path: 'change.targets', message });
   },
 };
 

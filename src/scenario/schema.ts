@@ -478,6 +478,19 @@ const changeSchema = strict({
   at: durationSchema
     .optional()
     .meta(describe("When the change starts, for the metrics (default: the runbook's first call).")),
+  targets: targetsSchema
+    .optional()
+    .meta(
+      describe(
+        "The instances the change is meant for: the metrics aggregate only these (default: compare.targets, else the instances the steps' strategy and forEach steps name, else every instance).",
+      ),
+    ),
+  label: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta(describe('Name of this runbook in comparison reports (default: runbook).')),
 });
 
 // ---------------------------------------------------------------------------------------------

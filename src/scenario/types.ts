@@ -8,6 +8,7 @@
 
 import type { Tag } from '../aws/iam/types.ts';
 import type { Calibration, CalibrationPreset } from '../calibration.ts';
+import type { MetricName } from '../result.ts';
 
 export type SdkPresetName = 'botocore' | 'js-v3' | 'java-v1' | 'java-v2' | 'go-v2' | 'dotnet' | 'cli';
 
@@ -188,7 +189,7 @@ export interface InvariantSetting {
 /** A named assertion over per-instance metrics (issue: iamsim check). */
 export interface MetricCheck {
   readonly name: string;
-  readonly metric: 'imdsNewRoleMs' | 'appNewRoleMs' | 'oldRoleExposureMs' | 'credentialGapMs' | 'downtimeMs';
+  readonly metric: MetricName;
   /** The metric must be at most this, ms (null metric fails). */
   readonly maxMs?: number;
   /** The metric must equal this, ms. */
@@ -200,6 +201,10 @@ export interface ChangeSpec {
   readonly to: ChangeTarget;
   /** When the change starts, ms (default: the runbook's first call). */
   readonly atMs?: number;
+  /** The instances the change is meant for (see changePlan for the default). */
+  readonly targets?: TargetSpec;
+  /** The runbook's name in comparison reports (default `runbook`). */
+  readonly label?: string;
 }
 
 export interface CompareSpec {

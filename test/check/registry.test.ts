@@ -125,7 +125,7 @@ describe('checks: entries for invariants', () => {
   it('keep metric check mistakes as they were', () => {
     const result = loadScenario(yaml('  - { name: fast, metric: latency, max: 1m }'));
     expect(!result.ok && result.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      'checks.0.metric: unknown metric "latency"; expected one of imdsNewRoleMs, appNewRoleMs, oldRoleExposureMs, credentialGapMs, downtimeMs',
+      'checks.0.metric: unknown metric "latency"; expected one of imdsNewRoleMs, appNewRoleMs, oldRoleExposureMs, credentialGapMs, deniedMs, downtimeMs',
     ]);
   });
 });

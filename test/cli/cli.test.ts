@@ -21,7 +21,7 @@ describe('iamsim', () => {
     const { code, stdout, stderr } = await run('--help');
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    for (const command of ['run <file>', 'compare <file>', 'validate <files..>', 'schema'])
+    for (const command of ['run <file>', 'compare <files..>', 'validate <files..>', 'schema'])
       expect(stdout).toContain(command);
     expect(stdout).toContain('Examples:');
     expect(stdout).toContain('Exit codes:');

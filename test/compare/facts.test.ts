@@ -26,8 +26,7 @@ beforeAll(async () => {
   const loaded = await loadScenarioFile('scenarios/default.yaml');
   if (!loaded.ok) throw new Error('default scenario does not load');
   report = await buildComparison({
-    file: 'scenarios/default.yaml',
-    scenario: loaded.scenario,
+    files: [{ file: 'scenarios/default.yaml', scenario: loaded.scenario }],
     firstSeed: 1,
     seedCount: 16,
     workers: 1,

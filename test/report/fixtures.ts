@@ -10,7 +10,13 @@
  */
 import { RandomStream } from '../../src/engine/random.ts';
 import type { CompareInput, StrategyInput } from '../../src/report/types.ts';
-import type { InstanceMetrics, InstanceResult, StrategySamples, TimelineSegment } from '../../src/result.ts';
+import type {
+  ApiErrorCount,
+  InstanceMetrics,
+  InstanceResult,
+  StrategySamples,
+  TimelineSegment,
+} from '../../src/result.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -80,6 +86,7 @@ function drawMetrics(strategy: string, sdk: string, rng: RandomStream, windowMs:
     appNewRoleMs: within(app),
     oldRoleExposureMs: within(old),
     credentialGapMs: gap,
+    deniedMs: 0,
     downtimeMs: down,
   };
 }
@@ -132,14 +139,17 @@ export function makeStrategySamples(options: FixtureOptions = {}): StrategyInput
         const instance = `web-${String(i + 1).padStart(2, '0')}`;
         const rng = new RandomStream(`${key}/${strategy}/${seed}/${instance}`);
         const metrics = drawMetrics(strategy, sdk, rng, windowMs);
-        samples.push({ seed, instance, sdk, metrics });
+        const region = i % 2 === 0 ? 'us-east-1' : 'eu-west-1';
+        samples.push({ seed, instance, sdk, region, metrics });
         if (seed === 1 && i < 6) {
           const t = timelines(metrics, CHANGE_START_MS + windowMs);
           sampleTimelines.push({
             name: instance,
             id: `i-0${String(1000 + i)}abcd`,
-            region: 'eu-west-1',
+            region,
             sdk,
+            target: true,
+            affected: false,
             metrics,
             probes: { allowed: 10, denied: 0 },
             imdsTimeline: t.imds,
@@ -148,11 +158,34 @@ export function makeStrategySamples(options: FixtureOptions = {}): StrategyInput
         }
       }
     }
-    const apiErrors: Record<string, number> =
-      strategy === 'disassociate-associate' ? { IncorrectState: 3 * seeds, InvalidParameterValue: 1 } : {};
+    const associate = 'ec2:AssociateIamInstanceProfile';
+    const apiErrors: ApiErrorCount[] =
+      strategy === 'disassociate-associate'
+        ? [
+            {
+              code: 'IncorrectState',
+              call: associate,
+              origin: 'compare (associate)',
+              count: 3 * seeds,
+              handled: 3 * seeds,
+            },
+            {
+              code: 'InvalidParameterValue',
+              call: associate,
+              origin: 'compare (associate)',
+              count: 1,
+              handled: 0,
+            },
+          ]
+        : [];
     return {
       strategy,
       samples,
+      fleet: Array.from({ length: seeds }, (_, k) => ({
+        seed: k + 1,
+        minUpShare: strategy === 'stop-start' ? 0 : 1,
+      })),
+      alsoAffected: { nonTargets: 0, instances: [] },
       apiErrors,
       sampleTimelines,
       observationWindowMs: windowMs,

@@ -49,6 +49,8 @@ function shownForms(r: CompareReport): Set<string> {
     if (typeof v === 'number') {
       out.add(String(v));
       if (v >= 0) out.add(formatDuration(v));
+      // Shares (0..1) are shown as percentages.
+      if (v >= 0 && v <= 1) out.add(String(Number((v * 100).toFixed(1))));
     } else if (Array.isArray(v)) {
       for (const x of v) walk(x);
     } else if (v !== null && typeof v === 'object') {
@@ -92,10 +94,12 @@ describe('Markdown', () => {
     const names = new Set([
       ...report.strategies.map((s) => s.strategy),
       ...report.strategies.flatMap((s) => s.bySdk.map((g) => g.sdk)),
+      ...report.strategies.flatMap((s) => s.byRegion.map((g) => g.region)),
     ]);
     const tables = markdownTables(md).filter((t) => t.heading !== '## Parameters');
-    expect(tables.length).toBe(2 + 2 * report.strategies.length);
-    const lines = md.split('\n').filter((l) => l.includes('samples (instance × seed)'));
+    // Runbook, overview, per strategy (all, per SDK, per region), the API errors (the fixture has some).
+    expect(tables.length).toBe(2 + 3 * report.strategies.length + 1);
+    const lines = md.split('\n').filter((l) => l.includes('samples (target instance × seed)'));
     const cells = [...tables.flatMap((t) => t.rows.flat()), ...lines].filter((c) => !names.has(c));
     let checked = 0;
     for (const c of cells) {
@@ -129,7 +133,7 @@ describe('JSON', () => {
   it('round-trips, is 2-space indented, ends with a newline and holds no Infinity/NaN', () => {
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(report)));
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json.split('\n')[1]).toMatch(/^ {2}"schemaVersion": 1,$/);
+    expect(json.split('\n')[1]).toMatch(/^ {2}"schemaVersion": 2,$/);
     expect(json).not.toMatch(/Infinity|NaN/);
     expect(renderJson(summarizeComparison(makeCompareInput()))).toBe(json);
   });

@@ -11,6 +11,7 @@ const nullMetrics = {
   appNewRoleMs: 0,
   oldRoleExposureMs: 0,
   credentialGapMs: 0,
+  deniedMs: 0,
   downtimeMs: 0,
 };
 
@@ -24,7 +25,16 @@ function tiny(appSeconds: readonly (number | null)[], windowMs = 100_000): Strat
       sdk: i % 2 === 0 ? 'botocore' : 'cli',
       metrics: { ...nullMetrics, appNewRoleMs: v === null ? null : v * 1000 },
     })),
-    apiErrors: { Throttling: 2, IncorrectState: 5 },
+    apiErrors: [
+      { code: 'Throttling', call: 'iam:GetInstanceProfile', origin: 'steps.0', count: 2, handled: 2 },
+      {
+        code: 'IncorrectState',
+        call: 'ec2:AssociateIamInstanceProfile',
+        origin: 'steps.1',
+        count: 5,
+        handled: 4,
+      },
+    ],
     sampleTimelines: [],
     observationWindowMs: windowMs,
   };
@@ -57,9 +67,9 @@ describe('summarizeComparison', () => {
     const s = r.strategies[0]!;
     expect(s.bySdk.map((g) => g.sdk)).toEqual(['botocore', 'cli']);
     expect(s.bySdk.map((g) => g.n)).toEqual([2, 2]);
-    expect(s.apiErrors).toEqual([
-      { code: 'IncorrectState', count: 5 },
-      { code: 'Throttling', count: 2 },
+    expect(s.apiErrors.map((e) => [e.code, e.count, e.handled])).toEqual([
+      ['IncorrectState', 5, 4],
+      ['Throttling', 2, 2],
     ]);
     expect(Object.keys(s.metrics)).toEqual([...metricNames]);
   });

@@ -204,6 +204,28 @@ export function evaluate(role: AuthzRole | undefined, action: string, tokenIssue
 }
 
 /**
+ * Are credentials of `role` issued at `tokenIssuedAtMs` rejected outright, whatever the action?
+ * True when enforcement does not know the role (deleted, or not yet visible there) or an explicit
+ * Deny of every action (`*`) applies to their issue time, as AWSRevokeOlderSessions or a deny-all
+ * policy does. A role that merely allows nothing relevant is not "rejected outright": the
+ * application's calls fail one action at a time, which a change may do on purpose.
+ */
+export function rejectsEverything(role: AuthzRole | undefined, tokenIssuedAtMs: number): boolean {
+  if (role === undefined) return true;
+  return role.statements.some(
+    (s) =>
+      s.Effect === 'Deny' &&
+      (s.tokenIssuedBeforeMs === undefined || tokenIssuedAtMs < s.tokenIssuedBeforeMs) &&
+      s.Action.some(matchesEveryAction),
+  );
+}
+
+/** `*` (or `*:*`) matches every action; anything narrower does not. */
+function matchesEveryAction(pattern: string): boolean {
+  return /^\*+(:\*+)?$/.test(pattern.trim());
+}
+
+/**
  * A policy document allowing `actions` on every resource.
  * @throws Error when `actions` is empty (IAM would reject the document).
  */

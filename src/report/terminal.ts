@@ -1,0 +1,28 @@
+/**
+ * What `iamsim compare --out` prints on the terminal besides the file names: the runbook table
+ * (the answer), and the facts a reader must not miss (instances outside the targets that the
+ * change touched, API errors no later call got past), as aligned plain text.
+ */
+import { runbookTable, textTable } from './tables.ts';
+import type { CompareReport } from './types.ts';
+
+export function renderTerminalSummary(report: CompareReport): string {
+  const out: string[] = [];
+  out.push('Runbook: time after the change starts (point [95% interval]; ">" beyond the observation window)');
+  out.push(textTable(runbookTable(report)));
+  for (const s of report.strategies) {
+    const affected = s.alsoAffected.instances.length;
+    if (affected > 0)
+      out.push(
+        `${s.strategy}: also affected ${affected} of ${s.alsoAffected.nonTargets} instances outside the targets (see the report's "Also affected")`,
+      );
+    const unresolved = s.apiErrorsByCode.filter((c) => c.unresolved > 0);
+    if (unresolved.length > 0)
+      out.push(
+        `${s.strategy}: API errors that no later call of the same step got past: ${unresolved.map((c) => `${c.code} ×${c.unresolved}`).join(', ')}`,
+      );
+    if (s.judgedBy === 'permissions')
+      out.push(`${s.strategy}: keeps the role, so new and old are told apart by effective permissions`);
+  }
+  return `${out.join('\n')}\n`;
+}
