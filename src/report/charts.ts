@@ -45,6 +45,7 @@ function strategyLegend(report: CompareReport, styles: LegendItem[]): { svg: str
   const items: LegendItem[] = report.strategies.map((s, i) => ({
     label: s.strategy,
     colour: seriesColour(i),
+    marker: (cx: number, cy: number) => marker(i, cx, cy, seriesColour(i)),
   }));
   const colours = legend(LEFT, LEGEND_Y, items, WIDTH - LEFT - RIGHT);
   const key = legend(LEFT, LEGEND_Y + colours.height, styles, WIDTH - LEFT - RIGHT);
@@ -67,6 +68,104 @@ function polyline(
     'stroke-dasharray': dash,
     class: cls,
   });
+}
+
+/** Marker shapes, one per strategy (by index), so curves that coincide stay distinguishable. */
+const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const;
+
+/** A small marker of strategy `index`'s shape at (x, y). */
+export function marker(index: number, x: number, y: number, colour: string): string {
+  const shape = MARKERS[index % MARKERS.length]!;
+  const r = 4.5;
+  const common = { fill: colour, stroke: '#fff', 'stroke-width': 1, class: `marker marker-${shape}` };
+  switch (shape) {
+    case 'circle':
+      return el('circle', { cx: num(x), cy: num(y), r, ...common });
+    case 'square':
+      return el('rect', { x: num(x - r), y: num(y - r), width: 2 * r, height: 2 * r, ...common });
+    case 'cross':
+      return el('path', {
+        d: `M${num(x - r)} ${num(y - 1.5)}h${num(2 * r)}v3h${num(-2 * r)}Z M${num(x - 1.5)} ${num(y - r)}v${num(2 * r)}h3v${num(-2 * r)}Z`,
+        ...common,
+      });
+    default: {
+      const pts =
+        shape === 'triangle'
+          ? [
+              [0, -r],
+              [r, r],
+              [-r, r],
+            ]
+          : shape === 'triangle-down'
+            ? [
+                [0, r],
+                [r, -r],
+                [-r, -r],
+              ]
+            : [
+                [0, -r - 1],
+                [r + 1, 0],
+                [0, r + 1],
+                [-r - 1, 0],
+              ];
+      return el('path', {
+        d: `M${pts.map(([dx, dy]) => `${num(x + dx!)} ${num(y + dy!)}`).join(' L')} Z`,
+        ...common,
+      });
+    }
+  }
+}
+
+/**
+ * Markers along a curve at staggered heights: strategy `index` puts its markers at shares
+ * 0.1 + 0.2k + 0.035·index, so two strategies with the same curve show their two shapes at
+ * different places on it. `at(p)` is the curve's x at share p (undefined where it never gets there).
+ */
+function markersAlong(
+  index: number,
+  colour: string,
+  at: (p: number) => number | undefined,
+  y: (p: number) => number,
+): string {
+  const out: string[] = [];
+  for (let k = 0; k < 5; k++) {
+    const p = 0.1 + 0.2 * k + 0.035 * (index % MARKERS.length);
+    const x = at(p);
+    if (x !== undefined) out.push(marker(index, x, y(p), colour));
+  }
+  return out.join('');
+}
+
+/** The x of a quantile-function curve at share p (its first point at or above p). */
+function cdfX(points: readonly CdfPoint[], x: (ms: number) => number): (p: number) => number | undefined {
+  return (p) => {
+    const q = points.find((pt) => pt.p >= p - 1e-9);
+    return q === undefined || q.ms === null ? undefined : x(q.ms);
+  };
+}
+
+/** The x of a visibility curve at share p (the first grid time whose share reaches p). */
+function visibilityX(
+  points: readonly VisibilityPoint[],
+  x: (ms: number) => number,
+): (p: number) => number | undefined {
+  return (p) => {
+    const q = points.find((pt) => pt.p >= p);
+    return q === undefined ? undefined : x(q.tMs);
+  };
+}
+
+/**
+ * Groups of strategies whose curves coincide (same points), for a note under the chart: such
+ * curves are drawn on top of each other and only their markers tell them apart.
+ */
+export function coincidingCurves(report: CompareReport, curve: 'app' | 'imds'): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const s of report.strategies) {
+    const key = JSON.stringify(curve === 'app' ? s.cdf.appNewRoleMs : s.cdf.imdsNewRoleMs);
+    groups.set(key, [...(groups.get(key) ?? []), s.strategy]);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
 }
 
 /** A CDF drawn from its quantile function; after the last observed value it stays flat to the window (censored mass). */
@@ -99,7 +198,8 @@ export function cdfChart(report: CompareReport): string {
       { class: 'cdf-series', 'data-strategy': s.strategy },
       tooltip(`${s.strategy}: cumulative share of instances`) +
         polyline(cdfPath(s.cdf.imdsNewRoleMs, x, y, s.observationWindowMs), seriesColour(i), DASH) +
-        polyline(cdfPath(s.cdf.appNewRoleMs, x, y, s.observationWindowMs), seriesColour(i)),
+        polyline(cdfPath(s.cdf.appNewRoleMs, x, y, s.observationWindowMs), seriesColour(i)) +
+        markersAlong(i, seriesColour(i), cdfX(s.cdf.appNewRoleMs, x), y),
     ),
   );
   const body =
@@ -161,7 +261,8 @@ export function visibilityChart(report: CompareReport): string {
         band(s.tVisibility.appNew, x, y, c) +
         band(s.tVisibility.oldGone, x, y, c) +
         polyline(s.tVisibility.appNew.map(xy), c) +
-        polyline(s.tVisibility.oldGone.map(xy), c, DASH),
+        polyline(s.tVisibility.oldGone.map(xy), c, DASH) +
+        markersAlong(i, c, visibilityX(s.tVisibility.appNew, x), y),
     );
   });
   const body =

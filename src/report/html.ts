@@ -4,7 +4,7 @@
  * Markdown shows; every inserted string is escaped.
  */
 import { metricNames } from '../result.ts';
-import { cdfChart, visibilityChart } from './charts.ts';
+import { cdfChart, coincidingCurves, visibilityChart } from './charts.ts';
 import {
   escapeXml,
   formatDuration,
@@ -98,11 +98,16 @@ export function renderHtml(report: CompareReport): string {
   if (note !== '') out.push(p(e(note), 'note'));
 
   out.push('<h2 id="charts">Charts</h2>');
+  const same = coincidingCurves(report, 'app');
+  const sameNote =
+    same.length === 0
+      ? ''
+      : ` ${same.map((g) => g.join(' and ')).join('; ')}: the same application curve, drawn on top of each other; their markers (one shape per strategy) tell them apart.`;
   out.push(
     figure(
       cdfChart(report),
-      'Cumulative share of instances whose IMDS serves the new role (dashed) and whose application uses it (solid). ' +
-        'A curve that ends below 100% has instances that never switched within the observation window.',
+      'Cumulative share of target instances whose IMDS serves the new role (dashed) and whose application uses it (solid, with markers). ' +
+        `A curve that ends below 100% has instances that never switched within the observation window.${sameNote}`,
     ),
   );
   out.push(

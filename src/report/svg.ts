@@ -179,6 +179,8 @@ export interface LegendItem {
   readonly colour: string;
   /** A line sample (with optional dash pattern) instead of a filled swatch. */
   readonly line?: { readonly dash?: string };
+  /** Draws the item's marker centred at (x, y), over a line sample. */
+  readonly marker?: (x: number, y: number) => string;
 }
 
 /** A horizontal legend starting at (x, y), wrapping at `maxWidth`; returns its markup and height. Widths are estimated from text length. */
@@ -197,17 +199,20 @@ export function legend(
       cx = x;
       cy += LEGEND_ROW;
     }
-    const swatch = item.line
-      ? el('line', {
-          x1: cx,
-          x2: cx + 22,
-          y1: cy,
-          y2: cy,
-          stroke: item.colour,
-          'stroke-width': 2.5,
-          'stroke-dasharray': item.line.dash,
-        })
-      : el('rect', { x: cx, y: cy - 6, width: 22, height: 12, fill: item.colour, rx: 2 });
+    const swatch = item.marker
+      ? el('line', { x1: cx, x2: cx + 22, y1: cy, y2: cy, stroke: item.colour, 'stroke-width': 2.5 }) +
+        item.marker(cx + 11, cy)
+      : item.line
+        ? el('line', {
+            x1: cx,
+            x2: cx + 22,
+            y1: cy,
+            y2: cy,
+            stroke: item.colour,
+            'stroke-width': 2.5,
+            'stroke-dasharray': item.line.dash,
+          })
+        : el('rect', { x: cx, y: cy - 6, width: 22, height: 12, fill: item.colour, rx: 2 });
     parts.push(swatch, text(cx + 28, cy + 4, item.label, { class: 'legend-label' }));
     cx += w;
   }

@@ -45,8 +45,10 @@ const LANE_H = 11;
 /** Space between an instance's IMDS and application lanes, so two lanes of one colour stay two bars. */
 const LANE_GAP = 2;
 const ROW_H = 2 * LANE_H + LANE_GAP + 12;
-const TIMELINE_LEFT = 210;
-const LABEL_CHARS = 22;
+/** Left margin at least this wide; wider when a row label needs it (labels are never cut). */
+const TIMELINE_LEFT_MIN = 210;
+/** Estimated width of one label character at the row-label font size, px. */
+const LABEL_CHAR_PX = 7;
 
 interface TimelineAxis {
   readonly x: (ms: number) => number;
@@ -85,6 +87,11 @@ function timelineAxis(s: StrategyReport, t0: number, t1: number, f: Frame): Time
 /** (c) Per-instance timelines of one strategy: an IMDS lane and an application lane per instance. */
 export function timelineChart(s: StrategyReport, index: number): string {
   const id = `chart-timeline-${index}`;
+  const rows = s.sampleTimelines;
+  // Two label lines per row, the instance's name and its SDK and region, each shown whole.
+  const labels = rows.map((r) => [r.name, `${r.sdk} · ${r.region}`] as const);
+  const longest = Math.max(0, ...labels.flat().map((l) => l.length));
+  const TIMELINE_LEFT = Math.max(TIMELINE_LEFT_MIN, 8 + longest * LABEL_CHAR_PX + 48);
   const kinds = Object.keys(holdingColours) as HoldingKind[];
   const lg = legend(
     TIMELINE_LEFT,
@@ -92,7 +99,6 @@ export function timelineChart(s: StrategyReport, index: number): string {
     kinds.map((k) => ({ label: holdingLabels[k], colour: holdingColours[k] })),
     WIDTH - TIMELINE_LEFT - RIGHT,
   );
-  const rows = s.sampleTimelines;
   const top = LEGEND_Y + lg.height + 10;
   const bottom = 46;
   const f: Frame = {
@@ -132,13 +138,14 @@ export function timelineChart(s: StrategyReport, index: number): string {
   const body = rows.map((r, i) => {
     const yy = f.top + i * ROW_H;
     const appY = yy + LANE_H + LANE_GAP;
-    const who = `${r.name} (${r.sdk})`;
-    const label = who.length > LABEL_CHARS ? `${who.slice(0, LABEL_CHARS - 1)}…` : who;
+    const who = `${r.name} (${r.sdk}, ${r.region})`;
+    const [name, detail] = labels[i]!;
     return el(
       'g',
       { class: 'timeline-row' },
       tooltip(who) +
-        text(8, appY + 3, label, { class: 'row-label' }) +
+        text(8, yy + LANE_H - 1, name, { class: 'row-label' }) +
+        text(8, appY + LANE_H - 1, detail, { class: 'lane-label row-detail' }) +
         text(f.left - 6, yy + LANE_H - 2, 'IMDS', { 'text-anchor': 'end', class: 'lane-label' }) +
         text(f.left - 6, appY + LANE_H - 2, 'app', { 'text-anchor': 'end', class: 'lane-label' }) +
         lane(r.imdsTimeline, yy, 'IMDS', who) +
@@ -149,7 +156,7 @@ export function timelineChart(s: StrategyReport, index: number): string {
   return svgDocument(
     id,
     `Per-instance timelines: ${s.strategy}`,
-    `For ${rows.length} sample instances of strategy ${s.strategy}, what IMDS served (upper lane) and what the application held (lower lane) over time, coloured by new role, old role, other, no credentials, or down.`,
+    `For ${rows.length} sample instances of strategy ${s.strategy}, what IMDS served (upper lane) and what the application held (lower lane) over time, coloured by new role, old role, other role, denied, no credentials, or down.`,
     f,
     timeAxis(f, axis.x, axis.ticks, axis.title) + body.join('') + empty + lg.svg,
   );

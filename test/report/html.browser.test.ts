@@ -79,6 +79,24 @@ describe('HTML report in a headless browser', () => {
     expect(segBox!.width).toBeGreaterThan(0);
     expect(segBox!.height).toBeGreaterThan(0);
 
+    // Every strategy's curve carries its own marker shape, so coinciding curves stay distinguishable.
+    const markerShapes = await page
+      .locator('#chart-cdf .cdf-series .marker')
+      .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('class')))]);
+    expect(markerShapes.length).toBe(4);
+    // Row labels of the timeline charts are whole and inside the chart (never cut at the left).
+    for (const chart of await page.locator('svg.chart[id^="chart-timeline"]').all()) {
+      const box = (await chart.boundingBox())!;
+      const labels = chart.locator('.row-label');
+      expect(await labels.count()).toBeGreaterThan(0);
+      for (const label of await labels.all()) {
+        expect(await label.textContent()).not.toContain('…');
+        const lb = (await label.boundingBox())!;
+        expect(lb.x).toBeGreaterThanOrEqual(box.x);
+        expect(lb.x + lb.width).toBeLessThan(box.x + box.width * 0.4);
+      }
+    }
+
     // Legends are inside the charts' boxes (nothing clipped off the right edge).
     for (const chart of await charts.all()) {
       const box = (await chart.boundingBox())!;
