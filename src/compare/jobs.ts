@@ -13,12 +13,13 @@
 import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type { InstanceMetrics, InstanceResult, RunResult, StrategySamples } from '../result.ts';
-import type { Scenario, StrategyName, StrategyStep } from '../scenario/types.ts';
+import type { Scenario, StrategyStep } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { WorkerPool } from './pool.ts';
 
 export interface CompareJob {
-  readonly strategy: StrategyName;
+  /** The compare entry's label (a strategy's name unless it is a batched variant). */
+  readonly strategy: string;
   readonly seed: number;
   /** Keep a few timelines from this run for the report. */
   readonly keepTimelines: boolean;
@@ -36,7 +37,7 @@ export interface JobSample {
  * survives a round trip unchanged.
  */
 export interface JobResult {
-  readonly strategy: StrategyName;
+  readonly strategy: string;
   readonly seed: number;
   /** One per instance, in scenario order. */
   readonly samples: readonly JobSample[];
@@ -48,7 +49,8 @@ export interface JobResult {
 
 /** What grouping job results into per-strategy samples needs to know of the scenario. */
 export interface GroupingPlan {
-  readonly strategies: readonly StrategyName[];
+  /** Labels of the compare entries. */
+  readonly strategies: readonly string[];
   readonly horizonMs: number;
   /** The compare section's change time, ms (fallback start of the observation window). */
   readonly atMs: number;
@@ -74,13 +76,17 @@ export interface CompareOptions {
 /** Number of instances whose timelines are kept for the report's timeline chart. */
 export const SAMPLE_TIMELINES_DEFAULT = 6;
 
-/** The scenario with the comparison's change as its strategy step, for one strategy. */
-export function scenarioForStrategy(scenario: Scenario, strategy: StrategyName): Scenario {
+/** The scenario with the comparison's change as its strategy step, for the entry labelled `label`. */
+export function scenarioForStrategy(scenario: Scenario, label: string): Scenario {
   const spec = scenario.compare;
   if (spec === undefined) throw new Error(`scenario ${scenario.name} has no compare section`);
+  const entry = spec.strategies.find((e) => e.label === label);
+  if (entry === undefined)
+    throw new Error(`scenario ${scenario.name} compares no strategy labelled ${label}`);
   const step: StrategyStep = {
     kind: 'strategy',
-    strategy,
+    strategy: entry.strategy,
+    ...(entry.batch === undefined ? {} : { batch: entry.batch }),
     targets: spec.targets,
     to: spec.to,
     atMs: spec.atMs,
@@ -89,10 +95,15 @@ export function scenarioForStrategy(scenario: Scenario, strategy: StrategyName):
   return { ...scenario, steps: [...scenario.steps, step] };
 }
 
+/** The labels of the compare section's entries, in order: the names the report shows. */
+export function compareLabels(scenario: Scenario): string[] {
+  return (scenario.compare?.strategies ?? []).map((e) => e.label);
+}
+
 /** The grouping plan of a scenario's compare section. */
 export function groupingPlan(scenario: Scenario, sampleTimelines = SAMPLE_TIMELINES_DEFAULT): GroupingPlan {
   return {
-    strategies: scenario.compare?.strategies ?? [],
+    strategies: compareLabels(scenario),
     horizonMs: scenario.horizonMs,
     atMs: scenario.compare?.atMs ?? 0,
     sampleTimelines,
@@ -122,7 +133,7 @@ export function runJob(scenario: Scenario, job: CompareJob, sampleTimelines: num
 
 /** The jobs of a comparison, in job order: strategy by strategy, seed by seed. */
 export function jobsFor(
-  strategies: readonly StrategyName[],
+  strategies: readonly string[],
   seeds: readonly number[],
   timelineSeed: number | undefined = seeds[0],
 ): CompareJob[] {
@@ -147,11 +158,7 @@ async function withJobResults<T>(
   options: CompareOptions,
   then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
 ): Promise<T> {
-  const jobs = jobsFor(
-    scenario.compare?.strategies ?? [],
-    options.seeds,
-    options.timelineSeed ?? options.seeds[0],
-  );
+  const jobs = jobsFor(compareLabels(scenario), options.seeds, options.timelineSeed ?? options.seeds[0]);
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {

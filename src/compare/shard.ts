@@ -13,7 +13,6 @@
  */
 import { z } from 'zod';
 import type { metricNames } from '../result.ts';
-import { strategyNames } from '../scenario/types.ts';
 import { type GroupingPlan, type JobResult, jobsFor } from './jobs.ts';
 
 export const PARTIAL_KIND = 'iamsim-compare-partial';
@@ -107,6 +106,8 @@ const metrics = z.strictObject({
   credentialGapMs: metricValue,
   downtimeMs: metricValue,
 } satisfies Record<(typeof metricNames)[number], typeof metricValue>);
+/** A compare entry's label: a strategy's name, or a batched variant's label. */
+const strategyLabel = z.string().min(1);
 const segment = z.strictObject({
   fromMs: ms,
   toMs: ms,
@@ -123,9 +124,10 @@ const instanceResult = z.strictObject({
   probes: z.strictObject({ allowed: ms.min(0), denied: ms.min(0) }),
   imdsTimeline: z.array(segment),
   appTimeline: z.array(segment),
+  replacedBy: z.strictObject({ name: z.string(), id: z.string() }).optional(),
 });
 const jobResult = z.strictObject({
-  strategy: z.enum(strategyNames),
+  strategy: strategyLabel,
   seed: ms.min(0),
   samples: z.array(z.strictObject({ instance: z.string(), sdk: z.string(), metrics })),
   timelines: z.array(instanceResult),
@@ -141,7 +143,7 @@ const header = z.strictObject({
   seedCount: ms.min(1),
   ci: z.enum(['order-statistic', 'cluster-bootstrap']),
   plan: z.strictObject({
-    strategies: z.array(z.enum(strategyNames)).min(1),
+    strategies: z.array(strategyLabel).min(1),
     horizonMs: ms.min(0),
     atMs: ms.min(0),
     sampleTimelines: ms.min(0),
