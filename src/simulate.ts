@@ -542,7 +542,7 @@ class World {
       if (replacement !== undefined) {
         const next = this.runtimes.get(replacement.id)!;
         const nextApp = next.appLane.segments(endMs, this.offsetMs);
-        const atMs = takeoverMs(nextApp);
+        const atMs = takeoverMs(app, nextApp);
         imds = mergeLane(imds, next.imdsLane.segments(endMs, this.offsetMs), atMs);
         app = mergeLane(app, nextApp, atMs);
       }

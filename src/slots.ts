@@ -2,8 +2,8 @@
  * Target slots: when replace-instances launches a replacement for an instance and terminates the
  * old one, the metrics belong to the place in the fleet (the slot, named after the scenario
  * instance), not to either machine. The slot's timeline is the old instance's until the
- * replacement's application is first up, and the replacement's from then on: the replacement's
- * application counts as the slot's as soon as it runs.
+ * replacement takes over (see takeoverMs: as soon as its application runs and can do at least as
+ * much as the old one's), and the replacement's from then on.
  *
  * One exception, because a single timeline cannot show two machines at once: the old instance
  * keeps its old credentials, which AWS still accepts, until it is terminated, even after the
@@ -11,7 +11,7 @@
  * and the old instance's own.
  */
 import { exposureEndMs } from './metrics.ts';
-import type { InstanceResult, TimelineSegment } from './result.ts';
+import type { HoldingKind, InstanceResult, TimelineSegment } from './result.ts';
 
 /** The instance that took a slot's place (recorded on the slot's result). */
 export interface Replacement {
@@ -20,9 +20,35 @@ export interface Replacement {
   readonly id: string;
 }
 
-/** When the replacement's application was first up (its first segment that is not `down`), or undefined. */
-export function takeoverMs(replacementApp: readonly TimelineSegment[]): number | undefined {
-  return replacementApp.find((s) => s.kind !== 'down')?.fromMs;
+/** How much an application can do in a state: down < running without credentials < holding some. */
+function rank(kind: HoldingKind): number {
+  return kind === 'down' ? 0 : kind === 'none' ? 1 : 2;
+}
+
+function kindAt(segments: readonly TimelineSegment[], atMs: number): HoldingKind | undefined {
+  return segments.find((s) => s.fromMs <= atMs && atMs < s.toMs)?.kind;
+}
+
+/**
+ * When the replacement takes the slot over: the first moment its application is up and at least
+ * as able as the old instance's (holding credentials, or running while the old one holds none or
+ * is gone), or undefined if that never happens. So a replacement still waiting for its first
+ * credentials does not count as a gap while the old instance serves, and one that is up when the
+ * old instance goes away does not count as down.
+ */
+export function takeoverMs(
+  oldApp: readonly TimelineSegment[],
+  replacementApp: readonly TimelineSegment[],
+): number | undefined {
+  // Both lanes are constant between segment starts, so those are the only moments to look at.
+  const moments = [...new Set([...oldApp, ...replacementApp].map((s) => s.fromMs))].sort((a, b) => a - b);
+  for (const atMs of moments) {
+    const next = kindAt(replacementApp, atMs);
+    if (next === undefined || next === 'down') continue;
+    const old = kindAt(oldApp, atMs);
+    if (old === undefined || rank(next) >= rank(old)) return atMs;
+  }
+  return undefined;
 }
 
 /**

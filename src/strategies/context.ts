@@ -4,7 +4,8 @@
  */
 import type { Process, Yieldable } from '../engine/index.ts';
 import type { CallRequest, InstanceRef, Operator } from '../runbook/operator.ts';
-import { profileFor } from '../runbook/strategies-common.ts';
+import { readPath } from '../runbook/operator.ts';
+import { pollUntil, profileFor } from '../runbook/strategies-common.ts';
 import type { BatchSpec, ChangeTarget } from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
 
@@ -66,4 +67,25 @@ export function* fanOut(
     work: (inst, more) => one(inst, profile, more),
   });
   return true;
+}
+
+/**
+ * Polls until the instance's association is `associated`: an association strategy's work on an
+ * instance has taken effect (IMDS picks the new profile up only then).
+ */
+export function* waitAssociated(
+  ctx: StrategyContext,
+  inst: InstanceRef,
+  o: string,
+): Generator<Yieldable, boolean, void> {
+  return yield* pollUntil(
+    ctx.op,
+    ec2Request(
+      inst,
+      'DescribeIamInstanceProfileAssociations',
+      { Filters: [{ Name: 'instance-id', Values: [inst.id] }] },
+      o,
+    ),
+    (response) => readPath(response, 'IamInstanceProfileAssociations.0.State') === 'associated',
+  );
 }

@@ -12,12 +12,11 @@ import { readPath } from '../runbook/operator.ts';
 import {
   callWithRetry,
   describeAssociation,
-  pollUntil,
   waitInstanceState,
   waitNoAssociation,
 } from '../runbook/strategies-common.ts';
 import type { StrategyName } from '../scenario/types.ts';
-import { ec2Request, fanOut, origin, type StrategyContext } from './context.ts';
+import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
 import { replaceInstances } from './replace-instances.ts';
 
 export type { StrategyContext } from './context.ts';
@@ -95,27 +94,6 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
       origin: origin(ctx, why),
     });
   }
-}
-
-/**
- * Polls until the instance's association is `associated`: an association strategy's work on an
- * instance has taken effect (IMDS picks the new profile up only then).
- */
-function* waitAssociated(
-  ctx: StrategyContext,
-  inst: InstanceRef,
-  o: string,
-): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
-    ctx.op,
-    ec2Request(
-      inst,
-      'DescribeIamInstanceProfileAssociations',
-      { Filters: [{ Name: 'instance-id', Values: [inst.id] }] },
-      o,
-    ),
-    (response) => readPath(response, 'IamInstanceProfileAssociations.0.State') === 'associated',
-  );
 }
 
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */

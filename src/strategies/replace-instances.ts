@@ -12,7 +12,7 @@
 import type { Process } from '../engine/index.ts';
 import { type InstanceRef, readPath } from '../runbook/operator.ts';
 import { callWithRetry, waitInstanceState } from '../runbook/strategies-common.ts';
-import { ec2Request, fanOut, origin, type StrategyContext } from './context.ts';
+import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
 
 /** The Name tag of a slot's replacement: `~` cannot appear in a scenario instance name, so it never collides with one. */
 export function replacementName(slot: string): string {
@@ -21,8 +21,8 @@ export function replacementName(slot: string): string {
 
 export function* replaceInstances(ctx: StrategyContext): Process {
   const why = 'replace-instances';
-  // The work on an instance ends when its replacement runs and the old one is shutting down:
-  // finished as a batch needs it.
+  // The work on an instance ends when its replacement runs with its association settled and the
+  // old one is shutting down: finished as a batch needs it.
   yield* fanOut(ctx, why, (inst, profile) => replaceInstanceOne(ctx, inst, profile, why));
 }
 
@@ -50,8 +50,11 @@ function* replaceInstanceOne(ctx: StrategyContext, inst: InstanceRef, profile: s
   const id = readPath(launched.response, 'Instances.0.InstanceId');
   if (!launched.ok || typeof id !== 'string') return;
   if (!op.replaceInstance(inst.name, id, name)) return;
-  // Terminate the old instance only once its replacement runs, so the slot is never empty.
-  const running = yield* waitInstanceState(op, id, inst.region, 'running', o);
-  if (!running) return;
+  // Terminate the old instance only once its replacement runs and its association has settled
+  // (IMDS serves the profile's credentials only then), as instance refresh waits for health
+  // checks: otherwise the slot could run without credentials.
+  const replacement = { ...inst, name, id };
+  if (!(yield* waitInstanceState(op, id, inst.region, 'running', o))) return;
+  if (!(yield* waitAssociated(ctx, replacement, o))) return;
   yield* op.call(ec2Request(inst, 'TerminateInstances', { InstanceIds: [inst.id] }, o));
 }

@@ -76,7 +76,7 @@ describe('replace-instances', () => {
         const terminatedMs = result.steps.find(
           (r) => r.call === 'ec2:TerminateInstances' && r.origin.endsWith(`${inst.name})`),
         )!.atMs;
-        expect(takeoverMs(replacement)!).toBeLessThan(terminatedMs);
+        expect(takeoverMs(own.get(inst.name)!, replacement)!).toBeLessThan(terminatedMs);
         expect(inst.metrics.downtimeMs, `${inst.name} seed ${seed}`).toBe(0);
         // Old permissions work in the slot until the old instance, which held them, is terminated.
         expect(inst.metrics.oldRoleExposureMs, inst.name).toBe(terminatedMs - t0);
@@ -116,22 +116,29 @@ describe('replace-instances', () => {
 });
 
 describe('slot timelines', () => {
-  it("take the old instance's segments until the replacement is up, the replacement's after", () => {
+  it("take the old instance's segments until the replacement holds credentials, the replacement's after", () => {
     const old = [seg(0, 100, 'old'), seg(100, 130, 'down')];
     const replacement = [seg(50, 80, 'down'), seg(80, 90, 'none'), seg(90, 130, 'new')];
-    const at = takeoverMs(replacement);
-    expect(at).toBe(80);
-    expect(mergeLane(old, replacement, at)).toEqual([
-      seg(0, 80, 'old'),
-      seg(80, 90, 'none'),
-      seg(90, 130, 'new'),
+    const at = takeoverMs(old, replacement);
+    // While the replacement runs without credentials the old instance still serves: no gap.
+    expect(at).toBe(90);
+    expect(mergeLane(old, replacement, at)).toEqual([seg(0, 90, 'old'), seg(90, 130, 'new')]);
+  });
+
+  it('show a credential gap, not downtime, when the old instance went before the replacement had credentials', () => {
+    const old = [seg(0, 100, 'old'), seg(100, 200, 'down')];
+    const replacement = [seg(60, 80, 'down'), seg(80, 150, 'none'), seg(150, 200, 'new')];
+    expect(mergeLane(old, replacement, takeoverMs(old, replacement))).toEqual([
+      seg(0, 100, 'old'),
+      seg(100, 150, 'none'),
+      seg(150, 200, 'new'),
     ]);
   });
 
-  it('show the gap when the old instance went down before the replacement was up', () => {
+  it('show downtime when the old instance went before the replacement was up', () => {
     const old = [seg(0, 100, 'old'), seg(100, 200, 'down')];
     const replacement = [seg(60, 150, 'down'), seg(150, 200, 'new')];
-    expect(mergeLane(old, replacement, takeoverMs(replacement))).toEqual([
+    expect(mergeLane(old, replacement, takeoverMs(old, replacement))).toEqual([
       seg(0, 100, 'old'),
       seg(100, 150, 'down'),
       seg(150, 200, 'new'),
@@ -141,7 +148,7 @@ describe('slot timelines', () => {
   it("are the old instance's alone when the replacement never came up", () => {
     const old = [seg(0, 200, 'old')];
     const replacement = [seg(60, 200, 'down')];
-    expect(takeoverMs(replacement)).toBeUndefined();
+    expect(takeoverMs(old, replacement)).toBeUndefined();
     expect(mergeLane(old, replacement, undefined)).toEqual(old);
   });
 
