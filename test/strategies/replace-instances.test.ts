@@ -104,6 +104,16 @@ describe('replace-instances', () => {
     for (const inst of result.instances) expect(inst.metrics.downtimeMs).toBe(0);
   });
 
+  it('refuses to replace a slot twice in one run, as a failed check rather than a crash', () => {
+    const s = makeScenario({ instances: 1, strategy: 'replace-instances' });
+    const again = s.steps.map((st) => ({ ...st, atMs: 2 * 3_600_000, source: { path: 'steps.again' } }));
+    const result = simulate({ ...s, steps: [...s.steps, ...again] }, { seed: 2 });
+    expect(result.checks.filter((c) => !c.ok).map((c) => c.detail)).toEqual([
+      'web-0 was already replaced; a slot can be replaced once',
+    ]);
+    expect(result.instances[0]!.replacedBy?.name).toBe('web-0~new');
+  });
+
   it('passes every invariant of iamsim check (replacements are instances the checkers see)', () => {
     const report = checkScenario(makeScenario({ instances: 2, strategy: 'replace-instances' }), {
       runs: 3,
