@@ -86,6 +86,11 @@ export interface InstanceResult {
   readonly probes: { readonly allowed: number; readonly denied: number };
   readonly imdsTimeline: readonly TimelineSegment[];
   readonly appTimeline: readonly TimelineSegment[];
+  /**
+   * The instance launched in this one's place (replace-instances). The result is then the slot's:
+   * timelines and metrics follow the replacement once it is up (src/slots.ts).
+   */
+  readonly replacedBy?: { readonly name: string; readonly id: string };
 }
 
 export interface CheckOutcome {

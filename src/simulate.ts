@@ -48,6 +48,7 @@ import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
+import { mergeLane, type Replacement, slotResult, takeoverMs } from './slots.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 
 const H = 3_600_000;
@@ -152,6 +153,10 @@ class World {
   /** Boot time of each running instance (isolated warm-up only; otherwise they are scheduled). */
   private readonly boots: { readonly rt: InstanceRuntime; readonly name: string; readonly atMs: number }[] =
     [];
+  /** IMDS's delays, shared by every runtime (the scenario's instances and replacements alike). */
+  private readonly imdsDelays: { period: Distribution; lifetime: Distribution; pickup: Distribution };
+  /** Replacements launched by replace-instances, by the name of the scenario instance (slot) they replace. */
+  private readonly replacements = new Map<string, Replacement>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => {
@@ -249,6 +254,7 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
+    this.imdsDelays = { period, lifetime, pickup };
     // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
     // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
     const bootsMs = scenario.instances.map((spec) =>
@@ -264,7 +270,7 @@ class World {
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
     scenario.instances.forEach((spec, i) => {
-      this.addInstance(spec, period, lifetime, pickup, bootsMs[i]);
+      this.addInstance(spec, bootsMs[i]);
     });
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
@@ -283,13 +289,7 @@ class World {
     }
   }
 
-  private addInstance(
-    spec: InstanceSpec,
-    period: Distribution,
-    lifetime: Distribution,
-    pickup: Distribution,
-    bootMs: number | undefined,
-  ): void {
+  private addInstance(spec: InstanceSpec, bootMs: number | undefined): void {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
@@ -301,6 +301,19 @@ class World {
       state: spec.state,
       ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
     });
+    const rt = this.addRuntime(spec, id);
+    if (bootMs === undefined) return;
+    if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
+    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+  }
+
+  /**
+   * The runtime (IMDS + SDK cache + lanes) of EC2 instance `id`, as `spec` describes it; EC2's
+   * events drive it from now on. `spec.instanceProfile` gives the role counted as old.
+   */
+  private addRuntime(spec: InstanceSpec, id: string): InstanceRuntime<InstanceFacts> {
+    const { scheduler, streams } = this;
+    const { period, lifetime, pickup } = this.imdsDelays;
     this.refs.set(spec.name, {
       name: spec.name,
       id,
@@ -351,9 +364,27 @@ class World {
         if (edgeMs >= scheduler.nowMs) scheduler.at(edgeMs, 'imds.outage', () => rt.imdsChanged());
       }
     }
-    if (bootMs === undefined) return;
-    if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
-    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+    return rt;
+  }
+
+  /**
+   * Instance `id`, just launched as `name`, takes the place of scenario instance `slot`: it gets
+   * a runtime with the slot's SDK and probe (and the slot's old role as "old"), and the slot's
+   * result follows it (see run() and src/slots.ts). Its IMDS draws from a stream named after it.
+   */
+  private replaceInstance(slot: string, id: string, name: string): boolean {
+    const spec = this.scenario.instances.find((i) => i.name === slot);
+    if (spec === undefined || this.replacements.has(slot) || this.runtimes.has(id)) {
+      this.failures.push({
+        name: `runbook replace ${slot}`,
+        ok: false,
+        detail: `${slot} ${spec === undefined ? 'is not a scenario instance' : 'was already replaced'}; a slot can be replaced once`,
+      });
+      return false;
+    }
+    this.addRuntime({ ...spec, name }, id);
+    this.replacements.set(slot, { name, id });
+    return true;
   }
 
   /**
@@ -446,15 +477,26 @@ class World {
     const instances = scenario.instances.map((spec) => {
       const ref = this.refs.get(spec.name)!;
       const rt = this.runtimes.get(ref.id)!;
-      const app = rt.appLane.segments(endMs, this.offsetMs);
+      let imds = rt.imdsLane.segments(endMs, this.offsetMs);
+      let app = rt.appLane.segments(endMs, this.offsetMs);
+      const ownApp = app;
+      const replacement = this.replacements.get(spec.name);
+      if (replacement !== undefined) {
+        const next = this.runtimes.get(replacement.id)!;
+        const nextApp = next.appLane.segments(endMs, this.offsetMs);
+        const atMs = takeoverMs(app, nextApp);
+        imds = mergeLane(imds, next.imdsLane.segments(endMs, this.offsetMs), atMs);
+        app = mergeLane(app, nextApp, atMs);
+      }
       const target = targets.has(spec.name);
+      // A replaced slot counts with its merged lanes: the replacement's application is the slot's.
       if (target) targetApps.push(app);
-      return computeInstanceResult({
+      const result = computeInstanceResult({
         spec,
         id: ref.id,
         sdk: sdkPolicy(spec.sdk).name,
         target,
-        imds: rt.imdsLane.segments(endMs, this.offsetMs),
+        imds,
         app,
         changeStartMs: this.changeStartMs,
         horizonMs: scenario.horizonMs,
@@ -464,6 +506,9 @@ class World {
             : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
         timelines: this.options.timelines ?? true,
       });
+      return replacement === undefined
+        ? result
+        : slotResult(result, replacement, ownApp, this.changeStartMs, scenario.horizonMs);
     });
     const checks: CheckOutcome[] = [
       ...this.failures,
@@ -527,6 +572,7 @@ class World {
       fail: (origin, detail) => {
         this.failures.push({ name: `runbook ${origin}`, ok: false, detail });
       },
+      replaceInstance: (slot, id, name) => this.replaceInstance(slot, id, name),
       spawn: (label, body) => spawn(scheduler, label, body),
     };
   }

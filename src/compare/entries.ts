@@ -8,7 +8,7 @@
 import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { canonicalJson } from '../scenario/hash.ts';
-import type { Scenario, StrategyStep } from '../scenario/types.ts';
+import type { CompareStrategy, Scenario, StrategyStep } from '../scenario/types.ts';
 import type { CompareEntry } from './jobs.ts';
 
 /** One loaded scenario file. */
@@ -34,13 +34,14 @@ const WORLD_KEYS = [
   'model',
 ] as const satisfies readonly (keyof Scenario)[];
 
-/** The scenario with the comparison's change as its only step, for one built-in strategy. */
-export function scenarioForStrategy(scenario: Scenario, strategy: StrategyStep['strategy']): Scenario {
+/** The scenario with the comparison's change as its only step, for one built-in strategy entry. */
+export function scenarioForStrategy(scenario: Scenario, entry: CompareStrategy): Scenario {
   const spec = scenario.compare;
   if (spec === undefined) throw new Error(`scenario ${scenario.name} has no compare section`);
   const step: StrategyStep = {
     kind: 'strategy',
-    strategy,
+    strategy: entry.strategy,
+    ...(entry.batch === undefined ? {} : { batch: entry.batch }),
     targets: spec.targets,
     to: spec.to,
     atMs: spec.atMs,
@@ -78,11 +79,11 @@ export function comparisonEntries(files: readonly CompareFile[]): CompareEntry[]
   const entries: CompareEntry[] = [];
   if (files.length === 1) {
     const f = files[0]!;
-    for (const strategy of f.scenario.compare?.strategies ?? []) {
+    for (const entry of f.scenario.compare?.strategies ?? []) {
       entries.push({
-        label: strategy,
+        label: entry.label,
         kind: 'strategy',
-        scenario: scenarioForStrategy(f.scenario, strategy),
+        scenario: scenarioForStrategy(f.scenario, entry),
       });
     }
     if (f.scenario.steps.length > 0) {

@@ -108,6 +108,8 @@ const metrics = z.strictObject({
   deniedMs: metricValue,
   downtimeMs: metricValue,
 } satisfies Record<(typeof metricNames)[number], typeof metricValue>);
+/** A compare entry's label: a strategy's name, or a batched variant's label. */
+const strategyLabel = z.string().min(1);
 const segment = z.strictObject({
   fromMs: ms,
   toMs: ms,
@@ -126,9 +128,10 @@ const instanceResult = z.strictObject({
   probes: z.strictObject({ allowed: ms.min(0), denied: ms.min(0) }),
   imdsTimeline: z.array(segment),
   appTimeline: z.array(segment),
+  replacedBy: z.strictObject({ name: z.string(), id: z.string() }).optional(),
 });
 const jobResult = z.strictObject({
-  strategy: z.string().min(1),
+  strategy: strategyLabel,
   seed: ms.min(0),
   samples: z.array(z.strictObject({ instance: z.string(), sdk: z.string(), region: z.string(), metrics })),
   minUpShare: z.number().min(0).max(1).nullable(),

@@ -44,6 +44,12 @@ export interface Operator {
   markChangeStart(): void;
   /** Records a failed runbook expectation that is not a call (e.g. a waitUntil timeout). */
   fail(origin: string, detail: string): void;
+  /**
+   * The instance `id`, just launched as `name`, takes the place of scenario instance `slot`
+   * (replace-instances): it runs the slot's SDK and probe, and the slot's metrics follow it.
+   * Returns false, recording a failure, when the slot already has a replacement.
+   */
+  replaceInstance(slot: string, id: string, name: string): boolean;
   /** Starts a child process (parallel work, e.g. one per instance) and returns its completion signal. */
   spawn(label: string, body: Process): import('../engine/index.ts').Signal;
   readonly records: StepRecord[];

@@ -3,7 +3,8 @@
  * waits, polls, strategies and forEach loops, with `${...}` substitution and `save`d values.
  */
 import type { Process, Yieldable } from '../engine/index.ts';
-import type { CallStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
+import type { CallStep, ForEachStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
+import { runInBatches } from '../strategies/batches.ts';
 import { strategyProcess } from '../strategies/index.ts';
 import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
 
@@ -56,6 +57,7 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
           op,
           targets,
           to: step.to,
+          ...(step.batch === undefined ? {} : { batch: step.batch }),
           origin,
           roleAllow: (name) =>
             ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
@@ -65,12 +67,43 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
         break;
       }
       case 'forEach':
-        for (const name of resolveTargets(ctx.scenario, step.targets)) {
-          yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
+        if (step.batch === undefined) {
+          for (const name of resolveTargets(ctx.scenario, step.targets)) {
+            yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
+          }
+        } else {
+          yield* forEachInBatches(op, step, ctx, s);
         }
         break;
     }
   }
+}
+
+/**
+ * A forEach with `batch:`: the instances of a batch run in parallel, each with its own copy of
+ * the saved values (so one instance's `save` cannot overwrite another's mid-flight). After a
+ * batch, what its instances saved is copied back in target order, so later steps see the last
+ * instance's values, as they would after a loop one instance at a time. The loop's steps are the
+ * work: an instance has finished when its steps have.
+ */
+function* forEachInBatches(op: Operator, step: ForEachStep, ctx: RunbookContext, s: Scope): Process {
+  const scopes = new Map<string, Scope>();
+  yield* runInBatches({
+    op,
+    items: resolveTargets(ctx.scenario, step.targets),
+    batch: step.batch,
+    label: `${step.source.path}.forEach`,
+    childLabel: (name) => `${step.source.path} ${name}`,
+    work: (name) => {
+      const scope: Scope = { vars: new Map(s.vars), inst: op.instance(name) };
+      scopes.set(name, scope);
+      return runSteps(op, step.steps, ctx, scope);
+    },
+    afterBatch: (names) => {
+      for (const name of names) for (const [k, v] of scopes.get(name)!.vars) s.vars.set(k, v);
+      scopes.clear();
+    },
+  });
 }
 
 function* runCall(

@@ -19,12 +19,14 @@ import {
   calibrationPresets,
 } from '../calibration.ts';
 import { parseAwsCli } from './aws-cli.ts';
+import { checkBatchable, normaliseBatch, normaliseCompareStrategies } from './batch.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
 import { defaults, limits } from './limits.ts';
 import { operationSpec, type ParamSpec, type ServiceName, splitCallName } from './operations.ts';
 import type {
   ForEachStepRaw,
+  RawBatch,
   RawChangeTarget,
   RawProbe,
   RawScenario,
@@ -35,6 +37,7 @@ import type {
 } from './schema.ts';
 import { closest } from './suggest.ts';
 import type {
+  BatchSpec,
   CallStep,
   ChangeSpec,
   ChangeTarget,
@@ -253,7 +256,11 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       targets: targets(raw.compare.targets, 'compare.targets'),
       to: normaliseChangeTarget(raw.compare.to),
       atMs: ms(raw.compare.at),
-      strategies: [...(raw.compare.strategies ?? (defaults.compareStrategies as readonly StrategyName[]))],
+      strategies: normaliseCompareStrategies(
+        raw.compare.strategies ?? (defaults.compareStrategies as readonly StrategyName[]),
+        'compare.strategies',
+        error,
+      ),
       seeds: raw.compare.seeds ?? defaults.compareSeeds,
     };
   }
@@ -468,6 +475,7 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
       strategy: step.strategy,
       targets: ctx.targets(step.targets, `${path}.targets`),
       to: normaliseChangeTarget(step.to),
+      ...batchOf(step.batch, `${path}.batch`, ctx, step.strategy),
       ...timing,
     };
   }
@@ -476,8 +484,21 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     kind: 'forEach',
     targets: ctx.targets(loop.forEach, `${path}.forEach`),
     steps: normaliseSteps(loop.steps, `${path}.steps`, ctx),
+    ...batchOf(loop.batch, `${path}.batch`, ctx),
     ...timing,
   };
+}
+
+/** `{ batch }` when one is written (checked against the strategy, if any), else nothing. */
+function batchOf(
+  raw: RawBatch | undefined,
+  path: string,
+  ctx: StepContext,
+  strategy?: StrategyName,
+): { batch?: BatchSpec } {
+  if (raw === undefined) return {};
+  if (strategy !== undefined) checkBatchable(strategy, path, ctx.error);
+  return { batch: normaliseBatch(raw, path, ctx.error) };
 }
 
 function callStep(

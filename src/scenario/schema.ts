@@ -345,12 +345,41 @@ const waitUntilStep = strict({
   ...timing,
 });
 
+const strategyNameSchema = z.enum(strategyNames, {
+  error: (iss) => `unknown strategy ${quoteValue(iss.input)}; expected one of ${strategyNames.join(', ')}`,
+});
+
+const batchSchema = strict({
+  size: z
+    .union(
+      [
+        z.int({ error: 'a batch size is a whole number of instances or a percentage such as "25%"' }).min(1, {
+          error: 'a batch size is at least 1 instance',
+        }),
+        z.string().regex(/^\d+(\.\d+)?%$/, {
+          error: (iss) =>
+            `${quoteValue(iss.input)} is not a batch size: write a count such as 5 or a percentage such as "25%"`,
+        }),
+      ],
+      { error: 'a batch size is a whole number of instances or a percentage such as "25%"' },
+    )
+    .meta(describe('Instances per batch: a count (5) or a share of the targets ("25%", rounded up).')),
+  pause: durationSchema
+    .optional()
+    .meta(describe('Wait after a batch finished before the next one starts (default 0).')),
+}).meta({
+  id: 'Batch',
+  description:
+    'Roll per-instance work out in batches; the next batch starts when every instance of the previous one finished, plus the pause.',
+});
+
 const strategyStep = strict({
-  strategy: z.enum(strategyNames, {
-    error: (iss) => `unknown strategy ${quoteValue(iss.input)}; expected one of ${strategyNames.join(', ')}`,
-  }),
+  strategy: strategyNameSchema,
   targets: targetsSchema,
   to: changeTargetSchema,
+  batch: batchSchema
+    .optional()
+    .meta(describe('Per-instance strategies only (default: every instance at once).')),
   ...timing,
 });
 
@@ -359,9 +388,11 @@ type AwsStepRaw = z.infer<typeof awsStep>;
 type WaitStepRaw = z.infer<typeof waitStep>;
 type WaitUntilStepRaw = z.infer<typeof waitUntilStep>;
 type StrategyStepRaw = z.infer<typeof strategyStep>;
+export type RawBatch = z.infer<typeof batchSchema>;
 export interface ForEachStepRaw {
   forEach: z.infer<typeof targetsSchema>;
   steps: RawStep[];
+  batch?: RawBatch;
   at?: string | number;
   after?: string | number;
 }
@@ -381,6 +412,9 @@ const forEachStep = strict({
   get steps(): z.ZodArray<z.ZodType<RawStep>> {
     return z.array(stepSchema);
   },
+  batch: batchSchema
+    .optional()
+    .meta(describe('Run the instances of a batch in parallel (default: one instance after the other).')),
   ...timing,
 });
 
@@ -460,14 +494,30 @@ const compareSchema = strict({
   at: durationSchema.meta(describe('When the change starts.')),
   strategies: z
     .array(
-      z.enum(strategyNames, {
-        error: (iss) =>
-          `unknown strategy ${quoteValue(iss.input)}; expected one of ${strategyNames.join(', ')}`,
-      }),
+      z.union(
+        [
+          strategyNameSchema,
+          strict({
+            strategy: strategyNameSchema,
+            batch: batchSchema.optional(),
+            label: z
+              .string()
+              .min(1, { error: 'a label must not be empty' })
+              .max(128, { error: 'a label must be at most 128 characters' })
+              .optional()
+              .meta(describe('The name reports show (default: derived from the strategy and its batch).')),
+          }),
+        ],
+        { error: 'a strategy is a name, or {strategy, batch?, label?}' },
+      ),
     )
     .min(1)
     .optional()
-    .meta(describe('Default: swap-role-in-profile, replace-profile, disassociate-associate, stop-start.')),
+    .meta(
+      describe(
+        'Names, or {strategy, batch, label} to compare a strategy with itself rolled out in batches. Default: swap-role-in-profile, replace-profile, disassociate-associate, stop-start.',
+      ),
+    ),
   seeds: z.int().min(1).optional().meta(describe('Runs per strategy (default 200, at most 100000).')),
 });
 

@@ -17,6 +17,7 @@
 import { Document, isScalar, visit } from 'yaml';
 import { type CalibrationKey, calibrationKeys, calibrationPresets } from '../calibration.ts';
 import type { DistributionSpec } from '../engine/index.ts';
+import { batchToRaw } from './batch.ts';
 import { formatDuration } from './duration.ts';
 import { defaults } from './limits.ts';
 import type { ChangeTarget, FaultSpec, InstanceSpec, Scenario, SdkSpec, Step, TargetSpec } from './types.ts';
@@ -125,7 +126,15 @@ export function scenarioToRaw(scenario: Scenario): Raw {
       targets: targets(c.targets),
       to: changeTargetToRaw(c.to),
       at: formatDuration(c.atMs),
-      strategies: [...c.strategies],
+      strategies: c.strategies.map((e) =>
+        e.batch === undefined && e.label === e.strategy
+          ? e.strategy
+          : {
+              strategy: e.strategy,
+              ...(e.batch === undefined ? {} : { batch: batchToRaw(e.batch) }),
+              label: e.label,
+            },
+      ),
       seeds: c.seeds,
     };
   }
@@ -256,12 +265,14 @@ function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
         strategy: step.strategy,
         targets: targets(step.targets),
         to: changeTargetToRaw(step.to),
+        ...(step.batch === undefined ? {} : { batch: batchToRaw(step.batch) }),
         ...timingToRaw(step),
       };
     case 'forEach':
       return {
         forEach: targets(step.targets),
         steps: step.steps.map((s) => stepToRaw(s, targets)),
+        ...(step.batch === undefined ? {} : { batch: batchToRaw(step.batch) }),
         ...timingToRaw(step),
       };
   }

@@ -80,8 +80,31 @@ export const strategyNames = [
   'stop-start',
   'replace-profile-revoke',
   'edit-policy',
+  'replace-instances',
 ] as const;
 export type StrategyName = (typeof strategyNames)[number];
+
+/** The strategies whose work is per instance, so they can roll it out in batches. */
+export const perInstanceStrategyNames = [
+  'replace-profile',
+  'disassociate-associate',
+  'stop-start',
+  'replace-profile-revoke',
+  'replace-instances',
+] as const satisfies readonly StrategyName[];
+
+/**
+ * Rolling per-instance work out in batches: `count` instances (or `percent` of the targets,
+ * rounded up) at a time, each batch starting `pauseMs` after every instance of the previous one
+ * finished. Absent: a strategy does all its instances at once, a forEach one after the other.
+ */
+export interface BatchSpec {
+  /** Exactly one of `count` and `percent` is set. */
+  readonly count?: number;
+  /** In (0, 100]. */
+  readonly percent?: number;
+  readonly pauseMs: number;
+}
 
 /** Where a step came from in the YAML, for messages. */
 export interface SourceRef {
@@ -136,6 +159,8 @@ export interface StrategyStep extends StepTiming {
   readonly strategy: StrategyName;
   readonly targets: TargetSpec;
   readonly to: ChangeTarget;
+  /** Per-instance strategies only; absent: every instance at once. */
+  readonly batch?: BatchSpec;
 }
 
 export interface ForEachStep extends StepTiming {
@@ -143,6 +168,8 @@ export interface ForEachStep extends StepTiming {
   readonly targets: TargetSpec;
   /** Run for each instance in turn; `${inst.id}`, `${inst.name}`, `${inst.associationId}` substituted. */
   readonly steps: readonly Step[];
+  /** Absent: one instance after the other; else the instances of a batch run in parallel. */
+  readonly batch?: BatchSpec;
 }
 
 export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep;
@@ -207,12 +234,20 @@ export interface ChangeSpec {
   readonly label?: string;
 }
 
+/** One strategy of a comparison, under the label the report shows it with. */
+export interface CompareStrategy {
+  /** Unique within the comparison: the strategy's name, or the label given or derived for a batched variant. */
+  readonly label: string;
+  readonly strategy: StrategyName;
+  readonly batch?: BatchSpec;
+}
+
 export interface CompareSpec {
   readonly targets: TargetSpec;
   readonly to: ChangeTarget;
   /** When the change starts, ms. */
   readonly atMs: number;
-  readonly strategies: readonly StrategyName[];
+  readonly strategies: readonly CompareStrategy[];
   readonly seeds: number;
 }
 

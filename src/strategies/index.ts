@@ -6,34 +6,20 @@
  * Per-instance work runs in parallel child processes, as a script that loops over a fleet with
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
-import { allOf, type Process, type Yieldable } from '../engine/index.ts';
-import type { InstanceRef, Operator } from '../runbook/operator.ts';
+import type { Process, Yieldable } from '../engine/index.ts';
+import type { InstanceRef } from '../runbook/operator.ts';
 import { readPath } from '../runbook/operator.ts';
 import {
   callWithRetry,
   describeAssociation,
-  profileFor,
   waitInstanceState,
   waitNoAssociation,
 } from '../runbook/strategies-common.ts';
-import type { ChangeTarget, StrategyName } from '../scenario/types.ts';
+import type { StrategyName } from '../scenario/types.ts';
+import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
+import { replaceInstances } from './replace-instances.ts';
 
-export interface StrategyContext {
-  readonly op: Operator;
-  readonly targets: readonly InstanceRef[];
-  readonly to: ChangeTarget;
-  /** Scenario path of the step, for call records. */
-  readonly origin: string;
-  /** The allowed actions of a scenario role (for edit-policy). */
-  roleAllow(roleName: string): readonly string[] | undefined;
-  /** Builds policy documents (from the IAM policy module). */
-  readonly policies: {
-    allow(actions: readonly string[]): string;
-    revokeOlderSessions(beforeMs: number): string;
-  };
-  /** Name of the inline policy the scenario's roles were created with. */
-  readonly scenarioPolicyName: string;
-}
+export type { StrategyContext } from './context.ts';
 
 /** EC2 errors a careful operator retries: the profile is not yet visible, or the old association is still leaving. */
 const ASSOCIATE_RETRY = ['InvalidParameterValue', 'IncorrectState'];
@@ -52,11 +38,9 @@ export function strategyProcess(name: StrategyName, ctx: StrategyContext): Proce
       return stopStart(ctx);
     case 'edit-policy':
       return editPolicy(ctx);
+    case 'replace-instances':
+      return replaceInstances(ctx);
   }
-}
-
-function origin(ctx: StrategyContext, what: string): string {
-  return `${ctx.origin} (${what})`;
 }
 
 function distinctProfiles(ctx: StrategyContext): string[] {
@@ -112,29 +96,10 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
   }
 }
 
-/**
- * The shape shared by the association strategies: mark the start, find or create the target
- * profile, then run `one` for every target instance in parallel and wait for all of them.
- * Returns false when there is no profile to move to.
- */
-function* fanOut(
-  ctx: StrategyContext,
-  why: string,
-  one: (inst: InstanceRef, profile: string) => Process,
-): Generator<Yieldable, boolean, void> {
-  ctx.op.markChangeStart();
-  const regions = ctx.targets.map((t) => t.region);
-  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
-  if (profile === undefined) return false;
-  const done = ctx.targets.map((inst) => ctx.op.spawn(`${why} ${inst.name}`, one(inst, profile)));
-  yield allOf(`${why}.all`, done);
-  return true;
-}
-
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
 function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
-  const moved = yield* fanOut(ctx, why, (inst, profile) => replaceOne(ctx, inst, profile, why));
+  const moved = yield* fanOut(ctx, why, (inst, profile, more) => replaceOne(ctx, inst, profile, why, more));
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
   const oldRoles = new Set<string>();
@@ -159,43 +124,48 @@ function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   }
 }
 
-function* replaceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
+function* replaceOne(
+  ctx: StrategyContext,
+  inst: InstanceRef,
+  profile: string,
+  why: string,
+  more: boolean,
+): Process {
   const o = origin(ctx, `${why} ${inst.name}`);
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current === undefined) {
     yield* associate(ctx, inst, profile, o);
-    return;
+  } else {
+    yield* callWithRetry(
+      ctx.op,
+      ec2Request(
+        inst,
+        'ReplaceIamInstanceProfileAssociation',
+        { AssociationId: current.AssociationId, IamInstanceProfile: { Name: profile } },
+        o,
+      ),
+      ['InvalidParameterValue'],
+    );
   }
-  yield* callWithRetry(
-    ctx.op,
-    {
-      service: 'ec2',
-      operation: 'ReplaceIamInstanceProfileAssociation',
-      params: { AssociationId: current.AssociationId, IamInstanceProfile: { Name: profile } },
-      region: inst.region,
-      origin: o,
-    },
-    ['InvalidParameterValue'],
-  );
+  if (more) yield* waitAssociated(ctx, inst, o);
 }
 
 /** 3. DisassociateIamInstanceProfile, wait until it is gone, then AssociateIamInstanceProfile. */
 function* disassociateAssociate(ctx: StrategyContext): Process {
   const why = 'disassociate-associate';
-  yield* fanOut(ctx, why, (inst, profile) => reassociateOne(ctx, inst, profile, why));
+  yield* fanOut(ctx, why, function* (inst, profile, more) {
+    yield* reassociateOne(ctx, inst, profile, why);
+    if (more) yield* waitAssociated(ctx, inst, origin(ctx, `${why} ${inst.name}`));
+  });
 }
 
 function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
   const o = origin(ctx, `${why} ${inst.name}`);
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current !== undefined) {
-    yield* ctx.op.call({
-      service: 'ec2',
-      operation: 'DisassociateIamInstanceProfile',
-      params: { AssociationId: current.AssociationId },
-      region: inst.region,
-      origin: o,
-    });
+    yield* ctx.op.call(
+      ec2Request(inst, 'DisassociateIamInstanceProfile', { AssociationId: current.AssociationId }, o),
+    );
     yield* waitNoAssociation(ctx.op, inst.id, inst.region, o);
   }
   yield* associate(ctx, inst, profile, o);
@@ -210,13 +180,12 @@ function* associate(
 ): Generator<Yieldable, void, void> {
   yield* callWithRetry(
     ctx.op,
-    {
-      service: 'ec2',
-      operation: 'AssociateIamInstanceProfile',
-      params: { InstanceId: inst.id, IamInstanceProfile: { Name: profile } },
-      region: inst.region,
-      origin: o,
-    },
+    ec2Request(
+      inst,
+      'AssociateIamInstanceProfile',
+      { InstanceId: inst.id, IamInstanceProfile: { Name: profile } },
+      o,
+    ),
     ASSOCIATE_RETRY,
   );
 }
@@ -224,28 +193,17 @@ function* associate(
 /** 4. Stop, move the association while stopped (replace is not allowed then), start. */
 function* stopStart(ctx: StrategyContext): Process {
   const why = 'stop-start';
+  // Each instance's work ends with it running again: finished as a batch needs it.
   yield* fanOut(ctx, why, (inst, profile) => stopStartOne(ctx, inst, profile, why));
 }
 
 function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
   const o = origin(ctx, `${why} ${inst.name}`);
   const { op } = ctx;
-  yield* op.call({
-    service: 'ec2',
-    operation: 'StopInstances',
-    params: { InstanceIds: [inst.id] },
-    region: inst.region,
-    origin: o,
-  });
+  yield* op.call(ec2Request(inst, 'StopInstances', { InstanceIds: [inst.id] }, o));
   yield* waitInstanceState(op, inst.id, inst.region, 'stopped', o);
   yield* reassociateOne(ctx, inst, profile, why);
-  yield* op.call({
-    service: 'ec2',
-    operation: 'StartInstances',
-    params: { InstanceIds: [inst.id] },
-    region: inst.region,
-    origin: o,
-  });
+  yield* op.call(ec2Request(inst, 'StartInstances', { InstanceIds: [inst.id] }, o));
   yield* waitInstanceState(op, inst.id, inst.region, 'running', o);
 }
 

@@ -173,3 +173,19 @@ describe('compare A.yaml B.yaml', () => {
     expect(c.stderr()).not.toMatch(stackTraceLine);
   });
 });
+
+describe('what a rolling change costs the fleet', () => {
+  it('stop-start in batches of 25% keeps three quarters of 40 instances up; all at once keeps none', async () => {
+    const report = await compareFile('stop-start-batches.yaml', 4);
+    const [all, batched] = report.strategies;
+    expect(all!.strategy).toBe('stop-start');
+    expect(batched!.strategy).toBe('stop-start (batches of 25%)');
+    expect(all!.fleet.minUpShare).toMatchObject({ seeds: 4, median: 0, min: 0 });
+    const share = batched!.fleet.minUpShare;
+    expect(share.seeds).toBe(4);
+    // 30 of 40 up while a batch of 10 restarts; one instance either way for a batch that overlaps.
+    expect(share.min!).toBeGreaterThanOrEqual(29 / 40);
+    expect(share.median!).toBeLessThanOrEqual(31 / 40);
+    expect(share.median!).toBeGreaterThanOrEqual(29 / 40);
+  });
+});

@@ -213,7 +213,9 @@ describe('normalisation', () => {
       targets: { fleets: ['web'], instances: [] },
       to: { role: 'app-v2' },
       atMs: 3_600_000,
-      strategies: ['swap-role-in-profile', 'replace-profile', 'disassociate-associate', 'stop-start'],
+      strategies: ['swap-role-in-profile', 'replace-profile', 'disassociate-associate', 'stop-start'].map(
+        (name) => ({ label: name, strategy: name }),
+      ),
       seeds: 200,
     });
   });

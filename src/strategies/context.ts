@@ -1,0 +1,91 @@
+/**
+ * What every strategy is given, and the shape the per-instance strategies share (find the target
+ * profile, then work instance by instance, all at once or in batches).
+ */
+import type { Process, Yieldable } from '../engine/index.ts';
+import type { CallRequest, InstanceRef, Operator } from '../runbook/operator.ts';
+import { readPath } from '../runbook/operator.ts';
+import { pollUntil, profileFor } from '../runbook/strategies-common.ts';
+import type { BatchSpec, ChangeTarget } from '../scenario/types.ts';
+import { runInBatches } from './batches.ts';
+
+export interface StrategyContext {
+  readonly op: Operator;
+  readonly targets: readonly InstanceRef[];
+  readonly to: ChangeTarget;
+  /** Per-instance strategies: roll the work out in these batches (absent: every instance at once). */
+  readonly batch?: BatchSpec;
+  /** Scenario path of the step, for call records. */
+  readonly origin: string;
+  /** The allowed actions of a scenario role (for edit-policy). */
+  roleAllow(roleName: string): readonly string[] | undefined;
+  /** Builds policy documents (from the IAM policy module). */
+  readonly policies: {
+    allow(actions: readonly string[]): string;
+    revokeOlderSessions(beforeMs: number): string;
+  };
+  /** Name of the inline policy the scenario's roles were created with. */
+  readonly scenarioPolicyName: string;
+}
+
+/** The origin of a strategy's calls: the step's path and what the call is for. */
+export function origin(ctx: StrategyContext, what: string): string {
+  return `${ctx.origin} (${what})`;
+}
+
+/** An EC2 request about `inst`, made in its region. */
+export function ec2Request(
+  inst: InstanceRef,
+  operation: string,
+  params: Readonly<Record<string, unknown>>,
+  o: string,
+): CallRequest {
+  return { service: 'ec2', operation, params, region: inst.region, origin: o };
+}
+
+/**
+ * The shape shared by the per-instance strategies: mark the start, find or create the target
+ * profile, then run `one` for every target instance, all in parallel or batch by batch
+ * (ctx.batch), and wait for all of them. `one`'s `more` says a batch follows (see
+ * runInBatches). Returns false when there is no profile to move to.
+ */
+export function* fanOut(
+  ctx: StrategyContext,
+  why: string,
+  one: (inst: InstanceRef, profile: string, more: boolean) => Process,
+): Generator<Yieldable, boolean, void> {
+  ctx.op.markChangeStart();
+  const regions = ctx.targets.map((t) => t.region);
+  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
+  if (profile === undefined) return false;
+  yield* runInBatches({
+    op: ctx.op,
+    items: ctx.targets,
+    batch: ctx.batch,
+    label: why,
+    childLabel: (inst) => `${why} ${inst.name}`,
+    work: (inst, more) => one(inst, profile, more),
+  });
+  return true;
+}
+
+/**
+ * Polls until the instance's association is `associated`: an association strategy's work on an
+ * instance has taken effect (IMDS picks the new profile up only then).
+ */
+export function* waitAssociated(
+  ctx: StrategyContext,
+  inst: InstanceRef,
+  o: string,
+): Generator<Yieldable, boolean, void> {
+  return yield* pollUntil(
+    ctx.op,
+    ec2Request(
+      inst,
+      'DescribeIamInstanceProfileAssociations',
+      { Filters: [{ Name: 'instance-id', Values: [inst.id] }] },
+      o,
+    ),
+    (response) => readPath(response, 'IamInstanceProfileAssociations.0.State') === 'associated',
+  );
+}
