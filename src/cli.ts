@@ -17,6 +17,7 @@ import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { serveCommand } from './commands/serve.ts';
 import {
   ChecksFailedError,
   type CommandIo,
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   checkCommand,
   validateCommand,
   schemaCommand,
+  serveCommand,
 ];
 
 function defaultIo(io: Partial<CommandIo>): CommandIo {
