@@ -45,6 +45,8 @@ export interface RunningServer {
 }
 
 const BODY_MAX_BYTES = 1024 * 1024;
+/** Bound on remembered idempotency tokens. */
+const IDEMPOTENCY_TOKENS_MAX = 10_000;
 const VERSIONS: Readonly<Record<string, ServiceName>> = {
   '2010-05-08': 'iam',
   '2016-11-15': 'ec2',
@@ -144,6 +146,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 class ApiHandler {
   onReset: () => void = () => {};
   private requestSeq = 0;
+  /** Answers by EC2 ClientToken (idempotent retries). */
+  private readonly idempotent = new Map<string, string>();
 
   constructor(private readonly options: ServerOptions) {}
 
@@ -225,11 +229,23 @@ class ApiHandler {
         headers,
       );
     }
+    // EC2's idempotency token (the SDKs fill it in for RunInstances): a retry with the same token
+    // gets the first answer again, and the model, which does not model retries, never sees it.
+    const token =
+      service === 'ec2' && typeof params.ClientToken === 'string' ? params.ClientToken : undefined;
+    if (token !== undefined) {
+      const previous = this.idempotent.get(`${action}/${token}`);
+      if (previous !== undefined) return this.send(res, 200, 'text/xml', previous, headers);
+      delete params.ClientToken;
+    }
     const outcome = session.call({ service, operation: action, params, region });
     this.options.onCall?.();
     if (!outcome.ok)
       return fail(new AwsError(outcome.error!.code, outcome.error!.statusCode, outcome.error!.message));
-    return this.send(res, 200, 'text/xml', responseXml(model, action, outcome.response, requestId), headers);
+    const xml = responseXml(model, action, outcome.response, requestId);
+    if (token !== undefined && this.idempotent.size < IDEMPOTENCY_TOKENS_MAX)
+      this.idempotent.set(`${action}/${token}`, xml);
+    return this.send(res, 200, 'text/xml', xml, headers);
   }
 
   private serviceOf(scoped: string | undefined, version: string | null, action: string): ServiceName {
@@ -280,6 +296,7 @@ class ApiHandler {
         return this.send(res, 200, 'application/yaml', session.recordingYaml());
       case 'POST reset':
         session.reset();
+        this.idempotent.clear();
         this.onReset();
         return json(200, now());
       default:

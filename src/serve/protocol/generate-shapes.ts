@@ -56,6 +56,7 @@ const EC2_MEMBERS = new Set([
   // requests (RunInstances: the model's own list)
   ...RUN_INSTANCES_MEMBERS,
   'ResourceType',
+  'ClientToken',
   'InstanceIds',
   'Filters',
   'Values',

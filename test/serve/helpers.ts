@@ -1,0 +1,105 @@
+/**
+ * Starting a served world for a test: loopback only, ephemeral ports, and a guaranteed stop
+ * (the caller's body runs under a timeout and the server closes whatever happens).
+ */
+import { join } from 'node:path';
+import { loadScenarioFile } from '../../src/scenario/load.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
+import { type ClockSpec, makeClock } from '../../src/serve/clock.ts';
+import type { ImdsTokens } from '../../src/serve/imds.ts';
+import { type RunningServer, startServer } from '../../src/serve/server.ts';
+import { ServeSession } from '../../src/serve/session.ts';
+
+export const WORLD_FILE = join(import.meta.dirname, 'world.yaml');
+
+/** Any key that IMDS did not issue is the operator's. */
+export const OPERATOR = { accessKeyId: 'AKIAIAMSIMTESTOPERATOR', secretAccessKey: 'not-checked' };
+
+export async function loadWorld(file = WORLD_FILE): Promise<Scenario> {
+  const loaded = await loadScenarioFile(file);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return loaded.scenario;
+}
+
+export interface Served {
+  readonly session: ServeSession;
+  readonly server: RunningServer;
+  /** POSTs to the admin API. */
+  admin(path: string, body?: unknown): Promise<unknown>;
+  advance(ms: number): Promise<void>;
+  imdsUrl(instance: string): string;
+}
+
+export async function withServer<T>(
+  options: {
+    clock?: ClockSpec;
+    seed?: number;
+    scenario?: Scenario;
+    imdsTokens?: ImdsTokens;
+    timeoutMs?: number;
+  },
+  body: (served: Served) => Promise<T>,
+): Promise<T> {
+  const scenario = options.scenario ?? (await loadWorld());
+  const session = new ServeSession({
+    scenario,
+    seed: options.seed ?? 7,
+    clock: makeClock(options.clock ?? { kind: 'manual' }),
+  });
+  const server = await startServer({
+    session,
+    host: '127.0.0.1',
+    port: 0,
+    imdsPortBase: 0,
+    imdsTokens: options.imdsTokens ?? 'optional',
+  });
+  const admin = async (path: string, payload?: unknown) => {
+    const res = await fetch(`${server.url}/_iamsim/${path}`, {
+      method: payload === undefined ? 'GET' : 'POST',
+      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  };
+  const served: Served = {
+    session,
+    server,
+    admin,
+    advance: async (ms) => {
+      await admin('advance', { ms });
+    },
+    imdsUrl: (instance) => {
+      const found = server.imds.find((i) => i.instance === instance);
+      if (found === undefined) throw new Error(`no IMDS for ${instance}`);
+      return found.url;
+    },
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const limitMs = options.timeoutMs ?? 50_000;
+    return await Promise.race([
+      body(served),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`served test over ${limitMs} ms`)), limitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await server.close();
+  }
+}
+
+/** Values as the model writes them: Dates as ISO strings, SDK metadata dropped. */
+export function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => k !== '$metadata' && v !== undefined)
+        .map(([k, v]) => [k, plain(v)]),
+    );
+  }
+  return value;
+}
