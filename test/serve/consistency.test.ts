@@ -11,17 +11,12 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR, withServer } from './helpers.ts';
+import { withServer } from './helpers.ts';
 
 describe('eventual consistency through @aws-sdk/client-ec2 (--clock manual)', () => {
   it('AssociateIamInstanceProfile fails with InvalidParameterValue, then succeeds after advance', async () => {
     await withServer({ clock: { kind: 'manual' } }, async (served) => {
-      const config = {
-        endpoint: served.server.url,
-        region: 'us-east-1',
-        credentials: OPERATOR,
-        maxAttempts: 1,
-      };
+      const config = served.config();
       const iam = new IAMClient(config);
       const ec2 = new EC2Client(config);
       const instanceId = served.server.imds.find((i) => i.instance === 'batch')!.instanceId;

@@ -28,6 +28,19 @@ export interface Served {
   admin(path: string, body?: unknown): Promise<unknown>;
   advance(ms: number): Promise<void>;
   imdsUrl(instance: string): string;
+  /** Client configuration for the served endpoint (region us-east-1, no retries), as the operator by default. */
+  config(credentials?: ClientCredentials): {
+    endpoint: string;
+    region: string;
+    credentials: ClientCredentials;
+    maxAttempts: number;
+  };
+}
+
+export interface ClientCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
 }
 
 export async function withServer<T>(
@@ -69,6 +82,12 @@ export async function withServer<T>(
     advance: async (ms) => {
       await admin('advance', { ms });
     },
+    config: (credentials = OPERATOR) => ({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    }),
     imdsUrl: (instance) => {
       const found = server.imds.find((i) => i.instance === instance);
       if (found === undefined) throw new Error(`no IMDS for ${instance}`);

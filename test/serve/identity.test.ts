@@ -8,7 +8,7 @@ import { DescribeIamInstanceProfileAssociationsCommand, EC2Client } from '@aws-s
 import { GetInstanceProfileCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR, withServer } from './helpers.ts';
+import { withServer } from './helpers.ts';
 
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -69,7 +69,7 @@ describe('instance credentials over IMDS, STS and authorization', () => {
         secretAccessKey: doc.SecretAccessKey,
         sessionToken: doc.Token,
       };
-      const config = { endpoint: served.server.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+      const config = served.config(credentials);
       const sts = new STSClient(config);
       const iam = new IAMClient(config);
       const ec2 = new EC2Client(config);
@@ -88,7 +88,7 @@ describe('instance credentials over IMDS, STS and authorization', () => {
       );
 
       // The operator revokes the role's older sessions (what the console's "Revoke sessions" writes).
-      const operatorIam = new IAMClient({ ...config, credentials: OPERATOR });
+      const operatorIam = new IAMClient(served.config());
       const { now } = (await served.admin('now')) as { now: string };
       await operatorIam.send(
         new PutRolePolicyCommand({

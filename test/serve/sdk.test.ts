@@ -36,7 +36,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { captureIo } from '../cli/capture.ts';
-import { OPERATOR, plain, withServer } from './helpers.ts';
+import { plain, withServer } from './helpers.ts';
 
 interface Outcome {
   readonly call: string;
@@ -51,12 +51,7 @@ describe('iamsim serve with @aws-sdk/client-iam and client-ec2', () => {
   it('runs every instance-profile operation; outcomes equal iamsim run of the recording', async () => {
     const outcomes: Outcome[] = [];
     const recording = await withServer({ clock: { kind: 'manual' } }, async (served) => {
-      const config = {
-        endpoint: served.server.url,
-        region: 'us-east-1',
-        credentials: OPERATOR,
-        maxAttempts: 1,
-      };
+      const config = served.config();
       const iam = new IAMClient(config);
       const ec2 = new EC2Client(config);
       const ids = Object.fromEntries(served.server.imds.map((i) => [i.instance, i.instanceId]));
