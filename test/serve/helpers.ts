@@ -2,13 +2,18 @@
  * Starting a served world for a test: loopback only, ephemeral ports, and a guaranteed stop
  * (the caller's body runs under a timeout and the server closes whatever happens).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { main } from '../../src/cli.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { type ClockSpec, makeClock } from '../../src/serve/clock.ts';
 import type { ImdsTokens } from '../../src/serve/imds.ts';
 import { type RunningServer, startServer } from '../../src/serve/server.ts';
 import { ServeSession } from '../../src/serve/session.ts';
+import { captureIo } from '../cli/capture.ts';
 
 export const WORLD_FILE = join(import.meta.dirname, 'world.yaml');
 
@@ -118,6 +123,72 @@ export function plain(value: unknown): unknown {
       Object.entries(value)
         .filter(([k, v]) => k !== '$metadata' && v !== undefined)
         .map(([k, v]) => [k, plain(v)]),
+    );
+  }
+  return value;
+}
+
+/** What a client saw for one call: its parsed response, or the error it raised. */
+export interface ClientOutcome {
+  /** `iam:GetInstanceProfile`. */
+  readonly call: string;
+  readonly ok: boolean;
+  readonly response?: unknown;
+  /** statusCode is left out where the client does not expose it (the AWS CLI). */
+  readonly error?: {
+    readonly code: string;
+    readonly statusCode?: number | undefined;
+    readonly message: string;
+  };
+}
+
+/**
+ * Runs `recording` (a served session's scenario) with `iamsim run --json` and expects every step
+ * to have the outcome the client saw, call by call; `normalize` maps both sides' responses first.
+ */
+export async function expectSameAsRun(
+  outcomes: readonly ClientOutcome[],
+  recording: string,
+  normalize: (value: unknown) => unknown = (v) => v,
+): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'iamsim-serve-')), 'recording.yaml');
+  writeFileSync(file, recording);
+  const captured = captureIo();
+  const code = await main(['run', file, '--json'], captured.io);
+  expect(captured.stderr()).toBe('');
+  expect(code).toBe(0);
+  const steps = (JSON.parse(captured.stdout()) as { steps: Required<ClientOutcome>[] }).steps;
+  expect(steps.map((s) => s.call)).toEqual(outcomes.map((o) => o.call));
+  steps.forEach((step, i) => {
+    const live = outcomes[i]!;
+    expect({ i, call: live.call, ok: live.ok }).toEqual({ i, call: step.call, ok: step.ok });
+    if (step.ok) {
+      expect(normalize(live.response), `${i} ${step.call}`).toEqual(normalize(step.response));
+    } else {
+      const { code: errorCode, statusCode, message } = live.error!;
+      const want =
+        statusCode === undefined ? { code: step.error.code, message: step.error.message } : step.error;
+      expect(
+        { code: errorCode, ...(statusCode === undefined ? {} : { statusCode }), message },
+        `${i} ${step.call}`,
+      ).toEqual(want);
+    }
+  });
+}
+
+/**
+ * Policy documents compared as text: IAM sends them URL-encoded, which the JavaScript SDK keeps
+ * and botocore (boto3, the AWS CLI) decodes and parses into objects.
+ */
+export function policyText(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(policyText);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => {
+        if (k !== 'AssumeRolePolicyDocument' && k !== 'PolicyDocument') return [k, policyText(v)];
+        if (typeof v === 'object') return [k, JSON.stringify(v)];
+        return [k, typeof v === 'string' && v.startsWith('%') ? decodeURIComponent(v) : v];
+      }),
     );
   }
   return value;

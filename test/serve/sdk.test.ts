@@ -5,9 +5,6 @@
  * then the session's recording, run by `iamsim run --json`, must give the same outcome for every
  * call, call by call.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AssociateIamInstanceProfileCommand,
   DescribeIamInstanceProfileAssociationsCommand,
@@ -34,22 +31,13 @@ import {
   UntagInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
-import { captureIo } from '../cli/capture.ts';
-import { plain, withServer } from './helpers.ts';
-
-interface Outcome {
-  readonly call: string;
-  readonly ok: boolean;
-  readonly response?: unknown;
-  readonly error?: { code: string; statusCode: number | undefined; message: string; className: string };
-}
+import { type ClientOutcome, expectSameAsRun, plain, policyText, withServer } from './helpers.ts';
 
 const M = 60_000;
 
 describe('iamsim serve with @aws-sdk/client-iam and client-ec2', () => {
   it('runs every instance-profile operation; outcomes equal iamsim run of the recording', async () => {
-    const outcomes: Outcome[] = [];
+    const outcomes: (ClientOutcome & { error?: { className: string } })[] = [];
     const recording = await withServer({ clock: { kind: 'manual' } }, async (served) => {
       const config = served.config();
       const iam = new IAMClient(config);
@@ -217,30 +205,6 @@ describe('iamsim serve with @aws-sdk/client-iam and client-ec2', () => {
       expect(o.error!.className, o.call).toBe(`${o.error!.code}Exception`);
     }
     // The same calls as scenario steps under `iamsim run`.
-    const file = join(mkdtempSync(join(tmpdir(), 'iamsim-serve-')), 'recording.yaml');
-    writeFileSync(file, recording);
-    const captured = captureIo();
-    const code = await main(['run', file, '--json'], captured.io);
-    expect(captured.stderr()).toBe('');
-    expect(code).toBe(0);
-    const steps = (
-      JSON.parse(captured.stdout()) as { steps: Outcome[] & { error?: { statusCode: number } }[] }
-    ).steps as unknown as {
-      call: string;
-      ok: boolean;
-      response?: unknown;
-      error?: { code: string; statusCode: number; message: string };
-    }[];
-    expect(steps.map((s) => s.call)).toEqual(outcomes.map((o) => o.call));
-    steps.forEach((step, i) => {
-      const live = outcomes[i]!;
-      expect({ i, call: live.call, ok: live.ok }).toEqual({ i, call: step.call, ok: step.ok });
-      if (step.ok) {
-        expect(live.response, `${i} ${step.call}`).toEqual(step.response);
-      } else {
-        const { code, statusCode, message } = live.error!;
-        expect({ code, statusCode, message }, `${i} ${step.call}`).toEqual(step.error);
-      }
-    });
+    await expectSameAsRun(outcomes, recording, policyText);
   });
 });

@@ -9,6 +9,13 @@
 import { escapeXml } from '../../report/format.ts';
 import { type ServiceModel, type Shape, shapeOf } from './shapes.ts';
 
+function rfc3986(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
 function scalar(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   return escapeXml(String(value));
@@ -36,6 +43,9 @@ function element(model: ServiceModel, shape: Shape, name: string, value: unknown
       return `<${name}>${value.map((v) => element(model, memberShape, itemName, v)).join('')}</${name}>`;
     }
     default:
+      // IAM returns policy documents URL-encoded (RFC 3986), as its API reference says; botocore
+      // decodes them, the JavaScript SDK hands them over as they come.
+      if (shape === model.shapes.policyDocumentType) return `<${name}>${rfc3986(String(value))}</${name}>`;
       return `<${name}>${scalar(value)}</${name}>`;
   }
 }
