@@ -4,10 +4,16 @@
  * `iamsim run` on the session's recording. Where a client is not on the machine the test is
  * skipped with a printed reason.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { type ClientOutcome, expectSameAsRun, policyText, type Served, withServer } from './helpers.ts';
+import {
+  type ClientOutcome,
+  expectSameAsRun,
+  policyText,
+  runPython,
+  type Served,
+  withServer,
+} from './helpers.ts';
 
 type Step =
   | { readonly advance: number }
@@ -158,19 +164,7 @@ describe('other clients against iamsim serve', () => {
     `boto3 ${boto3}`,
     async () => {
       const recordingAndOutcomes = await withServer({}, async (served) => {
-        const child = spawn('python3', [join(import.meta.dirname, 'boto3_calls.py'), served.server.url]);
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          err += d.toString();
-        });
-        child.stdin.end(JSON.stringify(steps(served)));
-        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-        expect(err).toBe('');
-        expect(code).toBe(0);
+        const out = await runPython('boto3_calls.py', [served.server.url], JSON.stringify(steps(served)));
         return {
           recording: served.session.recordingYaml(),
           outcomes: JSON.parse(out) as (ClientOutcome & { className?: string })[],

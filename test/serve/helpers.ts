@@ -2,6 +2,7 @@
  * Starting a served world for a test: loopback only, ephemeral ports, and a guaranteed stop
  * (the caller's body runs under a timeout and the server closes whatever happens).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,4 +193,27 @@ export function policyText(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * Runs a python3 script of this folder without blocking the event loop (the served world answers
+ * it from this process) and expects it to succeed quietly; returns its stdout.
+ */
+export async function runPython(script: string, args: readonly string[], stdin = ''): Promise<string> {
+  const child = spawn('python3', [join(import.meta.dirname, script), ...args], {
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'false' },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  child.stdin.end(stdin);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  return out;
 }

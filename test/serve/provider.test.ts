@@ -19,7 +19,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@smithy/credential-provider-imds';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadWorld, type Served, withServer } from './helpers.ts';
+import { loadWorld, runPython, type Served, withServer } from './helpers.ts';
 
 /**
  * Ticks: one minute, and one second in the last 20 minutes before the held credentials expire
@@ -142,34 +142,15 @@ describe('SDK presets against the real credential providers', () => {
           }),
         );
         const association = described.IamInstanceProfileAssociations![0]!.AssociationId!;
-        const script = join(import.meta.dirname, 'botocore_provider.py');
-        // Asynchronous: the served world answers the script from this process's event loop.
-        const { spawn } = await import('node:child_process');
-        const child = spawn(
-          'python3',
-          [
-            script,
-            served.server.url,
-            served.imdsUrl('py'),
-            association,
-            String(COARSE_TICK_MS),
-            String(FINE_TICK_MS),
-            String(FINE_BEFORE_EXPIRY_MS),
-            String(MAX_MS),
-          ],
-          { env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'false' } },
-        );
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          err += d.toString();
-        });
-        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-        expect(err).toBe('');
-        expect(code).toBe(0);
+        const out = await runPython('botocore_provider.py', [
+          served.server.url,
+          served.imdsUrl('py'),
+          association,
+          String(COARSE_TICK_MS),
+          String(FINE_TICK_MS),
+          String(FINE_BEFORE_EXPIRY_MS),
+          String(MAX_MS),
+        ]);
         const result = JSON.parse(out) as { changeAtMs: number; switchMs: number | null; role: string };
         const modelMs = modelSwitchMs(served, 'py');
         console.log(
