@@ -104,7 +104,9 @@ describe('a bare machine', () => {
     const browser = await chromium.launch({ executablePath: choice.executablePath, args: [...choice.args] });
     try {
       const page = await browser.newPage();
-      await page.setContent('<svg class="chart" width="200" height="120"><rect width="200" height="120"/></svg>');
+      await page.setContent(
+        '<svg class="chart" width="200" height="120"><rect width="200" height="120"/></svg>',
+      );
       const box = await page.locator('svg.chart').boundingBox();
       expect(box?.width).toBe(200);
     } finally {
