@@ -17,6 +17,7 @@ import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { serveCommand } from './commands/serve.ts';
 import type { CommandIo } from './commands/types.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ResourceCapError } from './engine/errors.ts';
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   checkCommand,
   validateCommand,
   schemaCommand,
+  serveCommand,
 ];
 
 function defaultIo(io: Partial<CommandIo>): CommandIo {

@@ -126,6 +126,32 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   }
 }
 
+/**
+ * A world driven from outside (`iamsim serve`): calls arrive one at a time at the current virtual
+ * instant instead of from the scenario's runbook. Times are scenario ms.
+ */
+export interface OpenWorld {
+  readonly view: WorldView;
+  /** Every call made so far, as a run records its steps. */
+  readonly records: readonly StepRecord[];
+  readonly nowMs: number;
+  /**
+   * Runs every event up to scenario time `untilMs` (inclusive).
+   * @throws SimulationError for a time in the past; ResourceCapError beyond `eventsMax` events.
+   */
+  advanceTo(untilMs: number): void;
+  /** Makes one call as a runbook step does now: the API latency passes, then it executes and is recorded. */
+  call(request: CallRequest): CallOutcome;
+}
+
+/**
+ * Builds the world of `scenario` without its runbook (its steps are not run) and runs the warm-up
+ * to t=0. The warm-up is interleaved (observers see every event).
+ */
+export function openWorld(scenario: Scenario, options: SimulateOptions): OpenWorld {
+  return new World({ ...scenario, steps: [] }, { ...options, warmUp: 'interleaved' }).open();
+}
+
 class World {
   readonly scheduler = new Scheduler();
   private readonly bootSpanMs: number;
@@ -423,11 +449,9 @@ class World {
     return answer;
   }
 
-  run(): RunResult {
-    const { scheduler, scenario } = this;
-    const op = this.operator();
+  private attachObservers(): WorldView {
     const view: WorldView = {
-      scheduler,
+      scheduler: this.scheduler,
       offsetMs: this.offsetMs,
       iamStore: this.iamStore,
       authzStore: this.authzStore,
@@ -436,6 +460,13 @@ class World {
       refs: this.refs,
     };
     for (const o of this.observers) o.attach(view);
+    return view;
+  }
+
+  run(): RunResult {
+    const { scheduler, scenario } = this;
+    const op = this.operator();
+    this.attachObservers();
     spawn(scheduler, 'runbook', this.runbook(op));
     const eventsMax = this.options.eventsMax ?? 50_000_000;
     let warmUpEvents = 0;
@@ -526,6 +557,43 @@ class World {
       fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
       checks,
       eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
+    };
+  }
+
+  /** See openWorld: the warm-up runs to t=0, then the caller drives. */
+  open(): OpenWorld {
+    const { scheduler, offsetMs } = this;
+    const op = this.operator();
+    const view = this.attachObservers();
+    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    scheduler.run({ untilMs: offsetMs, eventsMax });
+    return {
+      view,
+      records: this.records,
+      get nowMs() {
+        return scheduler.nowMs - offsetMs;
+      },
+      advanceTo: (untilMs) => {
+        scheduler.run({ untilMs: untilMs + offsetMs, eventsMax });
+      },
+      call: (request) => {
+        // A process like a runbook step's, so the call draws its latency from the same stream
+        // in the same order and lands among the other events exactly as a replayed step would.
+        let outcome: CallOutcome | undefined;
+        const done = spawn(
+          scheduler,
+          'serve.call',
+          (function* () {
+            outcome = yield* op.call(request);
+          })(),
+        );
+        for (let n = 0; !done.fired; n++) {
+          if (n >= eventsMax)
+            throw new ResourceCapError('eventsMax', eventsMax, 'a served call never completed');
+          if (!scheduler.step()) throw new Error('a served call was left without a pending event');
+        }
+        return outcome!;
+      },
     };
   }
 

@@ -63,6 +63,22 @@ const ASSOCIATION_TOKEN = /^na-([0-9a-z]{1,10})$/;
 
 type Handler = (params: unknown, region: string) => unknown;
 
+/** What RunInstances accepts (iamsim serve reads the same list to pick the wire shapes it needs). */
+export const RUN_INSTANCES_MEMBERS: readonly string[] = [
+  // Accepted and ignored: they do not affect credentials.
+  'ImageId',
+  'InstanceType',
+  'KeyName',
+  'SubnetId',
+  'SecurityGroupIds',
+  'UserData',
+  'MinCount',
+  'MaxCount',
+  'IamInstanceProfile',
+  'TagSpecifications',
+  'DryRun',
+];
+
 export class Ec2Service {
   private readonly instances = new Map<string, InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
@@ -177,20 +193,7 @@ export class Ec2Service {
   }
 
   private runInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, [
-      // Accepted and ignored: they do not affect credentials.
-      'ImageId',
-      'InstanceType',
-      'KeyName',
-      'SubnetId',
-      'SecurityGroupIds',
-      'UserData',
-      'MinCount',
-      'MaxCount',
-      'IamInstanceProfile',
-      'TagSpecifications',
-      'DryRun',
-    ]);
+    const p = readParams(params, RUN_INSTANCES_MEMBERS);
     const minCount = requiredInteger(p, 'MinCount');
     const maxCount = requiredInteger(p, 'MaxCount');
     if (minCount < 1)
