@@ -8,6 +8,8 @@
  * the timeline lanes at the end) and never schedules anything.
  */
 import type { Ec2Event } from '../aws/ec2/types.ts';
+import { initialRole } from '../change-plan.ts';
+import { ROTATION_OVERLAP_MS } from '../instance/imds.ts';
 import type { StepRecord, TimelineSegment } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';
@@ -21,6 +23,9 @@ export const pathNames = [
   'imds-outage-hit',
   'partition-delayed-replication',
   'control-plane-pause-hit',
+  'waiter-passed-while-region-lagged',
+  'replace-near-imds-rotation',
+  'revoked-credentials-presented',
 ] as const;
 export type PathName = (typeof pathNames)[number];
 
@@ -36,6 +41,12 @@ export const pathDescriptions: Readonly<Record<PathName, string>> = {
   'imds-outage-hit': 'an IMDS outage left an application without valid credentials',
   'partition-delayed-replication': 'a region applied a change only when its partition healed',
   'control-plane-pause-hit': 'an IAM write failed with ServiceFailure during a control-plane pause',
+  'waiter-passed-while-region-lagged':
+    "an IAM read succeeded (a waiter's poll passed) while another region's IAM view still lagged behind the control plane",
+  'replace-near-imds-rotation':
+    'an association was replaced within 5 minutes of a scheduled IMDS rotation of that instance (IMDS mid-rotation)',
+  'revoked-credentials-presented':
+    'an application kept presenting old-role credentials after a revoke had denied them',
 };
 
 /** `Value (NAME-OR-ARN) for parameter iamInstanceProfile...`: EC2's wording for a profile it cannot see. */
@@ -51,6 +62,10 @@ export class PathObserver implements WorldObserver {
   private readonly replaced: { instanceId: string; atMs: number }[] = [];
   /** An SDK expiry just ran: look for a static-stability window at the next event. */
   private expiryPending = false;
+  /** Label of the event being processed. */
+  private label = '';
+  /** Scheduled rotations per instance name (scheduler time). */
+  private readonly rotations = new Map<string, number[]>();
 
   constructor(private readonly scenario: Scenario) {}
 
@@ -78,13 +93,26 @@ export class PathObserver implements WorldObserver {
     // the next one. Only expiries can open a static-stability window, and they are rare, so the
     // scan over instances runs rarely.
     world.scheduler.onTrace((record) => {
+      this.label = record.label;
       if (this.expiryPending) this.lookForStaleWindow();
       if (record.label === 'sdk.expire') this.expiryPending = true;
     });
   }
 
+  credentialsIssued(instance: string): void {
+    if (this.label !== 'imds.rotate') return;
+    const list = this.rotations.get(instance) ?? [];
+    list.push(this.world.scheduler.nowMs);
+    this.rotations.set(instance, list);
+  }
+
   callExecuted(record: StepRecord): void {
     const code = record.error?.code;
+    if (record.ok && /^iam:(Get|List)/.test(record.call)) {
+      const { iamStore } = this.world;
+      if (iamStore.regions.some((r) => r !== record.region && iamStore.view(r)!.version < iamStore.version))
+        this.seen.add('waiter-passed-while-region-lagged');
+    }
     const key = `${record.call}\u0000${record.region}\u0000${record.origin}`;
     if (/^iam:(Get|List)/.test(record.call)) {
       if (code === 'NoSuchEntity') this.notFoundReads.add(key);
@@ -138,6 +166,12 @@ export class PathObserver implements WorldObserver {
     for (const r of this.replaced) {
       const name = nameById.get(r.instanceId);
       if (name === undefined) continue;
+      if ((this.rotations.get(name) ?? []).some((t) => Math.abs(t - r.atMs) <= ROTATION_OVERLAP_MS))
+        this.seen.add('replace-near-imds-rotation');
+    }
+    for (const r of this.replaced) {
+      const name = nameById.get(r.instanceId);
+      if (name === undefined) continue;
       const afterMs = r.atMs - offsetMs;
       if (appLane(name).some((s) => s.kind === 'old' && s.toMs > afterMs)) {
         this.seen.add('old-role-after-replace');
@@ -151,6 +185,16 @@ export class PathObserver implements WorldObserver {
       const lane = appLane(name);
       if (lane.some((s, i) => s.kind === 'none' && s.toMs > s.fromMs && i > 0 && held(lane[i - 1]!.kind))) {
         this.seen.add('credential-gap');
+        break;
+      }
+    }
+    // Revoked: the application holds credentials of its old role whose permissions are neither
+    // the old nor the new ones, which only a deny added to the old role does.
+    for (const spec of this.scenario.instances) {
+      const old = initialRole(this.scenario, spec)?.toLowerCase();
+      if (old === undefined) continue;
+      if (appLane(spec.name).some((s) => s.kind === 'other' && s.role?.toLowerCase() === old)) {
+        this.seen.add('revoked-credentials-presented');
         break;
       }
     }

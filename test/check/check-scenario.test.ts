@@ -59,7 +59,7 @@ describe('checkScenario on a healthy model', () => {
 });
 
 describe('checkScenario on the broken model (IMDS keeps a removed role)', () => {
-  const report = checkScenario(swap(), { runs: 5, seed: 7, modelBugs: bug });
+  const report = checkScenario(swap(), { runs: 5, seed: 7, modelBugs: bug, untilFailure: true });
   const failed = report.failed!;
 
   it('fails the first run, on liveness-imds-role, with the seed', () => {
