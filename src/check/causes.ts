@@ -503,8 +503,8 @@ export class CauseRecorder implements WorldObserver {
     const at = change.atMs;
     const offset = this.world.offsetMs;
     const chain: CauseEvent[] = [];
-    if (served !== undefined && served.atMs <= at)
-      chain.push({ atMs: served.atMs, event: `IMDS issued ${served.creds.roleName} (${served.reason})` });
+    // How IMDS came to serve what the application then took: the rotation, pickup or boot, and what led to it.
+    if (served !== undefined && served.atMs <= at) chain.push(...this.issuanceCause(instance, served).chain);
     const sinceImds =
       served !== undefined && served.atMs <= at
         ? `; IMDS had served ${served.creds.roleName} since ${clock(served.atMs)}`

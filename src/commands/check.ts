@@ -272,7 +272,7 @@ export function renderCheckFailure(failed: FailedRun): string {
   const f = failed.failure;
   const lines = [
     `FAIL run ${failed.run}, seed ${failed.seed}: ${f.name} (${f.kind})`,
-    `  ${f.atMs !== undefined ? `at ${formatClock(f.atMs)}` : ''}${f.instance !== undefined ? ` ${f.instance}` : ''}${f.atMs !== undefined || f.instance !== undefined ? ': ' : ''}${f.detail}`,
+    `  ${[f.atMs !== undefined ? `at ${formatClock(f.atMs)}` : '', f.instance ?? ''].filter((p) => p !== '').join(' ')}${f.atMs !== undefined || f.instance !== undefined ? ': ' : ''}${f.detail}`,
   ];
   if (f.cause !== undefined) {
     lines.push(`  cause: ${f.cause.summary}`);
