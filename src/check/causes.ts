@@ -159,8 +159,12 @@ export class CauseRecorder implements WorldObserver {
   private readonly ec2Notes = new Map<string, Ec2Note[]>();
   private readonly newRole: string | undefined;
 
-  constructor(private readonly scenario: Scenario) {
+  /** Instances whose SDK reads IMDS on every call. */
+  private readonly perCall: ReadonlySet<string>;
+
+  constructor(scenario: Scenario) {
     this.newRole = changePlan(scenario)?.newRole;
+    this.perCall = new Set(scenario.instances.filter((i) => sdkPolicy(i.sdk).perCall).map((i) => i.name));
   }
 
   private nowMs(): number {
@@ -203,6 +207,7 @@ export class CauseRecorder implements WorldObserver {
     const reason: IssueReason =
       this.label === 'imds.rotate' ? 'rotation' : this.label === 'imds.pickup' ? 'pickup' : 'boot';
     const list = this.issuances.get(instance) ?? [];
+    keepOneBeforeStart(list, this.nowMs());
     list.push({
       atMs: this.nowMs(),
       creds,
@@ -216,6 +221,7 @@ export class CauseRecorder implements WorldObserver {
     const creds = this.world.runtimes.get(instance)?.app.usable;
     const list = this.appChanges.get(instance) ?? [];
     if (list.at(-1)?.creds === creds) return;
+    keepOneBeforeStart(list, this.nowMs());
     list.push({ atMs: this.nowMs(), label: this.label, creds });
     this.appChanges.set(instance, list);
   }
@@ -552,8 +558,7 @@ export class CauseRecorder implements WorldObserver {
   }
 
   private sdkPerCall(instance: string): boolean {
-    const spec = this.scenario.instances.find((i) => i.name === instance);
-    return spec !== undefined && sdkPolicy(spec.sdk).perCall === true;
+    return this.perCall.has(instance);
   }
 
   private isNewRole(role: string): boolean {
@@ -605,6 +610,16 @@ export class CauseRecorder implements WorldObserver {
       { view: { store: 'iam', region: ref.region, version: changed.version } },
     );
   }
+}
+
+/**
+ * Before t=0 (the warm-up) only the latest record of an instance can explain anything after it
+ * (what the application held when the change started), so older ones are dropped as new ones come:
+ * a fleet's warm-up would otherwise fill the log.
+ */
+function keepOneBeforeStart(list: { readonly atMs: number }[], nowMs: number): void {
+  const last = list.at(-1);
+  if (last !== undefined && last.atMs < 0 && nowMs < 0) list.pop();
 }
 
 function describeLabel(label: string): string {
