@@ -20,6 +20,7 @@ export const causeKinds = [
   'association-pickup',
   'boot',
   'policy-propagation',
+  'imds-outage-ended',
   // what made the application hold (or stop holding) credentials
   'sdk-refresh',
   'per-call-client',

@@ -165,6 +165,28 @@ export class CauseRecorder implements WorldObserver {
   constructor(scenario: Scenario) {
     this.newRole = changePlan(scenario)?.newRole;
     this.perCall = new Set(scenario.instances.filter((i) => sdkPolicy(i.sdk).perCall).map((i) => i.name));
+    for (const f of scenario.faults) {
+      if (f.kind !== 'imdsOutage') continue;
+      for (const name of f.instances) this.outages.set(name, [...(this.outages.get(name) ?? []), f]);
+    }
+  }
+
+  /** IMDS outage windows per instance name (scenario ms). */
+  private readonly outages = new Map<string, { readonly fromMs: number; readonly toMs: number }[]>();
+
+  /** When an IMDS outage of `instance` ended at `atMs`: IMDS serves again what it issued meanwhile. */
+  private outageEnd(instance: string, atMs: number, issuances: readonly Issuance[]): Cause | undefined {
+    const outage = (this.outages.get(instance) ?? []).find((w) => w.toMs === atMs);
+    if (outage === undefined) return undefined;
+    const issued = issuances.filter((i) => i.atMs <= atMs).at(-1);
+    const chain: CauseEvent[] = issued === undefined ? [] : [...this.issuanceCause(instance, issued).chain];
+    chain.push({ atMs: outage.fromMs, event: `an IMDS outage of ${instance} began` });
+    chain.push({ atMs, event: 'the outage ended; IMDS answered again' });
+    return cause(
+      'imds-outage-ended',
+      `IMDS${issued !== undefined ? ` had issued ${issued.creds.roleName} at ${clock(issued.atMs)}, during an outage (${clock(outage.fromMs)} to ${clock(atMs)}); it` : ''} served it when the outage ended at ${clock(atMs)}`,
+      chain,
+    );
   }
 
   private nowMs(): number {
@@ -220,7 +242,7 @@ export class CauseRecorder implements WorldObserver {
   applicationChanged(instance: string): void {
     const creds = this.world.runtimes.get(instance)?.app.usable;
     const list = this.appChanges.get(instance) ?? [];
-    if (list.at(-1)?.creds === creds) return;
+    if (list.length > 0 && list.at(-1)!.creds === creds) return;
     keepOneBeforeStart(list, this.nowMs());
     list.push({ atMs: this.nowMs(), label: this.label, creds });
     this.appChanges.set(instance, list);
@@ -429,7 +451,10 @@ export class CauseRecorder implements WorldObserver {
         }
         const iss = issuanceAt(at);
         if (iss !== undefined) return this.issuanceCause(name, iss);
-        return this.policyArrival(name, at, 'policy-propagation', 'the new permissions took effect');
+        return (
+          this.outageEnd(name, at, issuances) ??
+          this.policyArrival(name, at, 'policy-propagation', 'the new permissions took effect')
+        );
       }
       case 'appNewRoleMs': {
         if (at === null) {
@@ -463,6 +488,14 @@ export class CauseRecorder implements WorldObserver {
         }
         const revoke = this.policyArrival(name, at, 'revoke-arrival', 'the old credentials stopped working');
         if (revoke !== undefined) return revoke;
+        // The credentials held simply ran out (an SDK presenting them past expiry changes nothing it holds).
+        const held = apps.filter((a) => a.atMs <= at).at(-1)?.creds;
+        if (held !== undefined && held.expiresAtMs - this.world.offsetMs === at)
+          return cause(
+            'credentials-expired',
+            `the ${held.roleName} credentials the SDK (${sdk}) held (issued ${clock(held.issuedAtMs - this.world.offsetMs)}) expired at ${clock(at)}`,
+            [{ atMs: at, event: `the ${held.roleName} credentials expired` }],
+          );
         const change = appAt(at);
         if (change === undefined) return undefined;
         return appCause(change, `let go of ${heldBefore(at)?.roleName ?? 'the old role'}`);
@@ -479,18 +512,15 @@ export class CauseRecorder implements WorldObserver {
             notes.map((n) => ({ atMs: n.atMs, event: `${name} ${n.detail}` })),
           );
         }
-        const lost = apps.find((a) => a.atMs >= t0 && a.creds === undefined);
-        const back =
-          lost === undefined ? undefined : apps.find((a) => a.atMs > lost.atMs && a.creds !== undefined);
-        if (lost === undefined) return undefined;
+        const gap = firstGap(apps, t0, result.horizonMs, this.world.offsetMs);
+        if (gap === undefined) return undefined;
+        const { fromMs, toMs, why } = gap;
         return cause(
           'no-credentials',
-          `the application had no usable credentials from ${clock(lost.atMs)}${back !== undefined ? ` to ${clock(back.atMs)}` : ''} (${describeLabel(lost.label)})`,
+          `the application had no usable credentials from ${clock(fromMs)}${toMs !== undefined ? ` to ${clock(toMs)}` : ''} (${why})`,
           [
-            { atMs: lost.atMs, event: `the application lost its credentials (${describeLabel(lost.label)})` },
-            ...(back !== undefined
-              ? [{ atMs: back.atMs, event: `it held ${back.creds!.roleName} again` }]
-              : []),
+            { atMs: fromMs, event: `the application lost its credentials (${why})` },
+            ...(toMs !== undefined ? [{ atMs: toMs, event: 'it held valid credentials again' }] : []),
           ],
         );
       }
@@ -620,6 +650,47 @@ export class CauseRecorder implements WorldObserver {
 function keepOneBeforeStart(list: { readonly atMs: number }[], nowMs: number): void {
   const last = list.at(-1);
   if (last !== undefined && last.atMs < 0 && nowMs < 0) list.pop();
+}
+
+/**
+ * The first interval without usable credentials that ends after `t0` and starts before `endMs`
+ * (scenario ms): the
+ * application dropped them (a record without credentials), or the ones it held expired before it
+ * replaced them (an SDK that keeps presenting expired credentials records no change then).
+ */
+function firstGap(
+  apps: readonly AppChange[],
+  t0: number,
+  endMs: number,
+  offsetMs: number,
+): { fromMs: number; toMs: number | undefined; why: string } | undefined {
+  // Nothing recorded up to t0: the application has held nothing since it started (a read that
+  // finds nothing changes nothing, so it is not recorded).
+  if (apps[0] === undefined || apps[0].atMs > t0) {
+    const next = apps.find((x) => x.creds !== undefined);
+    return { fromMs: t0, toMs: next?.atMs, why: 'it had held no credentials since it started' };
+  }
+  for (let k = 0; k < apps.length; k++) {
+    const a = apps[k]!;
+    const nextMs = apps[k + 1]?.atMs;
+    let fromMs: number;
+    let why: string;
+    if (a.creds === undefined) {
+      fromMs = a.atMs;
+      why = describeLabel(a.label);
+    } else {
+      const expiresMs = a.creds.expiresAtMs - offsetMs;
+      if (nextMs !== undefined && expiresMs >= nextMs) continue;
+      fromMs = expiresMs;
+      why = `the ${a.creds.roleName} credentials it held expired before a refresh replaced them`;
+    }
+    if (fromMs >= endMs) return undefined;
+    const next = apps.slice(k + 1).find((x) => x.creds !== undefined);
+    const toMs = next?.atMs;
+    if (toMs !== undefined && toMs <= t0) continue;
+    return { fromMs, toMs, why };
+  }
+  return undefined;
 }
 
 function describeLabel(label: string): string {
