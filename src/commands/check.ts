@@ -126,7 +126,8 @@ export const checkCommand = defineCommand({
         return true;
       }),
   handler: async (args, io) => {
-    const scenario = runnableScenario(await loadForCommand(args.file, io), args.strategy);
+    const loaded = await loadForCommand(args.file, io);
+    const scenario = runnableScenario(loaded, args.strategy);
     const modelBugs = testModelBugs(io);
     const { seed, drawn } = resolveSeed(args.seed, scenario);
     const runs = args.runs;
@@ -166,6 +167,9 @@ export const checkCommand = defineCommand({
         : {}),
     });
     io.stdout(renderCheckHeader(report));
+    const taken = scenario.steps.at(-1);
+    if (scenario !== loaded && taken?.kind === 'strategy')
+      io.stdout(`change: the compare: section's ${taken.strategy} (--strategy NAME for another)\n`);
     if (io.stderrIsTTY && report.runsDone < report.runsPlanned) io.stderr('\n');
     io.stdout(renderTallies(report));
     io.stdout(renderCoverage(report));

@@ -70,6 +70,21 @@ describe('a compare-only file outside compare', () => {
     expect(out).toContain('Instances (times after the change started at 0:30:00.');
     expect(out).not.toContain('IMDS new role never');
   });
+
+  it('iamsim check on it says which strategy it checks', async () => {
+    const captured = captureIo(root);
+    const code = await main(
+      ['check', 'scenarios/default.yaml', '--runs', '1', '--strategy', 'stop-start'],
+      captured.io,
+    );
+    expect(code).toBe(0);
+    expect(captured.stdout()).toContain(
+      'reproduce with: iamsim check scenarios/default.yaml --runs 1 --seed 1 --strategy stop-start\n',
+    );
+    expect(captured.stdout()).toContain(
+      "change: the compare: section's stop-start (--strategy NAME for another)\n",
+    );
+  });
 });
 
 describe('checkStrategyRun', () => {
