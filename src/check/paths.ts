@@ -13,6 +13,7 @@ import { ROTATION_OVERLAP_MS } from '../instance/imds.ts';
 import type { StepRecord, TimelineSegment } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';
+import { invisibleEntity } from './cause-log.ts';
 
 export const pathNames = [
   'stale-regional-read',
@@ -48,9 +49,6 @@ export const pathDescriptions: Readonly<Record<PathName, string>> = {
   'revoked-credentials-presented':
     'an application kept presenting old-role credentials after a revoke had denied them',
 };
-
-/** `Value (NAME-OR-ARN) for parameter iamInstanceProfile...`: EC2's wording for a profile it cannot see. */
-const INVISIBLE_PROFILE = /^Value \((.+?)\) for parameter iamInstanceProfile/;
 
 export class PathObserver implements WorldObserver {
   /** The paths seen so far, in the order first seen. */
@@ -128,9 +126,9 @@ export class PathObserver implements WorldObserver {
     const { iamStore } = this.world;
     const view = iamStore.view(record.region);
     if (view === undefined) return false;
-    const named = INVISIBLE_PROFILE.exec(record.error?.message ?? '')?.[1];
-    if (named === undefined) return false;
-    const key = named.slice(named.lastIndexOf('/') + 1).toLowerCase();
+    const entity = invisibleEntity(record.error);
+    if (entity?.type !== 'profile') return false;
+    const key = entity.name.toLowerCase();
     const control = iamStore.control.profiles[key];
     if (control === undefined) return false;
     const seen = view.state.profiles[key];
