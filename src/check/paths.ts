@@ -11,7 +11,7 @@ import type { Ec2Event } from '../aws/ec2/types.ts';
 import { initialRole } from '../change-plan.ts';
 import { ROTATION_OVERLAP_MS } from '../instance/imds.ts';
 import type { StepRecord, TimelineSegment } from '../result.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';
 import { invisibleEntity } from './cause-log.ts';
 
@@ -43,7 +43,7 @@ export const pathDescriptions: Readonly<Record<PathName, string>> = {
   'partition-delayed-replication': 'a region applied a change only when its partition healed',
   'control-plane-pause-hit': 'an IAM write failed with ServiceFailure during a control-plane pause',
   'waiter-passed-while-region-lagged':
-    "an IAM read succeeded (a waiter's poll passed) while another region's IAM view still lagged behind the control plane",
+    "a waiter's last poll (a waitUntil, or a strategy waiting for a profile) passed while another region's IAM view still lagged",
   'replace-near-imds-rotation':
     'an association was replaced within 5 minutes of a scheduled IMDS rotation of that instance (IMDS mid-rotation)',
   'revoked-credentials-presented':
@@ -65,7 +65,20 @@ export class PathObserver implements WorldObserver {
   /** Scheduled rotations per instance name (scheduler time). */
   private readonly rotations = new Map<string, number[]>();
 
-  constructor(private readonly scenario: Scenario) {}
+  /** The last IAM read of each waiter (by origin and region), and whether another region lagged at that read. */
+  private readonly lastPoll = new Map<string, { call: string; ok: boolean; lagged: boolean }>();
+  /** Paths of the scenario's `waitUntil` steps (the origin of their calls). */
+  private readonly waitUntilPaths = new Set<string>();
+
+  constructor(private readonly scenario: Scenario) {
+    const walk = (steps: readonly Step[]) => {
+      for (const st of steps) {
+        if (st.kind === 'waitUntil') this.waitUntilPaths.add(st.source.path);
+        if (st.kind === 'forEach') walk(st.steps);
+      }
+    };
+    walk(scenario.steps);
+  }
 
   attach(world: WorldView): void {
     this.world = world;
@@ -106,10 +119,16 @@ export class PathObserver implements WorldObserver {
 
   callExecuted(record: StepRecord): void {
     const code = record.error?.code;
-    if (record.ok && /^iam:(Get|List)/.test(record.call)) {
+    if (/^iam:(Get|List)/.test(record.call) && this.isWaiter(record.origin)) {
+      // A poll passes when it is the last of its run: remember whether another region lagged then.
       const { iamStore } = this.world;
-      if (iamStore.regions.some((r) => r !== record.region && iamStore.view(r)!.version < iamStore.version))
-        this.seen.add('waiter-passed-while-region-lagged');
+      const lagged = iamStore.regions.some(
+        (r) => r !== record.region && iamStore.view(r)!.version < iamStore.version,
+      );
+      const key = `${record.origin}\u0000${record.region}`;
+      const previous = this.lastPoll.get(key);
+      if (previous !== undefined && previous.call !== record.call) this.pollPassed(previous);
+      this.lastPoll.set(key, { call: record.call, ok: record.ok, lagged });
     }
     const key = `${record.call}\u0000${record.region}\u0000${record.origin}`;
     if (/^iam:(Get|List)/.test(record.call)) {
@@ -119,6 +138,16 @@ export class PathObserver implements WorldObserver {
     if (code === 'ServiceFailure' && record.call.startsWith('iam:')) this.seen.add('control-plane-pause-hit');
     if (code === 'InvalidParameterValue' && record.call.startsWith('ec2:') && this.lagged(record))
       this.seen.add('invalid-parameter-from-propagation');
+  }
+
+  /** Whether calls from `origin` are a waiter's polls: a `waitUntil` step, or a strategy's own polling. */
+  private isWaiter(origin: string): boolean {
+    if (origin.endsWith(')')) return true;
+    return this.waitUntilPaths.has(origin);
+  }
+
+  private pollPassed(poll: { ok: boolean; lagged: boolean }): void {
+    if (poll.ok && poll.lagged) this.seen.add('waiter-passed-while-region-lagged');
   }
 
   /** Whether EC2's InvalidParameterValue was about a profile the control plane has and the region cannot see. */
@@ -148,6 +177,7 @@ export class PathObserver implements WorldObserver {
 
   finished(): void {
     if (this.expiryPending) this.lookForStaleWindow();
+    for (const poll of this.lastPoll.values()) this.pollPassed(poll);
     const { runtimes, refs, scheduler, offsetMs } = this.world;
     const endMs = scheduler.nowMs;
     const nameById = new Map<string, string>();
