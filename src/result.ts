@@ -3,6 +3,7 @@
  * All times are virtual ms; metrics are ms after the change started, or null where they do not
  * apply (no change in the scenario, or the event never happened within the horizon).
  */
+import type { Cause } from './cause.ts';
 
 export interface AwsErrorData {
   readonly code: string;
@@ -25,6 +26,8 @@ export interface StepRecord {
   readonly expectMet?: boolean;
   /** Which scenario step produced the call (path in the YAML), and the strategy if any. */
   readonly origin: string;
+  /** Why a failed call failed (filled when the run was asked for causes). */
+  readonly cause?: Cause;
 }
 
 /**
@@ -91,6 +94,8 @@ export interface InstanceResult {
    * timelines and metrics follow the replacement once it is up (src/slots.ts).
    */
   readonly replacedBy?: { readonly name: string; readonly id: string };
+  /** Which mechanism set each metric (filled when the run was asked for causes). */
+  readonly causes?: Readonly<Partial<Record<MetricName, Cause>>>;
 }
 
 export interface CheckOutcome {

@@ -1,9 +1,10 @@
 /**
  * checkScenario(): the library behind `iamsim check`. Runs a scenario over consecutive seeds
  * (optionally with a jittered calibration per run), evaluates the enabled invariants and the
- * scenario's own `expect` steps, runbook failures and metric checks, records which interesting
- * paths the runs went through, and on the first failing run builds a witness and a shrunk
- * scenario. It returns plain data; src/commands/check.ts renders it and writes the file.
+ * scenario's own `expect` steps, runbook failures and metric checks, tallies them over all runs
+ * (tally.ts), records which interesting situations the runs reached, and on the first failing run
+ * builds a witness and a shrunk scenario that fails with the same signature (failures.ts). It
+ * returns plain data; src/commands/check.ts renders it and writes the file.
  *
  * A shrunk candidate is always written to YAML and loaded back with the project's loader before
  * it is simulated, so the scenario that is shown to fail is exactly the text that is written.
@@ -14,14 +15,24 @@ import { loadScenario } from '../scenario/load.ts';
 import { scenarioToYaml } from '../scenario/to-yaml.ts';
 import type { InvariantName, Scenario } from '../scenario/types.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
+import { CauseRecorder } from './causes.ts';
+import { failuresOf } from './failures.ts';
 import { jitterCalibration } from './jitter.ts';
 import { type PathName, PathObserver, pathDescriptions, pathNames } from './paths.ts';
 import { buildCheckers, enabledInvariants, invariantRegistry, livenessBoundMs } from './registry.ts';
 import { type ScenarioSize, scenarioSize, shrinkScenario } from './shrink.ts';
-import type { Checker, CheckFailure, FailureKind } from './types.ts';
+import { Tallier, type Tally } from './tally.ts';
+import {
+  type Checker,
+  type CheckFailure,
+  type FailureSignature,
+  formatSignature,
+  sameSignature,
+} from './types.ts';
 import { buildWitness, type Witness } from './witness.ts';
 
-export type { CheckFailure, FailureKind } from './types.ts';
+export type { Tally } from './tally.ts';
+export type { CheckFailure, FailureKind, FailureSignature } from './types.ts';
 export type { Witness, WitnessTimeline } from './witness.ts';
 
 export interface CheckOptions {
@@ -30,6 +41,8 @@ export interface CheckOptions {
   readonly seed: number;
   /** Draw the calibration per run (jitter.ts). */
   readonly jitter?: boolean;
+  /** Stop at the first failing run (default: run all N and tally). */
+  readonly untilFailure?: boolean;
   /** Shrink the first failing run's scenario (default true). */
   readonly shrink?: boolean;
   /** Most shrinking attempts, each one simulation (default 200). */
@@ -42,7 +55,7 @@ export interface CheckOptions {
 
 export interface ShrunkScenario {
   readonly scenario: Scenario;
-  /** The scenario file text (it loads, and fails the same check with the same seed). */
+  /** The scenario file text (it loads, and fails with the same signature and the same seed). */
   readonly yaml: string;
   readonly attempts: number;
   readonly budgetSpent: boolean;
@@ -56,6 +69,8 @@ export interface FailedRun {
   readonly seed: number;
   /** The failure reported, witnessed and shrunk. */
   readonly failure: CheckFailure;
+  /** What the shrunk scenario still shows: the failure's first signature. */
+  readonly signature: FailureSignature;
   /** Other checks that failed in the same run. */
   readonly others: readonly CheckFailure[];
   /** The jitter factors of this run, when --jitter. */
@@ -71,6 +86,8 @@ export interface CheckReport {
   readonly firstSeed: number;
   readonly runsPlanned: number;
   readonly runsDone: number;
+  /** Runs in which at least one invariant or check failed. */
+  readonly runsFailed: number;
   readonly jitter: boolean;
   readonly invariants: readonly {
     readonly name: InvariantName;
@@ -80,8 +97,12 @@ export interface CheckReport {
   readonly metricChecks: number;
   /** Liveness invariants that some runs could not judge, with how many and the first reason. */
   readonly unknown: readonly { readonly invariant: string; readonly runs: number; readonly reason: string }[];
-  /** Distinct paths covered, in pathNames order, with the number of runs that covered each. */
+  /** The situations the runs reached, in pathNames order, with the number of runs that reached each. */
   readonly paths: readonly { readonly path: PathName; readonly runs: number; readonly description: string }[];
+  /** The situations no run reached: the scenario does not exercise them. */
+  readonly unreached: readonly { readonly path: PathName; readonly description: string }[];
+  /** Per invariant and check: runs failed, worst value against the bound, the distribution of metric values. */
+  readonly tallies: readonly Tally[];
   readonly failed?: FailedRun;
 }
 
@@ -95,7 +116,8 @@ interface RunOutcome {
 const DEFAULT_SHRINK_ATTEMPTS = 200;
 
 /**
- * Checks `scenario` over `options.runs` seeds, stopping at the first failing run.
+ * Checks `scenario` over `options.runs` seeds and tallies every check; the first failing run is
+ * witnessed and shrunk. With `untilFailure`, stops at that run.
  * @throws Error for invalid options (runs < 1); simulation errors propagate (they are bugs).
  */
 export function checkScenario(scenario: Scenario, options: CheckOptions): CheckReport {
@@ -104,15 +126,19 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
   const jitter = options.jitter === true;
   const pathRuns = new Map<PathName, number>();
   const unknown = new Map<string, { runs: number; reason: string }>();
+  const invariants = enabledInvariants(scenario);
+  const tallier = new Tallier(scenario, invariants);
   let failed: FailedRun | undefined;
   let runsDone = 0;
-  for (let k = 0; k < options.runs && failed === undefined; k++) {
+  let runsFailed = 0;
+  for (let k = 0; k < options.runs && !(options.untilFailure === true && failed !== undefined); k++) {
     const seed = options.seed + k;
     const jittered = jitter ? jitterCalibration(scenario.calibration, seed) : undefined;
     const runScenario =
       jittered === undefined ? scenario : { ...scenario, calibration: jittered.calibration };
     const outcome = runOnce(runScenario, seed, options.modelBugs, false);
     runsDone++;
+    tallier.add(outcome.result, outcome.failures);
     for (const p of outcome.paths) pathRuns.set(p, (pathRuns.get(p) ?? 0) + 1);
     for (const c of outcome.checkers) {
       if (c.unknown === undefined) continue;
@@ -122,8 +148,11 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
     options.onRunDone?.(runsDone, options.runs);
     const failure = outcome.failures[0];
     if (failure === undefined) continue;
+    runsFailed++;
+    if (failed !== undefined) continue;
     // The witness comes from the same run again, now keeping the timelines.
     const full = runOnce(runScenario, seed, options.modelBugs, true);
+    const signature = failure.signatures[0]!;
     const shrinking =
       options.shrink === false
         ? {}
@@ -131,6 +160,7 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
             runScenario,
             seed,
             failure,
+            signature,
             options.modelBugs,
             options.shrinkAttemptsMax ?? DEFAULT_SHRINK_ATTEMPTS,
           );
@@ -138,6 +168,7 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
       run: k + 1,
       seed,
       failure,
+      signature,
       others: outcome.failures.slice(1),
       ...(jittered !== undefined ? { jitterFactors: jittered.factors } : {}),
       witness: buildWitness(full.result, full.checkers, failure, runScenario),
@@ -149,8 +180,9 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
     firstSeed: options.seed,
     runsPlanned: options.runs,
     runsDone,
+    runsFailed,
     jitter,
-    invariants: enabledInvariants(scenario).map((name) => {
+    invariants: invariants.map((name) => {
       const kind = invariantRegistry[name].kind;
       return kind === 'liveness' ? { name, kind, boundMs: livenessBoundMs(scenario, name) } : { name, kind };
     }),
@@ -159,11 +191,16 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
     paths: pathNames
       .filter((p) => pathRuns.has(p))
       .map((path) => ({ path, runs: pathRuns.get(path)!, description: pathDescriptions[path] })),
+    unreached: pathNames
+      .filter((p) => !pathRuns.has(p))
+      .map((path) => ({ path, description: pathDescriptions[path] })),
+    tallies: tallier.tallies(),
     ...(failed !== undefined ? { failed } : {}),
   };
 }
 
-function runOnce(
+/** One run with the checkers, the path observer and the cause recorder attached; its failures explained. */
+export function runOnce(
   scenario: Scenario,
   seed: number,
   modelBugs: SimulateOptions['modelBugs'],
@@ -171,51 +208,25 @@ function runOnce(
 ): RunOutcome {
   const checkers = buildCheckers(scenario);
   const paths = new PathObserver(scenario);
+  const causes = new CauseRecorder(scenario);
   const result = simulate(scenario, {
     seed,
-    observers: [...checkers, paths],
+    observers: [...checkers, paths, causes],
     timelines,
     responses: false,
     ...(modelBugs !== undefined ? { modelBugs } : {}),
   });
-  return { result, checkers, paths: paths.seen, failures: failuresOf(checkers, result) };
-}
-
-/** Every failure of a run: invariants first (in registry order), then the scenario's own checks. */
-function failuresOf(checkers: readonly Checker[], result: RunResult): CheckFailure[] {
-  const out: CheckFailure[] = [];
-  for (const c of checkers) {
-    const v = c.violations[0];
-    if (v === undefined) continue;
-    out.push({
-      key: `invariant:${c.name}`,
-      name: c.name,
-      kind: c.kind,
-      detail: v.detail,
-      atMs: v.atMs,
-      ...(v.instance !== undefined ? { instance: v.instance } : {}),
-    });
-  }
-  for (const c of result.checks) {
-    if (c.ok) continue;
-    // A runbook failure's name carries the step's path, which shrinking renumbers.
-    const kind: FailureKind = c.name.startsWith('expect ')
-      ? 'expect'
-      : c.name.startsWith('runbook ')
-        ? 'runbook'
-        : 'metric';
-    out.push({
-      key: kind === 'runbook' ? 'runbook' : `check:${c.name}`,
-      name: c.name,
-      kind,
-      detail: c.detail,
-    });
-  }
-  return out;
+  return {
+    result: timelines ? causes.explain(result) : result,
+    checkers,
+    paths: paths.seen,
+    failures: failuresOf(scenario, checkers, result, causes),
+  };
 }
 
 /**
- * Shrinks the failing run's scenario. The start is prepared first (the seed written in, `compare`
+ * Shrinks the failing run's scenario, keeping only candidates that fail with the same signature.
+ * The start is prepared first (the seed written in, `compare`
  * and unrelated metric checks left out: they do not change a run) and must itself round-trip
  * through YAML and still fail, or there is nothing trustworthy to shrink from.
  */
@@ -223,6 +234,7 @@ function shrinkFailure(
   scenario: Scenario,
   seed: number,
   failure: CheckFailure,
+  signature: FailureSignature,
   modelBugs: SimulateOptions['modelBugs'],
   attemptsMax: number,
 ): { shrunk?: ShrunkScenario; shrinkError?: string } {
@@ -239,13 +251,16 @@ function shrinkFailure(
     scenarioToYaml(s, {
       comment: [
         `Shrunk by iamsim check: ${failure.name} fails with seed ${seed}.`,
-        `Replay: iamsim check FILE --runs 1 --seed ${seed}`,
+        `Fails with: ${formatSignature(signature)}`,
+        `Replay: iamsim check FILE --runs 1 --seed ${seed} --no-shrink`,
       ],
     });
   const fails = (candidate: Scenario): boolean => {
     const loaded = loadScenario(toText(candidate));
     if (!loaded.ok) return false;
-    return runOnce(loaded.scenario, seed, modelBugs, false).failures.some((f) => f.key === failure.key);
+    return runOnce(loaded.scenario, seed, modelBugs, false).failures.some((f) =>
+      f.signatures.some((s) => sameSignature(s, signature)),
+    );
   };
   const startLoaded = loadScenario(toText(start));
   if (!startLoaded.ok) {

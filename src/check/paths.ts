@@ -8,9 +8,12 @@
  * the timeline lanes at the end) and never schedules anything.
  */
 import type { Ec2Event } from '../aws/ec2/types.ts';
+import { initialRole } from '../change-plan.ts';
+import { ROTATION_OVERLAP_MS } from '../instance/imds.ts';
 import type { StepRecord, TimelineSegment } from '../result.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';
+import { invisibleEntity } from './cause-log.ts';
 
 export const pathNames = [
   'stale-regional-read',
@@ -21,6 +24,9 @@ export const pathNames = [
   'imds-outage-hit',
   'partition-delayed-replication',
   'control-plane-pause-hit',
+  'waiter-passed-while-region-lagged',
+  'replace-near-imds-rotation',
+  'revoked-credentials-presented',
 ] as const;
 export type PathName = (typeof pathNames)[number];
 
@@ -36,10 +42,13 @@ export const pathDescriptions: Readonly<Record<PathName, string>> = {
   'imds-outage-hit': 'an IMDS outage left an application without valid credentials',
   'partition-delayed-replication': 'a region applied a change only when its partition healed',
   'control-plane-pause-hit': 'an IAM write failed with ServiceFailure during a control-plane pause',
+  'waiter-passed-while-region-lagged':
+    "a waiter's last poll (a waitUntil, or a strategy waiting for a profile) passed while another region's IAM view still lagged",
+  'replace-near-imds-rotation':
+    'an association was replaced within 5 minutes of a scheduled IMDS rotation of that instance (IMDS mid-rotation)',
+  'revoked-credentials-presented':
+    'an application kept presenting old-role credentials after a revoke had denied them',
 };
-
-/** `Value (NAME-OR-ARN) for parameter iamInstanceProfile...`: EC2's wording for a profile it cannot see. */
-const INVISIBLE_PROFILE = /^Value \((.+?)\) for parameter iamInstanceProfile/;
 
 export class PathObserver implements WorldObserver {
   /** The paths seen so far, in the order first seen. */
@@ -51,8 +60,25 @@ export class PathObserver implements WorldObserver {
   private readonly replaced: { instanceId: string; atMs: number }[] = [];
   /** An SDK expiry just ran: look for a static-stability window at the next event. */
   private expiryPending = false;
+  /** Label of the event being processed. */
+  private label = '';
+  /** Scheduled rotations per instance name (scheduler time). */
+  private readonly rotations = new Map<string, number[]>();
 
-  constructor(private readonly scenario: Scenario) {}
+  /** The last IAM read of each waiter (by origin and region), and whether another region lagged at that read. */
+  private readonly lastPoll = new Map<string, { call: string; ok: boolean; lagged: boolean }>();
+  /** Paths of the scenario's `waitUntil` steps (the origin of their calls). */
+  private readonly waitUntilPaths = new Set<string>();
+
+  constructor(private readonly scenario: Scenario) {
+    const walk = (steps: readonly Step[]) => {
+      for (const st of steps) {
+        if (st.kind === 'waitUntil') this.waitUntilPaths.add(st.source.path);
+        if (st.kind === 'forEach') walk(st.steps);
+      }
+    };
+    walk(scenario.steps);
+  }
 
   attach(world: WorldView): void {
     this.world = world;
@@ -78,13 +104,32 @@ export class PathObserver implements WorldObserver {
     // the next one. Only expiries can open a static-stability window, and they are rare, so the
     // scan over instances runs rarely.
     world.scheduler.onTrace((record) => {
+      this.label = record.label;
       if (this.expiryPending) this.lookForStaleWindow();
       if (record.label === 'sdk.expire') this.expiryPending = true;
     });
   }
 
+  credentialsIssued(instance: string): void {
+    if (this.label !== 'imds.rotate') return;
+    const list = this.rotations.get(instance) ?? [];
+    list.push(this.world.scheduler.nowMs);
+    this.rotations.set(instance, list);
+  }
+
   callExecuted(record: StepRecord): void {
     const code = record.error?.code;
+    if (/^iam:(Get|List)/.test(record.call) && this.isWaiter(record.origin)) {
+      // A poll passes when it is the last of its run: remember whether another region lagged then.
+      const { iamStore } = this.world;
+      const lagged = iamStore.regions.some(
+        (r) => r !== record.region && iamStore.view(r)!.version < iamStore.version,
+      );
+      const key = `${record.origin}\u0000${record.region}`;
+      const previous = this.lastPoll.get(key);
+      if (previous !== undefined && previous.call !== record.call) this.pollPassed(previous);
+      this.lastPoll.set(key, { call: record.call, ok: record.ok, lagged });
+    }
     const key = `${record.call}\u0000${record.region}\u0000${record.origin}`;
     if (/^iam:(Get|List)/.test(record.call)) {
       if (code === 'NoSuchEntity') this.notFoundReads.add(key);
@@ -95,14 +140,24 @@ export class PathObserver implements WorldObserver {
       this.seen.add('invalid-parameter-from-propagation');
   }
 
+  /** Whether calls from `origin` are a waiter's polls: a `waitUntil` step, or a strategy's own polling. */
+  private isWaiter(origin: string): boolean {
+    if (origin.endsWith(')')) return true;
+    return this.waitUntilPaths.has(origin);
+  }
+
+  private pollPassed(poll: { ok: boolean; lagged: boolean }): void {
+    if (poll.ok && poll.lagged) this.seen.add('waiter-passed-while-region-lagged');
+  }
+
   /** Whether EC2's InvalidParameterValue was about a profile the control plane has and the region cannot see. */
   private lagged(record: StepRecord): boolean {
     const { iamStore } = this.world;
     const view = iamStore.view(record.region);
     if (view === undefined) return false;
-    const named = INVISIBLE_PROFILE.exec(record.error?.message ?? '')?.[1];
-    if (named === undefined) return false;
-    const key = named.slice(named.lastIndexOf('/') + 1).toLowerCase();
+    const entity = invisibleEntity(record.error);
+    if (entity?.type !== 'profile') return false;
+    const key = entity.name.toLowerCase();
     const control = iamStore.control.profiles[key];
     if (control === undefined) return false;
     const seen = view.state.profiles[key];
@@ -122,6 +177,7 @@ export class PathObserver implements WorldObserver {
 
   finished(): void {
     if (this.expiryPending) this.lookForStaleWindow();
+    for (const poll of this.lastPoll.values()) this.pollPassed(poll);
     const { runtimes, refs, scheduler, offsetMs } = this.world;
     const endMs = scheduler.nowMs;
     const nameById = new Map<string, string>();
@@ -138,6 +194,12 @@ export class PathObserver implements WorldObserver {
     for (const r of this.replaced) {
       const name = nameById.get(r.instanceId);
       if (name === undefined) continue;
+      if ((this.rotations.get(name) ?? []).some((t) => Math.abs(t - r.atMs) <= ROTATION_OVERLAP_MS))
+        this.seen.add('replace-near-imds-rotation');
+    }
+    for (const r of this.replaced) {
+      const name = nameById.get(r.instanceId);
+      if (name === undefined) continue;
       const afterMs = r.atMs - offsetMs;
       if (appLane(name).some((s) => s.kind === 'old' && s.toMs > afterMs)) {
         this.seen.add('old-role-after-replace');
@@ -151,6 +213,20 @@ export class PathObserver implements WorldObserver {
       const lane = appLane(name);
       if (lane.some((s, i) => s.kind === 'none' && s.toMs > s.fromMs && i > 0 && held(lane[i - 1]!.kind))) {
         this.seen.add('credential-gap');
+        break;
+      }
+    }
+    // Revoked: the application presents credentials of its old role that enforcement rejects
+    // outright (`denied`) after a revoke (a Deny conditioned on the token's issue time) was put
+    // on a role; expired credentials presented under static stability alone are another path.
+    const revoked = Object.values(this.world.authzStore.control.roles).some((r) =>
+      r.statements.some((st) => st.Effect === 'Deny' && st.tokenIssuedBeforeMs !== undefined),
+    );
+    for (const spec of revoked ? this.scenario.instances : []) {
+      const old = initialRole(this.scenario, spec)?.toLowerCase();
+      if (old === undefined) continue;
+      if (appLane(spec.name).some((s) => s.kind === 'denied' && s.role?.toLowerCase() === old)) {
+        this.seen.add('revoked-credentials-presented');
         break;
       }
     }

@@ -1,8 +1,10 @@
 /**
  * Shrinking a failing scenario: remove faults, steps, instances and regions while the failure
- * persists (same check, same seed), in the spirit of delta debugging: first big chunks, then
+ * persists (same signature, same seed), in the spirit of delta debugging: first big chunks, then
  * halves, then single items, repeated until a whole round removes nothing or the attempt budget
- * is spent. Every attempt is a full simulation, so the budget bounds the cost.
+ * is spent. Then shorten what is left: the horizon, every step's `at`, `after` and `wait`, and
+ * every fault window, each halved while the failure persists, so a witness does not wait hours
+ * for nothing. Every attempt is a full simulation, so the budget bounds the cost.
  *
  * The edits here keep a scenario consistent where they can (removing an instance also removes it
  * from fleets, targets and outage lists, and drops a strategy or loop left without targets);
@@ -80,7 +82,102 @@ export function shrinkScenario(start: Scenario, options: ShrinkOptions): ShrinkR
     }
     if (!progress) break;
   }
+  for (let k = 0; k < durationCount(current) && !spent(); k++) {
+    // Halve duration k while the failure persists; below a second it is not worth a simulation.
+    for (;;) {
+      const value = durationAt(current, k);
+      if (value === undefined || value < SHORTEST_HALVED_MS || spent()) break;
+      const candidate = withDuration(current, k, Math.round(value / 2));
+      attempts++;
+      if (!options.fails(candidate)) break;
+      current = candidate;
+    }
+  }
   return { scenario: current, attempts, budgetSpent: spent() };
+}
+
+/** Durations under this are left as they are. */
+const SHORTEST_HALVED_MS = 1000;
+
+/**
+ * The scenario's shortenable durations, in a fixed order: the horizon, then per step (depth
+ * first) its `at`, `after` and `wait` duration, then each fault window's length. Each is a
+ * getter and a setter on a scenario.
+ */
+interface Duration {
+  readonly get: (s: Scenario) => number | undefined;
+  readonly set: (s: Scenario, ms: number) => Scenario;
+}
+
+function durations(s: Scenario): Duration[] {
+  const out: Duration[] = [{ get: (x) => x.horizonMs, set: (x, ms) => ({ ...x, horizonMs: ms }) }];
+  const stepCount = scenarioSize(s).steps;
+  for (let n = 0; n < stepCount; n++) {
+    for (const field of ['atMs', 'afterMs', 'durationMs'] as const) {
+      out.push({
+        get: (x) => {
+          const step = stepAt(x.steps, n);
+          return step !== undefined && field in step
+            ? (step as unknown as Record<string, number | undefined>)[field]
+            : undefined;
+        },
+        set: (x, ms) => ({ ...x, steps: mapStep(x.steps, n, (st) => ({ ...st, [field]: ms }) as Step) }),
+      });
+    }
+  }
+  s.faults.forEach((_, i) => {
+    out.push({
+      get: (x) => {
+        const f = x.faults[i];
+        return f === undefined ? undefined : f.toMs - f.fromMs;
+      },
+      set: (x, ms) => ({
+        ...x,
+        faults: x.faults.map((f, j) => (j === i ? { ...f, toMs: f.fromMs + ms } : f)),
+      }),
+    });
+  });
+  return out;
+}
+
+function durationCount(s: Scenario): number {
+  return durations(s).length;
+}
+
+function durationAt(s: Scenario, k: number): number | undefined {
+  return durations(s)[k]?.get(s);
+}
+
+function withDuration(s: Scenario, k: number, ms: number): Scenario {
+  return durations(s)[k]!.set(s, ms);
+}
+
+/** The n-th step in depth-first order (a forEach before its own steps). */
+function stepAt(steps: readonly Step[], n: number): Step | undefined {
+  let i = 0;
+  const walk = (list: readonly Step[]): Step | undefined => {
+    for (const st of list) {
+      if (i++ === n) return st;
+      if (st.kind === 'forEach') {
+        const inner = walk(st.steps);
+        if (inner !== undefined) return inner;
+      }
+    }
+    return undefined;
+  };
+  return walk(steps);
+}
+
+/** `steps` with the n-th step (depth-first) replaced by `edit` of it. */
+function mapStep(steps: readonly Step[], n: number, edit: (s: Step) => Step): Step[] {
+  let i = 0;
+  const walk = (list: readonly Step[]): Step[] =>
+    list.map((st) => {
+      const mine = i++ === n;
+      const inner: Step = st.kind === 'forEach' ? { ...st, steps: walk(st.steps) } : st;
+      return mine ? edit(inner) : inner;
+    });
+  return walk(steps);
 }
 
 function itemCount(s: Scenario, kind: Kind): number {

@@ -6,6 +6,7 @@
  */
 import type { RunResult, StepRecord, TimelineSegment } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { missesCheck } from './failures.ts';
 import { isWriteCall } from './liveness.ts';
 import type { Checker, CheckFailure, Violation } from './types.ts';
 
@@ -47,15 +48,10 @@ export function buildWitness(
     atMs = result.steps.filter((s) => s.origin === origin).at(-1)?.atMs;
   } else if (failure.kind === 'metric') {
     const check = scenario.checks.find((c) => c.name === failure.name);
-    const bad = result.instances.find((i) => {
-      if (check === undefined) return false;
-      const v = i.metrics[check.metric];
-      return (
-        v === null ||
-        (check.maxMs !== undefined && v > check.maxMs) ||
-        (check.equalsMs !== undefined && v !== check.equalsMs)
-      );
-    });
+    const bad =
+      check === undefined
+        ? undefined
+        : result.instances.find((i) => missesCheck(check, i.metrics[check.metric]));
     if (bad !== undefined && check !== undefined) {
       instance = bad.name;
       const v = bad.metrics[check.metric];

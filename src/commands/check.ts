@@ -9,15 +9,18 @@
  * renders it and writes the shrunk file.
  */
 import { writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type CheckReport, checkScenario, type FailedRun } from '../check/check-scenario.ts';
 import { JITTER_FACTOR_MAX, JITTER_FACTOR_MIN, JITTER_MAX_MS } from '../check/jitter.ts';
 import { invariantRegistry } from '../check/registry.ts';
+import { runnableScenario } from '../check/strategy.ts';
+import { formatSignature } from '../check/types.ts';
 import { formatMs } from '../engine/index.ts';
 import { ChecksFailedError, UsageError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
 import { formatClock } from '../report/run-text.ts';
 import { formatDuration } from '../scenario/duration.ts';
+import { strategyNames } from '../scenario/types.ts';
 import type { SimulateOptions } from '../simulate.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
@@ -40,14 +43,20 @@ function testModelBugs(io: CommandIo): SimulateOptions['modelBugs'] {
   return { imdsKeepsRemovedRole: true };
 }
 
-/** `iamsim-shrunk-<name>.yaml`, the name reduced to characters safe in a file name. */
-export function defaultShrunkFile(scenarioName: string): string {
-  const slug = scenarioName
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return `iamsim-shrunk-${slug === '' ? 'scenario' : slug}.yaml`;
+/**
+ * Where a shrunk scenario goes without --out: next to the input file, as `NAME.shrunk.yaml`
+ * (`runbook.yaml` -> `runbook.shrunk.yaml`; a shrunk file shrunk again keeps its name). Never
+ * the current directory, unless the input is there.
+ */
+export function defaultShrunkFile(inputFile: string): string {
+  const dir = dirname(inputFile);
+  const base = basename(inputFile).replace(/(\.shrunk)?\.ya?ml$/i, '');
+  return join(dir, `${base === '' ? 'scenario' : base}.shrunk.yaml`);
+}
+
+/** A file this command wrote earlier: its replay does not shrink again unless asked. */
+function isShrunkFile(file: string): boolean {
+  return /\.shrunk\.ya?ml$/i.test(file);
 }
 
 const jitterHelp =
@@ -63,8 +72,9 @@ export const checkCommand = defineCommand({
     ['$0 check scenarios/replace-profile.yaml', '20 runs from the scenario seed'],
     [
       '$0 check my-runbook.yaml --runs 200 --seed 1 --jitter',
-      '200 runs, each with its own calibration; a failure is shrunk to iamsim-shrunk-<name>.yaml',
+      '200 runs, each with its own calibration, tallied; a failure is shrunk to my-runbook.shrunk.yaml',
     ],
+    ['$0 check my-runbook.yaml --runs 1000 --until-failure', 'stop at the first failing run'],
   ],
   builder: (yargs) =>
     yargs
@@ -77,8 +87,25 @@ export const checkCommand = defineCommand({
       .option('jitter', { type: 'boolean', default: false, describe: jitterHelp })
       .option('out', {
         type: 'string',
-        describe: 'Where to write the shrunk scenario of a failure (default iamsim-shrunk-<name>.yaml)',
+        describe:
+          'Where to write the shrunk scenario of a failure (default: next to FILE, as NAME.shrunk.yaml)',
         normalize: true,
+      })
+      .option('until-failure', {
+        type: 'boolean',
+        default: false,
+        describe: 'Stop at the first failing run instead of running all N and tallying',
+      })
+      .option('shrink', {
+        type: 'boolean',
+        describe:
+          'Shrink the first failure to a small scenario (default: yes, except for a FILE.shrunk.yaml; --no-shrink to skip)',
+      })
+      .option('strategy', {
+        type: 'string',
+        choices: strategyNames,
+        describe:
+          "For a file with a compare: section and no strategy step: the strategy to check (default: the section's first)",
       })
       .epilogue(
         'Invariants (all on unless a scenario turns one off with {invariant: NAME, enabled: false}):\n' +
@@ -88,8 +115,10 @@ export const checkCommand = defineCommand({
           '\nLiveness invariants are judged at the end of a run, once the last change (write call or ' +
           'fault end) is their bound in the past ({invariant: NAME, within: 2h}; default: the sum of ' +
           "the calibration's maximum delays); a run too short for that reports them unknown, not failed.\n" +
-          'Exit codes: 0 every run passed, 1 internal error, 2 usage or invalid scenario, 3 a check failed ' +
-          '(the shrunk scenario is written and its replay command printed).',
+          'A failure is identified by its signature (check, the call or metric, the error code, the kind of ' +
+          'its cause); shrinking keeps only smaller scenarios that fail with the same signature.\n' +
+          'Exit codes: 0 every run passed, 1 internal error, 2 usage or invalid scenario, 3 a check failed in ' +
+          'some run (the tally says which, the shrunk scenario is written and its replay command printed).',
       )
       .check((args) => {
         checkInteger(args, 'runs', 1, 100_000);
@@ -97,12 +126,27 @@ export const checkCommand = defineCommand({
         return true;
       }),
   handler: async (args, io) => {
-    const scenario = await loadForCommand(args.file, io);
+    const loaded = await loadForCommand(args.file, io);
+    const scenario = runnableScenario(loaded, args.strategy);
     const modelBugs = testModelBugs(io);
     const { seed, drawn } = resolveSeed(args.seed, scenario);
     const runs = args.runs;
-    const command = ['iamsim', 'check', args.file, '--runs', String(runs), '--seed', String(seed)]
-      .concat(args.jitter ? ['--jitter'] : [])
+    const shrink = args.shrink ?? !isShrunkFile(args.file);
+    const flags = (extra: boolean) => [
+      ...(args.strategy !== undefined ? ['--strategy', args.strategy] : []),
+      ...(args.jitter && extra ? ['--jitter'] : []),
+      ...(args.untilFailure && extra ? ['--until-failure'] : []),
+    ];
+    const command = [
+      'iamsim',
+      'check',
+      args.file,
+      '--runs',
+      String(runs),
+      '--seed',
+      String(seed),
+      ...flags(true),
+    ]
       .map(shellQuote)
       .join(' ');
     io.stdout(`seed ${seed}${drawn ? ' (drawn)' : ''} · reproduce with: ${command}\n`);
@@ -110,6 +154,8 @@ export const checkCommand = defineCommand({
       runs,
       seed,
       jitter: args.jitter,
+      untilFailure: args.untilFailure,
+      shrink,
       ...(modelBugs !== undefined ? { modelBugs } : {}),
       ...(io.stderrIsTTY
         ? {
@@ -121,15 +167,23 @@ export const checkCommand = defineCommand({
         : {}),
     });
     io.stdout(renderCheckHeader(report));
-    if (report.failed === undefined) {
-      io.stdout(renderCheckPass(report));
-      return 0;
-    }
+    const taken = scenario.steps.at(-1);
+    if (scenario !== loaded && taken?.kind === 'strategy')
+      io.stdout(`change: the compare: section's ${taken.strategy} (--strategy NAME for another)\n`);
     if (io.stderrIsTTY && report.runsDone < report.runsPlanned) io.stderr('\n');
+    io.stdout(renderTallies(report));
+    io.stdout(renderCoverage(report));
+    if (report.failed === undefined) return 0;
     io.stdout(renderCheckFailure(report.failed));
     const shrunk = report.failed.shrunk;
+    const replay = (file: string, jitter: boolean) =>
+      ['iamsim', 'check', file, '--runs', '1', '--seed', String(report.failed!.seed)]
+        .concat(jitter ? ['--jitter'] : [])
+        .concat(shrink ? ['--no-shrink'] : [])
+        .map(shellQuote)
+        .join(' ');
     if (shrunk !== undefined) {
-      const out = args.out ?? defaultShrunkFile(scenario.name);
+      const out = args.out ?? defaultShrunkFile(args.file);
       const path = resolve(io.cwd, out);
       try {
         await writeFile(path, shrunk.yaml);
@@ -141,16 +195,10 @@ export const checkCommand = defineCommand({
       }
       const shown = relative(io.cwd, path) || out;
       io.stdout(`wrote ${shown}\n`);
-      io.stdout(
-        `replay: ${['iamsim', 'check', shown, '--runs', '1', '--seed', String(report.failed.seed)].map(shellQuote).join(' ')}\n`,
-      );
+      // The shrunk file has the change written in: no --strategy, no jitter (its calibration is the run's).
+      io.stdout(`replay: ${replay(shown, false)}\n`);
     } else {
-      io.stdout(
-        `replay: ${['iamsim', 'check', args.file, '--runs', '1', '--seed', String(report.failed.seed)]
-          .concat(args.jitter ? ['--jitter'] : [])
-          .map(shellQuote)
-          .join(' ')}\n`,
-      );
+      io.stdout(`replay: ${[replay(args.file, args.jitter), ...flags(false)].join(' ')}\n`);
     }
     throw new ChecksFailedError('');
   },
@@ -169,20 +217,57 @@ export function renderCheckHeader(report: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The all-passed summary: runs, liveness judged, paths covered. Pure. */
-export function renderCheckPass(report: CheckReport): string {
-  const lines = [`all ${report.runsDone} runs passed`];
+/** The table per invariant and check: runs failed of N, worst value against the bound, metric distribution. Pure. */
+export function renderTallies(report: CheckReport): string {
+  const n = report.runsDone;
+  const ms = (v: number | null) => (v === null ? '-' : formatMs(v));
+  const rows = report.tallies.map((t) => [
+    t.name,
+    t.kind,
+    `${t.runsFailed}/${n}`,
+    t.worst === '' ? '-' : t.worst,
+    t.bound === '' ? '-' : t.bound,
+    t.distribution === undefined
+      ? ''
+      : `p50 ${ms(t.distribution.p50Ms)} p99 ${ms(t.distribution.p99Ms)} max ${ms(t.distribution.maxMs)}${t.distribution.never > 0 ? ` never x${t.distribution.never}` : ''}`,
+  ]);
+  const header = ['check', 'kind', 'failed', 'worst', 'bound', 'distribution'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  const lines = [
+    report.runsFailed === 0
+      ? `all ${n} runs passed`
+      : `FAILED in ${report.runsFailed} of ${n} runs${n < report.runsPlanned ? ` (stopped at the first failure; ${report.runsPlanned} planned)` : ''}`,
+    line(header),
+    ...rows.map(line),
+  ];
   for (const u of report.unknown) {
     lines.push(
-      `  ${u.invariant}: unknown in ${u.runs} of ${report.runsDone} runs (${u.reason}); lengthen the horizon or set within`,
+      `  ${u.invariant}: unknown in ${u.runs} of ${n} runs (${u.reason}); lengthen the horizon or set within`,
     );
   }
-  lines.push(`paths covered: ${report.paths.length} distinct`);
-  const width = Math.max(0, ...report.paths.map((p) => p.path.length));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Which situations the runs reached, in how many runs, and which none reached. Pure. */
+export function renderCoverage(report: CheckReport): string {
+  const width = Math.max(
+    0,
+    ...report.paths.map((p) => p.path.length),
+    ...report.unreached.map((p) => p.path.length),
+  );
+  const lines = [
+    `situations reached (${report.paths.length} of ${report.paths.length + report.unreached.length}):`,
+  ];
   for (const p of report.paths)
     lines.push(
       `  ${p.path.padEnd(width)}  ${String(p.runs).padStart(4)} run${p.runs === 1 ? ' ' : 's'}  ${p.description}`,
     );
+  if (report.paths.length === 0) lines.push('  (none)');
+  if (report.unreached.length > 0) {
+    lines.push('never reached (the scenario does not exercise them):');
+    for (const p of report.unreached) lines.push(`  ${p.path.padEnd(width)}  ${p.description}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -191,8 +276,13 @@ export function renderCheckFailure(failed: FailedRun): string {
   const f = failed.failure;
   const lines = [
     `FAIL run ${failed.run}, seed ${failed.seed}: ${f.name} (${f.kind})`,
-    `  ${f.atMs !== undefined ? `at ${formatClock(f.atMs)}` : ''}${f.instance !== undefined ? ` ${f.instance}` : ''}${f.atMs !== undefined || f.instance !== undefined ? ': ' : ''}${f.detail}`,
+    `  ${[f.atMs !== undefined ? `at ${formatClock(f.atMs)}` : '', f.instance ?? ''].filter((p) => p !== '').join(' ')}${f.atMs !== undefined || f.instance !== undefined ? ': ' : ''}${f.detail}`,
   ];
+  if (f.cause !== undefined) {
+    lines.push(`  cause: ${f.cause.summary}`);
+    for (const e of f.cause.chain) lines.push(`    ${formatClock(e.atMs)}  ${e.event}`);
+  }
+  lines.push(`  signature: ${formatSignature(failed.signature)}`);
   if (failed.others.length > 0)
     lines.push(`  also failing in this run: ${failed.others.map((o) => o.name).join(', ')}`);
   if (failed.jitterFactors !== undefined) {
@@ -213,6 +303,7 @@ export function renderCheckFailure(failed: FailedRun): string {
     const outcome = c.ok ? 'ok' : (c.error?.code ?? 'error');
     const expect = c.expect !== undefined ? ` (expected ${c.expect})` : '';
     lines.push(`    ${formatClock(c.atMs)}  ${c.call} ${c.region}  ${outcome}${expect}  [${c.origin}]`);
+    if (c.cause !== undefined) lines.push(`      why: ${c.cause.summary}`);
   }
   for (const t of w.timelines) {
     const segs = t.segments

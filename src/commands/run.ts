@@ -5,11 +5,14 @@
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { CauseRecorder } from '../check/causes.ts';
+import { runnableScenario } from '../check/strategy.ts';
 import { ChecksFailedError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
 import { renderRunText } from '../report/run-text.ts';
 import type { InstanceResult, RunResult, TimelineSegment } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
+import { strategyNames } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
@@ -51,6 +54,7 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
       ...(s.response !== undefined ? { response: s.response } : {}),
       ...(s.error !== undefined ? { error: s.error } : {}),
       ...(s.expect !== undefined ? { expect: s.expect, expectMet: s.expectMet } : {}),
+      ...(s.cause !== undefined ? { cause: s.cause } : {}),
     })),
     instances: result.instances.map((i) => ({
       name: i.name,
@@ -61,6 +65,7 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
       target: i.target,
       ...(i.target ? {} : { affected: i.affected }),
       metrics: i.metrics,
+      ...(i.causes !== undefined ? { causes: i.causes } : {}),
       probes: i.probes,
       timeline: timelineOf(i),
     })),
@@ -87,6 +92,17 @@ export const runCommand = defineCommand({
         describe: "Root seed (overrides the scenario's; drawn and printed when neither gives one)",
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON document' })
+      .option('why', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the whole causal chain of every failed call and metric, not only its summary',
+      })
+      .option('strategy', {
+        type: 'string',
+        choices: strategyNames,
+        describe:
+          "For a file with a compare: section and no strategy step: the strategy to run (default: the section's first)",
+      })
       .option('events-max', {
         type: 'number',
         default: DEFAULT_EVENTS_MAX,
@@ -103,9 +119,18 @@ export const runCommand = defineCommand({
         return true;
       }),
   handler: async (args, io) => {
-    const scenario = await loadForCommand(args.file, io);
+    const loaded = await loadForCommand(args.file, io);
+    const scenario = runnableScenario(loaded, args.strategy);
     const { seed } = resolveSeed(args.seed, scenario);
-    const command = ['iamsim', 'run', args.file, '--seed', String(seed), ...(args.json ? ['--json'] : [])]
+    const command = [
+      'iamsim',
+      'run',
+      args.file,
+      '--seed',
+      String(seed),
+      ...(args.strategy !== undefined ? ['--strategy', args.strategy] : []),
+      ...(args.json ? ['--json'] : []),
+    ]
       .map(shellQuote)
       .join(' ');
     let trace: ((line: string) => void) | undefined;
@@ -121,9 +146,11 @@ export const runCommand = defineCommand({
           stream.end(() => rename(temp, target).then(done, fail));
         });
     }
-    const result = simulate(scenario, {
+    const causes = new CauseRecorder(scenario);
+    const raw = simulate(scenario, {
       seed,
       eventsMax: args.eventsMax,
+      observers: [causes],
       ...(trace !== undefined
         ? {
             trace: (rec, offsetMs) =>
@@ -133,11 +160,12 @@ export const runCommand = defineCommand({
           }
         : {}),
     });
+    const result = causes.explain(raw);
     await finishTrace?.();
     if (args.json) {
-      io.stdout(runJson(result, hashScenario(scenario), packageVersion()));
+      io.stdout(runJson(result, hashScenario(loaded), packageVersion()));
     } else {
-      io.stdout(renderRunText(result, { command, limit: 200 }));
+      io.stdout(renderRunText(result, { command, limit: 200, why: args.why }));
       if (args.trace !== undefined)
         io.stdout(
           `trace: ${args.trace} (${result.eventsProcessed} events, warm-up before t=0 has negative times)\n`,

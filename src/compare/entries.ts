@@ -7,8 +7,9 @@
  */
 import { basename, extname } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { scenarioForStrategy } from '../scenario/for-strategy.ts';
 import { canonicalJson } from '../scenario/hash.ts';
-import type { CompareStrategy, Scenario, StrategyStep } from '../scenario/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { CompareEntry } from './jobs.ts';
 
 /** One loaded scenario file. */
@@ -33,24 +34,6 @@ const WORLD_KEYS = [
   'calibration',
   'model',
 ] as const satisfies readonly (keyof Scenario)[];
-
-/** The scenario with the comparison's change as its only step, for one built-in strategy entry. */
-export function scenarioForStrategy(scenario: Scenario, entry: CompareStrategy): Scenario {
-  const spec = scenario.compare;
-  if (spec === undefined) throw new Error(`scenario ${scenario.name} has no compare section`);
-  const step: StrategyStep = {
-    kind: 'strategy',
-    strategy: entry.strategy,
-    ...(entry.batch === undefined ? {} : { batch: entry.batch }),
-    targets: spec.targets,
-    to: spec.to,
-    atMs: spec.atMs,
-    source: { path: 'compare' },
-  };
-  // The file's own steps are its runbook, an entry of its own: a built-in strategy runs on the
-  // world alone, so the user's calls (and their API errors) never mix into its numbers.
-  return { ...scenario, steps: [step] };
-}
 
 /**
  * The file's steps as a runbook entry, measured from its `change:` (or, without one, from its

@@ -3,11 +3,14 @@
  * instance when IMDS and the application switched roles and when the old credentials stopped
  * working, then the checks. Pure: data in, text out.
  */
+
+import type { Cause } from '../cause.ts';
 import { formatMs } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 
-/** Virtual time as h:mm:ss.mmm, e.g. 0:30:02.150. */
+/** Virtual time as h:mm:ss.mmm, e.g. 0:30:02.150; times in the warm-up before t=0 get a minus sign. */
 export function formatClock(ms: number): string {
+  if (ms < 0) return `-${formatClock(-ms)}`;
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = Math.floor((ms % 60_000) / 1000);
@@ -41,6 +44,16 @@ export interface RunTextOptions {
   readonly command: string;
   /** Show at most this many calls and instances (0: all). */
   readonly limit?: number;
+  /** Print each cause's whole chain, not only its summary (`run --why`). */
+  readonly why?: boolean;
+}
+
+/** The lines of a cause under a call or a metric: its summary, and with `why` its chain. */
+function causeLines(label: string, cause: Cause | undefined, why: boolean): string[] {
+  if (cause === undefined) return [];
+  const lines = [`      ${label}: ${cause.summary}`];
+  if (why) for (const e of cause.chain) lines.push(`        ${formatClock(e.atMs)}  ${e.event}`);
+  return lines;
 }
 
 export function renderRunText(result: RunResult, options: RunTextOptions): string {
@@ -62,6 +75,7 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
           ? ` (expected ${s.expect}: met)`
           : ` (expected ${s.expect}: NOT MET)`;
     lines.push(`  ${formatClock(s.atMs)}  ${s.call}  ${s.region}  ${outcome}${expect}`);
+    lines.push(...causeLines('why', s.cause, options.why === true));
   }
   if (steps.length < result.steps.length)
     lines.push(`  … ${result.steps.length - steps.length} more (use --json for all)`);
@@ -73,7 +87,11 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
     lines.push(`Instances (times after the change started at ${formatClock(result.changeStartMs)}):`);
   }
   const instances = limit > 0 ? result.instances.slice(0, limit) : result.instances;
-  for (const i of instances) lines.push(instanceLine(i));
+  for (const i of instances) {
+    lines.push(instanceLine(i));
+    for (const [metric, cause] of Object.entries(i.causes ?? {}))
+      lines.push(...causeLines(metric, cause, options.why === true));
+  }
   if (instances.length < result.instances.length)
     lines.push(`  … ${result.instances.length - instances.length} more`);
   if (result.checks.length > 0) {

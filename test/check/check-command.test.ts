@@ -4,9 +4,9 @@
  * IAMSIM_TEST_MODEL_BUG) exits 3 with the seed, the failing invariant, a witness and a shrunk
  * scenario file whose own replay command fails again the same way.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { defaultShrunkFile } from '../../src/commands/check.ts';
@@ -58,7 +58,12 @@ describe('iamsim check', () => {
     expect(stdout).toContain(`seed 7 · reproduce with: iamsim check ${file} --runs 3 --seed 7 --jitter\n`);
     expect(stdout).toContain('replace-profile: 3 runs, seeds 7..9, calibration jittered per run (x0.25..x4)');
     expect(stdout).toContain('all 3 runs passed');
-    expect(stdout).toMatch(/paths covered: \d+ distinct\n {2}stale-regional-read +\d runs? /);
+    // The tally lists every invariant with its share of failed runs, the liveness ones with their bound.
+    expect(stdout).toMatch(/\n {2}imds-overlap +safety +0\/3 +- +-\n/);
+    expect(stdout).toMatch(/\n {2}liveness-imds-role +liveness +0\/3 +- +within \d/);
+    // Coverage names the situations reached, with their runs, and those never reached.
+    expect(stdout).toMatch(/situations reached \(\d+ of 11\):\n {2}stale-regional-read +\d runs? /);
+    expect(stdout).toMatch(/never reached \(the scenario does not exercise them\):\n {2}[a-z-]+ +\S/);
   });
 
   it('catches the broken model: exit 3, the seed, the invariant, a witness, and a shrunk file that replays', async () => {
@@ -74,17 +79,39 @@ describe('iamsim check', () => {
       /witness:\n {2}(also .*\n {2})*calls:\n {4}0:30:00\.\d{3} {2}iam:RemoveRoleFromInstanceProfile/,
     );
     expect(out).toMatch(/shrunk in \d+ runs: instances 6 -> 1, steps 1 -> 1, faults 1 -> 0, regions 2 -> 1/);
-    const shrunkFile = defaultShrunkFile('partition-swap');
-    expect(shrunkFile).toBe('iamsim-shrunk-partition-swap.yaml');
-    expect(out).toContain(`wrote ${shrunkFile}\nreplay: iamsim check ${shrunkFile} --runs 1 --seed 11\n`);
+    const shrunkFile = defaultShrunkFile(file);
+    expect(shrunkFile).toBe('partition-swap.shrunk.yaml');
+    expect(out).toContain(
+      `wrote ${shrunkFile}\nreplay: iamsim check ${shrunkFile} --runs 1 --seed 11 --no-shrink\n`,
+    );
 
     // The shrunk file is a scenario in the project's format...
     const text = readFileSync(join(dir, shrunkFile), 'utf8');
     expect(loadScenario(text).ok).toBe(true);
     // ...whose printed replay command fails the same way...
-    const replay = await check(dir, shrunkFile, '--runs', '1', '--seed', '11', '--out', 'again.yaml');
+    const replay = await check(dir, shrunkFile, '--runs', '1', '--seed', '11', '--no-shrink');
     expect(replay.code).toBe(3);
     expect(replay.stdout).toContain('FAIL run 1, seed 11: liveness-imds-role (liveness)');
+    expect(replay.stdout).not.toContain('wrote ');
+    // ...with the cause that names the rotation that should have dropped the role...
+    expect(replay.stdout).toMatch(
+      /cause: IMDS's rotation at \d:\d\d:\d\d\.\d{3} issued app-v1 again, although web in us-east-1's IAM view held app-v2 since \d:\d\d:\d\d\.\d{3} \(version 2, committed at \d:\d\d:\d\d\.\d{3}\): that rotation should have dropped app-v1/,
+    );
+    // ...does not shrink again unless asked (a shrunk file's name says what it is)...
+    const quiet = await check(dir, shrunkFile, '--runs', '1', '--seed', '11');
+    expect(quiet.stdout).not.toContain('wrote ');
+    const asked = await check(
+      dir,
+      shrunkFile,
+      '--runs',
+      '1',
+      '--seed',
+      '11',
+      '--shrink',
+      '--out',
+      'again.yaml',
+    );
+    expect(asked.code).toBe(3);
     expect(existsSync(join(dir, 'again.yaml'))).toBe(true);
     // ...and passes once the model is fixed: the failure was the bug, not the scenario.
     delete process.env[BUG_ENV];
@@ -119,9 +146,30 @@ describe('iamsim check', () => {
     for (const r of [bad, flag, env]) expect(r.stderr).not.toMatch(stackTraceLine);
   });
 
-  it('names shrunk files safely', () => {
-    expect(defaultShrunkFile('My Runbook: v2!')).toBe('iamsim-shrunk-my-runbook-v2.yaml');
-    expect(defaultShrunkFile('///')).toBe('iamsim-shrunk-scenario.yaml');
+  it('names a shrunk file after its input, next to it', () => {
+    expect(defaultShrunkFile('runbooks/My Runbook.yaml')).toBe(join('runbooks', 'My Runbook.shrunk.yaml'));
+    expect(defaultShrunkFile('a.yml')).toBe('a.shrunk.yaml');
+    expect(defaultShrunkFile('a.shrunk.yaml')).toBe('a.shrunk.yaml');
+    expect(defaultShrunkFile('/abs/dir/x.yaml')).toBe('/abs/dir/x.shrunk.yaml');
+  });
+
+  it('writes nothing into the current directory without --out: the shrunk file goes next to the input', async () => {
+    const inputDir = mkdtempSync(join(tmpdir(), 'iamsim-input-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'iamsim-cwd-'));
+    copyFileSync(join(root, 'scenarios', 'swap-role-in-profile.yaml'), join(inputDir, 'swap.yaml'));
+    process.env[BUG_ENV] = 'imdsKeepsRemovedRole';
+    const input = join(inputDir, 'swap.yaml');
+    const { code, stdout } = await check(cwd, input, '--runs', '1');
+    expect(code).toBe(3);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(inputDir).sort()).toEqual(['swap.shrunk.yaml', 'swap.yaml']);
+    const shown = relative(cwd, join(inputDir, 'swap.shrunk.yaml'));
+    expect(stdout).toContain(`wrote ${shown}\n`);
+    // Its replay writes nothing anywhere.
+    const replay = await check(cwd, shown, '--runs', '1', '--seed', '7');
+    expect(replay.code).toBe(3);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(inputDir)).toHaveLength(2);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
+import { pathNames } from '../../src/check/paths.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { makeScenario } from '../helpers/scenario.ts';
@@ -38,6 +39,11 @@ describe('checkScenario on a healthy model', () => {
     expect(report.unknown).toEqual([]);
     expect(report.paths.map((p) => p.path)).toContain('old-role-after-replace');
     expect(report.paths.every((p) => p.runs >= 1 && p.runs <= 4)).toBe(true);
+    // The situations no run reached are named too: no faults here, so no pause was ever hit.
+    expect(report.unreached.map((p) => p.path)).toContain('control-plane-pause-hit');
+    expect(report.paths.length + report.unreached.length).toBe(pathNames.length);
+    expect(report.runsFailed).toBe(0);
+    expect(report.tallies.map((t) => [t.name, t.runs, t.runsFailed])).toContainEqual(['imds-overlap', 4, 0]);
   });
 
   it('law: the same options give the same report', () => {
@@ -59,7 +65,7 @@ describe('checkScenario on a healthy model', () => {
 });
 
 describe('checkScenario on the broken model (IMDS keeps a removed role)', () => {
-  const report = checkScenario(swap(), { runs: 5, seed: 7, modelBugs: bug });
+  const report = checkScenario(swap(), { runs: 5, seed: 7, modelBugs: bug, untilFailure: true });
   const failed = report.failed!;
 
   it('fails the first run, on liveness-imds-role, with the seed', () => {
@@ -75,6 +81,27 @@ describe('checkScenario on the broken model (IMDS keeps a removed role)', () => 
     expect(failed.failure.detail).toMatch(
       /IMDS serves credentials of app-v1 issued at .*, but profile web holds app-v2/,
     );
+  });
+
+  it('names the rotation that should have dropped the role as the cause', () => {
+    const cause = failed.failure.cause!;
+    expect(cause.kind).toBe('rotation-kept-removed-role');
+    expect(failed.signature).toEqual({
+      check: 'invariant:liveness-imds-role',
+      origin: '',
+      code: '',
+      cause: 'rotation-kept-removed-role',
+    });
+    // The chain: the swap's commit, its arrival in the instance's region, then the rotation.
+    const [commit, arrival, rotation] = cause.chain;
+    expect(commit!.event).toMatch(
+      /^iam:AddRoleToInstanceProfile committed IAM version \d+: web holds app-v2$/,
+    );
+    expect(arrival!.event).toMatch(/^(us-east-1|eu-west-1)'s IAM view applied version \d+$/);
+    expect(rotation!.event).toBe("IMDS's scheduled rotation issued app-v1");
+    expect(commit!.atMs).toBeLessThanOrEqual(arrival!.atMs);
+    expect(arrival!.atMs).toBeLessThanOrEqual(rotation!.atMs);
+    expect(cause.summary).toContain('that rotation should have dropped app-v1');
   });
 
   it('witnesses it with the writes that made the change and the instance timelines', () => {
