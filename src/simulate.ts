@@ -31,6 +31,7 @@ import {
   type Distribution,
   formatMs,
   makeDistribution,
+  Priority,
   RandomStreams,
   ResourceCapError,
   Scheduler,
@@ -372,7 +373,7 @@ class World {
     }
     if (bootMs === undefined) return;
     if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
-    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, spec.name);
   }
 
   /**
@@ -387,7 +388,7 @@ class World {
     for (const { rt, name, atMs } of this.boots) {
       local.restart();
       rt.moveTo(local);
-      local.at(atMs, 'instance.boot', () => rt.instanceState('running'), 1, name);
+      local.at(atMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, name);
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
       rt.moveTo(this.scheduler);
     }
