@@ -124,6 +124,7 @@ export function expectationOutcomes(records: readonly StepRecord[]): CheckOutcom
       const got = r.ok ? 'ok' : r.error?.code;
       return {
         name: `expect ${r.call} ${r.expect}`,
+        kind: 'expect',
         ok: r.expectMet === true,
         detail: r.expectMet ? `${r.origin}: got ${got}` : `${r.origin}: expected ${r.expect}, got ${got}`,
       };
@@ -144,6 +145,7 @@ export function metricCheckOutcomes(
     });
     return {
       name: c.name,
+      kind: 'metric',
       ok: failing.length === 0,
       detail:
         failing.length === 0

@@ -578,7 +578,7 @@ class World {
         if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;
       },
       fail: (origin, detail) => {
-        this.failures.push({ name: `runbook ${origin}`, ok: false, detail });
+        this.failures.push({ name: `runbook ${origin}`, kind: 'runbook', ok: false, detail });
       },
       spawn: (label, body) => spawn(scheduler, label, body),
     };

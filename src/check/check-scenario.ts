@@ -18,7 +18,7 @@ import { jitterCalibration } from './jitter.ts';
 import { type PathName, PathObserver, pathDescriptions, pathNames } from './paths.ts';
 import { buildCheckers, enabledInvariants, invariantRegistry, livenessBoundMs } from './registry.ts';
 import { type ScenarioSize, scenarioSize, shrinkScenario } from './shrink.ts';
-import type { Checker, CheckFailure, FailureKind } from './types.ts';
+import type { Checker, CheckFailure } from './types.ts';
 import { buildWitness, type Witness } from './witness.ts';
 
 export type { CheckFailure, FailureKind } from './types.ts';
@@ -198,16 +198,12 @@ function failuresOf(checkers: readonly Checker[], result: RunResult): CheckFailu
   }
   for (const c of result.checks) {
     if (c.ok) continue;
-    // A runbook failure's name carries the step's path, which shrinking renumbers.
-    const kind: FailureKind = c.name.startsWith('expect ')
-      ? 'expect'
-      : c.name.startsWith('runbook ')
-        ? 'runbook'
-        : 'metric';
+    // A runbook failure's name carries the step's path, which shrinking renumbers. The kind is
+    // part of the key, so a metric check named like an expectation is still a different check.
     out.push({
-      key: kind === 'runbook' ? 'runbook' : `check:${c.name}`,
+      key: c.kind === 'runbook' ? 'runbook' : `${c.kind}:${c.name}`,
       name: c.name,
-      kind,
+      kind: c.kind,
       detail: c.detail,
     });
   }

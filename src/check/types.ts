@@ -2,6 +2,7 @@
  * Checkers observe a world and record violations; they never drive it (no scheduling, no calls,
  * no writes). Safety checkers look at every relevant event; liveness checkers look at the end.
  */
+import type { CheckKind } from '../result.ts';
 import type { WorldObserver } from '../simulate.ts';
 
 export interface Violation {
@@ -26,10 +27,10 @@ export interface Checker extends WorldObserver {
 }
 
 /** How a check failed: an invariant (safety or liveness), or the scenario's own expect, runbook or metric check. */
-export type FailureKind = 'safety' | 'liveness' | 'expect' | 'metric' | 'runbook';
+export type FailureKind = 'safety' | 'liveness' | CheckKind;
 
 export interface CheckFailure {
-  /** What stays the same while shrinking: `invariant:NAME`, `check:NAME` or `runbook`. */
+  /** What stays the same while shrinking: `invariant:NAME`, `expect:NAME`, `metric:NAME` or `runbook`. */
   readonly key: string;
   /** The invariant or check name as printed. */
   readonly name: string;
