@@ -5,7 +5,7 @@
  */
 import { metricNames } from '../result.ts';
 import { cdfChart, visibilityChart } from './charts.ts';
-import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
+import { escapeXml, formatRoundedDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
   calibrationTable,
   overviewTable,
@@ -107,7 +107,7 @@ export function renderHtml(report: CompareReport): string {
     out.push(`<h3>${e(s.strategy)}</h3>`);
     out.push(
       p(
-        `${s.n} samples (instance × seed), observed for ${e(formatDuration(s.observationWindowMs))} after the change started.`,
+        `${s.n} samples (instance × seed), observed for ${e(formatRoundedDuration(s.observationWindowMs))} after the change started.`,
       ),
     );
     out.push(htmlTable(strategyTable(s)));

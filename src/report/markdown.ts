@@ -4,7 +4,7 @@
  * reproduce it.
  */
 import { metricNames } from '../result.ts';
-import { escapeXml, formatDuration, metricDefinitions, metricLabels } from './format.ts';
+import { escapeXml, formatRoundedDuration, metricDefinitions, metricLabels } from './format.ts';
 import {
   calibrationTable,
   overviewTable,
@@ -68,7 +68,7 @@ export function renderMarkdown(report: CompareReport): string {
   for (const s of report.strategies) {
     out.push(`### ${inline(s.strategy)}`);
     out.push(
-      `${s.n} samples (instance × seed), observed for ${formatDuration(s.observationWindowMs)} after the change started.`,
+      `${s.n} samples (instance × seed), observed for ${formatRoundedDuration(s.observationWindowMs)} after the change started.`,
     );
     out.push(markdownTable(strategyTable(s)));
     out.push(

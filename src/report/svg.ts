@@ -3,7 +3,7 @@
  * time-axis ticks. No chart library: the charts are few and simple, and a self-contained report
  * must not pull code from anywhere.
  */
-import { escapeXml, formatDuration } from './format.ts';
+import { escapeXml, formatRoundedDuration } from './format.ts';
 
 export type Attrs = Readonly<Record<string, string | number | undefined>>;
 
@@ -95,10 +95,11 @@ export interface Tick {
 export function logTimeTicks(minMs: number, maxMs: number): Tick[] {
   const ticks = LOG_TICKS_MS.filter((t) => t >= minMs && t <= maxMs).map((ms) => ({
     ms,
-    label: formatDuration(ms),
+    label: formatRoundedDuration(ms),
   }));
   const last = ticks[ticks.length - 1];
-  if (last === undefined || maxMs / last.ms > 1.6) ticks.push({ ms: maxMs, label: formatDuration(maxMs) });
+  if (last === undefined || maxMs / last.ms > 1.6)
+    ticks.push({ ms: maxMs, label: formatRoundedDuration(maxMs) });
   return ticks;
 }
 
@@ -126,7 +127,7 @@ export function linearTimeTicks(minMs: number, maxMs: number, maxTicks = 9): Tic
   const step = LINEAR_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks);
   const out: Tick[] = [];
   for (let t = Math.ceil(minMs / step) * step; t <= maxMs && out.length <= maxTicks; t += step) {
-    out.push({ ms: t, label: formatDuration(t) });
+    out.push({ ms: t, label: formatRoundedDuration(t) });
   }
   return out;
 }

@@ -4,9 +4,9 @@
  */
 import { metricNames } from '../result.ts';
 import {
-  formatDuration,
   formatMax,
   formatQuantile,
+  formatRoundedDuration,
   metricLabels,
   percentileLabel,
   percentLabel,
@@ -117,7 +117,7 @@ export function overviewTable(report: CompareReport): Table {
     rows: report.strategies.map((s) => [
       s.strategy,
       String(s.n),
-      formatDuration(s.observationWindowMs),
+      formatRoundedDuration(s.observationWindowMs),
       s.apiErrors.length === 0 ? 'none' : s.apiErrors.map((e) => `${e.code} ×${e.count}`).join(', '),
     ]),
   };
