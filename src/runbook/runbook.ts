@@ -3,9 +3,11 @@
  * waits, polls, strategies and forEach loops, with `${...}` substitution and `save`d values.
  */
 import type { Process, Yieldable } from '../engine/index.ts';
-import type { CallStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
+import { resolveTargets } from '../scenario/targets.ts';
+import type { CallStep, Scenario, Step, WaitUntilStep } from '../scenario/types.ts';
 import { strategyProcess } from '../strategies/index.ts';
 import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { pollUntil } from './strategies-common.ts';
 
 export interface RunbookContext {
   readonly scenario: Scenario;
@@ -20,15 +22,6 @@ export interface RunbookContext {
 interface Scope {
   readonly vars: Map<string, unknown>;
   readonly inst?: InstanceRef;
-}
-
-/** Instances named by a target (fleets expanded), in scenario order, each once. */
-export function resolveTargets(scenario: Scenario, targets: TargetSpec): string[] {
-  const wanted = new Set<string>(targets.instances);
-  for (const fleet of targets.fleets) {
-    for (const name of scenario.fleets.find((f) => f.name === fleet)?.instances ?? []) wanted.add(name);
-  }
-  return scenario.instances.filter((i) => wanted.has(i.name)).map((i) => i.name);
 }
 
 export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookContext, scope?: Scope): Process {
@@ -51,7 +44,9 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
         yield* runWaitUntil(op, step, s, origin);
         break;
       case 'strategy': {
-        const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+        const targets = resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances).map((n) =>
+          op.instance(n),
+        );
         yield* strategyProcess(step.strategy, {
           op,
           targets,
@@ -65,7 +60,7 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
         break;
       }
       case 'forEach':
-        for (const name of resolveTargets(ctx.scenario, step.targets)) {
+        for (const name of resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances)) {
           yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
         }
         break;
@@ -96,17 +91,14 @@ function* runWaitUntil(
   scope: Scope,
   origin: string,
 ): Generator<Yieldable, void, void> {
-  const startMs = op.nowMs;
   const want = JSON.stringify(step.equals);
-  for (;;) {
-    const outcome = yield* op.call(requestOf(step, op, scope, origin));
-    if (outcome.ok && JSON.stringify(readPath(outcome.response, step.path)) === want) return;
-    if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
-      op.fail(origin, `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`);
-      return;
-    }
-    yield step.everyMs;
-  }
+  yield* pollUntil(
+    op,
+    () => requestOf(step, op, scope, origin),
+    (response) => JSON.stringify(readPath(response, step.path)) === want,
+    { everyMs: step.everyMs, timeoutMs: step.timeoutMs },
+    `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`,
+  );
 }
 
 /** The AWS request a call or waitUntil step makes now, with substitutions applied. */

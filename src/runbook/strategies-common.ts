@@ -49,21 +49,29 @@ export interface PollPace {
   readonly timeoutMs: number;
 }
 
-/** Polls `request` until `done(response)`; returns false (and records a failure) on timeout. */
+/**
+ * Polls until `done(response)`; returns false (and records a failure, `timeoutReason` or a
+ * generic one) on timeout. The one polling loop: strategies' waits and the runbook's waitUntil.
+ * `request` may be a function, called before each attempt, for requests whose substitutions can
+ * change while waiting (a waitUntil on `${inst.associationId}`).
+ */
 export function* pollUntil(
   op: Operator,
-  request: CallRequest,
+  request: CallRequest | (() => CallRequest),
   done: (response: unknown) => boolean,
   pace: PollPace = { everyMs: POLL_EVERY_MS, timeoutMs: POLL_TIMEOUT_MS },
+  timeoutReason?: string,
 ): Generator<Yieldable, boolean, void> {
   const startMs = op.nowMs;
   for (;;) {
-    const outcome = yield* op.call(request);
+    const attempt = typeof request === 'function' ? request() : request;
+    const outcome = yield* op.call(attempt);
     if (outcome.ok && done(outcome.response)) return true;
     if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
       op.fail(
-        request.origin,
-        `gave up waiting after ${pace.timeoutMs / 1000} s on ${request.service}:${request.operation}`,
+        attempt.origin,
+        timeoutReason ??
+          `gave up waiting after ${pace.timeoutMs / 1000} s on ${attempt.service}:${attempt.operation}`,
       );
       return false;
     }

@@ -18,6 +18,7 @@ import {
   calibrationKeys,
   calibrationPresets,
 } from '../calibration.ts';
+import { isRecord } from '../is-record.ts';
 import { parseAwsCli } from './aws-cli.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
@@ -34,6 +35,7 @@ import type {
   RawTargets,
 } from './schema.ts';
 import { closest } from './suggest.ts';
+import { resolveTargets } from './targets.ts';
 import type {
   CallStep,
   ChangeSpec,
@@ -177,7 +179,6 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     }
     return { name: f.name, instances: names };
   });
-  const fleetMembers = new Map(fleets.map((f) => [f.name, f.instances]));
 
   const steps = normaliseSteps(raw.steps ?? [], 'steps', { error, warn, locate, targets, awsStepPaths });
 
@@ -197,7 +198,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       faultTargets.push(designated);
       return {
         kind: 'imdsOutage',
-        instances: resolveTargets(designated, fleetMembers),
+        instances: resolveTargets(designated, fleets, instances),
         fromMs: ms(f.imdsOutage.from),
         toMs: ms(f.imdsOutage.to),
       };
@@ -369,17 +370,6 @@ function normaliseChangeTarget(to: RawChangeTarget): ChangeTarget {
   return 'role' in to ? { role: to.role } : { instanceProfile: to.instanceProfile };
 }
 
-/** Instance names a target designates, fleets expanded, each once, in first-mention order. */
-export function resolveTargets(
-  targets: TargetSpec,
-  fleetMembers: ReadonlyMap<string, readonly string[]>,
-): string[] {
-  const out = new Set<string>();
-  for (const fleet of targets.fleets) for (const name of fleetMembers.get(fleet) ?? []) out.add(name);
-  for (const name of targets.instances) out.add(name);
-  return [...out];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Steps.
 
@@ -538,7 +528,6 @@ function checkParams(
 }
 
 const isReference = (v: unknown) => typeof v === 'string' && v.includes('${');
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function typeProblem(p: ParamSpec, value: unknown): string | undefined {
   switch (p.type) {
@@ -553,11 +542,11 @@ function typeProblem(p: ParamSpec, value: unknown): string | undefined {
         ? undefined
         : 'expected a list of strings';
     case 'structure':
-      return isObject(value) ? undefined : 'expected a mapping';
+      return isRecord(value) ? undefined : 'expected a mapping';
     case 'structureList':
-      return Array.isArray(value) && value.every(isObject) ? undefined : 'expected a list of mappings';
+      return Array.isArray(value) && value.every(isRecord) ? undefined : 'expected a list of mappings';
     case 'document':
-      return typeof value === 'string' || isObject(value)
+      return typeof value === 'string' || isRecord(value)
         ? undefined
         : 'expected a policy document (a mapping or JSON text)';
   }
