@@ -5,8 +5,8 @@
 import type { Process, Yieldable } from '../engine/index.ts';
 import { resolveTargets } from '../scenario/targets.ts';
 import type { CallStep, Scenario, Step, WaitUntilStep } from '../scenario/types.ts';
-import { strategyProcess } from '../strategies/index.ts';
 import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { strategyProcess } from './strategies.ts';
 import { pollUntil } from './strategies-common.ts';
 
 export interface RunbookContext {

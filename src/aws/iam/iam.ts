@@ -11,14 +11,13 @@
 import type { Draft } from 'immer';
 import type { Scheduler } from '../../engine/index.ts';
 import type { ReplicatedStore } from '../../replication/store.ts';
-import type { ModelOptions } from '../../scenario/types.ts';
 import { AwsError, Errors } from '../errors.ts';
 import type { IdFactory } from '../ids.ts';
 import type { OpContext, Operation } from './operation.ts';
 import { MarkerTable } from './paginate.ts';
 import { profileOperations } from './profiles.ts';
 import { roleOperations } from './roles.ts';
-import type { AuthzState, IamState } from './types.ts';
+import type { AuthzState, IamState, ModelOptions } from './types.ts';
 
 export { type SeedProfile, type SeedRole, seedIamWorld } from './seed.ts';
 

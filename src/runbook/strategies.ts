@@ -7,16 +7,16 @@
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
 import { allOf, type Process, type Yieldable } from '../engine/index.ts';
-import type { InstanceRef, Operator } from '../runbook/operator.ts';
-import { readPath } from '../runbook/operator.ts';
+import type { ChangeTarget, StrategyName } from '../scenario/types.ts';
+import type { InstanceRef, Operator } from './operator.ts';
+import { readPath } from './operator.ts';
 import {
   callWithRetry,
   describeAssociation,
   profileFor,
   waitInstanceState,
   waitNoAssociation,
-} from '../runbook/strategies-common.ts';
-import type { ChangeTarget, StrategyName } from '../scenario/types.ts';
+} from './strategies-common.ts';
 
 export interface StrategyContext {
   readonly op: Operator;
@@ -229,24 +229,21 @@ function* stopStart(ctx: StrategyContext): Process {
 
 function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
   const o = origin(ctx, `${why} ${inst.name}`);
-  const { op } = ctx;
-  yield* op.call({
-    service: 'ec2',
-    operation: 'StopInstances',
-    params: { InstanceIds: [inst.id] },
-    region: inst.region,
-    origin: o,
-  });
-  yield* waitInstanceState(op, inst.id, inst.region, 'stopped', o);
+  yield* moveInstanceTo(ctx.op, inst, 'stopped', o);
   yield* reassociateOne(ctx, inst, profile, why);
+  yield* moveInstanceTo(ctx.op, inst, 'running', o);
+}
+
+/** StopInstances or StartInstances, then the matching EC2 waiter. */
+function* moveInstanceTo(op: Operator, inst: InstanceRef, state: 'stopped' | 'running', o: string): Process {
   yield* op.call({
     service: 'ec2',
-    operation: 'StartInstances',
+    operation: state === 'stopped' ? 'StopInstances' : 'StartInstances',
     params: { InstanceIds: [inst.id] },
     region: inst.region,
     origin: o,
   });
-  yield* waitInstanceState(op, inst.id, inst.region, 'running', o);
+  yield* waitInstanceState(op, inst.id, inst.region, state, o);
 }
 
 /** Edit the current role's policy in place to the target role's permissions. */
