@@ -35,7 +35,7 @@ function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
 }
 
 /** The role a change target names: the role itself, or the role of the named scenario profile. */
-export function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
+function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
   if ('role' in to) return to.role;
   return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())
     ?.role;

@@ -157,7 +157,7 @@ export const checkCommand = defineCommand({
 });
 
 /** What was checked: runs, seeds, calibration mode, invariants. Pure. */
-export function renderCheckHeader(report: CheckReport): string {
+function renderCheckHeader(report: CheckReport): string {
   const last = report.firstSeed + report.runsPlanned - 1;
   const liveness = report.invariants
     .filter((i) => i.boundMs !== undefined)
@@ -170,7 +170,7 @@ export function renderCheckHeader(report: CheckReport): string {
 }
 
 /** The all-passed summary: runs, liveness judged, paths covered. Pure. */
-export function renderCheckPass(report: CheckReport): string {
+function renderCheckPass(report: CheckReport): string {
   const lines = [`all ${report.runsDone} runs passed`];
   for (const u of report.unknown) {
     lines.push(
@@ -187,7 +187,7 @@ export function renderCheckPass(report: CheckReport): string {
 }
 
 /** The first failure: seed, check, witness, jitter draws, shrinking summary. Pure. */
-export function renderCheckFailure(failed: FailedRun): string {
+function renderCheckFailure(failed: FailedRun): string {
   const f = failed.failure;
   const lines = [
     `FAIL run ${failed.run}, seed ${failed.seed}: ${f.name} (${f.kind})`,

@@ -16,7 +16,7 @@ import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
 
 /** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
-export const DEFAULT_EVENTS_MAX = 50_000_000;
+const DEFAULT_EVENTS_MAX = 50_000_000;
 
 /**
  * One list of segments for both lanes, ordered by start time (IMDS before the application at
@@ -31,7 +31,7 @@ function timelineOf(i: InstanceResult): ({ lane: 'imds' | 'app' } & TimelineSegm
 }
 
 /** The JSON document of `run --json` (see README): stable key order, volatile fields named. */
-export function runJson(result: RunResult, scenarioHash: string, version: string): string {
+function runJson(result: RunResult, scenarioHash: string, version: string): string {
   const doc = {
     scenario: result.scenario,
     seed: result.seed,

@@ -24,7 +24,7 @@ import {
 import type { CdfPoint, CompareReport, VisibilityPoint } from './types.ts';
 
 export const WIDTH = 960;
-export const LEFT = 60;
+const LEFT = 60;
 export const RIGHT = 24;
 export const LEGEND_Y = 18;
 export const AXIS_FROM_MS = 1000;

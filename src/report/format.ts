@@ -41,7 +41,7 @@ export function percentLabel(p: number): string {
 }
 
 /** What "beyond the window" looks like: `>12h`. */
-export function beyondWindow(windowMs: number): string {
+function beyondWindow(windowMs: number): string {
   return `>${formatRoundedDuration(windowMs)}`;
 }
 

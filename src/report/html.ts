@@ -17,7 +17,7 @@ import {
   type Table,
 } from './tables.ts';
 import { timelineChart } from './timeline-chart.ts';
-import type { CompareReport } from './types.ts';
+import type { CompareReport, StrategyReport } from './types.ts';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -41,7 +41,7 @@ svg .legend-label, svg .row-label { fill: #1f2328; font-size: 12px; }
 details { margin: .4rem 0; } summary { cursor: pointer; color: #0969da; }
 `;
 
-export function htmlTable(table: Table, caption?: string): string {
+function htmlTable(table: Table, caption?: string): string {
   const cls = (i: number) => (table.align[i] === 'right' ? ' class="num"' : '');
   const cols = (table.grouped?.headers ?? table.headers)
     .map((h, i) => `<th scope="col"${cls(i)}>${escapeXml(h)}</th>`)
@@ -62,6 +62,23 @@ function figure(svg: string, caption: string): string {
 }
 
 const p = (content: string, cls?: string) => `<p${cls === undefined ? '' : ` class="${cls}"`}>${content}</p>`;
+
+/** One strategy's section: its samples, quantile table, per-SDK table and sample timelines. */
+function strategySection(s: StrategyReport, index: number): string[] {
+  const e = escapeXml;
+  return [
+    `<h3>${e(s.strategy)}</h3>`,
+    p(
+      `${s.n} samples (instance × seed), observed for ${e(formatRoundedDuration(s.observationWindowMs))} after the change started.`,
+    ),
+    htmlTable(strategyTable(s)),
+    `<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`,
+    figure(
+      timelineChart(s, index),
+      `Sample instances of ${s.strategy} (first seed): upper lane IMDS, lower lane application. Hover a bar for details.`,
+    ),
+  ];
+}
 
 /** Renders the whole report as one HTML document. Pure: the same report gives the same text. */
 export function renderHtml(report: CompareReport): string {
@@ -104,20 +121,7 @@ export function renderHtml(report: CompareReport): string {
   out.push('<h2 id="strategies">Strategies</h2>');
   out.push(htmlTable(overviewTable(report)));
   report.strategies.forEach((s, i) => {
-    out.push(`<h3>${e(s.strategy)}</h3>`);
-    out.push(
-      p(
-        `${s.n} samples (instance × seed), observed for ${e(formatRoundedDuration(s.observationWindowMs))} after the change started.`,
-      ),
-    );
-    out.push(htmlTable(strategyTable(s)));
-    out.push(`<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`);
-    out.push(
-      figure(
-        timelineChart(s, i),
-        `Sample instances of ${s.strategy} (first seed): upper lane IMDS, lower lane application. Hover a bar for details.`,
-      ),
-    );
+    out.push(...strategySection(s, i));
   });
 
   out.push('<h2 id="metrics">Metrics</h2>');

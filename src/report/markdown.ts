@@ -38,7 +38,7 @@ function code(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-export function markdownTable(table: Table): string {
+function markdownTable(table: Table): string {
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const rule = `|${table.align.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
   return [line(table.headers), rule, ...table.rows.map(line)].join('\n');

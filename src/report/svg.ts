@@ -40,8 +40,8 @@ export interface Frame {
   readonly bottom: number;
 }
 
-export const plotWidth = (f: Frame): number => f.width - f.left - f.right;
-export const plotHeight = (f: Frame): number => f.height - f.top - f.bottom;
+const plotWidth = (f: Frame): number => f.width - f.left - f.right;
+const plotHeight = (f: Frame): number => f.height - f.top - f.bottom;
 
 /** A complete, accessible SVG: role img, <title> and <desc> referenced by aria-labelledby. */
 export function svgDocument(id: string, title: string, desc: string, f: Frame, body: string): string {
@@ -133,7 +133,7 @@ export function linearTimeTicks(minMs: number, maxMs: number, maxTicks = 9): Tic
 }
 
 /** Colour-blind-safe categorical palette (Okabe & Ito), for strategies. */
-export const seriesColours = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+const seriesColours = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 export function seriesColour(i: number): string {
   return seriesColours[i % seriesColours.length]!;

@@ -23,7 +23,7 @@ import {
 import type { StrategyReport } from './types.ts';
 
 /** Colours for what a lane held; chosen to stay distinct for common colour-vision deficiencies. */
-export const holdingColours: Readonly<Record<HoldingKind, string>> = {
+const holdingColours: Readonly<Record<HoldingKind, string>> = {
   new: '#009E73',
   old: '#E69F00',
   other: '#CC79A7',

@@ -116,7 +116,7 @@ const WHOLE = /^\$\{([^}]+)\}$/;
 const PART = /\$\{([^}]+)\}/g;
 
 /** Replaces `${inst.id}`, `${inst.name}`, `${inst.associationId}` and `${saved}` in every string. */
-export function substitute(value: unknown, op: Operator, scope: Scope): unknown {
+function substitute(value: unknown, op: Operator, scope: Scope): unknown {
   if (typeof value === 'string') {
     const whole = WHOLE.exec(value);
     if (whole !== null) return lookup(whole[1]!, op, scope);
