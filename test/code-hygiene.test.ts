@@ -5,12 +5,14 @@
  * - No function of src/ is longer than FUNCTION_LINES_MAX lines. 80 is about the 99th percentile
  *   of the 1,300 functions of src/ when the check was written (median 4, 90th percentile 21); the
  *   few longer ones are listed below with the reason they stay, and leave the list once shortened.
+ * - User-facing text (README, reports, scenarios, src/) cites public sources and links only to
+ *   files inside the repository.
  * - No dead exports: every export of src/ is imported somewhere in src/ or test/, or passed on by
  *   an index.ts (a module's public API). An export nobody imports is either dead code or an
  *   internal that should not be exported. Types and interfaces the file itself uses (in an
  *   exported signature) count as used: they name part of the file's API.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -262,6 +264,16 @@ const deadExportsAllowed: ReadonlySet<string> = new Set([
   'src/simulate.ts WARMUP_CYCLES',
 ]);
 
+/** Text files a user of the repository reads: they may point only at files the repository has. */
+function userFacingFiles(): string[] {
+  const top = ['README.md', 'scenarios/README.md'].map((f) => join(root, f));
+  const reports = readdirSync(join(root, 'reports')).map((f) => join(root, 'reports', f));
+  const scenarios = readdirSync(join(root, 'scenarios'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(root, 'scenarios', f));
+  return [...top, ...reports, ...scenarios, ...files(join(root, 'src'))];
+}
+
 describe('code hygiene', () => {
   const lengths = functionLengths();
   const key = (where: string) => where.replace(/:\d+ /, ' ');
@@ -274,6 +286,26 @@ describe('code hygiene', () => {
     // A shortened (or renamed) function leaves the list, so the list only shrinks.
     const stillLong = new Set(long.map((f) => key(f.where)));
     expect([...longFunctionsAllowed].filter((k) => !stillLong.has(k))).toEqual([]);
+  });
+
+  it('README, reports, scenarios and src/ cite public sources, not files outside the repository', () => {
+    const outside: string[] = [];
+    for (const path of userFacingFiles()) {
+      const text = readFileSync(path, 'utf8');
+      // The team's private notes (aws-facts.md in a shared folder) are not in the repository.
+      for (const m of text.matchAll(/aws-facts|shared\/reference|\.\.\/shared\//g))
+        outside.push(`${relative(root, path)}: ${m[0]}`);
+      // Relative Markdown links must name a file of the repository.
+      if (path.endsWith('.md') && !path.includes('/reports/')) {
+        for (const m of text.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)) {
+          const link = m[1]!;
+          if (/^[a-z]+:/.test(link)) continue;
+          if (!existsSync(resolve(dirname(path), link)))
+            outside.push(`${relative(root, path)}: link ${link}`);
+        }
+      }
+    }
+    expect(outside).toEqual([]);
   });
 
   it('every export of src/ is imported somewhere, except the listed ones', () => {

@@ -1,5 +1,6 @@
 /**
- * The built-in change strategies, as the AWS calls a careful operator makes (aws-facts.md 6.3).
+ * The built-in change strategies, as the AWS calls a careful operator makes (the user guides in
+ * README.md, "Sources").
  * Each is a process over the Operator: nothing here computes a timing; every delay comes from
  * the calls' effects on the model (propagation, association states, rotations, SDK caches).
  *

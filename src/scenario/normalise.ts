@@ -332,7 +332,7 @@ function normaliseTags(
     ? tags.map((t) => ({ Key: t.Key, Value: t.Value }))
     : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   if (list.length > 50) error(path, `at most 50 tags (IAM quota), got ${list.length}`);
-  // IAM treats tag keys that differ only in case as the same key (aws-facts.md 1.2, TagInstanceProfile).
+  // IAM treats tag keys that differ only in case as the same key (IAM API reference, TagInstanceProfile).
   const seen = new Map<string, number>();
   list.forEach((t, i) => {
     const folded = t.Key.toLowerCase();

@@ -2,9 +2,9 @@
  * The IAM service: one entry point, `invoke(operation, params, region)`, over the replicated IAM
  * and authorization stores.
  *
- * Consistency model (aws-facts.md 3.1, 6.1): writes validate against and commit to the control
- * plane, which is strongly consistent; each committed version then reaches each region after a
- * drawn delay. Reads are answered from the caller region's view when `model.iamReads` is
+ * Consistency model (the IAM user guide on eventual consistency, README.md, "Sources"): writes
+ * validate against and commit to the control plane, which is strongly consistent; each committed
+ * version then reaches each region after a drawn delay. Reads are answered from the caller region's view when `model.iamReads` is
  * `regionView`, so a GetInstanceProfile right after CreateInstanceProfile can answer NoSuchEntity,
  * as in AWS (hence its InstanceProfileExists waiter); `readYourWrites` answers from the control plane.
  */

@@ -1,6 +1,6 @@
 /**
  * Request validation for the IAM operations, following the shapes of the IAM API model
- * (`botocore/data/iam/2010-05-08/service-2.json`, summarised in aws-facts.md 1.1).
+ * (`botocore/data/iam/2010-05-08/service-2.json`, see README.md, "Sources").
  *
  * Real IAM answers a malformed request before it looks at any state, and it reports every
  * constraint violation of the request at once ("2 validation errors detected: …; …"). A
