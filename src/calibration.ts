@@ -6,6 +6,8 @@
  * minutes"). Everything else below is a default a user can override in the scenario's
  * `calibration` section; the `source` strings are printed in reports next to the values used.
  * Tags: [DOC] AWS documentation, [CODE] SDK/tool source, [OBS] field reports, [INF] inference.
+ * Each source string ends with the public pages it rests on (README.md, "Sources", lists them all);
+ * an [INF] value with no public number says so instead.
  */
 import type { DistributionSpec } from './engine/index.ts';
 
@@ -41,54 +43,70 @@ export const defaultCalibration: Calibration = {
     spec: { kind: 'lognormal', medianMs: 6 * S, p99Ms: 60 * S, maxMs: 120 * S },
     source:
       '[OBS] IAM -> regional view delay, per change per region: median ~5-10 s (Terraform PR #2037, provider comments "~10 s"), ' +
-      'p99 ~60 s (AWS InstanceProfileExists waiter budget 40 s), capped at 2 min (Terraform iamPropagationTimeout). aws-facts.md 3.1, 6.1',
+      'p99 ~60 s (AWS InstanceProfileExists waiter budget 40 s), capped at 2 min (Terraform iamPropagationTimeout). ' +
+      'Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency ; ' +
+      'https://github.com/hashicorp/terraform/pull/2037 ; ' +
+      'https://github.com/boto/botocore/blob/develop/botocore/data/iam/2010-05-08/waiters-2.json ; ' +
+      'https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/iam/wait.go',
   },
   policyPropagation: {
     spec: { kind: 'lognormal', medianMs: 4 * S, p99Ms: 120 * S, maxMs: 5 * M },
     source:
       '[DOC+OBS] policy edit -> enforcement: "a few minutes" (IAM UG, temp credentials); measured 3-4 s central value ' +
-      '(OFFENSAI 2025); practitioners wait 2 min. aws-facts.md 3.1',
+      '(OFFENSAI 2025); practitioners wait 2 min. ' +
+      'Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html ; ' +
+      'https://ferkakta.dev/iam-eventual-consistency-is-four-seconds',
   },
   associationSettle: {
     spec: { kind: 'lognormal', medianMs: 3 * S, p99Ms: 30 * S, maxMs: 5 * M },
     source:
-      '[INF] associating -> associated: seconds (median 2-5 s, p99 ~30 s), capped at 5 min (Terraform ec2PropagationTimeout). aws-facts.md 6.1',
+      '[INF] associating -> associated: seconds (median 2-5 s, p99 ~30 s), capped at 5 min (Terraform ec2PropagationTimeout). ' +
+      'Sources: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfileAssociation.html ; ' +
+      'https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/wait.go',
   },
   disassociationSettle: {
     spec: { kind: 'lognormal', medianMs: 3 * S, p99Ms: 30 * S, maxMs: 5 * M },
     source:
-      '[INF] disassociating -> gone: modelled like associationSettle (no public number). aws-facts.md 6.1',
+      '[INF] disassociating -> gone: modelled like associationSettle (no public number). ' +
+      'Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfileAssociation.html',
   },
   imdsAssociationPickup: {
     spec: { kind: 'lognormal', medianMs: 2 * S, p99Ms: 15 * S, maxMs: 60 * S },
     source:
-      '[OBS] associated -> IMDS serves the new profile\'s role: "within seconds" (blogs, Uptycs TL;DR); no AWS number. aws-facts.md 3.5',
+      '[OBS] associated -> IMDS serves the new profile\'s role: "within seconds" (blogs, Uptycs TL;DR); no AWS number. ' +
+      'Source: https://www.uptycs.com/blog/aws-iam-roles-instance-profiles',
   },
   imdsRotationPeriod: {
     spec: { kind: 'uniform', lowMs: 55 * M, highMs: 65 * M },
     source:
       '[DOC+OBS] IMDS scheduled rotation "about hourly" (IAM UG guidance; users report a new set hourly, JuliaCloud/AWS.jl #57). ' +
-      'The first rotation of each instance has a random phase within one period. aws-facts.md 3.3',
+      'The first rotation of each instance has a random phase within one period. ' +
+      'Sources: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html ; ' +
+      'https://github.com/JuliaCloud/AWS.jl/issues/57',
   },
   imdsCredentialLifetime: {
     spec: { kind: 'uniform', lowMs: 6 * H, highMs: 6 * H + 35 * M },
     source:
       '[OBS] IMDS credential lifetime ~6 h to 6 h 35 min (floehopper gist 6h24m, 2024 sample 6h35m, AWS.jl #57 ~6.5 h). ' +
-      'Documented: new credentials at least 5 min before expiry. aws-facts.md 3.3',
+      'Documented: new credentials at least 5 min before expiry. ' +
+      'Sources: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html ; ' +
+      'https://gist.github.com/floehopper/3b75ae5a583d7b7413ba4aca32c510b9 ; ' +
+      'https://saac03.antoniogalanti.com/aws-saa-c03/0.1/ec2/instance_roles_and_profiles.html ; ' +
+      'https://github.com/JuliaCloud/AWS.jl/issues/57',
   },
   instanceStop: {
     spec: { kind: 'lognormal', medianMs: 45 * S, p99Ms: 3 * M, maxMs: 10 * M },
-    source:
-      '[INF] stopping -> stopped: typically under a minute for EBS-backed instances; no AWS number. aws-facts.md 6.3',
+    source: '[INF] stopping -> stopped: typically under a minute for EBS-backed instances; no AWS number.',
   },
   instanceStart: {
     spec: { kind: 'lognormal', medianMs: 40 * S, p99Ms: 2 * M, maxMs: 10 * M },
-    source: '[INF] pending -> running (boot, IMDS serving): tens of seconds; no AWS number. aws-facts.md 6.3',
+    source: '[INF] pending -> running (boot, IMDS serving): tens of seconds; no AWS number.',
   },
   instanceReboot: {
     spec: { kind: 'lognormal', medianMs: 30 * S, p99Ms: 2 * M, maxMs: 10 * M },
     source:
-      '[INF] reboot: application down while the OS restarts; IMDS keeps its credentials (Uptycs). aws-facts.md 3.5',
+      '[INF] reboot: application down while the OS restarts; IMDS keeps its credentials (Uptycs). ' +
+      'Source: https://www.uptycs.com/blog/aws-iam-roles-instance-profiles',
   },
   apiLatency: {
     spec: { kind: 'lognormal', medianMs: 150, p99Ms: 1 * S, maxMs: 10 * S },

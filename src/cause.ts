@@ -9,7 +9,7 @@
  * (`missing`), even though AWS answers both with InvalidParameterValue.
  */
 
-export const causeKinds = [
+const causeKinds = [
   // API errors
   'propagation',
   'missing',

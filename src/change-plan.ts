@@ -2,7 +2,7 @@
  * What a run measures: the change a scenario makes (from its first strategy step, or its
  * `change:` section), and the role each instance starts with. Pure functions of the scenario.
  */
-import { resolveTargets } from './runbook/runbook.ts';
+import { resolveTargets as resolveIn } from './scenario/targets.ts';
 import type {
   ChangeTarget,
   InstanceSpec,
@@ -38,6 +38,11 @@ export function initialRole(scenario: Scenario, spec: InstanceSpec): string | un
   return p?.role;
 }
 
+/** The instances a target names, in scenario order. */
+function resolveTargets(scenario: Scenario, targets: TargetSpec): string[] {
+  return resolveIn(targets, scenario.fleets, scenario.instances);
+}
+
 /** Every strategy and forEach target of the steps, in step order. */
 function stepTargets(steps: readonly Step[]): TargetSpec[] {
   return steps.flatMap((s): TargetSpec[] =>
@@ -70,7 +75,7 @@ function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
 }
 
 /** The role a change target names: the role itself, or the role of the named scenario profile. */
-export function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
+function targetRole(scenario: Scenario, to: ChangeTarget): string | undefined {
   if ('role' in to) return to.role;
   return scenario.instanceProfiles.find((p) => p.name.toLowerCase() === to.instanceProfile.toLowerCase())
     ?.role;

@@ -75,7 +75,7 @@ export function totalMs(segments: readonly TimelineSegment[], kind: HoldingKind,
  * Whether what a lane holds changed after `startMs`: some later segment differs in kind or role
  * from the one in force at `startMs` (a rotation to a fresh set of the same role is no change).
  */
-export function changedAfter(segments: readonly TimelineSegment[], startMs: number): boolean {
+function changedAfter(segments: readonly TimelineSegment[], startMs: number): boolean {
   const before = segments.find((s) => s.fromMs <= startMs && s.toMs > startMs);
   if (before === undefined) return false;
   return segments.some((s) => s.toMs > startMs && (s.kind !== before.kind || s.role !== before.role));
@@ -179,6 +179,7 @@ export function expectationOutcomes(records: readonly StepRecord[]): CheckOutcom
       const got = r.ok ? 'ok' : r.error?.code;
       return {
         name: `expect ${r.call} ${r.expect}`,
+        kind: 'expect',
         ok: r.expectMet === true,
         detail: r.expectMet ? `${r.origin}: got ${got}` : `${r.origin}: expected ${r.expect}, got ${got}`,
       };
@@ -199,6 +200,7 @@ export function metricCheckOutcomes(
     });
     return {
       name: c.name,
+      kind: 'metric',
       ok: failing.length === 0,
       detail:
         failing.length === 0

@@ -98,8 +98,16 @@ export interface InstanceResult {
   readonly causes?: Readonly<Partial<Record<MetricName, Cause>>>;
 }
 
+/**
+ * Where a check outcome comes from: a call's `expect`, a runbook failure (a `save` that found
+ * nothing, a waitUntil or a strategy's wait that gave up), or a scenario's metric check. A field,
+ * not a name prefix: a metric check may be named anything, "expect …" included.
+ */
+export type CheckKind = 'expect' | 'runbook' | 'metric';
+
 export interface CheckOutcome {
   readonly name: string;
+  readonly kind: CheckKind;
   readonly ok: boolean;
   readonly detail: string;
 }

@@ -31,6 +31,7 @@ import {
   type Distribution,
   formatMs,
   makeDistribution,
+  Priority,
   RandomStreams,
   ResourceCapError,
   Scheduler,
@@ -330,7 +331,7 @@ class World {
     const rt = this.addRuntime(spec, id);
     if (bootMs === undefined) return;
     if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
-    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), 1, spec.name);
+    else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, spec.name);
   }
 
   /**
@@ -403,6 +404,7 @@ class World {
     if (spec === undefined || this.replacements.has(slot) || this.runtimes.has(id)) {
       this.failures.push({
         name: `runbook replace ${slot}`,
+        kind: 'runbook',
         ok: false,
         detail: `${slot} ${spec === undefined ? 'is not a scenario instance' : 'was already replaced'}; a slot can be replaced once`,
       });
@@ -425,7 +427,7 @@ class World {
     for (const { rt, name, atMs } of this.boots) {
       local.restart();
       rt.moveTo(local);
-      local.at(atMs, 'instance.boot', () => rt.instanceState('running'), 1, name);
+      local.at(atMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, name);
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
       rt.moveTo(this.scheduler);
     }
@@ -638,7 +640,7 @@ class World {
         if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;
       },
       fail: (origin, detail) => {
-        this.failures.push({ name: `runbook ${origin}`, ok: false, detail });
+        this.failures.push({ name: `runbook ${origin}`, kind: 'runbook', ok: false, detail });
       },
       replaceInstance: (slot, id, name) => this.replaceInstance(slot, id, name),
       spawn: (label, body) => spawn(scheduler, label, body),

@@ -1,6 +1,7 @@
 /**
  * AWS-shaped errors. Every failure of a modelled operation is one of these: the AWS error code,
- * the HTTP status and a message in AWS's own wording (see ../shared/reference/aws-facts.md).
+ * the HTTP status and a message in AWS's own wording (the API references and service models in
+ * README.md, "Sources").
  * A failed call changes nothing.
  */
 export class AwsError extends Error {

@@ -184,7 +184,7 @@ export function firstGap(
   return undefined;
 }
 
-export function describeLabel(label: string): string {
+function describeLabel(label: string): string {
   switch (label) {
     case 'imds.pickup':
       return 'IMDS dropped the association';

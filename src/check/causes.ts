@@ -18,10 +18,9 @@
 import type { AuthzState, IamState } from '../aws/iam/types.ts';
 import type { Cause, CauseEvent, CauseKind } from '../cause.ts';
 import { changePlan } from '../change-plan.ts';
-import { formatMs } from '../engine/index.ts';
+import { formatClock, formatMs } from '../engine/index.ts';
 import type { Credentials } from '../instance/credentials.ts';
 import { sdkPolicy } from '../instance/sdk.ts';
-import { formatClock } from '../report/run-text.ts';
 import type { InstanceResult, MetricName, RunResult, StepRecord } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';

@@ -57,23 +57,24 @@ export function failuresOf(
     const cause = first.ok ? undefined : causes?.explainCall(first);
     const got = first.ok ? 'ok' : (first.error?.code ?? 'error');
     out.push({
-      key: `check:${name}`,
+      key: `expect:${name}`,
       name,
       kind: 'expect',
       detail: `${first.origin}: expected ${first.expect}, got ${got}`,
       atMs: first.atMs,
       ...(cause !== undefined ? { cause } : {}),
       signatures: records.map((r) => ({
-        check: `check:${name}`,
+        check: `expect:${name}`,
         origin: r.call,
         code: r.ok ? 'ok' : (r.error?.code ?? 'error'),
         cause: r.ok ? '' : kindOf(causes?.explainCall(r)),
       })),
     });
   }
-  const metricNames = new Set(scenario.checks.map((c) => c.name));
   for (const c of result.checks) {
-    if (c.ok || c.name.startsWith('expect ') || metricNames.has(c.name)) continue;
+    // Expectations and metric checks have their own passes (above and below): the outcome's
+    // kind says which is which, never its name.
+    if (c.ok || c.kind !== 'runbook') continue;
     // A runbook failure (a waitUntil that timed out, a save that found nothing): its name carries
     // the step's path, which shrinking renumbers, so the signature keeps the strategy and the
     // reason without numbers.
@@ -99,11 +100,11 @@ export function failuresOf(
     const first = explained[0];
     const signatures: FailureSignature[] = [];
     for (const e of explained) {
-      const s = { check: `check:${check.name}`, origin: check.metric, code: '', cause: kindOf(e.cause) };
+      const s = { check: `metric:${check.name}`, origin: check.metric, code: '', cause: kindOf(e.cause) };
       if (!signatures.some((x) => x.cause === s.cause)) signatures.push(s);
     }
     out.push({
-      key: `check:${check.name}`,
+      key: `metric:${check.name}`,
       name: check.name,
       kind: 'metric',
       detail: outcome.detail,

@@ -74,7 +74,7 @@ export function checkStrategyRun(
     checks.push({ name: c.name, kind: c.kind, ok: f === undefined, detail: f?.detail ?? 'held' });
   }
   for (const c of s.checks) {
-    const f = failed.get(`check:${c.name}`);
+    const f = failed.get(`metric:${c.name}`);
     checks.push({ name: c.name, kind: 'metric', ok: f === undefined, detail: f?.detail ?? 'held' });
   }
   for (const f of failures)

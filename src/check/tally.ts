@@ -65,7 +65,7 @@ export class Tallier {
         kind === 'liveness' ? `within ${formatDuration(livenessBoundMs(scenario, name))}` : '';
     }
     for (const c of scenario.checks) {
-      this.row(`check:${c.name}`, c.name, 'metric', c).bound =
+      this.row(`metric:${c.name}`, c.name, 'metric', c).bound =
         c.maxMs !== undefined
           ? `max ${formatDuration(c.maxMs)}`
           : `equals ${formatDuration(c.equalsMs ?? 0)}`;
@@ -96,7 +96,7 @@ export class Tallier {
     // Expects that held are rows too, so a table over runs that all passed still lists them.
     for (const s of result.steps) {
       if (s.expect === undefined) continue;
-      const row = this.row(`check:expect ${s.call} ${s.expect}`, `expect ${s.call} ${s.expect}`, 'expect');
+      const row = this.row(`expect:expect ${s.call} ${s.expect}`, `expect ${s.call} ${s.expect}`, 'expect');
       row.bound = s.expect;
       if (s.expectMet === false) {
         const got = s.ok ? 'ok' : (s.error?.code ?? 'error');
@@ -104,7 +104,7 @@ export class Tallier {
       }
     }
     for (const c of this.scenario.checks) {
-      const row = this.rows.get(`check:${c.name}`)!;
+      const row = this.rows.get(`metric:${c.name}`)!;
       for (const i of result.instances) {
         const v = i.metrics[c.metric];
         if (v === null) row.never++;

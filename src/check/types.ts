@@ -3,6 +3,7 @@
  * no writes). Safety checkers look at every relevant event; liveness checkers look at the end.
  */
 import type { Cause, CauseKind } from '../cause.ts';
+import type { CheckKind } from '../result.ts';
 import type { WorldObserver } from '../simulate.ts';
 
 export interface Violation {
@@ -27,10 +28,10 @@ export interface Checker extends WorldObserver {
 }
 
 /** How a check failed: an invariant (safety or liveness), or the scenario's own expect, runbook or metric check. */
-export type FailureKind = 'safety' | 'liveness' | 'expect' | 'metric' | 'runbook';
+export type FailureKind = 'safety' | 'liveness' | CheckKind;
 
 export interface CheckFailure {
-  /** What stays the same while shrinking: `invariant:NAME`, `check:NAME` or `runbook`. */
+  /** What stays the same while shrinking: `invariant:NAME`, `expect:NAME`, `metric:NAME` or `runbook`. */
   readonly key: string;
   /** The invariant or check name as printed. */
   readonly name: string;

@@ -15,10 +15,9 @@ import { JITTER_FACTOR_MAX, JITTER_FACTOR_MIN, JITTER_MAX_MS } from '../check/ji
 import { invariantRegistry } from '../check/registry.ts';
 import { runnableScenario } from '../check/strategy.ts';
 import { formatSignature } from '../check/types.ts';
-import { formatMs } from '../engine/index.ts';
+import { formatClock, formatMs } from '../engine/index.ts';
 import { ChecksFailedError, UsageError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
-import { formatClock } from '../report/run-text.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { strategyNames } from '../scenario/types.ts';
 import type { SimulateOptions } from '../simulate.ts';
@@ -205,7 +204,7 @@ export const checkCommand = defineCommand({
 });
 
 /** What was checked: runs, seeds, calibration mode, invariants. Pure. */
-export function renderCheckHeader(report: CheckReport): string {
+function renderCheckHeader(report: CheckReport): string {
   const last = report.firstSeed + report.runsPlanned - 1;
   const liveness = report.invariants
     .filter((i) => i.boundMs !== undefined)
@@ -218,7 +217,7 @@ export function renderCheckHeader(report: CheckReport): string {
 }
 
 /** The table per invariant and check: runs failed of N, worst value against the bound, metric distribution. Pure. */
-export function renderTallies(report: CheckReport): string {
+function renderTallies(report: CheckReport): string {
   const n = report.runsDone;
   const ms = (v: number | null) => (v === null ? '-' : formatMs(v));
   const rows = report.tallies.map((t) => [
@@ -250,7 +249,7 @@ export function renderTallies(report: CheckReport): string {
 }
 
 /** Which situations the runs reached, in how many runs, and which none reached. Pure. */
-export function renderCoverage(report: CheckReport): string {
+function renderCoverage(report: CheckReport): string {
   const width = Math.max(
     0,
     ...report.paths.map((p) => p.path.length),
@@ -272,7 +271,7 @@ export function renderCoverage(report: CheckReport): string {
 }
 
 /** The first failure: seed, check, witness, jitter draws, shrinking summary. Pure. */
-export function renderCheckFailure(failed: FailedRun): string {
+function renderCheckFailure(failed: FailedRun): string {
   const f = failed.failure;
   const lines = [
     `FAIL run ${failed.run}, seed ${failed.seed}: ${f.name} (${f.kind})`,

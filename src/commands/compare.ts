@@ -28,7 +28,7 @@ import type { CommandIo } from './types.ts';
  * The environment variables batch engines set to a task's 0-based index, in the order they are
  * looked at: a Kubernetes Indexed Job and an AWS Batch array job.
  */
-export const SHARD_INDEX_VARIABLES = ['JOB_COMPLETION_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
+const SHARD_INDEX_VARIABLES = ['JOB_COMPLETION_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
 
 /**
  * Which shard to run: `--shard K/N` (K is 1-based), or `--shards N` with K from the batch

@@ -119,7 +119,7 @@ export function groupingPlan(
  * API errors grouped by (code, call, step), in first-seen order, with how many the step got past:
  * an error is handled when a later call of the same step and operation succeeded.
  */
-export function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
+function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
   const lastOk = new Map<string, number>();
   steps.forEach((r, i) => {
     if (r.ok) lastOk.set(`${r.origin}\n${r.call}`, i);
@@ -146,7 +146,7 @@ export function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
  * Up to `count` target instances for the report's timeline chart, taken from every region in
  * turn (the first target of each region, then the second, …), shown in scenario order.
  */
-export function timelineSample(
+function timelineSample(
   instances: readonly InstanceResult[],
   regions: readonly string[],
   count: number,

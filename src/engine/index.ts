@@ -5,3 +5,4 @@ export * from './process.ts';
 export * from './queue.ts';
 export * from './random.ts';
 export * from './scheduler.ts';
+export { formatClock } from './time-format.ts';

@@ -1,7 +1,7 @@
 /**
  * The instance metadata service's credential publisher, one per instance.
  *
- * What it models (aws-facts.md 3.2-3.5, 6.1):
+ * What it models (the EC2 and IAM user guides and field reports in README.md, "Sources"):
  * - a scheduled rotation about hourly; each rotation re-reads the profile as the instance's region
  *   sees it, which is the only way a role swapped inside the profile is picked up ("up to one hour");
  * - new credentials at least 5 minutes before the old ones expire (documented): the next rotation is

@@ -3,8 +3,8 @@
  *
  * No SDK reacts to a profile or association change; each keeps the credentials it fetched until
  * its own refresh time. That hold time, not AWS, dominates how long a long-running process keeps
- * using the old role after a replace (aws-facts.md 3.4, 6.3). Each preset names the code it was
- * read from. Times are ms.
+ * using the old role after a replace. Each preset's `source` names the code it was read from, with
+ * its public URL (README.md, "Sources", lists them all). Times are ms.
  */
 import type { RandomStream } from '../engine/index.ts';
 import type { SdkSpec } from '../scenario/types.ts';
@@ -54,7 +54,9 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     staticStabilityMs: (rng) => 10 * M + rng.int(2 * M, 10 * M),
     source:
       '[CODE] boto/botocore credentials.py RefreshableCredentials: advisory refresh at expiry - 15 min, mandatory at - 10 min; ' +
-      'utils.py static stability extends by 600 s + 120-600 s',
+      'utils.py static stability extends by 600 s + 120-600 s. ' +
+      'Sources: https://github.com/boto/botocore/blob/develop/botocore/credentials.py ; ' +
+      'https://github.com/boto/botocore/blob/develop/botocore/utils.py',
   },
   'js-v3': {
     name: 'js-v3',
@@ -64,7 +66,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     // getExtendedInstanceMetadataCredentials: 5 min + 0-5 min jitter.
     staticStabilityMs: (rng) => 5 * M + rng.int(0, 5 * M),
     source:
-      '[CODE] aws/aws-sdk-js-v3 credential-provider-imds: CREDENTIAL_EXPIRE_WINDOW 300000 ms; PR #3575 static stability',
+      '[CODE] aws/aws-sdk-js-v3 credential-provider-imds: CREDENTIAL_EXPIRE_WINDOW 300000 ms; PR #3575 static stability. ' +
+      'Sources: https://github.com/aws/aws-sdk-js-v3 ; https://github.com/aws/aws-sdk-js-v3/pull/3575',
   },
   'java-v1': {
     name: 'java-v1',
@@ -73,19 +76,22 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 0,
     source:
-      '[CODE] aws/aws-sdk-java EC2CredentialsFetcher: REFRESH_THRESHOLD 1 h, EXPIRATION_THRESHOLD 15 min',
+      '[CODE] aws/aws-sdk-java EC2CredentialsFetcher: REFRESH_THRESHOLD 1 h, EXPIRATION_THRESHOLD 15 min. ' +
+      'Source: https://github.com/aws/aws-sdk-java',
   },
   'java-v2': {
     name: 'java-v2',
     perCall: false,
-    // Variant (a) of aws-facts 3.4: prefetch at now + max(half the remaining time, 5 min), stale at expiry - 1 s.
+    // Variant (a) of the three found in the SDK's history (issue #5247 confirms it): prefetch at
+    // now + max(half the remaining time, 5 min), stale at expiry - 1 s.
     refreshAtMs: (fetched, expires) =>
       Math.min(fetched + Math.max((expires - fetched) / 2, 5 * M), expires - 1 * S),
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 5 * M,
     source:
       '[CODE] aws/aws-sdk-java-v2 InstanceProfileCredentialsProvider, variant (a): prefetch at max(1/2 remaining, 5 min), ' +
-      'stale at expiry - 1 s (issue #5247); expired credentials retried ~5 min (PR #2989)',
+      'stale at expiry - 1 s (issue #5247); expired credentials retried ~5 min (PR #2989). ' +
+      'Sources: https://github.com/aws/aws-sdk-java-v2/issues/5247 ; https://github.com/aws/aws-sdk-java-v2/pull/2989',
   },
   'go-v2': {
     name: 'go-v2',
@@ -95,7 +101,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: () => 5 * M,
     source:
-      '[CODE/OBS] aws/aws-sdk-go-v2 ec2rolecreds: expiry capped at 1 h from fetch (PR #1634); tolerates refresh failures near expiry',
+      '[CODE/OBS] aws/aws-sdk-go-v2 ec2rolecreds: expiry capped at 1 h from fetch (PR #1634); tolerates refresh failures near expiry. ' +
+      'Source: https://github.com/aws/aws-sdk-go-v2/pull/1634',
   },
   dotnet: {
     name: 'dotnet',
@@ -104,7 +111,8 @@ export const sdkPresets: Readonly<Record<string, SdkPolicy>> = {
     retryMs: DEFAULT_RETRY_MS,
     staticStabilityMs: (rng) => rng.int(5 * M, 10 * M),
     source:
-      '[CODE] aws/aws-sdk-net DefaultInstanceProfileAWSCredentials: 2-minute refresh timer; retries every 5-10 min on expired (issue #3461)',
+      '[CODE] aws/aws-sdk-net DefaultInstanceProfileAWSCredentials: 2-minute refresh timer; retries every 5-10 min on expired (issue #3461). ' +
+      'Source: https://github.com/aws/aws-sdk-net/issues/3461',
   },
   cli: {
     name: 'cli',

@@ -24,7 +24,7 @@ import {
 import type { CdfPoint, CompareReport, VisibilityPoint } from './types.ts';
 
 export const WIDTH = 960;
-export const LEFT = 60;
+const LEFT = 60;
 export const RIGHT = 24;
 export const LEGEND_Y = 18;
 export const AXIS_FROM_MS = 1000;
@@ -74,7 +74,7 @@ function polyline(
 const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const;
 
 /** A small marker of strategy `index`'s shape at (x, y). */
-export function marker(index: number, x: number, y: number, colour: string): string {
+function marker(index: number, x: number, y: number, colour: string): string {
   const shape = MARKERS[index % MARKERS.length]!;
   const r = 4.5;
   const common = { fill: colour, stroke: '#fff', 'stroke-width': 1, class: `marker marker-${shape}` };

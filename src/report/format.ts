@@ -16,11 +16,12 @@ function scaled(value: number): string {
 }
 
 /**
- * A duration in ms, human-friendly: 350ms, 4.2s, 42s, 1.5m, 6.1h. Rounding never shows "60s" or
- * "60m": such values move up to the next unit.
+ * A duration in ms, rounded for reading in a report: 350ms, 4.2s, 42s, 1.5m, 6.1h (two significant
+ * digits). Rounding never shows "60s" or "60m": such values move up to the next unit. Not the
+ * scenario syntax: for an exact value that parses back, see formatDuration in scenario/duration.ts.
  * @throws RangeError for a negative or non-finite value (censored values are formatted by the caller).
  */
-export function formatDuration(ms: number): string {
+export function formatRoundedDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`duration must be finite and >= 0, got ${ms}`);
   if (ms === 0) return '0s';
   if (Math.round(ms) < SECOND) return `${Math.round(ms)}ms`;
@@ -40,8 +41,8 @@ export function percentLabel(p: number): string {
 }
 
 /** What "beyond the window" looks like: `>12h`. */
-export function beyondWindow(windowMs: number): string {
-  return `>${formatDuration(windowMs)}`;
+function beyondWindow(windowMs: number): string {
+  return `>${formatRoundedDuration(windowMs)}`;
 }
 
 /**
@@ -50,17 +51,17 @@ export function beyondWindow(windowMs: number): string {
  * (all three equal) is shown as the bare value.
  */
 export function formatQuantile(q: QuantileStat, windowMs: number): string {
-  const point = q.ms === null ? beyondWindow(windowMs) : formatDuration(q.ms);
+  const point = q.ms === null ? beyondWindow(windowMs) : formatRoundedDuration(q.ms);
   const [low, high] = q.ci;
   if (low !== null && low === high && high === q.ms) return point;
-  const lowText = low === null ? beyondWindow(windowMs) : formatDuration(low);
+  const lowText = low === null ? beyondWindow(windowMs) : formatRoundedDuration(low);
   const highText =
-    high !== null ? formatDuration(high) : q.ciOpen === 'samples' ? '?' : beyondWindow(windowMs);
+    high !== null ? formatRoundedDuration(high) : q.ciOpen === 'samples' ? '?' : beyondWindow(windowMs);
   return `${point} [${lowText}–${highText}]`;
 }
 
 export function formatMax(m: MaxStat, windowMs: number): string {
-  return m.ms === null ? beyondWindow(windowMs) : formatDuration(m.ms);
+  return m.ms === null ? beyondWindow(windowMs) : formatRoundedDuration(m.ms);
 }
 
 /** Short labels for the metrics, as shown in tables (the JSON keeps the metric names). */

@@ -7,7 +7,7 @@ import { metricNames } from '../result.ts';
 import { cdfChart, coincidingCurves, visibilityChart } from './charts.ts';
 import {
   escapeXml,
-  formatDuration,
+  formatRoundedDuration,
   metricDefinitions,
   metricLabels,
   minUpShareDefinition,
@@ -29,7 +29,7 @@ import {
   type Table,
 } from './tables.ts';
 import { timelineChart } from './timeline-chart.ts';
-import type { CompareReport } from './types.ts';
+import type { CompareReport, StrategyReport } from './types.ts';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -53,7 +53,7 @@ svg .legend-label, svg .row-label { fill: #1f2328; font-size: 12px; }
 details { margin: .4rem 0; } summary { cursor: pointer; color: #0969da; }
 `;
 
-export function htmlTable(table: Table, caption?: string): string {
+function htmlTable(table: Table, caption?: string): string {
   const cls = (i: number) => (table.align[i] === 'right' ? ' class="num"' : '');
   const cols = (table.grouped?.headers ?? table.headers)
     .map((h, i) => `<th scope="col"${cls(i)}>${escapeXml(h)}</th>`)
@@ -74,6 +74,58 @@ function figure(svg: string, caption: string): string {
 }
 
 const p = (content: string, cls?: string) => `<p${cls === undefined ? '' : ` class="${cls}"`}>${content}</p>`;
+
+/** One strategy's section: its samples, quantile table, per-SDK table and sample timelines. */
+function strategySection(s: StrategyReport, index: number): string[] {
+  const e = escapeXml;
+  return [
+    `<h3>${e(s.strategy)}</h3>`,
+    p(
+      `${s.n} samples (target instance × seed), observed for ${e(formatRoundedDuration(s.observationWindowMs))} after the change started. ${e(judgedByNote(s))}`,
+    ),
+    htmlTable(strategyTable(s)),
+    `<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`,
+    `<details><summary>Per region: ${e(s.strategy)}</summary>${htmlTable(regionTable(s))}</details>`,
+    figure(
+      timelineChart(s, index),
+      `Sample target instances of ${s.strategy} (first seed, taken from every region in turn): upper lane IMDS, lower lane application. Hover a bar for details.`,
+    ),
+  ];
+}
+
+/** The CDF and t-visibility charts, with a note naming strategies whose curves coincide. */
+function chartsSection(report: CompareReport, confidence: string): string[] {
+  const same = coincidingCurves(report, 'app');
+  const sameNote =
+    same.length === 0
+      ? ''
+      : ` ${same.map((g) => g.join(' and ')).join('; ')}: the same application curve, drawn on top of each other; their markers (one shape per strategy) tell them apart.`;
+  return [
+    '<h2 id="charts">Charts</h2>',
+    figure(
+      cdfChart(report),
+      'Cumulative share of target instances whose IMDS serves the new role (dashed) and whose application uses it (solid, with markers). ' +
+        `A curve that ends below 100% has instances that never switched within the observation window.${sameNote}`,
+    ),
+    figure(
+      visibilityChart(report),
+      `t-visibility (after PBS, Bailis et al. 2012): probability that an instance's application uses the new role by t ` +
+        `(solid), and that its old permissions no longer work by t (dashed), with ${confidence} Wilson bands.`,
+    ),
+  ];
+}
+
+/** What the change did besides its purpose: instances outside the targets, and API errors. */
+function sideEffectsSection(report: CompareReport): string[] {
+  const e = escapeXml;
+  const out = ['<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report)))];
+  const affected = alsoAffectedTable(report);
+  if (affected.rows.length > 0) out.push(htmlTable(affected));
+  out.push('<h2 id="api-errors">API errors</h2>', p(e(apiErrorIntro(report))));
+  const errors = apiErrorTable(report);
+  if (errors.rows.length > 0) out.push(htmlTable(errors));
+  return out;
+}
 
 /** Renders the whole report as one HTML document. Pure: the same report gives the same text. */
 export function renderHtml(report: CompareReport): string {
@@ -97,55 +149,15 @@ export function renderHtml(report: CompareReport): string {
   const note = samplesNeededNote(report);
   if (note !== '') out.push(p(e(note), 'note'));
 
-  out.push('<h2 id="charts">Charts</h2>');
-  const same = coincidingCurves(report, 'app');
-  const sameNote =
-    same.length === 0
-      ? ''
-      : ` ${same.map((g) => g.join(' and ')).join('; ')}: the same application curve, drawn on top of each other; their markers (one shape per strategy) tell them apart.`;
-  out.push(
-    figure(
-      cdfChart(report),
-      'Cumulative share of target instances whose IMDS serves the new role (dashed) and whose application uses it (solid, with markers). ' +
-        `A curve that ends below 100% has instances that never switched within the observation window.${sameNote}`,
-    ),
-  );
-  out.push(
-    figure(
-      visibilityChart(report),
-      `t-visibility (after PBS, Bailis et al. 2012): probability that an instance's application uses the new role by t ` +
-        `(solid), and that its old permissions no longer work by t (dashed), with ${confidence} Wilson bands.`,
-    ),
-  );
+  out.push(...chartsSection(report, confidence));
 
   out.push('<h2 id="strategies">Strategies</h2>');
   out.push(htmlTable(overviewTable(report)));
   report.strategies.forEach((s, i) => {
-    out.push(`<h3>${e(s.strategy)}</h3>`);
-    out.push(
-      p(
-        `${s.n} samples (target instance × seed), observed for ${e(formatDuration(s.observationWindowMs))} after the change started. ${e(judgedByNote(s))}`,
-      ),
-    );
-    out.push(htmlTable(strategyTable(s)));
-    out.push(`<details><summary>Per SDK: ${e(s.strategy)}</summary>${htmlTable(sdkTable(s))}</details>`);
-    out.push(
-      `<details><summary>Per region: ${e(s.strategy)}</summary>${htmlTable(regionTable(s))}</details>`,
-    );
-    out.push(
-      figure(
-        timelineChart(s, i),
-        `Sample target instances of ${s.strategy} (first seed, taken from every region in turn): upper lane IMDS, lower lane application. Hover a bar for details.`,
-      ),
-    );
+    out.push(...strategySection(s, i));
   });
 
-  out.push('<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report))));
-  const affected = alsoAffectedTable(report);
-  if (affected.rows.length > 0) out.push(htmlTable(affected));
-  out.push('<h2 id="api-errors">API errors</h2>', p(e(apiErrorIntro(report))));
-  const errors = apiErrorTable(report);
-  if (errors.rows.length > 0) out.push(htmlTable(errors));
+  out.push(...sideEffectsSection(report));
 
   out.push('<h2 id="metrics">Metrics</h2>');
   out.push(

@@ -6,7 +6,7 @@
 import { metricNames } from '../result.ts';
 import {
   escapeXml,
-  formatDuration,
+  formatRoundedDuration,
   metricDefinitions,
   metricLabels,
   minUpShareDefinition,
@@ -50,7 +50,7 @@ function code(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-export function markdownTable(table: Table): string {
+function markdownTable(table: Table): string {
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const rule = `|${table.align.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
   return [line(table.headers), rule, ...table.rows.map(line)].join('\n');
@@ -80,7 +80,7 @@ export function renderMarkdown(report: CompareReport): string {
   for (const s of report.strategies) {
     out.push(`### ${inline(s.strategy)}`);
     out.push(
-      `${s.n} samples (target instance × seed), observed for ${formatDuration(s.observationWindowMs)} after the change started. ${inline(judgedByNote(s))}`,
+      `${s.n} samples (target instance × seed), observed for ${formatRoundedDuration(s.observationWindowMs)} after the change started. ${inline(judgedByNote(s))}`,
     );
     out.push(markdownTable(strategyTable(s)));
     out.push(

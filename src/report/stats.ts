@@ -72,7 +72,7 @@ export function zForConfidence(confidence: number): number {
 }
 
 /** Above this n the binomial CDF is taken from the normal approximation (exact is O(n) per call). */
-export const EXACT_BINOMIAL_MAX_N = 100_000;
+const EXACT_BINOMIAL_MAX_N = 100_000;
 
 /**
  * The binomial CDF table F(k) = P(B <= k), k = 0..n, for B ~ Binomial(n, p), computed exactly:

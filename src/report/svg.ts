@@ -3,7 +3,7 @@
  * time-axis ticks. No chart library: the charts are few and simple, and a self-contained report
  * must not pull code from anywhere.
  */
-import { escapeXml, formatDuration } from './format.ts';
+import { escapeXml, formatRoundedDuration } from './format.ts';
 
 export type Attrs = Readonly<Record<string, string | number | undefined>>;
 
@@ -40,8 +40,8 @@ export interface Frame {
   readonly bottom: number;
 }
 
-export const plotWidth = (f: Frame): number => f.width - f.left - f.right;
-export const plotHeight = (f: Frame): number => f.height - f.top - f.bottom;
+const plotWidth = (f: Frame): number => f.width - f.left - f.right;
+const plotHeight = (f: Frame): number => f.height - f.top - f.bottom;
 
 /** A complete, accessible SVG: role img, <title> and <desc> referenced by aria-labelledby. */
 export function svgDocument(id: string, title: string, desc: string, f: Frame, body: string): string {
@@ -95,10 +95,11 @@ export interface Tick {
 export function logTimeTicks(minMs: number, maxMs: number): Tick[] {
   const ticks = LOG_TICKS_MS.filter((t) => t >= minMs && t <= maxMs).map((ms) => ({
     ms,
-    label: formatDuration(ms),
+    label: formatRoundedDuration(ms),
   }));
   const last = ticks[ticks.length - 1];
-  if (last === undefined || maxMs / last.ms > 1.6) ticks.push({ ms: maxMs, label: formatDuration(maxMs) });
+  if (last === undefined || maxMs / last.ms > 1.6)
+    ticks.push({ ms: maxMs, label: formatRoundedDuration(maxMs) });
   return ticks;
 }
 
@@ -126,13 +127,13 @@ export function linearTimeTicks(minMs: number, maxMs: number, maxTicks = 9): Tic
   const step = LINEAR_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks);
   const out: Tick[] = [];
   for (let t = Math.ceil(minMs / step) * step; t <= maxMs && out.length <= maxTicks; t += step) {
-    out.push({ ms: t, label: formatDuration(t) });
+    out.push({ ms: t, label: formatRoundedDuration(t) });
   }
   return out;
 }
 
 /** Colour-blind-safe categorical palette (Okabe & Ito), for strategies. */
-export const seriesColours = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+const seriesColours = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 export function seriesColour(i: number): string {
   return seriesColours[i % seriesColours.length]!;

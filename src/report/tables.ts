@@ -4,9 +4,9 @@
  */
 import { metricNames } from '../result.ts';
 import {
-  formatDuration,
   formatMax,
   formatQuantile,
+  formatRoundedDuration,
   formatShare,
   metricLabels,
   percentileLabel,
@@ -114,7 +114,7 @@ export function strategyTable(s: StrategyReport): Table {
 }
 
 /** A share over seeds: `75% [75%–75%], worst 72.5%`; `–` without a change. */
-export function formatShareStat(stat: ShareStat): string {
+function formatShareStat(stat: ShareStat): string {
   if (stat.median === null) return '–';
   const [low, high] = stat.ci;
   const interval =
@@ -217,7 +217,7 @@ export function overviewTable(report: CompareReport): Table {
     rows: report.strategies.map((s) => [
       s.strategy,
       String(s.n),
-      formatDuration(s.observationWindowMs),
+      formatRoundedDuration(s.observationWindowMs),
       s.judgedBy === 'role' ? 'role' : 'permissions (role kept)',
       `${s.alsoAffected.instances.length} of ${s.alsoAffected.nonTargets}`,
       apiErrorSummary(s),

@@ -5,7 +5,7 @@
  */
 import type { HoldingKind, TimelineSegment } from '../result.ts';
 import { AXIS_FROM_MS, LEGEND_Y, RIGHT, WIDTH } from './charts.ts';
-import { formatDuration } from './format.ts';
+import { formatRoundedDuration } from './format.ts';
 import {
   el,
   type Frame,
@@ -23,7 +23,7 @@ import {
 import type { StrategyReport } from './types.ts';
 
 /** Colours for what a lane held; chosen to stay distinct for common colour-vision deficiencies. */
-export const holdingColours: Readonly<Record<HoldingKind, string>> = {
+const holdingColours: Readonly<Record<HoldingKind, string>> = {
   new: '#009E73',
   old: '#E69F00',
   other: '#CC79A7',
@@ -72,15 +72,18 @@ function timelineAxis(s: StrategyReport, t0: number, t1: number, f: Frame): Time
       x: (ms) => log(ms - c),
       ticks: logTimeTicks(AXIS_FROM_MS, t1 - c).map((t) => ({ ms: t.ms + c, label: t.label })),
       title: 'time after the change started (log scale; earlier times at the left edge)',
-      at: (ms) => (ms < c ? `${formatDuration(c - ms)} before the change` : `+${formatDuration(ms - c)}`),
+      at: (ms) =>
+        ms < c ? `${formatRoundedDuration(c - ms)} before the change` : `+${formatRoundedDuration(ms - c)}`,
     };
   }
   return {
     x: linearScale(t0, t1, f.left, right),
     ticks: linearTimeTicks(0, t1 - t0).map((t) => ({ ms: t.ms + t0, label: t.label })),
     title:
-      t0 === 0 ? 'simulated time since the start of the run' : `simulated time after ${formatDuration(t0)}`,
-    at: (ms) => formatDuration(ms - t0),
+      t0 === 0
+        ? 'simulated time since the start of the run'
+        : `simulated time after ${formatRoundedDuration(t0)}`,
+    at: (ms) => formatRoundedDuration(ms - t0),
   };
 }
 

@@ -3,10 +3,12 @@
  * waits, polls, strategies and forEach loops, with `${...}` substitution and `save`d values.
  */
 import type { Process, Yieldable } from '../engine/index.ts';
-import type { CallStep, ForEachStep, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
-import { runInBatches } from '../strategies/batches.ts';
-import { strategyProcess } from '../strategies/index.ts';
+import { resolveTargets } from '../scenario/targets.ts';
+import type { CallStep, ForEachStep, Scenario, Step, WaitUntilStep } from '../scenario/types.ts';
+import { runInBatches } from './batches.ts';
 import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { strategyProcess } from './strategies.ts';
+import { pollUntil } from './strategies-common.ts';
 
 export interface RunbookContext {
   readonly scenario: Scenario;
@@ -21,15 +23,6 @@ export interface RunbookContext {
 interface Scope {
   readonly vars: Map<string, unknown>;
   readonly inst?: InstanceRef;
-}
-
-/** Instances named by a target (fleets expanded), in scenario order, each once. */
-export function resolveTargets(scenario: Scenario, targets: TargetSpec): string[] {
-  const wanted = new Set<string>(targets.instances);
-  for (const fleet of targets.fleets) {
-    for (const name of scenario.fleets.find((f) => f.name === fleet)?.instances ?? []) wanted.add(name);
-  }
-  return scenario.instances.filter((i) => wanted.has(i.name)).map((i) => i.name);
 }
 
 export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookContext, scope?: Scope): Process {
@@ -52,7 +45,9 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
         yield* runWaitUntil(op, step, s, origin);
         break;
       case 'strategy': {
-        const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+        const targets = resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances).map((n) =>
+          op.instance(n),
+        );
         yield* strategyProcess(step.strategy, {
           op,
           targets,
@@ -68,7 +63,7 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
       }
       case 'forEach':
         if (step.batch === undefined) {
-          for (const name of resolveTargets(ctx.scenario, step.targets)) {
+          for (const name of resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances)) {
             yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
           }
         } else {
@@ -90,7 +85,7 @@ function* forEachInBatches(op: Operator, step: ForEachStep, ctx: RunbookContext,
   const scopes = new Map<string, Scope>();
   yield* runInBatches({
     op,
-    items: resolveTargets(ctx.scenario, step.targets),
+    items: resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances),
     batch: step.batch,
     label: `${step.source.path}.forEach`,
     childLabel: (name) => `${step.source.path} ${name}`,
@@ -129,17 +124,14 @@ function* runWaitUntil(
   scope: Scope,
   origin: string,
 ): Generator<Yieldable, void, void> {
-  const startMs = op.nowMs;
   const want = JSON.stringify(step.equals);
-  for (;;) {
-    const outcome = yield* op.call(requestOf(step, op, scope, origin));
-    if (outcome.ok && JSON.stringify(readPath(outcome.response, step.path)) === want) return;
-    if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
-      op.fail(origin, `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`);
-      return;
-    }
-    yield step.everyMs;
-  }
+  yield* pollUntil(
+    op,
+    () => requestOf(step, op, scope, origin),
+    (response) => JSON.stringify(readPath(response, step.path)) === want,
+    { everyMs: step.everyMs, timeoutMs: step.timeoutMs },
+    `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`,
+  );
 }
 
 /** The AWS request a call or waitUntil step makes now, with substitutions applied. */
@@ -157,7 +149,7 @@ const WHOLE = /^\$\{([^}]+)\}$/;
 const PART = /\$\{([^}]+)\}/g;
 
 /** Replaces `${inst.id}`, `${inst.name}`, `${inst.associationId}` and `${saved}` in every string. */
-export function substitute(value: unknown, op: Operator, scope: Scope): unknown {
+function substitute(value: unknown, op: Operator, scope: Scope): unknown {
   if (typeof value === 'string') {
     const whole = WHOLE.exec(value);
     if (whole !== null) return lookup(whole[1]!, op, scope);

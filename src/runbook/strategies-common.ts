@@ -7,14 +7,14 @@ import type { Yieldable } from '../engine/index.ts';
 import { type CallOutcome, type CallRequest, type Operator, readPath } from './operator.ts';
 
 /** Terraform's AWS provider waits up to 2 minutes for IAM propagation (iamPropagationTimeout). [CODE] */
-export const PROPAGATION_RETRY_BUDGET_MS = 2 * 60 * 1000;
+const PROPAGATION_RETRY_BUDGET_MS = 2 * 60 * 1000;
 /** First backoff after a propagation error; doubled each time up to the cap (EC2 eventual-consistency guidance). [DOC] */
-export const BACKOFF_FIRST_MS = 2000;
-export const BACKOFF_CAP_MS = 30_000;
+const BACKOFF_FIRST_MS = 2000;
+const BACKOFF_CAP_MS = 30_000;
 /** How often an operator polls a describe call while waiting for a state. Terraform polls >= 3 s apart; 2 s is AWS's waiter-like pace. [INF] */
-export const POLL_EVERY_MS = 2000;
+const POLL_EVERY_MS = 2000;
 /** Give up polling after 5 minutes (Terraform ec2PropagationTimeout). [CODE] */
-export const POLL_TIMEOUT_MS = 5 * 60 * 1000;
+const POLL_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** Calls, retrying with exponential backoff while the error code is one of `retryOn`. */
 export function* callWithRetry(
@@ -34,7 +34,7 @@ export function* callWithRetry(
 }
 
 /** AWS's EC2 InstanceStopped / InstanceRunning waiters: every 15 s, 40 attempts. [DOC] botocore ec2 waiters-2.json */
-export const INSTANCE_WAITER = { everyMs: 15_000, timeoutMs: 40 * 15_000 } as const;
+const INSTANCE_WAITER = { everyMs: 15_000, timeoutMs: 40 * 15_000 } as const;
 /**
  * Waiting for a new profile to show its role: AWS's InstanceProfileExists waiter pace (every 1 s)
  * [DOC botocore iam waiters-2.json], with Terraform's 2-minute IAM propagation budget
@@ -42,28 +42,36 @@ export const INSTANCE_WAITER = { everyMs: 15_000, timeoutMs: 40 * 15_000 } as co
  * than the propagation tail, and a replace that lands on a profile whose role EC2 cannot see yet
  * waits for IMDS's next hourly rotation.
  */
-export const PROFILE_WAITER = { everyMs: 1000, timeoutMs: PROPAGATION_RETRY_BUDGET_MS } as const;
+const PROFILE_WAITER = { everyMs: 1000, timeoutMs: PROPAGATION_RETRY_BUDGET_MS } as const;
 
 export interface PollPace {
   readonly everyMs: number;
   readonly timeoutMs: number;
 }
 
-/** Polls `request` until `done(response)`; returns false (and records a failure) on timeout. */
+/**
+ * Polls until `done(response)`; returns false (and records a failure, `timeoutReason` or a
+ * generic one) on timeout. The one polling loop: strategies' waits and the runbook's waitUntil.
+ * `request` may be a function, called before each attempt, for requests whose substitutions can
+ * change while waiting (a waitUntil on `${inst.associationId}`).
+ */
 export function* pollUntil(
   op: Operator,
-  request: CallRequest,
+  request: CallRequest | (() => CallRequest),
   done: (response: unknown) => boolean,
   pace: PollPace = { everyMs: POLL_EVERY_MS, timeoutMs: POLL_TIMEOUT_MS },
+  timeoutReason?: string,
 ): Generator<Yieldable, boolean, void> {
   const startMs = op.nowMs;
   for (;;) {
-    const outcome = yield* op.call(request);
+    const attempt = typeof request === 'function' ? request() : request;
+    const outcome = yield* op.call(attempt);
     if (outcome.ok && done(outcome.response)) return true;
     if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
       op.fail(
-        request.origin,
-        `gave up waiting after ${pace.timeoutMs / 1000} s on ${request.service}:${request.operation}`,
+        attempt.origin,
+        timeoutReason ??
+          `gave up waiting after ${pace.timeoutMs / 1000} s on ${attempt.service}:${attempt.operation}`,
       );
       return false;
     }

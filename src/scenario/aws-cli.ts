@@ -15,6 +15,7 @@
  * One file because the tokenizer, the shorthand reader and the option table are one grammar:
  * each part is only meaningful with the others, and none is used elsewhere.
  */
+import { isRecord } from '../is-record.ts';
 import {
   type OperationSpec,
   operationSpec,
@@ -465,7 +466,7 @@ function convert(
       if (values.length === 1 && values[0]!.startsWith('[')) {
         const parsed = parseJson(flag, values[0]!);
         if ('error' in parsed) return parsed;
-        if (!Array.isArray(parsed.value) || !parsed.value.every(isPlainObject)) {
+        if (!Array.isArray(parsed.value) || !parsed.value.every(isRecord)) {
           return { error: `${flag} takes a JSON list of objects` };
         }
         return parsed;
@@ -489,7 +490,7 @@ function structure(
   if (text.startsWith('{')) {
     const parsed = parseJson(flag, text);
     if ('error' in parsed) return parsed;
-    if (!isPlainObject(parsed.value)) return { error: `${flag} takes a JSON object` };
+    if (!isRecord(parsed.value)) return { error: `${flag} takes a JSON object` };
     return parsed;
   }
   const parsed = parseShorthand(text, listMembers);
@@ -502,8 +503,4 @@ function parseJson(flag: string, text: string): { value: unknown } | { error: st
   } catch (e) {
     return { error: `${flag} is not valid JSON: ${(e as Error).message}` };
   }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -43,13 +43,13 @@ export function checkBatchable(strategy: StrategyName, path: string, error: Repo
 }
 
 /** How a batch reads in a label: `batches of 25%`, `batches of 5, pause 2m`. */
-export function describeBatch(batch: BatchSpec): string {
+function describeBatch(batch: BatchSpec): string {
   const size = batch.percent !== undefined ? `${batch.percent}%` : String(batch.count);
   return `batches of ${size}${batch.pauseMs > 0 ? `, pause ${formatDuration(batch.pauseMs)}` : ''}`;
 }
 
 /** The label a compare entry gets when none is written: `stop-start (batches of 25%)`. */
-export function defaultLabel(strategy: StrategyName, batch: BatchSpec | undefined): string {
+function defaultLabel(strategy: StrategyName, batch: BatchSpec | undefined): string {
   return batch === undefined ? strategy : `${strategy} (${describeBatch(batch)})`;
 }
 

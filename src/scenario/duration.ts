@@ -84,7 +84,11 @@ function parseMsNumber(value: number): DurationResult {
   return { ok: true, ms: value };
 }
 
-/** Formats ms in the scenario syntax, largest units first: 5400000 -> `1h30m`, 0 -> `0ms`. */
+/**
+ * Formats ms exactly, in the scenario syntax, largest units first: 5400000 -> `1h30m`, 0 -> `0ms`.
+ * The inverse of parseDuration, for files and for messages that quote a value as a user writes it;
+ * reports round instead (formatRoundedDuration in report/format.ts).
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0) return `${ms}ms`;
   if (ms === 0) return '0ms';

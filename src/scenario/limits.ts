@@ -32,7 +32,7 @@ export const defaults = {
   waitUntilTimeoutMs: 2 * 60 * SECOND,
   compareSeeds: 200,
   compareStrategies: ['swap-role-in-profile', 'replace-profile', 'disassociate-associate', 'stop-start'],
-  /** IAM account quotas (aws-facts.md 2). */
+  /** IAM account quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
   profileQuota: 1000,
   roleQuota: 1000,
   path: '/',

@@ -18,6 +18,7 @@ import {
   calibrationKeys,
   calibrationPresets,
 } from '../calibration.ts';
+import { isRecord } from '../is-record.ts';
 import { parseAwsCli } from './aws-cli.ts';
 import { checkBatchable, normaliseBatch, normaliseCompareStrategies } from './batch.ts';
 import { toDistributionSpec } from './distribution.ts';
@@ -36,6 +37,7 @@ import type {
   RawTargets,
 } from './schema.ts';
 import { closest } from './suggest.ts';
+import { resolveTargets } from './targets.ts';
 import type {
   BatchSpec,
   CallStep,
@@ -180,7 +182,6 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     }
     return { name: f.name, instances: names };
   });
-  const fleetMembers = new Map(fleets.map((f) => [f.name, f.instances]));
 
   const steps = normaliseSteps(raw.steps ?? [], 'steps', { error, warn, locate, targets, awsStepPaths });
 
@@ -200,7 +201,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       faultTargets.push(designated);
       return {
         kind: 'imdsOutage',
-        instances: resolveTargets(designated, fleetMembers),
+        instances: resolveTargets(designated, fleets, instances),
         fromMs: ms(f.imdsOutage.from),
         toMs: ms(f.imdsOutage.to),
       };
@@ -342,7 +343,7 @@ function normaliseTags(
     ? tags.map((t) => ({ Key: t.Key, Value: t.Value }))
     : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   if (list.length > 50) error(path, `at most 50 tags (IAM quota), got ${list.length}`);
-  // IAM treats tag keys that differ only in case as the same key (aws-facts.md 1.2, TagInstanceProfile).
+  // IAM treats tag keys that differ only in case as the same key (IAM API reference, TagInstanceProfile).
   const seen = new Map<string, number>();
   list.forEach((t, i) => {
     const folded = t.Key.toLowerCase();
@@ -378,17 +379,6 @@ export function normaliseTargets(t: RawTargets): TargetSpec {
 
 function normaliseChangeTarget(to: RawChangeTarget): ChangeTarget {
   return 'role' in to ? { role: to.role } : { instanceProfile: to.instanceProfile };
-}
-
-/** Instance names a target designates, fleets expanded, each once, in first-mention order. */
-export function resolveTargets(
-  targets: TargetSpec,
-  fleetMembers: ReadonlyMap<string, readonly string[]>,
-): string[] {
-  const out = new Set<string>();
-  for (const fleet of targets.fleets) for (const name of fleetMembers.get(fleet) ?? []) out.add(name);
-  for (const name of targets.instances) out.add(name);
-  return [...out];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,7 +553,6 @@ function checkParams(
 }
 
 const isReference = (v: unknown) => typeof v === 'string' && v.includes('${');
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function typeProblem(p: ParamSpec, value: unknown): string | undefined {
   switch (p.type) {
@@ -578,11 +567,11 @@ function typeProblem(p: ParamSpec, value: unknown): string | undefined {
         ? undefined
         : 'expected a list of strings';
     case 'structure':
-      return isObject(value) ? undefined : 'expected a mapping';
+      return isRecord(value) ? undefined : 'expected a mapping';
     case 'structureList':
-      return Array.isArray(value) && value.every(isObject) ? undefined : 'expected a list of mappings';
+      return Array.isArray(value) && value.every(isRecord) ? undefined : 'expected a list of mappings';
     case 'document':
-      return typeof value === 'string' || isObject(value)
+      return typeof value === 'string' || isRecord(value)
         ? undefined
         : 'expected a policy document (a mapping or JSON text)';
   }

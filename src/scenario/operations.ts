@@ -5,7 +5,7 @@
  * line parser (which CLI options are lists, numbers or structures) and the loader's parameter
  * check (a misspelt parameter would otherwise be sent silently and change what the step means).
  * Parameter names and required sets follow the AWS service models
- * (`botocore/data/{iam/2010-05-08,ec2/2016-11-15}/service-2.json`, see aws-facts.md 1.2-1.3);
+ * (`botocore/data/{iam/2010-05-08,ec2/2016-11-15}/service-2.json`, see README.md, "Sources");
  * only the parameters the simulator can give a meaning to, or that scripts commonly pass, are
  * listed.
  */

@@ -10,6 +10,7 @@
  * or a required key: dropping a definition would make every reference to it a second, false
  * problem.
  */
+import { isRecord } from '../is-record.ts';
 import type { PathSegment } from './positions.ts';
 
 /** Top-level lists whose elements define names other parts refer to. */
@@ -24,10 +25,6 @@ export interface Repair {
 }
 
 type Json = unknown;
-
-function isRecord(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * One recovery round: `issuePaths` are the schema problems' paths in `data`'s coordinates.

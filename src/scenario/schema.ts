@@ -64,7 +64,7 @@ const regionSchema = z
   })
   .meta({ id: 'Region', description: 'An AWS region name, e.g. us-east-1.' });
 
-/** IAM names: `[\w+=,.@-]+` (aws-facts.md 1.1). */
+/** IAM names: `[\w+=,.@-]+` (the IAM API reference's name pattern). */
 function iamName(what: string, maxLength: number) {
   return z
     .string()

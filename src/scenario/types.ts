@@ -6,9 +6,11 @@
  * All times are integer virtual milliseconds from the start of the run.
  */
 
-import type { Tag } from '../aws/iam/types.ts';
+import type { ModelOptions, Tag } from '../aws/iam/types.ts';
 import type { Calibration, CalibrationPreset } from '../calibration.ts';
 import type { MetricName } from '../result.ts';
+
+export type { ModelOptions } from '../aws/iam/types.ts';
 
 export type SdkPresetName = 'botocore' | 'js-v3' | 'java-v1' | 'java-v2' | 'go-v2' | 'dotnet' | 'cli';
 
@@ -249,15 +251,6 @@ export interface CompareSpec {
   readonly atMs: number;
   readonly strategies: readonly CompareStrategy[];
   readonly seeds: number;
-}
-
-export interface ModelOptions {
-  /** Where IAM reads are answered: the caller region's (possibly lagging) view, or the control plane. */
-  readonly iamReads: 'regionView' | 'readYourWrites';
-  readonly profileQuota: number;
-  readonly roleQuota: number;
-  /** Region that IAM calls without an explicit region are made from. */
-  readonly defaultRegion: string;
 }
 
 export interface Scenario {

@@ -27,10 +27,10 @@ export type Caller =
   | { readonly kind: 'instance'; readonly accessKeyId: string; readonly issued: IssuedCredentials }
   | { readonly kind: 'invalid'; readonly accessKeyId: string };
 
-export const OPERATOR_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/iamsim-operator`;
+const OPERATOR_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/iamsim-operator`;
 const OPERATOR_USER_ID = 'AIDAIAMSIMOPERATOR01';
 
-export function sessionArn(issued: IssuedCredentials): string {
+function sessionArn(issued: IssuedCredentials): string {
   return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${issued.creds.roleName}/${issued.instanceId}`;
 }
 

@@ -20,7 +20,7 @@ const TTL_MAX_S = 21_600;
 const TOKENS_MAX = 10_000;
 
 /** AWS writes IMDS times to the second: `2026-01-01T06:24:10Z`. */
-export function imdsTime(date: Date): string {
+function imdsTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -31,12 +31,12 @@ function imdsJson(fields: Readonly<Record<string, string>>): string {
 }
 
 /** The secret key and session token that go with an access key id: derived, so every run serves the same. */
-export function secretsOf(accessKeyId: string): { secretAccessKey: string; sessionToken: string } {
+function secretsOf(accessKeyId: string): { secretAccessKey: string; sessionToken: string } {
   const digest = createHash('sha256').update(`iamsim:${accessKeyId}`).digest('base64');
   return { secretAccessKey: digest.slice(0, 40), sessionToken: `IQoJiamsim${accessKeyId}${digest}` };
 }
 
-export function credentialsDocument(creds: Credentials, iso: (ms: number) => Date): string {
+function credentialsDocument(creds: Credentials, iso: (ms: number) => Date): string {
   const { secretAccessKey, sessionToken } = secretsOf(creds.accessKeyId);
   return imdsJson({
     Code: 'Success',

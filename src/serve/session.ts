@@ -13,8 +13,8 @@
 import type { AwsError } from '../aws/errors.ts';
 import { entry } from '../aws/iam/records.ts';
 import { type AuthzRole, isoFromSimMs } from '../aws/iam/types.ts';
-import { runJson } from '../commands/run.ts';
 import { isValidAt } from '../instance/credentials.ts';
+import { runJson } from '../report/run-json.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 import type { CallOutcome } from '../runbook/operator.ts';
 import { hashScenario } from '../scenario/hash.ts';

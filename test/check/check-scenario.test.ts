@@ -171,10 +171,30 @@ describe('checkScenario reports the scenario own checks', () => {
       ],
     };
     const failed = checkScenario(scenario, { runs: 2, seed: 3 }).failed!;
-    expect([failed.failure.key, failed.failure.kind]).toEqual(['check:app within a second', 'metric']);
+    expect([failed.failure.key, failed.failure.kind]).toEqual(['metric:app within a second', 'metric']);
     expect(failed.witness.timelines.map((t) => t.lane)).toEqual(['imds', 'app']);
     const shrunk = reload(failed.shrunk!.yaml);
     expect(shrunk.checks.map((c) => c.name)).toEqual(['app within a second']);
+    expect(shrunk.instances).toHaveLength(1);
+  });
+
+  it('a metric check whose name starts with "expect" is reported and shrunk as a metric check', () => {
+    // The kind is a field of the outcome: a name that looks like a call's expectation changes nothing.
+    const name = 'expect ec2:AssociateIamInstanceProfile ok';
+    const scenario: Scenario = {
+      ...makeScenario({ instances: 2, strategy: 'replace-profile' }),
+      checks: [{ name, metric: 'appNewRoleMs', maxMs: 1000 }],
+    };
+    const failed = checkScenario(scenario, { runs: 2, seed: 3 }).failed!;
+    expect([failed.failure.key, failed.failure.kind, failed.failure.name]).toEqual([
+      `metric:${name}`,
+      'metric',
+      name,
+    ]);
+    expect(failed.witness.timelines.map((t) => t.lane)).toEqual(['imds', 'app']);
+    expect(failed.shrinkError).toBeUndefined();
+    const shrunk = reload(failed.shrunk!.yaml);
+    expect(shrunk.checks).toEqual([{ name, metric: 'appNewRoleMs', maxMs: 1000 }]);
     expect(shrunk.instances).toHaveLength(1);
   });
 
@@ -196,7 +216,7 @@ describe('checkScenario reports the scenario own checks', () => {
     });
     const failed = checkScenario(scenario, { runs: 1, seed: 1 }).failed!;
     expect([failed.failure.key, failed.failure.kind]).toEqual([
-      'check:expect iam:GetInstanceProfile ok',
+      'expect:expect iam:GetInstanceProfile ok',
       'expect',
     ]);
     expect(failed.witness.calls.map((c) => `${c.call} ${c.error?.code}`)).toEqual([

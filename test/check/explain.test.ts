@@ -42,7 +42,7 @@ describe('shrinking keeps the cause', () => {
     const report = checkScenario(hasty, { runs: 1, seed: 1 });
     const failed = report.failed!;
     expect(failed.signature).toEqual({
-      check: 'check:expect ec2:ReplaceIamInstanceProfileAssociation ok',
+      check: 'expect:expect ec2:ReplaceIamInstanceProfileAssociation ok',
       origin: 'ec2:ReplaceIamInstanceProfileAssociation',
       code: 'InvalidParameterValue',
       cause: 'propagation',
@@ -56,7 +56,7 @@ describe('shrinking keeps the cause', () => {
     // Shortened, not only deleted from: the horizon and the first step's time.
     expect(shrunk.horizonMs).toBeLessThan(hasty.horizonMs);
     expect(failed.shrunk!.yaml).toContain(
-      '# Fails with: check:expect ec2:ReplaceIamInstanceProfileAssociation ok · ec2:ReplaceIamInstanceProfileAssociation · InvalidParameterValue · cause propagation',
+      '# Fails with: expect:expect ec2:ReplaceIamInstanceProfileAssociation ok · ec2:ReplaceIamInstanceProfileAssociation · InvalidParameterValue · cause propagation',
     );
     const replay = checkScenario(shrunk, { runs: 1, seed: shrunk.seed!, shrink: false }).failed!;
     expect(sameSignature(replay.signature, failed.signature)).toBe(true);
@@ -78,7 +78,7 @@ describe('shrinking keeps the cause', () => {
     );
     const swap = load(text);
     const failed = checkScenario(swap, { runs: 1, seed: 7 }).failed!;
-    expect(failed.signature.check).toBe('check:app-fast');
+    expect(failed.signature.check).toBe('metric:app-fast');
     expect(failed.signature.origin).toBe('appNewRoleMs');
     // Deleting the strategy would fail the check too ("never": no change to measure), for
     // another reason: the signature's cause kind keeps the swap in.

@@ -3,18 +3,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor, main } from '../../src/cli.ts';
+import { exitCodeFor } from '../../src/cli.ts';
 import { ChecksFailedError, InvalidScenarioError, UsageError } from '../../src/errors.ts';
-import { captureIo, stackTraceLine } from './capture.ts';
+import { captureIo, repoRoot, runCli, stackTraceLine } from './capture.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = repoRoot;
 const valid = (name: string) => fileURLToPath(new URL(`../scenario/valid/${name}`, import.meta.url));
 
-async function run(...argv: string[]) {
-  const captured = captureIo(root);
-  const code = await main(argv, captured.io);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const run = runCli;
 
 describe('iamsim', () => {
   it('--help lists every command with examples and exits 0', async () => {

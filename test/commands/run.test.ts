@@ -2,18 +2,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
-import { captureIo, stackTraceLine } from '../cli/capture.ts';
+import { runCli, stackTraceLine } from '../cli/capture.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function run(...argv: string[]) {
-  const captured = captureIo(root);
-  const code = await main(argv, captured.io);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const run = runCli;
 
 describe('iamsim run', () => {
   it('prints the seed and the reproducing command first, then calls and per-instance switch times', async () => {

@@ -1,5 +1,5 @@
 /**
- * The comparison agrees with the documented facts (aws-facts.md 6.2-6.3), under the default
+ * The comparison agrees with the documented facts (README.md, "Sources"), under the default
  * calibration, on the default scenario: these are emergent results of the model, so a change
  * that breaks one of them has broken a mechanism.
  */

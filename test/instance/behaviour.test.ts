@@ -1,6 +1,6 @@
 /**
  * The credential path on the instance, end to end through simulate(): each test names the
- * documented or observed behaviour it pins down (aws-facts.md 3.2-3.5).
+ * documented or observed behaviour it pins down (README.md, "Sources").
  */
 import { describe, expect, it } from 'vitest';
 import { defaultCalibration } from '../../src/calibration.ts';

@@ -1,5 +1,5 @@
 /**
- * Synthetic, seeded StrategySamples shaped like real comparison results (aws-facts.md 6.3), for
+ * Synthetic, seeded StrategySamples shaped like real comparison results, for
  * report tests. Not a model of AWS: just plausible magnitudes so charts and tables look like the
  * real thing.
  * - swap-role-in-profile: IMDS switches within ~1 h (hourly rotation), applications within hours

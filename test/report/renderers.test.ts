@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { escapeXml, formatDuration } from '../../src/report/format.ts';
+import { escapeXml, formatRoundedDuration } from '../../src/report/format.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
@@ -48,7 +48,7 @@ function shownForms(r: CompareReport): Set<string> {
   const walk = (v: unknown): void => {
     if (typeof v === 'number') {
       out.add(String(v));
-      if (v >= 0) out.add(formatDuration(v));
+      if (v >= 0) out.add(formatRoundedDuration(v));
       // Shares (0..1) are shown as percentages.
       if (v >= 0 && v <= 1) out.add(String(Number((v * 100).toFixed(1))));
     } else if (Array.isArray(v)) {

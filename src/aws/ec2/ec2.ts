@@ -1,6 +1,6 @@
 /**
  * The EC2 service: instances and their IAM instance-profile associations, per region, following
- * real AWS rather than moto (aws-facts.md 1.3, 6.1 and "Where emulators and AWS disagree"):
+ * real AWS rather than moto (the EC2 API reference and service model; README.md, "Sources"):
  * associations pass through `associating` and `disassociating`, replace returns a NEW association
  * id and works only on a running instance, every instance of a multi-count launch gets its own
  * association, a launch with a role-less profile is rejected, and profiles are looked up in the
@@ -215,7 +215,8 @@ export class Ec2Service {
     if (ref !== undefined) {
       const iam = this.iamIn(region);
       profile = resolveProfile(iam, ref);
-      // Launch, unlike Associate, needs a role in the profile (aws-facts.md 1.3, Terraform retries on it).
+      // Launch, unlike Associate, needs a role in the profile (the EC2 API reference, README.md,
+      // "Sources"; Terraform retries on it).
       if (!profileHasRole(iam, profile)) throw Errors.profileHasNoRoles(ref.value);
     }
     if (dryRun === true) throw Errors.dryRunOperation();
@@ -382,7 +383,8 @@ export class Ec2Service {
     if (instance.state !== 'running' && instance.state !== 'stopped') {
       throw Errors.incorrectInstanceState(instance.id, instance.state, 'associated');
     }
-    // One live association per instance, a `disassociating` one included (aws-facts.md 6.3 #3).
+    // One live association per instance, a `disassociating` one included: Associate is refused
+    // while one exists (README.md, "Sources").
     if (instance.association !== undefined) throw Errors.existingAssociation(instance.id);
     // A role-less profile is accepted here (AWS only rejects it at launch).
     const a = this.startAssociation(instance, profile);

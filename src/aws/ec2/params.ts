@@ -5,6 +5,7 @@
  * UnknownParameter, InvalidParameterCombination), never a raw JS error, so a runbook step that
  * expects an error code can match it. Readers only read; they never change service state.
  */
+import { isRecord } from '../../is-record.ts';
 import { Errors } from '../errors.ts';
 
 export type Params = Readonly<Record<string, unknown>>;
@@ -17,10 +18,6 @@ export type ProfileRef =
 export interface Filter {
   readonly name: string;
   readonly values: readonly string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function show(value: unknown): string {

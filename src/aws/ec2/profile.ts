@@ -2,7 +2,7 @@
  * How EC2 finds an instance profile: by Name or ARN, in the IAM state its region can see.
  *
  * EC2 reads IAM through the region's replica, so a profile created a moment ago is not found yet
- * and the call fails with InvalidParameterValue in AWS's wording (aws-facts.md 1.3; Terraform
+ * and the call fails with InvalidParameterValue in AWS's wording (README.md, "Sources"; Terraform
  * retries exactly this error). Names are compared case-insensitively, as IAM keys them.
  */
 import { Errors } from '../errors.ts';

@@ -2,7 +2,8 @@
  * The EC2 model's public types: instance and association states, the events the service emits,
  * and the read-only views it hands to the instance model.
  *
- * State machines (aws-facts.md 6.1, 1.3), every arrow after a delay drawn per instance:
+ * State machines (API_IamInstanceProfileAssociation and the EC2 user guide, README.md, "Sources"),
+ * every arrow after a delay drawn per instance:
  *   instance     pending -> running -> stopping -> stopped -> pending ...; any -> shutting-down -> terminated
  *   association  associating -> associated -> disassociating -> (removed)
  * `disassociated` exists in AWS's enum but a record in that state is never listed, so the model

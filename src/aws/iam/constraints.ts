@@ -1,6 +1,6 @@
 /**
  * Input constraints of the modelled IAM operations, copied from the shapes of the IAM API model
- * (`botocore/data/iam/2010-05-08/service-2.json`; summarised in aws-facts.md 1.1 and 2). Patterns
+ * (`botocore/data/iam/2010-05-08/service-2.json`; and the IAM quotas page; README.md, "Sources"). Patterns
  * are kept both as anchored regular expressions and as the text AWS prints in ValidationErrors.
  */
 

@@ -2,23 +2,22 @@
  * The IAM service: one entry point, `invoke(operation, params, region)`, over the replicated IAM
  * and authorization stores.
  *
- * Consistency model (aws-facts.md 3.1, 6.1): writes validate against and commit to the control
- * plane, which is strongly consistent; each committed version then reaches each region after a
- * drawn delay. Reads are answered from the caller region's view when `model.iamReads` is
+ * Consistency model (the IAM user guide on eventual consistency, README.md, "Sources"): writes
+ * validate against and commit to the control plane, which is strongly consistent; each committed
+ * version then reaches each region after a drawn delay. Reads are answered from the caller region's view when `model.iamReads` is
  * `regionView`, so a GetInstanceProfile right after CreateInstanceProfile can answer NoSuchEntity,
  * as in AWS (hence its InstanceProfileExists waiter); `readYourWrites` answers from the control plane.
  */
 import type { Draft } from 'immer';
 import type { Scheduler } from '../../engine/index.ts';
 import type { ReplicatedStore } from '../../replication/store.ts';
-import type { ModelOptions } from '../../scenario/types.ts';
 import { AwsError, Errors } from '../errors.ts';
 import type { IdFactory } from '../ids.ts';
 import type { OpContext, Operation } from './operation.ts';
 import { MarkerTable } from './paginate.ts';
 import { profileOperations } from './profiles.ts';
 import { roleOperations } from './roles.ts';
-import type { AuthzState, IamState } from './types.ts';
+import type { AuthzState, IamState, ModelOptions } from './types.ts';
 
 export { type SeedProfile, type SeedRole, seedIamWorld } from './seed.ts';
 

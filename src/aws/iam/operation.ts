@@ -6,11 +6,10 @@
  * commits last.
  */
 import type { Draft } from 'immer';
-import type { ModelOptions } from '../../scenario/types.ts';
 import { AwsError, Errors } from '../errors.ts';
 import type { IdFactory } from '../ids.ts';
 import type { MarkerTable } from './paginate.ts';
-import type { AuthzState, IamState } from './types.ts';
+import type { AuthzState, IamState, ModelOptions } from './types.ts';
 import { ParamReader, renderValue } from './validate.ts';
 
 /** What an operation sees while it runs. */

@@ -13,6 +13,7 @@
  * Evaluation follows IAM's order for a single identity policy set: an explicit Deny wins, else any
  * Allow, else the implicit deny.
  */
+import { isRecord } from '../../is-record.ts';
 import { Errors } from '../errors.ts';
 import { type AuthzRole, isoFromSimMs, type PolicyStatement, SIM_EPOCH_MS } from './types.ts';
 
@@ -27,10 +28,6 @@ export const EC2_TRUST_POLICY_DOCUMENT = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseJson(text: string): Record<string, unknown> {
   let doc: unknown;

@@ -1,7 +1,7 @@
 /**
  * The instance-profile operations. Reads use `ctx.readState` (possibly a lagging region view);
- * writes check and commit against `ctx.control`. Semantics and wording: aws-facts.md 1.2 and the
- * table "Where emulators and AWS disagree".
+ * writes check and commit against `ctx.control`. Semantics and wording: the IAM API reference and
+ * service model, not moto (README.md, "Sources").
  */
 import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';

@@ -70,7 +70,7 @@ export function roleShape(role: Role): RoleShape {
 
 /**
  * An instance profile with its role resolved in the same snapshot. List operations pass
- * `withTags: false`: ListInstanceProfiles does not return tags (aws-facts.md 1.1).
+ * `withTags: false`: ListInstanceProfiles does not return tags (the IAM API reference).
  */
 export function profileShape(
   state: IamState,

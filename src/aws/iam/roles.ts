@@ -2,7 +2,7 @@
  * The role and inline-policy operations. Every write that changes what a role may do also commits
  * the role's statements to the authorization store (keyed by RoleId), which replicates to the
  * enforcement points with its own delay; IAM state and authorization therefore converge
- * separately, as they do in AWS ("policy edits take a few minutes", aws-facts.md 3.1).
+ * separately, as they do in AWS ("policy edits take a few minutes", README.md, "Sources").
  */
 import { castDraft } from 'immer';
 import { Errors } from '../errors.ts';

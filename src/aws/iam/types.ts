@@ -11,6 +11,20 @@ export interface Tag {
   readonly Value: string;
 }
 
+/**
+ * How the IAM model answers, as a scenario's `model:` section sets it. Defined here, with the
+ * model that reads it, so the AWS layer imports nothing from scenario/ (scenario/types.ts
+ * re-exports it as part of the Scenario type).
+ */
+export interface ModelOptions {
+  /** Where IAM reads are answered: the caller region's (possibly lagging) view, or the control plane. */
+  readonly iamReads: 'regionView' | 'readYourWrites';
+  readonly profileQuota: number;
+  readonly roleQuota: number;
+  /** Region that IAM calls without an explicit region are made from. */
+  readonly defaultRegion: string;
+}
+
 /** One statement of the simplified policy language (see aws/iam/policy.ts). */
 export interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';

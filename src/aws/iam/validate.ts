@@ -1,6 +1,6 @@
 /**
  * Request validation for the IAM operations, following the shapes of the IAM API model
- * (`botocore/data/iam/2010-05-08/service-2.json`, summarised in aws-facts.md 1.1).
+ * (`botocore/data/iam/2010-05-08/service-2.json`, see README.md, "Sources").
  *
  * Real IAM answers a malformed request before it looks at any state, and it reports every
  * constraint violation of the request at once ("2 validation errors detected: …; …"). A
@@ -8,6 +8,7 @@
  * returns a placeholder, and `finish()` throws one error for the whole request. The accessors are
  * total over `unknown`, so a number where a string belongs is a ValidationError, never a TypeError.
  */
+import { isRecord } from '../../is-record.ts';
 import { type AwsError, Errors } from '../errors.ts';
 import {
   type IntegerShape,
@@ -55,10 +56,6 @@ export function checkString(value: string, field: string, shape: StringShape): s
     out.push(violation(value, field, `must satisfy regular expression pattern: ${shape.patternText}`));
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Own keys whose value is not undefined (an explicit `undefined` means "not given", as in the SDKs). */

@@ -1,4 +1,4 @@
-/** Association state machine and rules, following real AWS (aws-facts.md 1.3, 6.1). */
+/** Association state machine and rules, following real AWS (README.md, "Sources"). */
 import { describe, expect, it } from 'vitest';
 import { Errors } from '../../../src/aws/errors.ts';
 import { defaultDelaysMs, makeWorld, REGION } from './world.ts';

@@ -1,6 +1,6 @@
 /**
  * Eventual consistency: writes are strongly consistent at the control plane, reads from a region
- * view lag behind it (aws-facts.md 3.1), and every region converges once writes stop.
+ * view lag behind it (README.md, "Sources"), and every region converges once writes stop.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { AwsError } from '../../../src/aws/errors.ts';
 import { IamService } from '../../../src/aws/iam/iam.ts';
+import type { ModelOptions } from '../../../src/aws/iam/types.ts';
 import {
   type AuthzState,
   emptyAuthzState,
@@ -20,7 +21,6 @@ import {
   Scheduler,
 } from '../../../src/engine/index.ts';
 import { ReplicatedStore } from '../../../src/replication/store.ts';
-import type { ModelOptions } from '../../../src/scenario/types.ts';
 
 export const REGION = 'us-east-1';
 export const OTHER_REGION = 'eu-west-1';

@@ -1,4 +1,7 @@
-/** Instance-profile semantics, one test per rule of aws-facts.md 1.2 and the emulator table. */
+/**
+ * Instance-profile semantics, one test per rule of the IAM API reference and of "Where the model
+ * follows AWS rather than moto" (README.md, "Sources").
+ */
 import { describe, expect, it } from 'vitest';
 import { createProfile, createRole, makeIam, OTHER_REGION, TRUST } from './helpers.ts';
 

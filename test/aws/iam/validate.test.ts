@@ -1,5 +1,5 @@
 /**
- * Request validation against the IAM API model's shapes (aws-facts.md 1.1): every bad input is an
+ * Request validation against the IAM API model's shapes (README.md, "Sources"): every bad input is an
  * AwsError with AWS's code and wording, and a rejected call changes nothing.
  */
 import fc from 'fast-check';

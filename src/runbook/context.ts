@@ -3,11 +3,11 @@
  * profile, then work instance by instance, all at once or in batches).
  */
 import type { Process, Yieldable } from '../engine/index.ts';
-import type { CallRequest, InstanceRef, Operator } from '../runbook/operator.ts';
-import { readPath } from '../runbook/operator.ts';
-import { pollUntil, profileFor } from '../runbook/strategies-common.ts';
 import type { BatchSpec, ChangeTarget } from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
+import type { CallRequest, InstanceRef, Operator } from './operator.ts';
+import { readPath } from './operator.ts';
+import { pollUntil, profileFor } from './strategies-common.ts';
 
 export interface StrategyContext {
   readonly op: Operator;

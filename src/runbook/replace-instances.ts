@@ -10,9 +10,9 @@
  * probe, and reports the slot's metrics across both machines (see src/slots.ts).
  */
 import type { Process } from '../engine/index.ts';
-import { type InstanceRef, readPath } from '../runbook/operator.ts';
-import { callWithRetry, waitInstanceState } from '../runbook/strategies-common.ts';
 import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
+import { type InstanceRef, readPath } from './operator.ts';
+import { callWithRetry, waitInstanceState } from './strategies-common.ts';
 
 /** The Name tag of a slot's replacement: `~` cannot appear in a scenario instance name, so it never collides with one. */
 export function replacementName(slot: string): string {
@@ -31,7 +31,7 @@ function* replaceInstanceOne(ctx: StrategyContext, inst: InstanceRef, profile: s
   const { op } = ctx;
   const name = replacementName(inst.name);
   // RunInstances refuses a profile EC2 cannot see yet (InvalidParameterValue), as Terraform's
-  // provider retries it (aws-facts.md 1.3).
+  // provider retries it ().
   const launched = yield* callWithRetry(
     op,
     ec2Request(

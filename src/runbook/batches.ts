@@ -6,8 +6,8 @@
  * waiting for that (see `more` below).
  */
 import { allOf, type Process, type Yieldable } from '../engine/index.ts';
-import type { Operator } from '../runbook/operator.ts';
 import type { BatchSpec } from '../scenario/types.ts';
+import type { Operator } from './operator.ts';
 
 /** Instances per batch for `targets` instances: the count, or the percentage rounded up (at least 1). */
 export function batchSize(batch: BatchSpec, targets: number): number {

@@ -1,5 +1,6 @@
 /**
- * The built-in change strategies, as the AWS calls a careful operator makes (aws-facts.md 6.3).
+ * The built-in change strategies, as the AWS calls a careful operator makes (the user guides in
+ * README.md, "Sources").
  * Each is a process over the Operator: nothing here computes a timing; every delay comes from
  * the calls' effects on the model (propagation, association states, rotations, SDK caches).
  *
@@ -7,17 +8,17 @@
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
 import type { Process, Yieldable } from '../engine/index.ts';
-import type { InstanceRef } from '../runbook/operator.ts';
-import { readPath } from '../runbook/operator.ts';
+import type { StrategyName } from '../scenario/types.ts';
+import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
+import type { InstanceRef } from './operator.ts';
+import { readPath } from './operator.ts';
+import { replaceInstances } from './replace-instances.ts';
 import {
   callWithRetry,
   describeAssociation,
   waitInstanceState,
   waitNoAssociation,
-} from '../runbook/strategies-common.ts';
-import type { StrategyName } from '../scenario/types.ts';
-import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
-import { replaceInstances } from './replace-instances.ts';
+} from './strategies-common.ts';
 
 export type { StrategyContext } from './context.ts';
 

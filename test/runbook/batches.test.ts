@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RunResult, StepRecord } from '../../src/result.ts';
+import { batchesOf, batchSize } from '../../src/runbook/batches.ts';
 import type { BatchSpec, Scenario, Step } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
-import { batchesOf, batchSize } from '../../src/strategies/batches.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { makeScenario, type ScenarioBuild } from '../helpers/scenario.ts';
 
