@@ -33,7 +33,7 @@ function checkProbability(p: number, openInterval: boolean): void {
  * safe reading.
  * @throws RangeError for an empty sample or p outside [0, 1].
  */
-export function quantileSorted(sorted: readonly number[], p: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   checkProbability(p, false);
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantile of an empty sample');
