@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, RandomStreams, standardNormal } from '../../src/engine/random.ts';
 import { propertyOptions } from '../helpers/fc.ts';
@@ -8,6 +9,22 @@ const take = (stream: RandomStream, n: number): number[] => draws(n, () => strea
 
 const seedArb = fc.oneof(fc.integer(), fc.string({ maxLength: 12 }));
 const nameArb = fc.string({ minLength: 1, maxLength: 16 });
+
+describe('RandomStream is Alea', () => {
+  it("draws exactly seedrandom's alea sequence for any seed string", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 })),
+        (seed) => {
+          const ours = new RandomStream(seed);
+          const reference = seedrandom.alea(seed);
+          for (let i = 0; i < 200; i++) expect(ours.next()).toBe(reference());
+        },
+      ),
+      propertyOptions(300),
+    );
+  });
+});
 
 describe('RandomStreams', () => {
   it('returns the same stream object for the same name, continuing its sequence', () => {
