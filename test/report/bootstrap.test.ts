@@ -33,15 +33,26 @@ function bootstrapByDefinition(
   });
 }
 
-// Few distinct values (ties across and within clusters), censored values, empty clusters.
-const value = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 0, max: 20 }) },
-  { weight: 3, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
+// Whole numbers with many ties (the packed fast path), or any doubles (the general path); both
+// with censored values and empty clusters.
+const wholeValue = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 20 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
   { weight: 1, arbitrary: fc.constant(Number.POSITIVE_INFINITY) },
 );
-const clustersArb = fc
-  .array(fc.array(value, { maxLength: 12 }), { minLength: 1, maxLength: 25 })
-  .filter((cs) => cs.some((c) => c.length > 0));
+const anyValue = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 20 }) },
+  {
+    weight: 3,
+    arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v)),
+  },
+  { weight: 1, arbitrary: fc.constant(Number.POSITIVE_INFINITY) },
+);
+const clustersOf = (value: fc.Arbitrary<number>) =>
+  fc
+    .array(fc.array(value, { maxLength: 12 }), { minLength: 1, maxLength: 25 })
+    .filter((cs) => cs.some((c) => c.length > 0));
+const clustersArb = fc.oneof(clustersOf(wholeValue), clustersOf(anyValue));
 const psArb = fc.array(
   fc.oneof(fc.constantFrom(0, 0.5, 0.9, 0.99, 0.999, 1), fc.double({ min: 0, max: 1, noNaN: true })),
   { minLength: 1, maxLength: 5 },
