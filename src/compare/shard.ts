@@ -8,15 +8,25 @@
  * so merging needs neither the scenario file nor a re-run, and the merged report is the function
  * of the job results that a single run computes: byte-identical.
  *
+ * A partial travels between machines, so it carries a digest: sha256 over a canonical
+ * serialisation of everything else in it (keys sorted, numbers as JSON writes them, no
+ * whitespace). `merge` recomputes it and refuses a file whose content does not match, which
+ * catches what the schema and the shard checks cannot: one number changed by hand, by a bad
+ * copy or by a buggy tool. Re-indenting the file or reordering its keys is not a change.
+ *
+ * One file, over the usual length, because the partial's format, its digest and the checks merge
+ * applies to it change together.
+ *
  * Pure: parsing and merging return problems (every one found, with the file and the field) or
  * data; the commands turn problems into exit code 2.
  */
 import { z } from 'zod';
 import { holdingKinds, type metricNames } from '../result.ts';
+import { canonicalDigest, canonicalJson } from './canonical.ts';
 import { type GroupingPlan, type JobResult, jobsFor } from './jobs.ts';
 
 export const PARTIAL_KIND = 'iamsim-compare-partial';
-/** 2: target-only samples, per-step API errors, fleet measures, several files. */
+/** 2: partials carry a digest; target-only samples, per-step API errors, fleet measures, several files. */
 export const PARTIAL_SCHEMA_VERSION = 2;
 /** Bound on the shard count: "put a limit on everything". */
 export const SHARDS_MAX = 10_000;
@@ -51,6 +61,8 @@ export interface ShardSlice {
 export interface PartialResult {
   readonly kind: typeof PARTIAL_KIND;
   readonly schemaVersion: typeof PARTIAL_SCHEMA_VERSION;
+  /** sha256 (hex) of the canonical serialisation of every other field: see partialDigest. */
+  readonly digest: string;
   readonly header: ComparisonHeader;
   readonly shard: ShardSlice;
   /** The shard's jobs in job order (strategy by strategy, seed by seed). */
@@ -89,12 +101,22 @@ export function sliceSeeds(slice: ShardSlice): number[] {
   return Array.from({ length: slice.toSeed - slice.fromSeed + 1 }, (_, i) => slice.fromSeed + i);
 }
 
+/** The digest of a partial's content: sha256 (hex) over the canonical JSON of all but `digest`. */
+function partialDigest(partial: Omit<PartialResult, 'digest'> & { readonly digest?: string }): string {
+  const { digest: _ignored, ...content } = partial;
+  return canonicalDigest(content);
+}
+
 export function makePartial(
   header: ComparisonHeader,
   shard: ShardSlice,
   results: readonly JobResult[],
 ): PartialResult {
-  return { kind: PARTIAL_KIND, schemaVersion: PARTIAL_SCHEMA_VERSION, header, shard, results };
+  const kind = PARTIAL_KIND;
+  const schemaVersion = PARTIAL_SCHEMA_VERSION;
+  const digest = partialDigest({ kind, schemaVersion, header, shard, results });
+  // The digest near the top, where a reader of the file sees it.
+  return { kind, schemaVersion, digest, header, shard, results };
 }
 
 // The partial file's schema: strict where a typo would silently change the report.
@@ -169,6 +191,7 @@ const header = z.strictObject({
 const partialSchema = z.strictObject({
   kind: z.literal(PARTIAL_KIND),
   schemaVersion: z.literal(PARTIAL_SCHEMA_VERSION),
+  digest: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
   header,
   shard: z.strictObject({
     index: ms.min(1),
@@ -218,18 +241,9 @@ export function parsePartial(
   return { ok: true, partial: parsed.data as PartialResult };
 }
 
-/** Canonical JSON of a value with sorted keys, to compare headers field by field. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
 /** Shortens a value for a message. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : canonical(value);
+  const text = typeof value === 'string' ? value : canonicalJson(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -248,13 +262,24 @@ export function mergePartials(
   const problems: PartialProblem[] = [];
   if (partials.length === 0)
     return { ok: false, problems: [{ file: '(none)', path: '', message: 'no partial files given' }] };
+  // Content first: a file changed after it was written is named whatever else is wrong with it.
+  for (const { file, partial } of partials) {
+    if (partialDigest(partial) !== partial.digest) {
+      problems.push({
+        file,
+        path: 'digest',
+        message:
+          'the content does not match its digest: the file was changed after compare --shard wrote it (edited, or damaged in transit); run that shard again',
+      });
+    }
+  }
   const first = partials[0]!;
   const ref = first.partial.header;
   // The header: every field must agree with the first file's.
   for (const { file, partial } of partials.slice(1)) {
     for (const key of Object.keys(ref) as (keyof ComparisonHeader)[]) {
-      const a = canonical(ref[key]);
-      const b = canonical(partial.header[key]);
+      const a = canonicalJson(ref[key]);
+      const b = canonicalJson(partial.header[key]);
       if (a !== b) {
         problems.push({
           file,

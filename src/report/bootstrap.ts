@@ -7,8 +7,14 @@
  * where the order-statistic interval (which assumes i.i.d. samples) would be too narrow. With one
  * value per cluster it is the ordinary bootstrap.
  *
- * Cost: each resample is one linear walk over the pooled values, sorted once up front, weighting
- * each value by how many times its cluster was drawn.
+ * Cost: the pooled values are sorted once up front, equal values in cluster order (so results
+ * never depend on sort internals; a value's rank is all that matters). A resample is then a
+ * multiset in which each pooled value counts as many times as its cluster was drawn. Its
+ * quantile lands close to the whole sample's, so each quantile has an anchor (the whole sample's
+ * order statistic) with, per cluster, how many of its values lie below it; adding those up while
+ * drawing gives the anchor's rank in the resample, and the quantile is found by a short walk from
+ * there instead of a walk over the whole pool. The answer is exactly the order statistic a full
+ * sort of the resample would give (a test compares the two); only the work is shared.
  */
 import type { RandomSource } from '../engine/random.ts';
 import { quantileSorted, type ValueInterval } from './stats.ts';
@@ -23,6 +29,83 @@ export interface BootstrapOptions {
 
 /** Hard cap on resamples: "put a limit on everything". */
 export const MAX_RESAMPLES = 100_000;
+
+/** The pooled sample sorted once: values ascending (censored +Infinity last) and each one's cluster. */
+interface Pool {
+  readonly values: Float64Array;
+  readonly clusterOf: Int32Array;
+  readonly sizes: Int32Array;
+}
+
+function poolOf(clusters: readonly (readonly number[])[]): Pool {
+  const sizes = Int32Array.from(clusters, (c) => c.length);
+  const n = sizes.reduce((sum, size) => sum + size, 0);
+  return packedPool(clusters, sizes, n) ?? comparedPool(clusters, sizes, n);
+}
+
+/**
+ * The pool of a sample of whole non-negative numbers (what metrics in ms are) and +Infinity, by
+ * one native sort: each finite value and its cluster packed into one exact double
+ * (value * 2^k + cluster, 2^k > clusters), sorted without a comparator, and unpacked. Censored
+ * values go last in cluster order. Undefined when some value does not fit that form.
+ */
+function packedPool(
+  clusters: readonly (readonly number[])[],
+  sizes: Int32Array,
+  n: number,
+): Pool | undefined {
+  const g = clusters.length;
+  let shift = 1;
+  while (shift < g) shift *= 2;
+  // value * shift + cluster must stay below 2^53 to be exact.
+  const valueMax = 2 ** 53 / shift - 1;
+  const keys = new Float64Array(n);
+  const censoredClusters: number[] = [];
+  let finite = 0;
+  for (let c = 0; c < g; c++) {
+    for (const v of clusters[c]!) {
+      if (v === Number.POSITIVE_INFINITY) censoredClusters.push(c);
+      else if (Number.isInteger(v) && v >= 0 && v <= valueMax && !Object.is(v, -0))
+        keys[finite++] = v * shift + c;
+      else return undefined;
+    }
+  }
+  keys.subarray(0, finite).sort();
+  const values = new Float64Array(n);
+  const clusterOf = new Int32Array(n);
+  for (let k = 0; k < finite; k++) {
+    const key = keys[k]!;
+    const v = Math.floor(key / shift);
+    values[k] = v;
+    clusterOf[k] = key - v * shift;
+  }
+  for (let k = finite; k < n; k++) {
+    values[k] = Number.POSITIVE_INFINITY;
+    clusterOf[k] = censoredClusters[k - finite]!;
+  }
+  return { values, clusterOf, sizes };
+}
+
+/** The pool of any sample, by a comparator sort: (value, cluster, position) order. */
+function comparedPool(clusters: readonly (readonly number[])[], sizes: Int32Array, n: number): Pool {
+  const rawValues = new Float64Array(n);
+  const rawCluster = new Int32Array(n);
+  let i = 0;
+  clusters.forEach((values, cluster) => {
+    for (const value of values) {
+      rawValues[i] = value;
+      rawCluster[i++] = cluster;
+    }
+  });
+  const order = Uint32Array.from({ length: n }, (_, k) => k).sort(
+    (a, b) => rawValues[a]! - rawValues[b]! || rawCluster[a]! - rawCluster[b]! || a - b,
+  );
+  return {
+    values: Float64Array.from(order, (k) => rawValues[k]!),
+    clusterOf: Int32Array.from(order, (k) => rawCluster[k]!),
+    sizes,
+  };
+}
 
 /**
  * Percentile-bootstrap intervals for several quantiles at once. `clusters[c]` holds cluster c's
@@ -42,72 +125,97 @@ export function clusterBootstrapQuantiles(
   }
   const g = clusters.length;
   if (g === 0) throw new RangeError('bootstrap needs at least one cluster');
-  const pooled: { value: number; cluster: number }[] = [];
-  clusters.forEach((values, cluster) => {
-    for (const value of values) pooled.push({ value, cluster });
-  });
-  if (pooled.length === 0) throw new RangeError('bootstrap of an empty sample');
-  // Stable order for equal values (cluster index breaks ties) so results never depend on sort internals.
-  pooled.sort((a, b) => a.value - b.value || a.cluster - b.cluster);
-  const sizes = clusters.map((c) => c.length);
+  const pool = poolOf(clusters);
+  const n = pool.values.length;
+  if (n === 0) throw new RangeError('bootstrap of an empty sample');
+  const { values, clusterOf, sizes } = pool;
 
-  const estimates: number[][] = ps.map(() => []);
-  const weights = new Float64Array(g);
+  // One anchor per quantile: its pooled index, and per cluster how many values lie before it
+  // (cluster-major, so the draw loop reads one cluster's counts together).
+  const anchors = Int32Array.from(ps, (p) => Math.floor((n - 1) * p));
+  const a = anchors.length;
+  const below = new Int32Array(g * a);
+  {
+    const seen = new Int32Array(g);
+    const byIndex = [...anchors.keys()].sort((x, y) => anchors[x]! - anchors[y]!);
+    let k = 0;
+    for (const j of byIndex) {
+      for (; k < anchors[j]!; k++) seen[clusterOf[k]!]!++;
+      for (let c = 0; c < g; c++) below[c * a + j] = seen[c]!;
+    }
+  }
+
+  const estimates = ps.map(() => new Float64Array(resamples));
+  const weights = new Int32Array(g);
+  const anchorRanks = new Float64Array(a);
   for (let r = 0; r < resamples; r++) {
     weights.fill(0);
+    anchorRanks.fill(0);
     let total = 0;
     for (let i = 0; i < g; i++) {
       const c = Math.floor(rng.next() * g);
-      weights[c]! += 1;
+      weights[c]!++;
       total += sizes[c]!;
+      for (let j = 0; j < a; j++) anchorRanks[j]! += below[c * a + j]!;
     }
-    if (total === 0) {
-      // Only empty clusters were drawn: this resample says nothing; count it as censored (conservative).
-      for (const e of estimates) e.push(Number.POSITIVE_INFINITY);
-      continue;
+    for (let j = 0; j < a; j++) {
+      // Only empty clusters drawn: this resample says nothing; count it as censored (conservative).
+      estimates[j]![r] =
+        total === 0
+          ? Number.POSITIVE_INFINITY
+          : resampledQuantile(values, clusterOf, weights, total, ps[j]!, anchors[j]!, anchorRanks[j]!);
     }
-    const quantiles = weightedQuantiles(pooled, weights, total, ps);
-    quantiles.forEach((q, j) => {
-      estimates[j]!.push(q);
-    });
   }
   const tail = (1 - confidence) / 2;
   return estimates.map((e) => {
-    e.sort((a, b) => a - b);
+    e.sort();
     return { low: quantileSorted(e, tail), high: quantileSorted(e, 1 - tail) };
   });
 }
 
 /**
- * Type-7 quantiles of the multiset in which pooled[i] appears weights[pooled[i].cluster] times,
- * all read in one walk over the pooled values.
+ * The type-7 p-quantile of the multiset in which values[k] appears weights[clusterOf[k]] times
+ * (`total` values in all), walking from pooled index `anchor`, before which the multiset has
+ * `anchorRank` values.
  */
-function weightedQuantiles(
-  pooled: readonly { value: number; cluster: number }[],
-  weights: Float64Array,
+function resampledQuantile(
+  values: Float64Array,
+  clusterOf: Int32Array,
+  weights: Int32Array,
   total: number,
-  ps: readonly number[],
-): number[] {
-  // Each quantile needs the values at two adjacent 0-based ranks; collect all ranks, walk once.
-  const ranks = ps.flatMap((p) => {
-    const lo = Math.floor((total - 1) * p);
-    return [lo, Math.min(lo + 1, total - 1)];
-  });
-  const order = ranks.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
-  const values = new Array<number>(ranks.length);
-  let seen = 0;
-  let k = 0;
-  for (const item of pooled) {
-    seen += weights[item.cluster]!;
-    while (k < order.length && seen > ranks[order[k]!]!) values[order[k++]!] = item.value;
-    if (k === order.length) break;
+  p: number,
+  anchor: number,
+  anchorRank: number,
+): number {
+  const h = (total - 1) * p;
+  const lo = Math.floor(h);
+  const frac = h - lo;
+  // The pooled index holding 0-based rank `lo`: the k with rank(k) <= lo < rank(k) + weight(k),
+  // where rank(k) counts the multiset's values before index k.
+  let k = anchor;
+  let rank = anchorRank;
+  if (rank <= lo) {
+    for (;;) {
+      const next = rank + weights[clusterOf[k]!]!;
+      if (next > lo) break;
+      rank = next;
+      k++;
+    }
+  } else {
+    do {
+      k--;
+      rank -= weights[clusterOf[k]!]!;
+    } while (rank > lo);
   }
-  return ps.map((p, j) => {
-    const h = (total - 1) * p;
-    const frac = h - Math.floor(h);
-    const a = values[2 * j]!;
-    if (frac === 0) return a;
-    const b = values[2 * j + 1]!;
-    return Number.isFinite(b) ? a + frac * (b - a) : Number.POSITIVE_INFINITY;
-  });
+  const x = values[k]!;
+  if (frac === 0) return x;
+  // Rank lo + 1 (which exists, since frac > 0 means lo < total - 1): this value again if it has
+  // copies left, else the next pooled value that was drawn at all.
+  let y = x;
+  if (rank + weights[clusterOf[k]!]! <= lo + 1) {
+    do k++;
+    while (weights[clusterOf[k]!]! === 0);
+    y = values[k]!;
+  }
+  return Number.isFinite(y) ? x + frac * (y - x) : Number.POSITIVE_INFINITY;
 }

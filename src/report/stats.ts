@@ -12,9 +12,13 @@
  * seeded source (bootstrap.ts) and never an unseeded generator.
  */
 
-/** Sorts metric values ascending, nulls (censored) last as +Infinity. */
+/**
+ * Sorts metric values ascending, nulls (censored) last as +Infinity. Through a Float64Array,
+ * whose native numeric sort needs no comparator calls: several times faster on a sweep's 10^5
+ * values than Array.prototype.sort with one.
+ */
 export function sortCensored(values: readonly (number | null)[]): number[] {
-  return values.map((v) => (v === null ? Number.POSITIVE_INFINITY : v)).sort((a, b) => a - b);
+  return Array.from(Float64Array.from(values, (v) => (v === null ? Number.POSITIVE_INFINITY : v)).sort());
 }
 
 function checkProbability(p: number, openInterval: boolean): void {
@@ -33,7 +37,7 @@ function checkProbability(p: number, openInterval: boolean): void {
  * safe reading.
  * @throws RangeError for an empty sample or p outside [0, 1].
  */
-export function quantileSorted(sorted: readonly number[], p: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   checkProbability(p, false);
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantile of an empty sample');

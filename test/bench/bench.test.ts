@@ -6,6 +6,7 @@ import { BenchUsageError, parseBenchArgs, renderJsonLine, renderTable, runBenchC
 import { baselineRound, engineBenchDefaults, engineRound, runEngineBench } from './engine.ts';
 import { runFleetBench } from './fleet.ts';
 import { fleetChecksum, fleetScenario } from './fleet-run.ts';
+import { type CpuProfile, inclusiveTime, renderSelfTimes, selfTimes } from './profile-summary.ts';
 import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
 import { runScaleBench } from './scale.ts';
 import { runSweepBench } from './sweep.ts';
@@ -160,6 +161,10 @@ describe('fleet benchmark (CI size)', () => {
       'eventsPerSec',
       'eventsPerCpuSec',
       'peakRssMiB',
+      'usPerInstanceRun',
+      'kernelUsPerInstanceRun',
+      'modelOverKernel',
+      'bytesPerInstance',
       'checksum',
     ]);
     const here = simulate(fleetScenario(options), { seed: 3, timelines: false, responses: false });
@@ -168,6 +173,11 @@ describe('fleet benchmark (CI size)', () => {
     expect(result.instances).toBe(21);
     expect(result.peakRssMiB).toBeGreaterThan(0);
     expect(result.eventsPerSec).toBeGreaterThan(0);
+    const cpuMs = result.cpuMs as number;
+    expect(result.usPerInstanceRun).toBeCloseTo((cpuMs * 1000) / 21, 0);
+    expect(result.kernelUsPerInstanceRun).toBeGreaterThan(0);
+    expect(result.modelOverKernel).toBeGreaterThan(0);
+    expect(result.bytesPerInstance).toBeGreaterThanOrEqual(0);
   }, 60_000);
 });
 
@@ -181,6 +191,9 @@ describe('scale benchmark (CI size)', () => {
     expect(result.eventsPerInstanceRatio).toBeGreaterThan(0.9);
     expect(result.eventsPerInstanceRatio).toBeLessThan(1.1);
     expect(result.wallRatio).toBeCloseTo((result.wallMs as number) / (result.fleetWallMs as number), 2);
+    expect(result.usPerInstanceRun).toBeCloseTo(((result.cpuMs as number) * 1000) / 40, 0);
+    expect(result.kernelUsPerInstanceRun).toBeGreaterThan(0);
+    expect(typeof result.bytesPerInstance).toBe('number');
   }, 60_000);
 });
 
@@ -196,4 +209,41 @@ describe('sweep benchmark (CI size)', () => {
       1,
     );
   }, 120_000);
+});
+
+describe('profile summary', () => {
+  // root -> outer -> inner, plus (idle); one sample's time is the delta that follows it.
+  const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+      { id: 2, callFrame: frame('outer', 'file:///repo/src/a.ts'), children: [3] },
+      { id: 3, callFrame: frame('inner', 'file:///repo/src/b.ts') },
+      { id: 4, callFrame: frame('(idle)') },
+    ],
+    startTime: 0,
+    endTime: 10_000,
+    samples: [3, 2, 3, 4, 3],
+    timeDeltas: [0, 1000, 2000, 3000, 4000],
+  };
+
+  it('sums self time per function and leaves idle time out of the shares', () => {
+    const rows = selfTimes([profile], '/repo');
+    // inner: 1000 (after its 1st sample) + 3000 (after its 2nd) + 0 (last sample, no delta after it).
+    // Ties (4 ms each) go by name.
+    expect(rows).toEqual([
+      { fn: '(idle)', selfMs: 4, share: 0 },
+      { fn: 'inner (src/b.ts)', selfMs: 4, share: 4 / 6 },
+      { fn: 'outer (src/a.ts)', selfMs: 2, share: 2 / 6 },
+    ]);
+    expect(renderSelfTimes(rows, 1)).toBe(
+      '       6 ms 100.0%  (busy, all threads)\n       4 ms  66.7%  inner (src/b.ts)',
+    );
+  });
+
+  it('counts a function with its callees once per sample', () => {
+    expect(inclusiveTime([profile], 'outer')).toEqual({ ms: 6, share: 1 });
+    expect(inclusiveTime([profile], 'inner')).toEqual({ ms: 4, share: 4 / 6 });
+    expect(inclusiveTime([profile, profile], 'nowhere')).toEqual({ ms: 0, share: 0 });
+  });
 });

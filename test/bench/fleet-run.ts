@@ -1,6 +1,9 @@
 /**
  * Child process of the `fleet` and `scale` benchmarks: one simulate() of the replace-profile
- * strategy on a fleet, timed, printing one JSON line.
+ * strategy on a fleet, timed, then the kernel alone (the engine benchmark's hold model) for the
+ * same number of events in the same process, so that the model's cost per instance-run can be set
+ * against what the kernel needs for those events on the same machine at the same moment. Prints
+ * one JSON line.
  *
  *   node --import tsx test/bench/fleet-run.ts --instances 10000 [--horizon-h 8] [--seed 1]
  */
@@ -10,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { simulate } from '../../src/simulate.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 import { cpuMs, peakRssBytes } from './child.ts';
+import { engineBenchDefaults, engineRound } from './engine.ts';
 
 const M = 60_000;
 const H = 60 * M;
@@ -29,6 +33,14 @@ export interface FleetRunResult {
   readonly cpuMs: number;
   readonly eventsProcessed: number;
   readonly peakRssBytes: number;
+  /** Resident set size just before the scenario was built (the runtime and the loaded code). */
+  readonly rssBeforeBytes: number;
+  /**
+   * CPU time of the kernel alone processing `eventsProcessed` events (hold model, one pending
+   * event per instance, each popped event scheduling the next), measured in this process after
+   * the run.
+   */
+  readonly kernelCpuMs: number;
   /** sha256 (hex, 16 digits) of every instance's metrics and probe counts. */
   readonly checksum: string;
 }
@@ -51,18 +63,35 @@ export function fleetChecksum(result: ReturnType<typeof simulate>): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * CPU ms the kernel alone needs for `eventsProcessed` events with `pendingEvents` pending: the
+ * engine benchmark's hold model, after a warm-up round a tenth that size.
+ */
+export function kernelCpuMs(pendingEvents: number, eventsProcessed: number): number {
+  const options = { ...engineBenchDefaults, pendingEvents: Math.max(1, pendingEvents) };
+  engineRound({ ...options, eventsProcessed: Math.ceil(eventsProcessed / 10) });
+  const startMs = cpuMs();
+  engineRound({ ...options, eventsProcessed });
+  return cpuMs() - startMs;
+}
+
 export function fleetRun(options: FleetRunOptions): FleetRunResult {
+  const rssBeforeBytes = process.memoryUsage.rss();
   const scenario = fleetScenario(options);
   const cpuStartMs = cpuMs();
   const startMs = performance.now();
   const result = simulate(scenario, { seed: options.seed, timelines: false, responses: false });
   const wallMs = performance.now() - startMs;
+  const runCpuMs = cpuMs() - cpuStartMs;
+  const peak = peakRssBytes();
   return {
     instances: options.instances,
     wallMs: Math.round(wallMs),
-    cpuMs: Math.round(cpuMs() - cpuStartMs),
+    cpuMs: Math.round(runCpuMs),
     eventsProcessed: result.eventsProcessed,
-    peakRssBytes: peakRssBytes(),
+    peakRssBytes: peak,
+    rssBeforeBytes,
+    kernelCpuMs: Math.round(kernelCpuMs(options.instances, result.eventsProcessed) * 10) / 10,
     checksum: fleetChecksum(result),
   };
 }

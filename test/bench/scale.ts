@@ -2,12 +2,13 @@
  * The `scale` benchmark: the fleet run at 100,000 instances, next to the same run at 10,000 in
  * this benchmark (both in fresh child processes, one after the other, so the ratio compares runs
  * under the same machine load). Reports both wall times, peak RSS, and the ratios of wall and
- * CPU time per instance: 1.0 is linear in the instance count.
+ * CPU time per instance: 1.0 is linear in the instance count; and the large run's per-instance
+ * figures as in `fleet` (CPU and kernel CPU per instance-run, bytes per instance).
  * Targets on a 2-core machine: under 60 s and under 4 GiB; cost no worse than linear.
  */
 import type { Benchmark, BenchResult } from './benchmark.ts';
 import { MIB } from './child.ts';
-import { fleetBenchDefaults, fleetChild } from './fleet.ts';
+import { fleetBenchDefaults, fleetChild, perInstanceFields } from './fleet.ts';
 
 export interface ScaleBenchOptions {
   readonly instances: number;
@@ -46,6 +47,7 @@ export async function runScaleBench(overrides: Partial<ScaleBenchOptions> = {}):
     cpuMs: big.cpuMs,
     peakRssMiB: Math.round(big.peakRssBytes / MIB),
     eventsProcessed: big.eventsProcessed,
+    ...perInstanceFields(big),
     fleetInstances: base.instances,
     fleetWallMs: base.wallMs,
     fleetCpuMs: base.cpuMs,

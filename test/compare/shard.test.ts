@@ -11,7 +11,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { resolveShard } from '../../src/commands/compare.ts';
-import { shardSlice, sliceSeeds } from '../../src/compare/shard.ts';
+import {
+  mergePartials,
+  type PartialResult,
+  parsePartial,
+  shardSlice,
+  sliceSeeds,
+} from '../../src/compare/shard.ts';
 import { UsageError } from '../../src/errors.ts';
 import { captureIo } from '../cli/capture.ts';
 import { propertyOptions } from '../helpers/fc.ts';
@@ -165,6 +171,84 @@ describe('compare --shard and merge', () => {
     expect(stderr).toContain('shard 3/3 (seeds 4..5) is missing');
     expect(stderr).toMatch(/\d+ problems found/);
     expect(() => read(join(dir, 'never.json'))).toThrow();
+  });
+
+  it('refuses a partial with one number changed, naming the file, exit 2', async () => {
+    const doc = JSON.parse(read(join(dir, 'part.shard-2-of-3.json')));
+    const metrics = doc.results[0].samples[0].metrics;
+    metrics.appNewRoleMs = (metrics.appNewRoleMs ?? 0) + 1;
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify(doc));
+    const parts = [1, 3].map((k) => join(dir, `part.shard-${k}-of-3.json`));
+    const { code, stderr } = await run('merge', parts[0]!, tampered, parts[1]!, '--out', join(dir, 'never'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('tampered.json: digest: the content does not match its digest');
+    expect(stderr).not.toContain('part.shard-1-of-3.json: digest');
+    expect(() => read(join(dir, 'never.json'))).toThrow();
+  });
+
+  it('a partial re-indented with its keys reordered is the same content and merges', async () => {
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reversed)
+        : typeof v === 'object' && v !== null
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reversed(x)]),
+            )
+          : v;
+    const doc = JSON.parse(read(join(dir, 'part.shard-2-of-3.json')));
+    const reformatted = join(dir, 'reformatted.json');
+    writeFileSync(reformatted, JSON.stringify(reversed(doc), null, 2));
+    const parts = [1, 3].map((k) => join(dir, `part.shard-${k}-of-3.json`));
+    const merged = await run('merge', parts[0]!, reformatted, parts[1]!, '--out', join(dir, 'reformatted'));
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(0);
+    expect(read(join(dir, 'reformatted.json'))).toBe(read(join(dir, 'whole.json')));
+  });
+
+  it('law: changing any one number of a partial gets it refused, naming the file', () => {
+    const files = [1, 2, 3].map((k) => join(dir, `part.shard-${k}-of-3.json`));
+    const docs = files.map((f) => JSON.parse(read(f)) as unknown);
+    // Every numeric field of shard 2, as a path of keys and indices.
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]): void => {
+      if (typeof v === 'number') paths.push(path);
+      else if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...path, i]);
+      else if (typeof v === 'object' && v !== null)
+        for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(docs[1], []);
+    expect(paths.length).toBeGreaterThan(100);
+    fc.assert(
+      fc.property(fc.nat(paths.length - 1), fc.integer({ min: 1, max: 1_000 }), (at, delta) => {
+        const doc = structuredClone(docs[1]) as Record<string | number, unknown>;
+        const path = paths[at]!;
+        let parent = doc;
+        for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+        const last = path[path.length - 1]!;
+        parent[last] = (parent[last] as number) + delta;
+        const parsed = parsePartial(JSON.stringify(doc), 'changed.json');
+        // A change the schema already refuses (schemaVersion, say) is refused, naming the file.
+        if (!parsed.ok) {
+          expect(parsed.problems.every((p) => p.file === 'changed.json')).toBe(true);
+          return;
+        }
+        const partials = [docs[0], null, docs[2]].map((d, i) =>
+          d === null
+            ? { file: 'changed.json', partial: parsed.partial }
+            : { file: files[i]!, partial: d as PartialResult },
+        );
+        const merged = mergePartials(partials, parsed.partial.header.version);
+        expect(merged.ok).toBe(false);
+        if (!merged.ok)
+          expect(merged.problems).toContainEqual(
+            expect.objectContaining({ file: 'changed.json', path: 'digest' }),
+          );
+      }),
+      propertyOptions(60),
+    );
   });
 
   it('needs a fixed seed and somewhere to write', async () => {

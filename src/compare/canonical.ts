@@ -1,0 +1,65 @@
+/**
+ * Canonical JSON: one spelling per value, so that equal content compares and hashes equal
+ * whatever order its keys were built or parsed in. Object keys sorted by UTF-16 code units,
+ * properties whose value is undefined left out (as JSON.stringify does), no whitespace, strings
+ * and numbers as JSON.stringify writes them.
+ *
+ * Written out rather than JSON.stringify with a key-sorting replacer, which copies every object:
+ * a sweep's partial holds millions of them.
+ */
+import { createHash } from 'node:crypto';
+
+/** Text is handed to the sink in chunks of at least this many characters (the last may be shorter). */
+const CHUNK_CHARS = 1 << 16;
+
+/** Writes the canonical JSON of `value` to `sink`, in chunks. */
+function writeCanonical(value: unknown, sink: (chunk: string) => void): void {
+  let buffer = '';
+  const put = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= CHUNK_CHARS) {
+      sink(buffer);
+      buffer = '';
+    }
+  };
+  const write = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') {
+      // undefined and functions have no JSON; inside arrays JSON.stringify writes them as null.
+      put(JSON.stringify(v) ?? 'null');
+    } else if (Array.isArray(v)) {
+      put('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) put(',');
+        write(v[i]);
+      }
+      put(']');
+    } else {
+      const record = v as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      put('{');
+      keys.forEach((k, i) => {
+        put(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`);
+        write(record[k]);
+      });
+      put('}');
+    }
+  };
+  write(value);
+  if (buffer.length > 0) sink(buffer);
+}
+
+/** The canonical JSON of `value`, as one string. */
+export function canonicalJson(value: unknown): string {
+  const chunks: string[] = [];
+  writeCanonical(value, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/** sha256 (hex) of the canonical JSON of `value`, hashed as it is written (never one big string). */
+export function canonicalDigest(value: unknown): string {
+  const hash = createHash('sha256');
+  writeCanonical(value, (chunk) => hash.update(chunk));
+  return hash.digest('hex');
+}
