@@ -147,7 +147,7 @@ describe('a stale bundle', () => {
     );
   }, 120_000);
 
-  it('falls back to tsx when no bundle can be built, and workers never build one', async () => {
+  it('falls back to tsx, in the CLI and in compare workers, when no bundle can be built', async () => {
     // Every build fails, as it would without esbuild or in a read-only checkout. (This edit also
     // makes the bundle from the previous test stale.)
     const bundleScript = join(root, 'src/build/bundle.js');
