@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The `iamsim` executable. It registers tsx's loader so the TypeScript sources run as they are,
-// with no build step to remember after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `iamsim` executable. It runs the prebuilt bundle of the sources when that is fresh, else
+// rebuilds it, else runs the TypeScript through tsx (src/build/start.js): no build step to remember.
+import { loadEntry } from './build/start.js';
 
-register();
-const { main } = await import('./cli.ts');
+const { main } = await loadEntry('cli', { rebuild: true });
 process.exitCode = await main(process.argv.slice(2));

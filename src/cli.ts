@@ -25,7 +25,7 @@ import { ChecksFailedError, ExitCode, formatProblem, InvalidInputError, UsageErr
 import { packageVersion } from './version.ts';
 
 /** Every command, in the order `iamsim --help` lists them. */
-export const commands: readonly Command[] = [
+const commands: readonly Command[] = [
   runCommand,
   compareCommand,
   mergeCommand,

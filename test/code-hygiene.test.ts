@@ -23,7 +23,8 @@ function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'artifacts' ? [] : files(path);
-    return /\.(ts|js)$/.test(name) ? [path] : [];
+    // A .d.ts only declares the .js beside it, which is read itself.
+    return /\.(ts|js)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
   });
 }
 

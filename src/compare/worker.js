@@ -1,6 +1,5 @@
-// Worker-thread entry for compare(): registers tsx's loader in this thread (loaders do not
-// cross into workers), then loads the TypeScript worker body.
-import { register } from 'tsx/esm/api';
+// Worker-thread entry for compare(): loads the worker body from the bundle when it is fresh for the
+// current sources, else through tsx (loaders do not cross into workers, so each thread registers it).
+import { loadEntry } from '../build/start.js';
 
-register();
-await import('./worker.ts');
+await loadEntry('worker', { rebuild: false });

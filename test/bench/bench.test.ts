@@ -9,6 +9,7 @@ import { fleetChecksum, fleetScenario } from './fleet-run.ts';
 import { type CpuProfile, inclusiveTime, renderSelfTimes, selfTimes } from './profile-summary.ts';
 import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
 import { runScaleBench } from './scale.ts';
+import { runStartupBench, STARTUP_TARGETS_MS } from './startup.ts';
 import { runSweepBench } from './sweep.ts';
 
 const small = { pendingEvents: 50, eventsProcessed: 2_000, rounds: 3, delayMsMean: 100 } as const;
@@ -68,9 +69,9 @@ describe('bench registry and CLI', () => {
   });
   const registry = [fake('alpha', 1000), fake('beta', 2.5), fake('gamma', 3)];
 
-  it('registers engine, fleet, scale and sweep under unique names', () => {
+  it('registers engine, fleet, scale, sweep and startup under unique names', () => {
     const names = benchmarks.map((b) => b.name);
-    expect(names).toEqual(['engine', 'fleet', 'scale', 'sweep']);
+    expect(names).toEqual(['engine', 'fleet', 'scale', 'sweep', 'startup']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -246,4 +247,51 @@ describe('profile summary', () => {
     expect(inclusiveTime([profile], 'inner')).toEqual({ ms: 4, share: 4 / 6 });
     expect(inclusiveTime([profile, profile], 'nowhere')).toEqual({ ms: 0, share: 0 });
   });
+});
+
+describe('startup benchmark (CI size)', () => {
+  it('times every command in fresh processes and reports one flat line', async () => {
+    const result = await runStartupBench({ runs: 1, warmupRuns: 0, compareSeeds: 2 });
+    const timed = [
+      'nodeMs',
+      'versionMs',
+      'validateMs',
+      'runMs',
+      'versionTsxMs',
+      'validateTsxMs',
+      'runTsxMs',
+      'compareWorkers1Ms',
+      'compareWorkers2Ms',
+      'compareWorkers1TsxMs',
+      'compareWorkers2TsxMs',
+    ];
+    expect(Object.keys(result)).toEqual([
+      'name',
+      'runs',
+      ...timed.slice(0, 4),
+      'targetsMet',
+      ...timed.slice(4, 7),
+      'compareSeeds',
+      ...timed.slice(7),
+      'identical',
+      'bundleFresh',
+      'loadAverage1mStart',
+      'loadAverage1mEnd',
+    ]);
+    expect(result.name).toBe('startup');
+    expect(result.runs).toBe(1);
+    expect(result.compareSeeds).toBe(2);
+    for (const field of timed) {
+      expect(Number.isInteger(result[field]), field).toBe(true);
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+    expect(result.targetsMet).toBe(
+      (result.versionMs as number) < STARTUP_TARGETS_MS.version &&
+        (result.validateMs as number) < STARTUP_TARGETS_MS.validate,
+    );
+    // Bundle and tsx, one worker and two: the same reports.
+    expect(result.identical).toBe(true);
+    expect(result.bundleFresh).toBe(true);
+    expect(JSON.parse(renderJsonLine(result))).toEqual(result);
+  }, 180_000);
 });

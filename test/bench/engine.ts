@@ -148,7 +148,7 @@ export function baselineRound(options: EngineBenchOptions): RoundOutcome {
   return { elapsedMs, eventsProcessed: processed, finalTimeMs: nowMs, checksum };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

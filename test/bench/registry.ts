@@ -6,6 +6,7 @@ import type { Benchmark } from './benchmark.ts';
 import { engineBenchmark } from './engine.ts';
 import { fleetBenchmark } from './fleet.ts';
 import { scaleBenchmark } from './scale.ts';
+import { startupBenchmark } from './startup.ts';
 import { sweepBenchmark } from './sweep.ts';
 
 export const benchmarks: readonly Benchmark[] = [
@@ -13,6 +14,7 @@ export const benchmarks: readonly Benchmark[] = [
   fleetBenchmark,
   scaleBenchmark,
   sweepBenchmark,
+  startupBenchmark,
 ];
 
 export class UnknownBenchmarkError extends Error {

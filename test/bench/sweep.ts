@@ -60,6 +60,13 @@ ${fleet('web-use1', east, 'us-east-1')}${west > 0 ? fleet('web-euw1', west, 'eu-
 `;
 }
 
+/** Whether the reports compare wrote with `--out prefixA` and `--out prefixB` are byte-identical. */
+export function identicalReports(prefixA: string, prefixB: string): boolean {
+  return ['json', 'md', 'html'].every(
+    (ext) => readFileSync(`${prefixA}.${ext}`, 'utf8') === readFileSync(`${prefixB}.${ext}`, 'utf8'),
+  );
+}
+
 export async function runSweepBench(overrides: Partial<SweepBenchOptions> = {}): Promise<BenchResult> {
   const options = { ...sweepBenchDefaults, ...overrides };
   const dir = mkdtempSync(join(tmpdir(), 'iamsim-bench-sweep-'));
@@ -80,9 +87,7 @@ export async function runSweepBench(overrides: Partial<SweepBenchOptions> = {}):
       runs.push(run);
     }
     const [one, two] = runs as [SweepRunResult, SweepRunResult];
-    const identical = ['json', 'md', 'html'].every(
-      (ext) => readFileSync(join(dir, `w1.${ext}`), 'utf8') === readFileSync(join(dir, `w2.${ext}`), 'utf8'),
-    );
+    const identical = identicalReports(join(dir, 'w1'), join(dir, 'w2'));
     return {
       name: 'sweep',
       instances: options.instances,
