@@ -355,6 +355,13 @@ export function parseAwsCli(line: string): AwsCliResult {
       params.MaxCount = Number(m[2] ?? m[1]);
       continue;
     }
+    if ((name === 'min-count' || name === 'max-count') && operation === 'RunInstances') {
+      // The CLI replaces MinCount/MaxCount with --count (awscli/customizations/ec2/addcount.py deletes min-count and max-count).
+      errors.push(
+        `--${name} is not an option of "ec2 run-instances"; the AWS CLI takes --count N or MIN:MAX`,
+      );
+      continue;
+    }
     const negated = name.startsWith('no-') ? kebabToPascal(name.slice(3)) : undefined;
     if (negated !== undefined && spec.params[negated]?.type === 'boolean') {
       if (values.length > 0) errors.push(`--${name} takes no value`);
@@ -376,10 +383,14 @@ export function parseAwsCli(line: string): AwsCliResult {
     }
   }
 
+  // `--count` defaults to 1 (awscli/customizations/ec2/addcount.py: DEFAULT = 1, set_default_count).
+  if (operation === 'RunInstances' && !seen.has('count')) {
+    params.MinCount = 1;
+    params.MaxCount = 1;
+  }
   for (const [param, p] of Object.entries(spec.params)) {
     if (p.required && !(param in params) && !badParams.has(param)) {
-      const flag = param === 'MinCount' || param === 'MaxCount' ? 'count' : pascalToKebab(param);
-      const message = `missing required option --${flag}`;
+      const message = `missing required option --${pascalToKebab(param)}`;
       if (!errors.includes(message)) errors.push(message);
     }
   }

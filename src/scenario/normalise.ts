@@ -11,6 +11,8 @@
  * One file because it mirrors the Scenario type section by section; splitting it would scatter
  * the defaults that a reader wants to see side by side.
  */
+
+import { checkStructure, frontEndOptions, inputShape } from '../aws/catalogue.ts';
 import {
   type Calibration,
   type CalibrationEntry,
@@ -22,7 +24,7 @@ import { parseAwsCli } from './aws-cli.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
 import { defaults, limits } from './limits.ts';
-import { operationSpec, type ParamSpec, type ServiceName, splitCallName } from './operations.ts';
+import { operationSpec, type ServiceName, splitCallName } from './operations.ts';
 import type {
   ForEachStepRaw,
   RawChangeTarget,
@@ -498,11 +500,12 @@ function callStep(
 }
 
 /**
- * Checks call parameters against the operation table. An unknown parameter is an error (the SDK
- * would refuse it, and a typo must not silently change what the step does); a missing required
- * one is only a warning, because the simulator answers it as AWS would (MissingParameter), which a
- * scenario may want to exercise. Policy documents written as YAML mappings become JSON text, the
- * form the API takes.
+ * Checks call parameters against the operation catalogue, with the same structural check the
+ * services run (`checkStructure`), so a step `validate` accepts is not refused as malformed at run
+ * time. An unknown parameter is an error (the SDK would refuse it, and a typo must not silently
+ * change what the step does); a missing required one is only a warning, because the simulator
+ * answers it as AWS would (MissingParameter), which a scenario may want to exercise. Policy
+ * documents written as YAML mappings become JSON text, the form the API takes.
  */
 function checkParams(
   service: ServiceName,
@@ -516,18 +519,25 @@ function checkParams(
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
     const p = Object.hasOwn(spec.params, name) ? spec.params[name] : undefined;
-    if (p === undefined) {
+    out[name] =
+      p?.type === 'document' && typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+  }
+  const problems = checkStructure(service, inputShape(service, operation), out, {
+    ...frontEndOptions(service),
+    references: true,
+  });
+  for (const problem of problems) {
+    if (problem.kind === 'unknown' && !problem.path.includes('.')) {
+      const name = problem.path;
       const hint = closest(name, known);
       ctx.error(
         `${path}.${name}`,
         `unknown parameter ${name} for ${service}:${operation}${hint ? ` (did you mean ${hint}?)` : ''}; parameters: ${known.join(', ')}`,
       );
-      continue;
+      delete out[name];
+    } else {
+      ctx.error(`${path}.${problem.path}`, problem.message);
     }
-    const problem = typeProblem(p, value);
-    if (problem !== undefined) ctx.error(`${path}.${name}`, problem);
-    out[name] =
-      p.type === 'document' && typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
   }
   for (const [name, p] of Object.entries(spec.params)) {
     if (p.required && !(name in params)) {
@@ -535,30 +545,4 @@ function checkParams(
     }
   }
   return out;
-}
-
-const isReference = (v: unknown) => typeof v === 'string' && v.includes('${');
-const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function typeProblem(p: ParamSpec, value: unknown): string | undefined {
-  switch (p.type) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'expected a string';
-    case 'integer':
-      return Number.isSafeInteger(value) || isReference(value) ? undefined : 'expected a whole number';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'expected true or false';
-    case 'stringList':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string')
-        ? undefined
-        : 'expected a list of strings';
-    case 'structure':
-      return isObject(value) ? undefined : 'expected a mapping';
-    case 'structureList':
-      return Array.isArray(value) && value.every(isObject) ? undefined : 'expected a list of mappings';
-    case 'document':
-      return typeof value === 'string' || isObject(value)
-        ? undefined
-        : 'expected a policy document (a mapping or JSON text)';
-  }
 }

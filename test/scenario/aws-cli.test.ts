@@ -248,3 +248,36 @@ describe('parseAwsCli', () => {
     }
   });
 });
+
+describe('the AWS CLI own options (issue 17)', () => {
+  it('run-instances without --count launches one; --min-count and --max-count are not CLI options', () => {
+    expect(parseAwsCli('aws ec2 run-instances --image-id ami-12345678')).toMatchObject({
+      ok: true,
+      command: { params: { ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1 } },
+    });
+    expect(parseAwsCli('aws ec2 run-instances --count 2:4')).toMatchObject({
+      ok: true,
+      command: { params: { MinCount: 2, MaxCount: 4 } },
+    });
+    const r = parseAwsCli('aws ec2 run-instances --min-count 1 --max-count 2');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toContain('--min-count is not an option of "ec2 run-instances"');
+  });
+
+  it('accepts every model member, e.g. --metadata-options and --permissions-boundary', () => {
+    expect(
+      parseAwsCli('aws ec2 run-instances --metadata-options HttpTokens=required,HttpPutResponseHopLimit=2'),
+    ).toMatchObject({
+      ok: true,
+      command: { params: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: '2' } } },
+    });
+    expect(
+      parseAwsCli(
+        `aws iam create-role --role-name r --assume-role-policy-document '{}' --permissions-boundary arn:aws:iam::123456789012:policy/b`,
+      ),
+    ).toMatchObject({
+      ok: true,
+      command: { params: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/b' } },
+    });
+  });
+});
