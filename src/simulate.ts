@@ -580,6 +580,7 @@ class World {
         this.failures.push({ name: `runbook ${origin}`, ok: false, detail });
       },
       spawn: (label, body) => spawn(scheduler, label, body),
+      stream: (name) => this.streams.stream(name),
     };
   }
 

@@ -15,6 +15,8 @@
  * One file because the tokenizer, the shorthand reader and the option table are one grammar:
  * each part is only meaningful with the others, and none is used elsewhere.
  */
+
+import { models, waiter as waiterOf } from '../aws/catalogue.ts';
 import {
   type OperationSpec,
   operationSpec,
@@ -31,6 +33,8 @@ export interface AwsCommand {
   readonly operation: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly region?: string;
+  /** `aws SERVICE wait NAME …`: the waiter (PascalCase, as in waiters-2.json) run on `operation`. */
+  readonly waiter?: string;
 }
 
 export type AwsCliResult =
@@ -272,7 +276,7 @@ export function parseAwsCli(line: string): AwsCliResult {
 
   const errors: string[] = [];
   const warnings: string[] = [];
-  const [service, command, ...rest] = tokens;
+  const [service, command, ...afterCommand] = tokens;
   if (service === undefined || service.startsWith('--')) {
     return {
       ok: false,
@@ -283,13 +287,35 @@ export function parseAwsCli(line: string): AwsCliResult {
     return { ok: false, errors: [`unknown service "${service}"; expected ${serviceNames.join(' or ')}`] };
   }
   const svc = service as ServiceName;
-  const commands = Object.keys(operations[svc]).map(pascalToKebab);
+  const commands = [...Object.keys(operations[svc]).map(pascalToKebab), 'wait'];
   if (command === undefined || command.startsWith('--')) {
     return { ok: false, errors: [`missing the ${svc} command, e.g. ${svc} ${commands[0]}`] };
   }
-  const operation = kebabToPascal(command);
+  let rest = afterCommand;
+  let waiterName: string | undefined;
+  let operation = kebabToPascal(command);
+  if (command === 'wait') {
+    // `aws iam wait instance-profile-exists …`: the waiter's own operation takes the options.
+    const waiters = Object.keys(models[svc].waiters);
+    const [name, ...options] = afterCommand;
+    const pascal = name === undefined ? '' : kebabToPascal(name);
+    const w = name === undefined || name.startsWith('--') ? undefined : waiterOf(svc, pascal);
+    if (w === undefined || pascalToKebab(pascal) !== name) {
+      const kebab = waiters.map(pascalToKebab);
+      const hint = name === undefined ? undefined : closest(name, kebab);
+      return {
+        ok: false,
+        errors: [
+          `unknown ${svc} waiter "${name ?? ''}"${hint ? ` (did you mean ${hint}?)` : ''}; known: ${kebab.join(', ')}`,
+        ],
+      };
+    }
+    waiterName = pascal;
+    operation = w.operation;
+    rest = options;
+  }
   const spec = operationSpec(svc, operation);
-  if (spec === undefined || pascalToKebab(operation) !== command) {
+  if (spec === undefined || (waiterName === undefined && pascalToKebab(operation) !== command)) {
     const hint = closest(command, commands);
     return {
       ok: false,
@@ -395,8 +421,13 @@ export function parseAwsCli(line: string): AwsCliResult {
     }
   }
   if (errors.length > 0) return { ok: false, errors };
-  const result: AwsCommand =
-    region === undefined ? { service: svc, operation, params } : { service: svc, operation, params, region };
+  const result: AwsCommand = {
+    service: svc,
+    operation,
+    params,
+    ...(region === undefined ? {} : { region }),
+    ...(waiterName === undefined ? {} : { waiter: waiterName }),
+  };
   return { ok: true, command: result, warnings };
 }
 

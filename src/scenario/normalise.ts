@@ -12,7 +12,7 @@
  * the defaults that a reader wants to see side by side.
  */
 
-import { checkStructure, frontEndOptions, inputShape } from '../aws/catalogue.ts';
+import { checkStructure, frontEndOptions, inputShape, models, waiter as waiterOf } from '../aws/catalogue.ts';
 import {
   type Calibration,
   type CalibrationEntry,
@@ -36,22 +36,26 @@ import type {
   RawTargets,
 } from './schema.ts';
 import { closest } from './suggest.ts';
-import type {
-  CallStep,
-  ChangeSpec,
-  ChangeTarget,
-  CompareSpec,
-  FaultSpec,
-  InstanceSpec,
-  InvariantSetting,
-  MetricCheck,
-  ProbeSpec,
-  Scenario,
-  SdkSpec,
-  SourceRef,
-  Step,
-  StrategyName,
-  TargetSpec,
+import {
+  type CallStep,
+  type ChangeSpec,
+  type ChangeTarget,
+  type CompareSpec,
+  type FaultSpec,
+  type InstanceSpec,
+  type InvariantSetting,
+  type MetricCheck,
+  type ProbeSpec,
+  RETRY_DEFAULT_ATTEMPTS,
+  type RetryMode,
+  type RetrySpec,
+  type Scenario,
+  type SdkSpec,
+  type SourceRef,
+  type Step,
+  type StrategyName,
+  type TargetSpec,
+  type WaitUntilStep,
 } from './types.ts';
 
 /** A problem or warning at a dotted path, before the loader attaches file and line:col. */
@@ -275,6 +279,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     instances,
     fleets,
     steps,
+    ...(raw.retry === undefined ? {} : { retry: normaliseRetry(raw.retry) }),
     faults,
     checks,
     ...(invariants.length === 0 ? {} : { invariants }),
@@ -414,10 +419,24 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     source,
   };
 
+  const failure =
+    'call' in step || 'aws' in step || 'waitUntil' in step
+      ? {
+          ...(step.onFailure === 'continue' ? { onFailure: 'continue' as const } : {}),
+          ...(step.retry === undefined ? {} : { retry: normaliseRetry(step.retry) }),
+        }
+      : {};
+
   if ('call' in step) {
     const split = splitCallName(step.call)!;
     const params = checkParams(split.service, split.operation, step.params ?? {}, `${path}.params`, ctx);
-    return callStep(split.service, split.operation, params, step.region, step.save, step.expect, timing);
+    if (step.waiter !== undefined)
+      checkWaiter(split.service, split.operation, step.waiter, `${path}.waiter`, ctx);
+    return callStep(split.service, split.operation, params, step.region, step.save, step.expect, {
+      ...timing,
+      ...failure,
+      ...(step.waiter === undefined ? {} : { waiter: step.waiter }),
+    });
   }
   if ('aws' in step) {
     const parsed = parseAwsCli(step.aws);
@@ -434,7 +453,12 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     if (lineRegion !== undefined && step.region !== undefined && lineRegion !== step.region) {
       ctx.error(`${path}.region`, `region ${step.region} contradicts --region ${lineRegion} in the command`);
     }
-    return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, timing);
+    const waiter = parsed.command.waiter;
+    return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, {
+      ...timing,
+      ...failure,
+      ...(waiter === undefined ? {} : { waiter }),
+    });
   }
   if ('wait' in step) return { kind: 'wait', durationMs: ms(step.wait), ...timing };
   if ('waitUntil' in step) {
@@ -454,10 +478,11 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
       params,
       ...(w.region === undefined ? {} : { region: w.region }),
       path: w.path,
-      equals: w.equals,
+      ...waitMatcher(w, `${path}.waitUntil`, ctx),
       everyMs: optMs(w.every) ?? defaults.waitUntilEveryMs,
       timeoutMs: optMs(w.timeout) ?? defaults.waitUntilTimeoutMs,
       ...timing,
+      ...failure,
     };
   }
   if ('strategy' in step) {
@@ -478,6 +503,55 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
   };
 }
 
+/** A retry spec with the mode's default attempts filled in (legacy 5, standard and adaptive 3). */
+export function normaliseRetry(raw: { mode: RetryMode; maxAttempts?: number | undefined }): RetrySpec {
+  return { mode: raw.mode, maxAttempts: raw.maxAttempts ?? RETRY_DEFAULT_ATTEMPTS[raw.mode] };
+}
+
+/** The waiter must exist in the service model and wait on this very operation. */
+function checkWaiter(
+  service: ServiceName,
+  operation: string,
+  name: string,
+  path: string,
+  ctx: StepContext,
+): void {
+  const w = waiterOf(service, name);
+  if (w === undefined) {
+    const known = Object.keys(models[service].waiters);
+    ctx.error(path, `unknown ${service} waiter ${name}; known: ${known.join(', ')}`);
+  } else if (w.operation !== operation) {
+    ctx.error(path, `the ${name} waiter calls ${service}:${w.operation}, not ${service}:${operation}`);
+  }
+}
+
+type RawWaitUntil = Extract<RawStep, { waitUntil: unknown }>['waitUntil'];
+
+/** Exactly one matcher: equals, absent, length or in. */
+function waitMatcher(
+  w: RawWaitUntil,
+  path: string,
+  ctx: StepContext,
+): Pick<WaitUntilStep, 'equals' | 'absent' | 'length' | 'in'> {
+  const given = (['equals', 'absent', 'length', 'in'] as const).filter((k) => w[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.error(
+      path,
+      `give exactly one of equals, absent, length or in${given.length > 1 ? ` (got ${given.join(', ')})` : ''}`,
+    );
+    return {};
+  }
+  if (w.equals !== undefined) return { equals: w.equals };
+  if (w.absent !== undefined) return { absent: true };
+  if (w.in !== undefined) return { in: w.in };
+  const length = w.length!;
+  if (typeof length === 'number') return { length: { min: length, max: length } };
+  const min = length.min ?? 0;
+  const max = length.max ?? Number.MAX_SAFE_INTEGER;
+  if (min > max) ctx.error(`${path}.length`, `min ${min} is above max ${max}`);
+  return { length: { min, max } };
+}
+
 function callStep(
   service: ServiceName,
   operation: string,
@@ -485,7 +559,14 @@ function callStep(
   region: string | undefined,
   save: Readonly<Record<string, string>> | undefined,
   expect: string | undefined,
-  timing: { atMs?: number; afterMs?: number; source: SourceRef },
+  timing: {
+    atMs?: number;
+    afterMs?: number;
+    source: SourceRef;
+    onFailure?: 'continue';
+    retry?: RetrySpec;
+    waiter?: string;
+  },
 ): CallStep {
   return {
     kind: 'call',

@@ -305,12 +305,43 @@ const timing = {
   after: durationSchema.optional().meta(describe("Delay after the previous step's end.")),
 };
 
+/** Retries as the AWS CLI / SDKs make them (src/runbook/retry.ts). */
+export const retrySchema = strict({
+  mode: z
+    .enum(['standard', 'legacy', 'adaptive'])
+    .meta(describe('The SDK retry mode (the CLI default is standard).')),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta(describe('Attempts in all, the first included (default 3; legacy: 5).')),
+}).meta({ id: 'Retry', description: 'Retries of failed calls: { mode, maxAttempts }.' });
+
+/** What a failure of the step does: stop the runbook (default, like set -e) or continue. */
+const failureHandling = {
+  onFailure: z
+    .enum(['stop', 'continue'])
+    .optional()
+    .meta(describe('stop (default, like set -e): a failed expect, waitUntil or waiter ends the runbook.')),
+  retry: retrySchema.optional(),
+};
+
 const callStep = strict({
   call: callNameSchema.meta(describe('service:Operation, e.g. iam:AddRoleToInstanceProfile.')),
   params: paramsSchema.optional(),
   region: regionSchema.optional(),
   save: saveSchema.optional(),
   expect: expectSchema.optional(),
+  waiter: z
+    .string()
+    .regex(/^[A-Z][A-Za-z]+$/, {
+      error: 'a waiter is named as in the service model, e.g. InstanceProfileExists',
+    })
+    .optional()
+    .meta(describe('Run the AWS waiter of this name (its delay, attempts and acceptors) on this call.')),
+  ...failureHandling,
   ...timing,
 });
 
@@ -322,10 +353,13 @@ const awsStep = strict({
   region: regionSchema.optional(),
   save: saveSchema.optional(),
   expect: expectSchema.optional(),
+  ...failureHandling,
   ...timing,
 });
 
 const waitStep = strict({ wait: durationSchema, ...timing });
+
+const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const waitUntilStep = strict({
   waitUntil: strict({
@@ -336,12 +370,20 @@ const waitUntilStep = strict({
       .string()
       .min(1)
       .meta(describe('Dotted path into the response, e.g. InstanceProfile.Roles.0.RoleName.')),
-    equals: z
-      .union([z.string(), z.number(), z.boolean(), z.null()])
-      .meta(describe('The value the path must equal.')),
+    equals: scalarSchema.optional().meta(describe('The value the path must equal.')),
+    absent: z.literal(true).optional().meta(describe('The path must lead nowhere (missing or null).')),
+    length: z
+      .union([
+        z.number().int().min(0),
+        strict({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
+      ])
+      .optional()
+      .meta(describe('The list (or string) at the path has this length, or one within {min, max}.')),
+    in: z.array(scalarSchema).min(1).optional().meta(describe('The value at the path is one of these.')),
     every: durationSchema.optional().meta(describe('Polling interval (default 2s).')),
     timeout: durationSchema.optional().meta(describe('Give up after this long (default 2m).')),
   }),
+  ...failureHandling,
   ...timing,
 });
 
@@ -557,6 +599,7 @@ export const scenarioSchema = strict({
   instances: z.array(instanceSchema).optional(),
   fleets: z.array(fleetSchema).optional(),
   steps: z.array(stepSchema).optional(),
+  retry: retrySchema.optional(),
   faults: z.array(faultSchema).optional(),
   checks: z.array(checkSchema).optional(),
   change: changeSchema

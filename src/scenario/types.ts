@@ -89,12 +89,36 @@ export interface SourceRef {
   readonly col?: number;
 }
 
+/** How the AWS CLI / SDK retries a failed call (src/runbook/retry.ts has the rules and sources). */
+export type RetryMode = 'standard' | 'legacy' | 'adaptive';
+/**
+ * Attempts when `maxAttempts` is not given: 3 for standard and adaptive (AWS SDKs and Tools
+ * Reference Guide, "Retry behavior"), 5 for botocore's legacy mode (data/_retry.json).
+ */
+export const RETRY_DEFAULT_ATTEMPTS: Readonly<Record<RetryMode, number>> = {
+  standard: 3,
+  adaptive: 3,
+  legacy: 5,
+};
+export interface RetrySpec {
+  readonly mode: RetryMode;
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+}
+
 interface StepTiming {
   /** Absolute virtual time to start this step, ms. */
   readonly atMs?: number;
   /** Delay after the previous step finished, ms. */
   readonly afterMs?: number;
   readonly source: SourceRef;
+  /**
+   * `continue`: a failure of this step (a missed expect, a timed-out waitUntil, a failed waiter)
+   * is recorded but the runbook goes on. Absent: the runbook stops there, like `set -e`.
+   */
+  readonly onFailure?: 'continue';
+  /** Retries of this step's calls; absent: the scenario's `retry`, else the AWS CLI's default. */
+  readonly retry?: RetrySpec;
 }
 
 export interface CallStep extends StepTiming {
@@ -109,6 +133,11 @@ export interface CallStep extends StepTiming {
   readonly save: Readonly<Record<string, string>>;
   /** `ok` or an AWS error code; undefined: no expectation. */
   readonly expect?: string;
+  /**
+   * An AWS waiter (`aws iam wait instance-profile-exists …`): the call is repeated with the
+   * waiter's delay, attempt limit and acceptors (the service model's waiters-2.json).
+   */
+  readonly waiter?: string;
 }
 
 export interface WaitStep extends StepTiming {
@@ -124,8 +153,14 @@ export interface WaitUntilStep extends StepTiming {
   readonly region?: string;
   /** Dotted path into the response. */
   readonly path: string;
-  /** The value the path must equal (compared as JSON). */
-  readonly equals: unknown;
+  /** The value the path must equal (compared as JSON). Exactly one of equals, absent, length, in. */
+  readonly equals?: unknown;
+  /** The path must lead nowhere (missing, or null). */
+  readonly absent?: true;
+  /** The value at the path is a list (or string) whose length is within [min, max]. */
+  readonly length?: { readonly min: number; readonly max: number };
+  /** The value at the path equals one of these (compared as JSON). */
+  readonly in?: readonly unknown[];
   readonly everyMs: number;
   readonly timeoutMs: number;
 }
@@ -235,6 +270,8 @@ export interface Scenario {
   readonly instances: readonly InstanceSpec[];
   readonly fleets: readonly FleetSpec[];
   readonly steps: readonly Step[];
+  /** Retries of the runbook's calls; absent: the AWS CLI's default (standard, 3 attempts). */
+  readonly retry?: RetrySpec;
   readonly faults: readonly FaultSpec[];
   readonly checks: readonly MetricCheck[];
   /**
