@@ -63,8 +63,19 @@ export class ImdsPublisher {
   creds: Credentials | undefined;
   /** Whether the `iam/` tree exists (an association has been picked up). */
   endpoint = false;
-  /** What `iam/info` would report about the profile's role. */
-  info: 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' = 'none';
+  /**
+   * What `iam/info` reports about the associated profile, read when asked: `noRole` as soon as the
+   * instance's region sees the profile without a role, while `creds` still holds the set issued
+   * before (field research behind issue 17: iam/info said the profile had no role while the
+   * removed role's credentials were still served).
+   */
+  get info(): 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' {
+    if (!this.endpoint || this.servingProfileId === undefined) return 'none';
+    // The deliberately broken model behaves as if the role it holds were still in the profile.
+    if (this.bugKeepsRemovedRole && this.creds !== undefined) return 'ok';
+    const role = this.host.profileRole(this.servingProfileId);
+    return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
+  }
   private servingProfileId: string | undefined;
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
@@ -136,7 +147,6 @@ export class ImdsPublisher {
     this.endpoint = false;
     this.servingProfileId = undefined;
     this.servingAssociationId = undefined;
-    this.info = 'none';
   }
 
   private pickUpAssociation(): void {
@@ -183,12 +193,10 @@ export class ImdsPublisher {
           issuedAtMs: nowMs,
           expiresAtMs: nowMs + this.lifetime.sample(stream),
         };
-        this.info = 'ok';
         this.host.credentialsIssued(this.creds, previous);
-      } else {
-        // Documented: iam/info still answers, saying the profile has no role; issued credentials stay.
-        this.info = role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
       }
+      // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and
+      // the credentials already issued stay served until they expire.
     }
     this.host.imdsChanged();
     const nowMs = scheduler.nowMs;
