@@ -48,7 +48,9 @@ export interface ImdsOptions {
  */
 export interface ImdsHost {
   /** The instance's active association as EC2 sees it now. */
-  association(): { readonly associationId: string; readonly state: string; readonly profileId: string } | undefined;
+  association():
+    | { readonly associationId: string; readonly state: string; readonly profileId: string }
+    | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
   newAccessKeyId(): string;

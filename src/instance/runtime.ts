@@ -106,7 +106,9 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
 
   // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.
 
-  association(): { readonly associationId: string; readonly state: string; readonly profileId: string } | undefined {
+  association():
+    | { readonly associationId: string; readonly state: string; readonly profileId: string }
+    | undefined {
     return this.world.association(this);
   }
 

@@ -12,6 +12,7 @@ import { pascalToKebab } from '../scenario/aws-cli.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import type { CallStep, RetrySpec, Scenario, Step, TargetSpec, WaitUntilStep } from '../scenario/types.ts';
 import { strategyProcess } from '../strategies/index.ts';
+import { consoleProcedure } from './console.ts';
 import { type CallOutcome, type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
 import { CLI_DEFAULT_RETRY, RetryClient } from './retry.ts';
 import { matchAcceptors } from './waiters.ts';
@@ -129,6 +130,14 @@ function* runStep(
       });
       return careful.failures() > 0;
     }
+    case 'console':
+      return yield* consoleProcedure(step, {
+        op,
+        client,
+        retry: retryOf(step, ctx),
+        policyName: ctx.scenarioPolicyName,
+        allowDocument: (actions) => ctx.policies.allow(actions),
+      });
   }
 }
 

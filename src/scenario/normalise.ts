@@ -41,6 +41,7 @@ import {
   type ChangeSpec,
   type ChangeTarget,
   type CompareSpec,
+  type ConsoleAction,
   type FaultSpec,
   type InstanceSpec,
   type InvariantSetting,
@@ -485,6 +486,26 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
       ...failure,
     };
   }
+  if ('console' in step) {
+    const needs = step.console === 'launch-with-role' ? 'instanceProfile' : 'role';
+    if (step[needs] === undefined) ctx.error(path, `console ${step.console} needs ${needs}`);
+    const misplaced = (['role', 'allow', 'instanceProfile', 'region', 'count'] as const).filter(
+      (k) => step[k] !== undefined && !CONSOLE_ARGS[step.console].includes(k),
+    );
+    for (const k of misplaced) ctx.error(`${path}.${k}`, `console ${step.console} takes no ${k}`);
+    return {
+      kind: 'console',
+      action: step.console,
+      ...(step.role === undefined ? {} : { role: step.role }),
+      ...(step.allow === undefined ? {} : { allow: step.allow }),
+      ...(step.instanceProfile === undefined ? {} : { instanceProfile: step.instanceProfile }),
+      ...(step.region === undefined ? {} : { region: step.region }),
+      ...(step.count === undefined ? {} : { count: step.count }),
+      ...timing,
+      ...(step.onFailure === 'continue' ? { onFailure: 'continue' as const } : {}),
+      ...(step.retry === undefined ? {} : { retry: normaliseRetry(step.retry) }),
+    };
+  }
   if ('strategy' in step) {
     return {
       kind: 'strategy',
@@ -502,6 +523,13 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     ...timing,
   };
 }
+
+/** The arguments each console procedure takes. */
+const CONSOLE_ARGS: Readonly<Record<ConsoleAction, readonly string[]>> = {
+  'create-role-for-ec2': ['role', 'allow'],
+  'launch-with-role': ['instanceProfile', 'region', 'count'],
+  'delete-role': ['role'],
+};
 
 /** A retry spec with the mode's default attempts filled in (legacy 5, standard and adaptive 3). */
 export function normaliseRetry(raw: { mode: RetryMode; maxAttempts?: number | undefined }): RetrySpec {

@@ -17,7 +17,7 @@ import { describeValue, durationExamples, durationPattern, parseDuration, quoteV
 import { callNames } from './operations.ts';
 import { closest } from './suggest.ts';
 import type { SdkPresetName } from './types.ts';
-import { invariantNames, livenessInvariantNames, strategyNames } from './types.ts';
+import { consoleActions, invariantNames, livenessInvariantNames, strategyNames } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Strict objects whose "unknown key" issues can name the keys that are allowed.
@@ -396,7 +396,30 @@ const strategyStep = strict({
   ...timing,
 });
 
+const consoleStep = strict({
+  console: z.enum(consoleActions, {
+    error: (iss) =>
+      `unknown console procedure ${quoteValue(iss.input)}; expected one of ${consoleActions.join(', ')}`,
+  }),
+  role: roleName.optional().meta(describe('create-role-for-ec2, delete-role: the role.')),
+  allow: z.array(actionPattern).optional().meta(describe('create-role-for-ec2: actions the role may call.')),
+  instanceProfile: profileName
+    .optional()
+    .meta(describe("launch-with-role: the name picked in the console's IAM role list (a profile name).")),
+  region: regionSchema.optional(),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta(describe('launch-with-role: instances (default 1).')),
+  ...failureHandling,
+  ...timing,
+});
+
 type CallStepRaw = z.infer<typeof callStep>;
+type ConsoleStepRaw = z.infer<typeof consoleStep>;
 type AwsStepRaw = z.infer<typeof awsStep>;
 type WaitStepRaw = z.infer<typeof waitStep>;
 type WaitUntilStepRaw = z.infer<typeof waitUntilStep>;
@@ -413,9 +436,10 @@ export type RawStep =
   | WaitStepRaw
   | WaitUntilStepRaw
   | StrategyStepRaw
-  | ForEachStepRaw;
+  | ForEachStepRaw
+  | ConsoleStepRaw;
 
-export const stepKinds = ['call', 'aws', 'wait', 'waitUntil', 'strategy', 'forEach'] as const;
+export const stepKinds = ['call', 'aws', 'wait', 'waitUntil', 'strategy', 'forEach', 'console'] as const;
 
 const forEachStep = strict({
   forEach: targetsSchema,
@@ -427,7 +451,7 @@ const forEachStep = strict({
 });
 
 export const stepSchema: z.ZodType<RawStep> = z
-  .union([callStep, awsStep, waitStep, waitUntilStep, strategyStep, forEachStep], {
+  .union([callStep, awsStep, waitStep, waitUntilStep, strategyStep, forEachStep, consoleStep], {
     error: `a step needs exactly one of: ${stepKinds.join(', ')}`,
   })
   .meta({ id: 'Step', description: `One step: ${stepKinds.join(' | ')}, with optional at/after timing.` });

@@ -179,7 +179,27 @@ export interface ForEachStep extends StepTiming {
   readonly steps: readonly Step[];
 }
 
-export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep;
+/** The console procedures a scenario can name (aws-facts.md 4, "Console vs CLI/API"). */
+export const consoleActions = ['create-role-for-ec2', 'launch-with-role', 'delete-role'] as const;
+export type ConsoleAction = (typeof consoleActions)[number];
+
+/** A console procedure, run as the AWS calls the console makes (src/runbook/console.ts). */
+export interface ConsoleStep extends StepTiming {
+  readonly kind: 'console';
+  readonly action: ConsoleAction;
+  /** create-role-for-ec2, delete-role: the role (and its same-name instance profile). */
+  readonly role?: string;
+  /** create-role-for-ec2: the actions the role's permissions policy allows. */
+  readonly allow?: readonly string[];
+  /** launch-with-role: the entry picked in the console's IAM role list (an instance profile name). */
+  readonly instanceProfile?: string;
+  /** launch-with-role: the region of the launch (default: the model's default region). */
+  readonly region?: string;
+  /** launch-with-role: number of instances (default 1). */
+  readonly count?: number;
+}
+
+export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep | ConsoleStep;
 
 export type FaultSpec =
   | { readonly kind: 'partition'; readonly region: string; readonly fromMs: number; readonly toMs: number }
