@@ -41,11 +41,21 @@ export interface Waiter {
   }[];
 }
 
+/** How an operation pages (paginators-1.json), as the AWS CLI reads it. */
+export interface Paginator {
+  readonly input_token: string;
+  readonly output_token: string;
+  readonly limit_key?: string;
+  readonly more_results?: string;
+  readonly result_key: string;
+}
+
 export interface ServiceModel {
   readonly source: { readonly package: string; readonly version: string; readonly files: readonly string[] };
   readonly metadata: { readonly apiVersion: string; readonly protocol: string };
   readonly operations: Readonly<Record<string, { readonly input?: string; readonly output?: string }>>;
   readonly waiters: Readonly<Record<string, Waiter>>;
+  readonly paginators: Readonly<Record<string, Paginator>>;
   readonly shapes: Readonly<Record<string, Shape>>;
 }
 
@@ -88,6 +98,10 @@ export function shapeOf(service: ServiceName, name: string): Shape {
 
 export function waiter(service: ServiceName, name: string): Waiter | undefined {
   return models[service].waiters[name];
+}
+
+export function paginator(service: ServiceName, operation: string): Paginator | undefined {
+  return models[service].paginators[operation];
 }
 
 // ---------------------------------------------------------------------------------------------

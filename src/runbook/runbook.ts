@@ -14,6 +14,7 @@ import type { CallStep, RetrySpec, Scenario, Step, TargetSpec, WaitUntilStep } f
 import { strategyProcess } from '../strategies/index.ts';
 import { consoleProcedure } from './console.ts';
 import { type CallOutcome, type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { callPaginated } from './paginate.ts';
 import { CLI_DEFAULT_RETRY, RetryClient } from './retry.ts';
 import { matchAcceptors } from './waiters.ts';
 
@@ -205,7 +206,17 @@ function* runCall(
     ...requestOf(step, op, scope, origin),
     ...(step.expect !== undefined ? { expect: step.expect } : {}),
   };
-  const { outcome } = yield* client.call(op, request, retry);
+  const outcome =
+    step.paginate === undefined
+      ? (yield* client.call(op, request, retry)).outcome
+      : yield* callPaginated(
+          op,
+          client,
+          step,
+          request,
+          retry,
+          substitute(step.paginate, op, scope) as NonNullable<CallStep['paginate']>,
+        );
   const missed = step.expect !== undefined && !expectationMet(step.expect, outcome);
   return saveValues(op, step, scope, origin, outcome) || missed;
 }

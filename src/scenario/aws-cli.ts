@@ -16,7 +16,7 @@
  * each part is only meaningful with the others, and none is used elsewhere.
  */
 
-import { models, waiter as waiterOf } from '../aws/catalogue.ts';
+import { models, paginator as paginatorOf, waiter as waiterOf } from '../aws/catalogue.ts';
 import {
   type OperationSpec,
   operationSpec,
@@ -35,6 +35,18 @@ export interface AwsCommand {
   readonly region?: string;
   /** `aws SERVICE wait NAME …`: the waiter (PascalCase, as in waiters-2.json) run on `operation`. */
   readonly waiter?: string;
+  /**
+   * The CLI's own pagination of a paginated operation (awscli/customizations/paginate.py): fetch
+   * every page and merge them, unless `--no-paginate` or a manual paging parameter is given.
+   */
+  readonly pagination?: CliPagination;
+}
+
+/** `--page-size`, `--max-items`, `--starting-token` of a paginated command. */
+export interface CliPagination {
+  readonly pageSize?: number;
+  readonly maxItems?: number;
+  readonly startingToken?: string;
 }
 
 export type AwsCliResult =
@@ -52,7 +64,9 @@ const ignoredValueOptions = new Set([
   'cli-connect-timeout',
 ]);
 /** Global flags that change nothing in a simulation. */
-const ignoredFlags = new Set(['no-cli-pager', 'no-paginate', 'debug', 'no-verify-ssl', 'no-sign-request']);
+const ignoredFlags = new Set(['no-cli-pager', 'debug', 'no-verify-ssl', 'no-sign-request']);
+/** The CLI's unified paging arguments of a paginated operation. */
+const pagingArgs = ['starting-token', 'page-size', 'max-items'] as const;
 /** Options that would read input from elsewhere: a scenario must be self-contained. */
 const unsupportedOptions = new Set(['cli-input-json', 'cli-input-yaml', 'generate-cli-skeleton']);
 
@@ -340,6 +354,18 @@ export function parseAwsCli(line: string): AwsCliResult {
   }
 
   const params: Record<string, unknown> = {};
+  // Paging, as the CLI does it: its own --starting-token/--page-size/--max-items shadow the
+  // operation's paging members (IAM's MaxItems is --max-items too); giving an operation paging
+  // member (--marker, --next-token, --max-results) is manual paging and turns CLI paging off.
+  const pager = waiterName === undefined ? paginatorOf(svc, operation) : undefined;
+  const manualTokens = new Set(
+    pager === undefined
+      ? []
+      : [pager.input_token, ...(pager.limit_key ? [pager.limit_key] : [])].map(pascalToKebab),
+  );
+  const paging: { pageSize?: number; maxItems?: number; startingToken?: string } = {};
+  let noPaginate = false;
+  let manualPaging = false;
   let region: string | undefined;
   const seen = new Set<string>();
   /** Parameters given with a bad value: already reported, so not "missing" as well. */
@@ -351,6 +377,22 @@ export function parseAwsCli(line: string): AwsCliResult {
       continue;
     }
     seen.add(name);
+    if (name === 'no-paginate') {
+      if (values.length > 0) errors.push('--no-paginate takes no value');
+      noPaginate = true;
+      continue;
+    }
+    if (pager !== undefined && (pagingArgs as readonly string[]).includes(name)) {
+      const v = values.length === 1 ? values[0]! : undefined;
+      if (v === undefined) errors.push(`--${name} takes one value`);
+      else if (name === 'starting-token') paging.startingToken = v;
+      else if (!/^\d+$/.test(v) || Number(v) < 1)
+        errors.push(`--${name} takes a whole number of at least 1, got "${v}"`);
+      else if (name === 'page-size') paging.pageSize = Number(v);
+      else paging.maxItems = Number(v);
+      continue;
+    }
+    if (manualTokens.has(name)) manualPaging = true;
     if (name === 'region') {
       if (values.length !== 1) errors.push('--region takes one region name');
       else region = values[0];
@@ -409,6 +451,26 @@ export function parseAwsCli(line: string): AwsCliResult {
     }
   }
 
+  let pagination: CliPagination | undefined;
+  if (pager !== undefined) {
+    if (noPaginate || manualPaging) {
+      // The CLI puts a shadowed operation member back (IAM's --max-items is its MaxItems) and
+      // refuses the other paging arguments (paginate.py, ensure_paging_params_not_set).
+      const shadowsMaxItems = Object.hasOwn(spec.params, 'MaxItems');
+      if (shadowsMaxItems && paging.maxItems !== undefined) params.MaxItems = paging.maxItems;
+      const used = [
+        ...(paging.startingToken !== undefined ? ['--starting-token'] : []),
+        ...(paging.pageSize !== undefined ? ['--page-size'] : []),
+        ...(paging.maxItems !== undefined && !shadowsMaxItems ? ['--max-items'] : []),
+      ];
+      if (used.length > 0)
+        errors.push(`Cannot specify --no-paginate along with pagination arguments: ${used.join(', ')}`);
+    } else {
+      pagination = paging;
+    }
+  } else if (noPaginate) {
+    warnings.push('--no-paginate has no effect: the operation is not paginated');
+  }
   // `--count` defaults to 1 (awscli/customizations/ec2/addcount.py: DEFAULT = 1, set_default_count).
   if (operation === 'RunInstances' && !seen.has('count')) {
     params.MinCount = 1;
@@ -427,6 +489,7 @@ export function parseAwsCli(line: string): AwsCliResult {
     params,
     ...(region === undefined ? {} : { region }),
     ...(waiterName === undefined ? {} : { waiter: waiterName }),
+    ...(pagination === undefined ? {} : { pagination }),
   };
   return { ok: true, command: result, warnings };
 }

@@ -12,7 +12,14 @@
  * the defaults that a reader wants to see side by side.
  */
 
-import { checkStructure, frontEndOptions, inputShape, models, waiter as waiterOf } from '../aws/catalogue.ts';
+import {
+  checkStructure,
+  frontEndOptions,
+  inputShape,
+  models,
+  paginator as paginatorOf,
+  waiter as waiterOf,
+} from '../aws/catalogue.ts';
 import {
   type Calibration,
   type CalibrationEntry,
@@ -433,10 +440,13 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     const params = checkParams(split.service, split.operation, step.params ?? {}, `${path}.params`, ctx);
     if (step.waiter !== undefined)
       checkWaiter(split.service, split.operation, step.waiter, `${path}.waiter`, ctx);
+    if (step.paginate !== undefined && paginatorOf(split.service, split.operation) === undefined)
+      ctx.error(`${path}.paginate`, `${step.call} is not a paginated operation`);
     return callStep(split.service, split.operation, params, step.region, step.save, step.expect, {
       ...timing,
       ...failure,
       ...(step.waiter === undefined ? {} : { waiter: step.waiter }),
+      ...(step.paginate === undefined ? {} : { paginate: step.paginate }),
     });
   }
   if ('aws' in step) {
@@ -454,11 +464,12 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     if (lineRegion !== undefined && step.region !== undefined && lineRegion !== step.region) {
       ctx.error(`${path}.region`, `region ${step.region} contradicts --region ${lineRegion} in the command`);
     }
-    const waiter = parsed.command.waiter;
+    const { waiter, pagination } = parsed.command;
     return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, {
       ...timing,
       ...failure,
       ...(waiter === undefined ? {} : { waiter }),
+      ...(pagination === undefined ? {} : { paginate: pagination }),
     });
   }
   if ('wait' in step) return { kind: 'wait', durationMs: ms(step.wait), ...timing };
@@ -594,6 +605,7 @@ function callStep(
     onFailure?: 'continue';
     retry?: RetrySpec;
     waiter?: string;
+    paginate?: CallStep['paginate'];
   },
 ): CallStep {
   return {

@@ -341,6 +341,13 @@ const callStep = strict({
     })
     .optional()
     .meta(describe('Run the AWS waiter of this name (its delay, attempts and acceptors) on this call.')),
+  paginate: strict({
+    pageSize: z.number().int().min(1).optional(),
+    maxItems: z.number().int().min(1).optional(),
+    startingToken: z.string().optional(),
+  })
+    .optional()
+    .meta(describe('Page through a paginated operation as the AWS CLI does, merging the pages.')),
   ...failureHandling,
   ...timing,
 });

@@ -243,6 +243,7 @@ function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
         ...(Object.keys(step.save).length > 0 ? { save: step.save } : {}),
         ...(step.expect !== undefined ? { expect: step.expect } : {}),
         ...(step.waiter !== undefined ? { waiter: step.waiter } : {}),
+        ...(step.paginate !== undefined ? { paginate: { ...step.paginate } } : {}),
         ...failureToRaw(step),
         ...timingToRaw(step),
       };

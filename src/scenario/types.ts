@@ -138,6 +138,15 @@ export interface CallStep extends StepTiming {
    * waiter's delay, attempt limit and acceptors (the service model's waiters-2.json).
    */
   readonly waiter?: string;
+  /**
+   * Page through the results as the AWS CLI does (an `aws` line of a paginated operation without
+   * `--no-paginate`): call until the last page and merge the pages; `maxItems` caps the items.
+   */
+  readonly paginate?: {
+    readonly pageSize?: number;
+    readonly maxItems?: number;
+    readonly startingToken?: string;
+  };
 }
 
 export interface WaitStep extends StepTiming {

@@ -10,8 +10,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/instance/credentials.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
 import { simulate, type WorldView } from '../../src/simulate.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 
 const M = 60_000;
 
@@ -40,11 +40,10 @@ interface Sample {
 
 /** Runs the scenario and samples IMDS at every recorded call (observers only read). */
 function runSampling(text: string, seed = 4) {
-  const loaded = loadScenario(text);
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+  const scenario = loadYaml(text);
   let world: WorldView | undefined;
   const samples: Sample[] = [];
-  const result = simulate(loaded.scenario, {
+  const result = simulate(scenario, {
     seed,
     observers: [
       {

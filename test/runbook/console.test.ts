@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { scenarioToYaml } from '../../src/scenario/to-yaml.ts';
-import { simulate } from '../../src/simulate.ts';
+import { runSteps } from '../helpers/run-yaml.ts';
 
 const WORLD = `
 name: console
@@ -15,11 +15,7 @@ instanceProfiles:
   - { name: web, role: app-v1 }
 `;
 
-function run(steps: string) {
-  const loaded = loadScenario(`${WORLD}\nsteps:\n${steps}`);
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return { result: simulate(loaded.scenario, { seed: 2 }), scenario: loaded.scenario };
-}
+const run = (steps: string) => runSteps(WORLD, steps, 2);
 
 const calls = (r: ReturnType<typeof run>['result']) =>
   r.steps.map((s) => `${s.call} ${s.ok ? 'ok' : s.error?.code}`);

@@ -4,7 +4,7 @@ import { models, serviceNames } from '../../src/aws/catalogue.ts';
 import { backoffMs, isRetryable } from '../../src/runbook/retry.ts';
 import { searchPath } from '../../src/runbook/waiters.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { simulate } from '../../src/simulate.ts';
+import { runSteps } from '../helpers/run-yaml.ts';
 
 const WORLD = `
 name: t
@@ -20,11 +20,7 @@ instances:
   - { name: a, id: i-0123456789abcdef0, region: us-east-1, instanceProfile: web }
 `;
 
-function run(steps: string, extra = '', seed = 3) {
-  const loaded = loadScenario(`${WORLD}${extra}\nsteps:\n${steps}`);
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return simulate(loaded.scenario, { seed });
-}
+const run = (steps: string, extra = '', seed = 3) => runSteps(`${WORLD}${extra}`, steps, seed).result;
 
 const failures = (r: ReturnType<typeof run>) => r.checks.filter((c) => !c.ok);
 

@@ -122,6 +122,7 @@ describe('parseAwsCli', () => {
             { Name: 'state', Values: ['associated'] },
           ],
         },
+        pagination: {},
       },
     ],
     [
@@ -170,7 +171,12 @@ describe('parseAwsCli', () => {
     ],
     [
       'iam list-instance-profiles --path-prefix /app/ --max-items 10',
-      { service: 'iam', operation: 'ListInstanceProfiles', params: { PathPrefix: '/app/', MaxItems: 10 } },
+      {
+        service: 'iam',
+        operation: 'ListInstanceProfiles',
+        params: { PathPrefix: '/app/' },
+        pagination: { maxItems: 10 },
+      },
     ],
     [
       `iam put-role-policy --role-name app --policy-name p --policy-document '{"Version":"2012-10-17","Statement":[]}'`,
@@ -278,6 +284,32 @@ describe('the AWS CLI own options (issue 17)', () => {
     ).toMatchObject({
       ok: true,
       command: { params: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/b' } },
+    });
+  });
+});
+
+describe('pagination as the AWS CLI does it', () => {
+  it('--max-items, --page-size and --starting-token are the CLI own; IAM MaxItems comes back with --no-paginate', () => {
+    expect(parseAwsCli('aws iam list-instance-profiles --page-size 2 --max-items 3')).toMatchObject({
+      ok: true,
+      command: { params: {}, pagination: { pageSize: 2, maxItems: 3 } },
+    });
+    const off = parseAwsCli('aws iam list-instance-profiles --no-paginate --max-items 3');
+    expect(off).toMatchObject({ ok: true, command: { params: { MaxItems: 3 } } });
+    expect(off.ok && off.command.pagination).toBe(undefined);
+  });
+
+  it('an operation paging member turns CLI paging off; paging arguments with --no-paginate are refused', () => {
+    const manual = parseAwsCli('aws ec2 describe-instances --max-results 5');
+    expect(manual).toMatchObject({ ok: true, command: { params: { MaxResults: 5 } } });
+    expect(manual.ok && manual.command.pagination).toBe(undefined);
+    expect(parseAwsCli('aws ec2 describe-instances --no-paginate --page-size 5')).toEqual({
+      ok: false,
+      errors: ['Cannot specify --no-paginate along with pagination arguments: --page-size'],
+    });
+    expect(parseAwsCli('aws ec2 describe-instances')).toMatchObject({
+      ok: true,
+      command: { pagination: {} },
     });
   });
 });

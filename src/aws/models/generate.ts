@@ -101,6 +101,7 @@ function generate(service: keyof typeof SUPPORTED): void {
   const base = join(dir, 'data', service, spec.apiVersion);
   const model = readJson(join(base, 'service-2.json'));
   const waiters = (readJson(join(base, 'waiters-2.json')).waiters ?? {}) as Record<string, Json>;
+  const paginators = (readJson(join(base, 'paginators-1.json')).pagination ?? {}) as Record<string, Json>;
   const allShapes = model.shapes as Record<string, Json>;
   const allOps = model.operations as Record<string, Json>;
   const shapes: Record<string, Json> = {};
@@ -138,15 +139,17 @@ function generate(service: keyof typeof SUPPORTED): void {
     source: {
       package: 'botocore',
       version,
-      files: [
-        `botocore/data/${service}/${spec.apiVersion}/service-2.json`,
-        `botocore/data/${service}/${spec.apiVersion}/waiters-2.json`,
-      ],
+      files: ['service-2.json', 'waiters-2.json', 'paginators-1.json'].map(
+        (f) => `botocore/data/${service}/${spec.apiVersion}/${f}`,
+      ),
       regenerate: 'npx tsx src/aws/models/generate.ts',
     },
     metadata: pick(model.metadata as Json, ['apiVersion', 'protocol', 'serviceId']),
     operations,
     waiters: Object.fromEntries(spec.waiters.map((w) => [w, waiters[w]])),
+    paginators: Object.fromEntries(
+      spec.operations.filter((op) => paginators[op] !== undefined).map((op) => [op, paginators[op]]),
+    ),
     shapes: sortedShapes,
   };
   writeFileSync(join(import.meta.dirname, `${service}.json`), `${JSON.stringify(file, null, 1)}\n`);
