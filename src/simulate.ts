@@ -188,7 +188,9 @@ class World {
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => {
       const a = this.ec2.activeAssociation(rt.facts.id);
-      return a === undefined ? undefined : { state: a.State, profileId: a.profileId };
+      return a === undefined
+        ? undefined
+        : { associationId: a.AssociationId, state: a.State, profileId: a.profileId };
     },
     profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
     newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
@@ -644,6 +646,7 @@ class World {
       },
       replaceInstance: (slot, id, name) => this.replaceInstance(slot, id, name),
       spawn: (label, body) => spawn(scheduler, label, body),
+      stream: (name) => this.streams.stream(name),
     };
   }
 

@@ -207,7 +207,11 @@ const longFunctionsAllowed: ReadonlySet<string> = new Set([
   // The World's set-up and run loop: being split by the lead's World refactor (issue #15).
   'src/simulate.ts constructor',
   'src/simulate.ts run',
-  // Merged from the check and serve work in one step; each reads as one sequence of cases. To split.
+  // Merged from the check, serve and runbooks work in one step; each reads as one sequence of
+  // cases (a switch over kinds, a console procedure's calls in order). To split.
+  'src/aws/catalogue.ts visit',
+  'src/runbook/console.ts consoleProcedure',
+  'src/scenario/normalise.ts normaliseStep',
   'src/check/causes.ts explainMetric',
   'src/check/failures.ts failuresOf',
   'src/serve/imds.ts handle',
@@ -253,7 +257,6 @@ const deadExportsAllowed: ReadonlySet<string> = new Set([
   'src/metrics.ts totalMs',
   'src/metrics.ts ticksIn',
   'src/scenario/normalise.ts normaliseTargets',
-  'src/scenario/operations.ts OperationName',
   'src/scenario/schema.ts durationSchema',
   'src/scenario/schema.ts distributionSchema',
   'src/scenario/schema.ts sdkPresetNames',

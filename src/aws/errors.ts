@@ -134,6 +134,9 @@ export const Errors = {
     awsError('InvalidAction', 400, `The action ${operation} is not valid for this web service.`),
   ec2UnknownParameter: (name: string) =>
     awsError('UnknownParameter', 400, `The parameter ${name} is not recognized`),
+  /** EC2 and IAM reserve the `aws:` tag prefix (Tagging your EC2 resources, "Tag restrictions"). */
+  reservedTagKey: () =>
+    awsError('InvalidParameterValue', 400, "Tag keys starting with 'aws:' are reserved for internal use"),
   ec2InvalidFilter: (name: string) =>
     awsError('InvalidParameterValue', 400, `The filter '${name}' is invalid`),
   /** Both Name and Arn given for one profile (aws/aws-cli#8058). */

@@ -6,9 +6,12 @@
  *   sees it, which is the only way a role swapped inside the profile is picked up ("up to one hour");
  * - new credentials at least 5 minutes before the old ones expire (documented): the next rotation is
  *   never later than expiry minus that margin;
- * - an association change is picked up after a short delay, with a fresh fetch for the new profile;
- *   while a replacement association is still `associating`, the old credentials keep being served
- *   (replace has no credential gap);
+ * - an association change is picked up after a short delay, with a fresh fetch for the profile's
+ *   current role whenever the association is a new one (a new association id), even for the same
+ *   profile: "To force the change, you must disassociate the instance profile and then associate
+ *   the instance profile" (IAM UG, "Using an IAM role to grant permissions to applications running
+ *   on Amazon EC2 instances"); while a replacement association is still `associating`, the old
+ *   credentials keep being served (replace has no credential gap);
  * - no association: no `iam/` tree at all; a profile without a role: nothing new is issued, while
  *   credentials already issued stay valid until they expire;
  * - stop: everything is dropped; start: a fresh publisher.
@@ -45,7 +48,9 @@ export interface ImdsOptions {
  */
 export interface ImdsHost {
   /** The instance's active association as EC2 sees it now. */
-  association(): { readonly state: string; readonly profileId: string } | undefined;
+  association():
+    | { readonly associationId: string; readonly state: string; readonly profileId: string }
+    | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
   newAccessKeyId(): string;
@@ -60,9 +65,22 @@ export class ImdsPublisher {
   creds: Credentials | undefined;
   /** Whether the `iam/` tree exists (an association has been picked up). */
   endpoint = false;
-  /** What `iam/info` would report about the profile's role. */
-  info: 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' = 'none';
+  /**
+   * What `iam/info` reports about the associated profile, read when asked: `noRole` as soon as the
+   * instance's region sees the profile without a role, while `creds` still holds the set issued
+   * before (field research behind issue 17: iam/info said the profile had no role while the
+   * removed role's credentials were still served).
+   */
+  get info(): 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' {
+    if (!this.endpoint || this.servingProfileId === undefined) return 'none';
+    // The deliberately broken model behaves as if the role it holds were still in the profile.
+    if (this.bugKeepsRemovedRole && this.creds !== undefined) return 'ok';
+    const role = this.host.profileRole(this.servingProfileId);
+    return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
+  }
   private servingProfileId: string | undefined;
+  /** The association whose profile is served; a different id means a new association (forced refresh). */
+  private servingAssociationId: string | undefined;
   // One reusable timer per kind of next event: rescheduled in place, so a rotation allocates no
   // event and leaves no cancelled entry behind (see Scheduler.timer).
   private readonly rotation: Timer;
@@ -130,7 +148,7 @@ export class ImdsPublisher {
     this.creds = undefined;
     this.endpoint = false;
     this.servingProfileId = undefined;
-    this.info = 'none';
+    this.servingAssociationId = undefined;
   }
 
   private pickUpAssociation(): void {
@@ -145,7 +163,9 @@ export class ImdsPublisher {
     }
     // A replacement still settling (or a disassociation in flight): keep serving what we have.
     if (association.state !== 'associated') return;
-    if (association.profileId === this.servingProfileId && this.creds !== undefined) return;
+    // The same association seen again (e.g. its own settle event): nothing new to fetch.
+    if (association.associationId === this.servingAssociationId && this.creds !== undefined) return;
+    this.servingAssociationId = association.associationId;
     this.servingProfileId = association.profileId;
     this.endpoint = true;
     this.rotate();
@@ -175,12 +195,10 @@ export class ImdsPublisher {
           issuedAtMs: nowMs,
           expiresAtMs: nowMs + this.lifetime.sample(stream),
         };
-        this.info = 'ok';
         this.host.credentialsIssued(this.creds, previous);
-      } else {
-        // Documented: iam/info still answers, saying the profile has no role; issued credentials stay.
-        this.info = role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
       }
+      // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and
+      // the credentials already issued stay served until they expire.
     }
     this.host.imdsChanged();
     const nowMs = scheduler.nowMs;

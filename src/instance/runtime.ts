@@ -26,7 +26,7 @@ export interface InstanceWorld<D> {
   /** The instance's active association as EC2 sees it now. */
   association(
     runtime: InstanceRuntime<D>,
-  ): { readonly state: string; readonly profileId: string } | undefined;
+  ): { readonly associationId: string; readonly state: string; readonly profileId: string } | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
   /** A fresh, unique access key id for the instance's next credentials. */
@@ -106,7 +106,9 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
 
   // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.
 
-  association(): { readonly state: string; readonly profileId: string } | undefined {
+  association():
+    | { readonly associationId: string; readonly state: string; readonly profileId: string }
+    | undefined {
     return this.world.association(this);
   }
 

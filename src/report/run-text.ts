@@ -5,11 +5,30 @@
  */
 
 import type { Cause } from '../cause.ts';
-import { formatClock, formatMs } from '../engine/index.ts';
+import { formatClock } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 
+/**
+ * A span as a person reads it: the two largest units, e.g. 3h20m, 1m35s, 4.2s, 150ms
+ * (12023712 ms is 3h20m, not 3.34h).
+ */
+export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms)) return '∞';
+  if (ms < 0) return `-${formatSpan(-ms)}`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
+  const totalS = Math.round(ms / 1000);
+  const d = Math.floor(totalS / 86_400);
+  const h = Math.floor((totalS % 86_400) / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const sec = totalS % 60;
+  if (d > 0) return h > 0 ? `${d}d${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h${m}m` : `${h}h`;
+  return sec > 0 ? `${m}m${sec}s` : `${m}m`;
+}
+
 function after(v: number | null, never: string): string {
-  return v === null ? never : `+${formatMs(v)}`;
+  return v === null ? never : `+${formatSpan(v)}`;
 }
 
 function instanceLine(i: InstanceResult): string {
@@ -20,13 +39,52 @@ function instanceLine(i: InstanceResult): string {
     `old credentials accepted until ${after(m.oldRoleExposureMs, 'the end (still accepted)')}`,
   ];
   if (m.credentialGapMs !== null && m.credentialGapMs > 0)
-    parts.push(`no credentials for ${formatMs(m.credentialGapMs)}`);
-  if (m.downtimeMs !== null && m.downtimeMs > 0) parts.push(`down for ${formatMs(m.downtimeMs)}`);
+    parts.push(`no credentials for ${formatSpan(m.credentialGapMs)}`);
+  if (m.downtimeMs !== null && m.downtimeMs > 0) parts.push(`down for ${formatSpan(m.downtimeMs)}`);
   const probes =
     i.probes.allowed + i.probes.denied > 0
       ? `; probes ${i.probes.allowed} allowed, ${i.probes.denied} denied`
       : '';
   return `  ${i.name} (${i.id}, ${i.region}, ${i.sdk}): ${parts.join('; ')}${probes}`;
+}
+
+/** Median and maximum of a metric over a group, with how many never reached it. */
+function spread(values: readonly (number | null)[], never: string): string {
+  const done = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const missing = values.length - done.length;
+  if (done.length === 0) return never;
+  const median = done[Math.floor((done.length - 1) / 2)]!;
+  const tail = missing > 0 ? ` (${missing} ${never})` : '';
+  return `median +${formatSpan(median)}, max +${formatSpan(done[done.length - 1]!)}${tail}`;
+}
+
+/** One line per fleet (instances outside fleets together), before the per-instance lines. */
+function fleetSummary(instances: readonly InstanceResult[]): string[] {
+  const groups = new Map<string, InstanceResult[]>();
+  for (const i of instances) {
+    const key = i.fleet ?? '(no fleet)';
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [i]);
+    else g.push(i);
+  }
+  const lines = [...groups].map(([name, members]) => {
+    const m = (pick: (i: InstanceResult) => number | null) => members.map(pick);
+    return (
+      `  fleet ${name} (${members.length}): IMDS new role ${spread(
+        m((i) => i.metrics.imdsNewRoleMs),
+        'never',
+      )}; ` +
+      `app new role ${spread(
+        m((i) => i.metrics.appNewRoleMs),
+        'never',
+      )}; ` +
+      `old credentials accepted ${spread(
+        m((i) => i.metrics.oldRoleExposureMs),
+        'to the end',
+      )}`
+    );
+  });
+  return [...lines, ''];
 }
 
 export interface RunTextOptions {
@@ -51,7 +109,7 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   const lines: string[] = [];
   lines.push(`seed ${result.seed} · reproduce with: ${options.command}`);
   lines.push(
-    `scenario ${result.scenario}: ${result.instances.length} instance(s), ${result.steps.length} call(s), horizon ${formatMs(result.horizonMs)}, ${result.eventsProcessed} events`,
+    `scenario ${result.scenario}: ${result.instances.length} instance(s), ${result.steps.length} call(s), horizon ${formatSpan(result.horizonMs)}, ${result.eventsProcessed} events`,
   );
   lines.push('');
   lines.push('Calls (virtual time, call, region, outcome):');
@@ -76,6 +134,7 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   } else {
     lines.push(`Instances (times after the change started at ${formatClock(result.changeStartMs)}):`);
   }
+  if (result.changeStartMs !== null) lines.push(...fleetSummary(result.instances));
   const instances = limit > 0 ? result.instances.slice(0, limit) : result.instances;
   for (const i of instances) {
     lines.push(instanceLine(i));

@@ -42,6 +42,8 @@ export interface BatchRun<T> {
   work(item: T, more: boolean): Process;
   /** Called when every item of a batch has finished, before the pause. */
   afterBatch?(items: readonly T[]): void;
+  /** Asked after each batch: true ends the run there (a runbook stopped under set -e). */
+  shouldStop?(): boolean;
 }
 
 /**
@@ -57,5 +59,6 @@ export function* runInBatches<T>(run: BatchRun<T>): Generator<Yieldable, void, v
     const done = items.map((item) => run.op.spawn(run.childLabel(item), run.work(item, more)));
     yield allOf(batches.length === 1 ? `${run.label}.all` : `${run.label}.batch-${i}`, done);
     run.afterBatch?.(items);
+    if (run.shouldStop?.() === true) return;
   }
 }

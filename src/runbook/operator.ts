@@ -3,7 +3,7 @@
  * latency, is executed against the model at the time it lands, and is recorded (in execution
  * order) with its outcome. Strategies and scenario steps are processes over this interface.
  */
-import type { Process, Yieldable } from '../engine/index.ts';
+import type { Process, RandomStream, Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 
 export interface CallOutcome {
@@ -53,6 +53,8 @@ export interface Operator {
   /** Starts a child process (parallel work, e.g. one per instance) and returns its completion signal. */
   spawn(label: string, body: Process): import('../engine/index.ts').Signal;
   readonly records: StepRecord[];
+  /** The operator's named seeded stream (retry jitter), from the run's root seed. */
+  stream(name: string): RandomStream;
 }
 
 /** Reads a dotted path (`Instances.0.InstanceId`) from a response; numeric segments index arrays. */

@@ -1,14 +1,32 @@
 /**
- * Runs a scenario's steps as one operator process: calls (from `call:` or pasted `aws` lines),
- * waits, polls, strategies and forEach loops, with `${...}` substitution and `save`d values.
+ * Runs a scenario's steps as one operator process: calls (from `call:` or pasted `aws` lines, with
+ * the CLI's retries and waiters), waits, polls, strategies and forEach loops, with `${...}`
+ * substitution and `save`d values, stopping at the first failure as `set -e` would.
+ *
+ * Over 300 lines because the step kinds share one control flow (timing, failure, stop and the
+ * not-run report); retries (retry.ts) and waiter acceptors (waiters.ts) live apart.
  */
+import { waiter as waiterOf } from '../aws/catalogue.ts';
 import type { Process, Yieldable } from '../engine/index.ts';
-import { resolveTargets } from '../scenario/targets.ts';
-import type { CallStep, ForEachStep, Scenario, Step, WaitUntilStep } from '../scenario/types.ts';
+import { pascalToKebab } from '../scenario/aws-cli.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { resolveTargets as resolveIn } from '../scenario/targets.ts';
+import type {
+  CallStep,
+  ForEachStep,
+  RetrySpec,
+  Scenario,
+  Step,
+  TargetSpec,
+  WaitUntilStep,
+} from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
-import { type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { consoleProcedure } from './console.ts';
+import { type CallOutcome, type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import { callPaginated } from './paginate.ts';
+import { CLI_DEFAULT_RETRY, RetryClient } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
-import { pollUntil } from './strategies-common.ts';
+import { matchAcceptors } from './waiters.ts';
 
 export interface RunbookContext {
   readonly scenario: Scenario;
@@ -25,52 +43,115 @@ interface Scope {
   readonly inst?: InstanceRef;
 }
 
+/** Instances named by a target (fleets expanded), in scenario order, each once. */
+function resolveTargets(scenario: Scenario, targets: TargetSpec): string[] {
+  return resolveIn(targets, scenario.fleets, scenario.instances);
+}
+
+/**
+ * Runs `steps` as a `set -e` shell script would: a step that fails (a missed `expect`, a timed-out
+ * `waitUntil`, a failed waiter, a strategy that gave up) stops the runbook, and the steps that
+ * did not run are reported as one failure, unless the step says `onFailure: continue`.
+ */
 export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookContext, scope?: Scope): Process {
-  const s: Scope = scope ?? { vars: new Map() };
-  for (const step of steps) {
+  const client = new RetryClient(op.stream('operator/retry'));
+  const stop = yield* runList(op, client, steps, ctx, scope ?? { vars: new Map() });
+  // The failing step has reported itself (a missed expect, a timeout); this adds what did not run.
+  if (stop !== undefined && stop.notRun.length > 0) {
+    op.fail(
+      stop.at,
+      `the runbook stopped here (set -e; onFailure: continue goes on); not run: ${stop.notRun.join(', ')}`,
+    );
+  }
+}
+
+/** Where the runbook stopped, and what it did not run (paths, innermost first). */
+interface Stopped {
+  readonly at: string;
+  readonly notRun: string[];
+}
+
+function* runList(
+  op: Operator,
+  client: RetryClient,
+  steps: readonly Step[],
+  ctx: RunbookContext,
+  s: Scope,
+): Generator<Yieldable, Stopped | undefined, void> {
+  for (const [i, step] of steps.entries()) {
     if (step.atMs !== undefined) {
       if (step.atMs > op.nowMs) yield step.atMs - op.nowMs;
     } else if (step.afterMs !== undefined && step.afterMs > 0) {
       yield step.afterMs;
     }
     const origin = step.source.path;
-    switch (step.kind) {
-      case 'call':
-        yield* runCall(op, step, s, origin);
-        break;
-      case 'wait':
-        if (step.durationMs > 0) yield step.durationMs;
-        break;
-      case 'waitUntil':
-        yield* runWaitUntil(op, step, s, origin);
-        break;
-      case 'strategy': {
-        const targets = resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances).map((n) =>
-          op.instance(n),
-        );
-        yield* strategyProcess(step.strategy, {
-          op,
-          targets,
-          to: step.to,
-          ...(step.batch === undefined ? {} : { batch: step.batch }),
-          origin,
-          roleAllow: (name) =>
-            ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
-          policies: ctx.policies,
-          scenarioPolicyName: ctx.scenarioPolicyName,
-        });
-        break;
-      }
-      case 'forEach':
-        if (step.batch === undefined) {
-          for (const name of resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances)) {
-            yield* runSteps(op, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
-          }
-        } else {
-          yield* forEachInBatches(op, step, ctx, s);
-        }
-        break;
+    const rest = () => steps.slice(i + 1).map((st) => st.source.path);
+    if (step.kind === 'forEach' && step.batch !== undefined) {
+      const inner = yield* forEachInBatches(op, client, step, ctx, s);
+      if (inner === undefined) continue;
+      inner.notRun.push(...rest());
+      return inner;
     }
+    if (step.kind === 'forEach') {
+      const names = resolveTargets(ctx.scenario, step.targets);
+      for (const [k, name] of names.entries()) {
+        const inner = yield* runList(op, client, step.steps, ctx, { vars: s.vars, inst: op.instance(name) });
+        if (inner !== undefined) {
+          const others = names.slice(k + 1);
+          if (others.length > 0) inner.notRun.push(`${origin} for ${others.join(', ')}`);
+          inner.notRun.push(...rest());
+          return inner;
+        }
+      }
+      continue;
+    }
+    const failed = yield* runStep(op, client, step, ctx, s, origin);
+    if (failed && step.onFailure !== 'continue') return { at: origin, notRun: rest() };
+  }
+  return undefined;
+}
+
+/** Runs one step that is not a forEach; true when it failed. */
+function* runStep(
+  op: Operator,
+  client: RetryClient,
+  step: Exclude<Step, { kind: 'forEach' }>,
+  ctx: RunbookContext,
+  s: Scope,
+  origin: string,
+): Generator<Yieldable, boolean, void> {
+  switch (step.kind) {
+    case 'call':
+      return yield* runCall(op, client, step, s, origin, retryOf(step, ctx));
+    case 'wait':
+      if (step.durationMs > 0) yield step.durationMs;
+      return false;
+    case 'waitUntil':
+      return yield* runWaitUntil(op, client, step, s, origin, retryOf(step, ctx));
+    case 'strategy': {
+      const careful = carefulOperator(op, client, retryOf(step, ctx));
+      const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+      yield* strategyProcess(step.strategy, {
+        op: careful.op,
+        targets,
+        to: step.to,
+        ...(step.batch === undefined ? {} : { batch: step.batch }),
+        origin,
+        roleAllow: (name) =>
+          ctx.scenario.roles.find((r) => r.name.toLowerCase() === name.toLowerCase())?.allow,
+        policies: ctx.policies,
+        scenarioPolicyName: ctx.scenarioPolicyName,
+      });
+      return careful.failures() > 0;
+    }
+    case 'console':
+      return yield* consoleProcedure(step, {
+        op,
+        client,
+        retry: retryOf(step, ctx),
+        policyName: ctx.scenarioPolicyName,
+        allowDocument: (actions) => ctx.policies.allow(actions),
+      });
   }
 }
 
@@ -78,60 +159,230 @@ export function* runSteps(op: Operator, steps: readonly Step[], ctx: RunbookCont
  * A forEach with `batch:`: the instances of a batch run in parallel, each with its own copy of
  * the saved values (so one instance's `save` cannot overwrite another's mid-flight). After a
  * batch, what its instances saved is copied back in target order, so later steps see the last
- * instance's values, as they would after a loop one instance at a time. The loop's steps are the
- * work: an instance has finished when its steps have.
+ * instance's values, as after a loop one instance at a time. An instance has finished when its
+ * steps have; when one of them stopped (set -e), the batch still finishes (its instances run in
+ * parallel, as background jobs would), and no later batch starts.
  */
-function* forEachInBatches(op: Operator, step: ForEachStep, ctx: RunbookContext, s: Scope): Process {
+function* forEachInBatches(
+  op: Operator,
+  client: RetryClient,
+  step: ForEachStep,
+  ctx: RunbookContext,
+  s: Scope,
+): Generator<Yieldable, Stopped | undefined, void> {
+  const names = resolveTargets(ctx.scenario, step.targets);
   const scopes = new Map<string, Scope>();
+  const stops: { name: string; stop: Stopped }[] = [];
+  const started = new Set<string>();
   yield* runInBatches({
     op,
-    items: resolveTargets(step.targets, ctx.scenario.fleets, ctx.scenario.instances),
+    items: names,
     batch: step.batch,
     label: `${step.source.path}.forEach`,
     childLabel: (name) => `${step.source.path} ${name}`,
-    work: (name) => {
+    work: function* (name) {
+      started.add(name);
       const scope: Scope = { vars: new Map(s.vars), inst: op.instance(name) };
       scopes.set(name, scope);
-      return runSteps(op, step.steps, ctx, scope);
+      const stop = yield* runList(op, client, step.steps, ctx, scope);
+      if (stop !== undefined) stops.push({ name, stop });
     },
-    afterBatch: (names) => {
-      for (const name of names) for (const [k, v] of scopes.get(name)!.vars) s.vars.set(k, v);
+    afterBatch: (batch) => {
+      for (const name of batch) for (const [k, v] of scopes.get(name)!.vars) s.vars.set(k, v);
       scopes.clear();
     },
+    shouldStop: () => stops.length > 0,
   });
+  const first = stops[0];
+  if (first === undefined) return undefined;
+  const others = names.filter((n) => !started.has(n));
+  if (others.length > 0) first.stop.notRun.push(`${step.source.path} for ${others.join(', ')}`);
+  return first.stop;
 }
 
+function retryOf(step: Step, ctx: RunbookContext): RetrySpec {
+  return step.retry ?? ctx.scenario.retry ?? CLI_DEFAULT_RETRY;
+}
+
+/**
+ * The operator a built-in strategy runs on: every call retried as the SDK does, with as many
+ * attempts as Terraform's AWS provider allows by default (max_retries = 25, so 26 attempts) unless
+ * the scenario asks for more, so a control-plane pause of a few minutes is ridden out; a call that
+ * still fails with a retryable error is a failure of the strategy (it gave up), and so is any
+ * failure the strategy itself reports.
+ */
+function carefulOperator(
+  op: Operator,
+  client: RetryClient,
+  retry: RetrySpec,
+): { op: Operator; failures(): number } {
+  const spec: RetrySpec = {
+    mode: retry.mode,
+    maxAttempts: Math.max(retry.maxAttempts, CAREFUL_MAX_ATTEMPTS),
+  };
+  let failures = 0;
+  const careful: Operator = {
+    get nowMs() {
+      return op.nowMs;
+    },
+    defaultRegion: op.defaultRegion,
+    records: op.records,
+    *call(request: CallRequest) {
+      const result = yield* client.call(op, request, spec);
+      if (result.gaveUp) {
+        failures++;
+        op.fail(request.origin, `gave up after ${result.attempts} attempts: ${result.outcome.error?.code}`);
+      }
+      return result.outcome;
+    },
+    instance: (name) => op.instance(name),
+    associationIdOf: (id) => op.associationIdOf(id),
+    markChangeStart: () => op.markChangeStart(),
+    fail: (o, detail) => {
+      failures++;
+      op.fail(o, detail);
+    },
+    spawn: (label, body) => op.spawn(label, body),
+    stream: (name) => op.stream(name),
+    replaceInstance: (slot, id, name) => op.replaceInstance(slot, id, name),
+  };
+  return { op: careful, failures: () => failures };
+}
+
+/** Terraform AWS provider's default max_retries (25 retries after the first attempt). [CODE] */
+const CAREFUL_MAX_ATTEMPTS = 26;
+
 function* runCall(
+  op: Operator,
+  client: RetryClient,
+  step: CallStep,
+  scope: Scope,
+  origin: string,
+  retry: RetrySpec,
+): Generator<Yieldable, boolean, void> {
+  if (step.waiter !== undefined) return yield* runWaiter(op, client, step, scope, origin, retry);
+  const request = {
+    ...requestOf(step, op, scope, origin),
+    ...(step.expect !== undefined ? { expect: step.expect } : {}),
+  };
+  const outcome =
+    step.paginate === undefined
+      ? (yield* client.call(op, request, retry)).outcome
+      : yield* callPaginated(
+          op,
+          client,
+          step,
+          request,
+          retry,
+          substitute(step.paginate, op, scope) as NonNullable<CallStep['paginate']>,
+        );
+  const missed = step.expect !== undefined && !expectationMet(step.expect, outcome);
+  return saveValues(op, step, scope, origin, outcome) || missed;
+}
+
+/** Stores the step's `save` paths of the response; true when one of them found nothing (a failure). */
+function saveValues(
   op: Operator,
   step: CallStep,
   scope: Scope,
   origin: string,
-): Generator<Yieldable, void, void> {
-  const outcome = yield* op.call({
-    ...requestOf(step, op, scope, origin),
-    ...(step.expect !== undefined ? { expect: step.expect } : {}),
-  });
+  outcome: CallOutcome,
+): boolean {
+  let failed = false;
   for (const [name, path] of Object.entries(step.save)) {
     const value = outcome.ok ? readPath(outcome.response, path) : undefined;
-    if (value === undefined) op.fail(origin, `save ${name}: nothing at ${path} in the response`);
+    if (value === undefined) {
+      op.fail(origin, `save ${name}: nothing at ${path} in the response`);
+      failed = true;
+    }
     scope.vars.set(name, value);
+  }
+  return failed;
+}
+
+function expectationMet(expect: string, outcome: CallOutcome): boolean {
+  return expect === 'ok' ? outcome.ok : outcome.error?.code === expect;
+}
+
+/**
+ * `aws SERVICE wait NAME`: the waiter's acceptors decide after each attempt; it sleeps `delay`
+ * seconds between attempts and fails after `maxAttempts`, as the AWS CLI does (exit status 255).
+ */
+function* runWaiter(
+  op: Operator,
+  client: RetryClient,
+  step: CallStep,
+  scope: Scope,
+  origin: string,
+  retry: RetrySpec,
+): Generator<Yieldable, boolean, void> {
+  const w = waiterOf(step.service, step.waiter!);
+  if (w === undefined) throw new Error(`waiter ${step.waiter} is not in the ${step.service} model`);
+  const name = `${step.service} wait ${pascalToKebab(step.waiter!)}`;
+  for (let attempt = 1; ; attempt++) {
+    const { outcome } = yield* client.call(op, requestOf(step, op, scope, origin), retry);
+    const state = matchAcceptors(w, outcome);
+    if (state === 'success') return saveValues(op, step, scope, origin, outcome);
+    const why =
+      state === 'failure'
+        ? 'Waiter encountered a terminal failure state'
+        : state === 'unexpected-error'
+          ? `Waiter encountered an unexpected error: ${outcome.error?.code}`
+          : attempt >= w.maxAttempts
+            ? 'Max attempts exceeded'
+            : undefined;
+    if (why !== undefined) {
+      op.fail(origin, `${name} failed (exit status 255): Waiter ${step.waiter} failed: ${why}`);
+      return true;
+    }
+    yield w.delay * 1000;
   }
 }
 
 function* runWaitUntil(
   op: Operator,
+  client: RetryClient,
   step: WaitUntilStep,
   scope: Scope,
   origin: string,
-): Generator<Yieldable, void, void> {
-  const want = JSON.stringify(step.equals);
-  yield* pollUntil(
-    op,
-    () => requestOf(step, op, scope, origin),
-    (response) => JSON.stringify(readPath(response, step.path)) === want,
-    { everyMs: step.everyMs, timeoutMs: step.timeoutMs },
-    `waitUntil timed out after ${step.timeoutMs} ms: ${step.path} never equalled ${want}`,
-  );
+  retry: RetrySpec,
+): Generator<Yieldable, boolean, void> {
+  const startMs = op.nowMs;
+  for (;;) {
+    const { outcome } = yield* client.call(op, requestOf(step, op, scope, origin), retry);
+    if (outcome.ok && matcherHolds(step, readPath(outcome.response, step.path))) return false;
+    if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
+      op.fail(
+        origin,
+        `waitUntil timed out after ${formatDuration(step.timeoutMs)}: ${step.path} never ${describeMatcher(step)}`,
+      );
+      return true;
+    }
+    yield step.everyMs;
+  }
+}
+
+/** Whether the value at a waitUntil's path satisfies its matcher. */
+function matcherHolds(step: WaitUntilStep, value: unknown): boolean {
+  if (step.absent === true) return value === undefined || value === null;
+  if (step.length !== undefined) {
+    const n = Array.isArray(value) || typeof value === 'string' ? value.length : undefined;
+    return n !== undefined && n >= step.length.min && n <= step.length.max;
+  }
+  if (step.in !== undefined) return step.in.some((v) => JSON.stringify(v) === JSON.stringify(value));
+  return JSON.stringify(value) === JSON.stringify(step.equals);
+}
+
+function describeMatcher(step: WaitUntilStep): string {
+  if (step.absent === true) return 'became absent';
+  if (step.length !== undefined) {
+    const { min, max } = step.length;
+    return min === max
+      ? `had length ${min}`
+      : `had a length within [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`;
+  }
+  if (step.in !== undefined) return `was one of ${JSON.stringify(step.in)}`;
+  return `equalled ${JSON.stringify(step.equals)}`;
 }
 
 /** The AWS request a call or waitUntil step makes now, with substitutions applied. */

@@ -15,6 +15,8 @@
  * One file because the tokenizer, the shorthand reader and the option table are one grammar:
  * each part is only meaningful with the others, and none is used elsewhere.
  */
+
+import { models, paginator as paginatorOf, waiter as waiterOf } from '../aws/catalogue.ts';
 import { isRecord } from '../is-record.ts';
 import {
   type OperationSpec,
@@ -32,6 +34,20 @@ export interface AwsCommand {
   readonly operation: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly region?: string;
+  /** `aws SERVICE wait NAME …`: the waiter (PascalCase, as in waiters-2.json) run on `operation`. */
+  readonly waiter?: string;
+  /**
+   * The CLI's own pagination of a paginated operation (awscli/customizations/paginate.py): fetch
+   * every page and merge them, unless `--no-paginate` or a manual paging parameter is given.
+   */
+  readonly pagination?: CliPagination;
+}
+
+/** `--page-size`, `--max-items`, `--starting-token` of a paginated command. */
+export interface CliPagination {
+  readonly pageSize?: number;
+  readonly maxItems?: number;
+  readonly startingToken?: string;
 }
 
 export type AwsCliResult =
@@ -49,7 +65,9 @@ const ignoredValueOptions = new Set([
   'cli-connect-timeout',
 ]);
 /** Global flags that change nothing in a simulation. */
-const ignoredFlags = new Set(['no-cli-pager', 'no-paginate', 'debug', 'no-verify-ssl', 'no-sign-request']);
+const ignoredFlags = new Set(['no-cli-pager', 'debug', 'no-verify-ssl', 'no-sign-request']);
+/** The CLI's unified paging arguments of a paginated operation. */
+const pagingArgs = ['starting-token', 'page-size', 'max-items'] as const;
 /** Options that would read input from elsewhere: a scenario must be self-contained. */
 const unsupportedOptions = new Set(['cli-input-json', 'cli-input-yaml', 'generate-cli-skeleton']);
 
@@ -273,7 +291,7 @@ export function parseAwsCli(line: string): AwsCliResult {
 
   const errors: string[] = [];
   const warnings: string[] = [];
-  const [service, command, ...rest] = tokens;
+  const [service, command, ...afterCommand] = tokens;
   if (service === undefined || service.startsWith('--')) {
     return {
       ok: false,
@@ -284,13 +302,35 @@ export function parseAwsCli(line: string): AwsCliResult {
     return { ok: false, errors: [`unknown service "${service}"; expected ${serviceNames.join(' or ')}`] };
   }
   const svc = service as ServiceName;
-  const commands = Object.keys(operations[svc]).map(pascalToKebab);
+  const commands = [...Object.keys(operations[svc]).map(pascalToKebab), 'wait'];
   if (command === undefined || command.startsWith('--')) {
     return { ok: false, errors: [`missing the ${svc} command, e.g. ${svc} ${commands[0]}`] };
   }
-  const operation = kebabToPascal(command);
+  let rest = afterCommand;
+  let waiterName: string | undefined;
+  let operation = kebabToPascal(command);
+  if (command === 'wait') {
+    // `aws iam wait instance-profile-exists …`: the waiter's own operation takes the options.
+    const waiters = Object.keys(models[svc].waiters);
+    const [name, ...options] = afterCommand;
+    const pascal = name === undefined ? '' : kebabToPascal(name);
+    const w = name === undefined || name.startsWith('--') ? undefined : waiterOf(svc, pascal);
+    if (w === undefined || pascalToKebab(pascal) !== name) {
+      const kebab = waiters.map(pascalToKebab);
+      const hint = name === undefined ? undefined : closest(name, kebab);
+      return {
+        ok: false,
+        errors: [
+          `unknown ${svc} waiter "${name ?? ''}"${hint ? ` (did you mean ${hint}?)` : ''}; known: ${kebab.join(', ')}`,
+        ],
+      };
+    }
+    waiterName = pascal;
+    operation = w.operation;
+    rest = options;
+  }
   const spec = operationSpec(svc, operation);
-  if (spec === undefined || pascalToKebab(operation) !== command) {
+  if (spec === undefined || (waiterName === undefined && pascalToKebab(operation) !== command)) {
     const hint = closest(command, commands);
     return {
       ok: false,
@@ -315,6 +355,18 @@ export function parseAwsCli(line: string): AwsCliResult {
   }
 
   const params: Record<string, unknown> = {};
+  // Paging, as the CLI does it: its own --starting-token/--page-size/--max-items shadow the
+  // operation's paging members (IAM's MaxItems is --max-items too); giving an operation paging
+  // member (--marker, --next-token, --max-results) is manual paging and turns CLI paging off.
+  const pager = waiterName === undefined ? paginatorOf(svc, operation) : undefined;
+  const manualTokens = new Set(
+    pager === undefined
+      ? []
+      : [pager.input_token, ...(pager.limit_key ? [pager.limit_key] : [])].map(pascalToKebab),
+  );
+  const paging: { pageSize?: number; maxItems?: number; startingToken?: string } = {};
+  let noPaginate = false;
+  let manualPaging = false;
   let region: string | undefined;
   const seen = new Set<string>();
   /** Parameters given with a bad value: already reported, so not "missing" as well. */
@@ -326,6 +378,22 @@ export function parseAwsCli(line: string): AwsCliResult {
       continue;
     }
     seen.add(name);
+    if (name === 'no-paginate') {
+      if (values.length > 0) errors.push('--no-paginate takes no value');
+      noPaginate = true;
+      continue;
+    }
+    if (pager !== undefined && (pagingArgs as readonly string[]).includes(name)) {
+      const v = values.length === 1 ? values[0]! : undefined;
+      if (v === undefined) errors.push(`--${name} takes one value`);
+      else if (name === 'starting-token') paging.startingToken = v;
+      else if (!/^\d+$/.test(v) || Number(v) < 1)
+        errors.push(`--${name} takes a whole number of at least 1, got "${v}"`);
+      else if (name === 'page-size') paging.pageSize = Number(v);
+      else paging.maxItems = Number(v);
+      continue;
+    }
+    if (manualTokens.has(name)) manualPaging = true;
     if (name === 'region') {
       if (values.length !== 1) errors.push('--region takes one region name');
       else region = values[0];
@@ -356,6 +424,13 @@ export function parseAwsCli(line: string): AwsCliResult {
       params.MaxCount = Number(m[2] ?? m[1]);
       continue;
     }
+    if ((name === 'min-count' || name === 'max-count') && operation === 'RunInstances') {
+      // The CLI replaces MinCount/MaxCount with --count (awscli/customizations/ec2/addcount.py deletes min-count and max-count).
+      errors.push(
+        `--${name} is not an option of "ec2 run-instances"; the AWS CLI takes --count N or MIN:MAX`,
+      );
+      continue;
+    }
     const negated = name.startsWith('no-') ? kebabToPascal(name.slice(3)) : undefined;
     if (negated !== undefined && spec.params[negated]?.type === 'boolean') {
       if (values.length > 0) errors.push(`--${name} takes no value`);
@@ -377,16 +452,46 @@ export function parseAwsCli(line: string): AwsCliResult {
     }
   }
 
+  let pagination: CliPagination | undefined;
+  if (pager !== undefined) {
+    if (noPaginate || manualPaging) {
+      // The CLI puts a shadowed operation member back (IAM's --max-items is its MaxItems) and
+      // refuses the other paging arguments (paginate.py, ensure_paging_params_not_set).
+      const shadowsMaxItems = Object.hasOwn(spec.params, 'MaxItems');
+      if (shadowsMaxItems && paging.maxItems !== undefined) params.MaxItems = paging.maxItems;
+      const used = [
+        ...(paging.startingToken !== undefined ? ['--starting-token'] : []),
+        ...(paging.pageSize !== undefined ? ['--page-size'] : []),
+        ...(paging.maxItems !== undefined && !shadowsMaxItems ? ['--max-items'] : []),
+      ];
+      if (used.length > 0)
+        errors.push(`Cannot specify --no-paginate along with pagination arguments: ${used.join(', ')}`);
+    } else {
+      pagination = paging;
+    }
+  } else if (noPaginate) {
+    warnings.push('--no-paginate has no effect: the operation is not paginated');
+  }
+  // `--count` defaults to 1 (awscli/customizations/ec2/addcount.py: DEFAULT = 1, set_default_count).
+  if (operation === 'RunInstances' && !seen.has('count')) {
+    params.MinCount = 1;
+    params.MaxCount = 1;
+  }
   for (const [param, p] of Object.entries(spec.params)) {
     if (p.required && !(param in params) && !badParams.has(param)) {
-      const flag = param === 'MinCount' || param === 'MaxCount' ? 'count' : pascalToKebab(param);
-      const message = `missing required option --${flag}`;
+      const message = `missing required option --${pascalToKebab(param)}`;
       if (!errors.includes(message)) errors.push(message);
     }
   }
   if (errors.length > 0) return { ok: false, errors };
-  const result: AwsCommand =
-    region === undefined ? { service: svc, operation, params } : { service: svc, operation, params, region };
+  const result: AwsCommand = {
+    service: svc,
+    operation,
+    params,
+    ...(region === undefined ? {} : { region }),
+    ...(waiterName === undefined ? {} : { waiter: waiterName }),
+    ...(pagination === undefined ? {} : { pagination }),
+  };
   return { ok: true, command: result, warnings };
 }
 

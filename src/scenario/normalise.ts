@@ -11,6 +11,15 @@
  * One file because it mirrors the Scenario type section by section; splitting it would scatter
  * the defaults that a reader wants to see side by side.
  */
+
+import {
+  checkStructure,
+  frontEndOptions,
+  inputShape,
+  models,
+  paginator as paginatorOf,
+  waiter as waiterOf,
+} from '../aws/catalogue.ts';
 import {
   type Calibration,
   type CalibrationEntry,
@@ -18,13 +27,12 @@ import {
   calibrationKeys,
   calibrationPresets,
 } from '../calibration.ts';
-import { isRecord } from '../is-record.ts';
 import { parseAwsCli } from './aws-cli.ts';
 import { checkBatchable, normaliseBatch, normaliseCompareStrategies } from './batch.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
 import { defaults, limits } from './limits.ts';
-import { operationSpec, type ParamSpec, type ServiceName, splitCallName } from './operations.ts';
+import { operationSpec, type ServiceName, splitCallName } from './operations.ts';
 import type {
   ForEachStepRaw,
   RawBatch,
@@ -38,23 +46,28 @@ import type {
 } from './schema.ts';
 import { closest } from './suggest.ts';
 import { resolveTargets } from './targets.ts';
-import type {
-  BatchSpec,
-  CallStep,
-  ChangeSpec,
-  ChangeTarget,
-  CompareSpec,
-  FaultSpec,
-  InstanceSpec,
-  InvariantSetting,
-  MetricCheck,
-  ProbeSpec,
-  Scenario,
-  SdkSpec,
-  SourceRef,
-  Step,
-  StrategyName,
-  TargetSpec,
+import {
+  type BatchSpec,
+  type CallStep,
+  type ChangeSpec,
+  type ChangeTarget,
+  type CompareSpec,
+  type ConsoleAction,
+  type FaultSpec,
+  type InstanceSpec,
+  type InvariantSetting,
+  type MetricCheck,
+  type ProbeSpec,
+  RETRY_DEFAULT_ATTEMPTS,
+  type RetryMode,
+  type RetrySpec,
+  type Scenario,
+  type SdkSpec,
+  type SourceRef,
+  type Step,
+  type StrategyName,
+  type TargetSpec,
+  type WaitUntilStep,
 } from './types.ts';
 
 /** A problem or warning at a dotted path, before the loader attaches file and line:col. */
@@ -285,6 +298,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     instances,
     fleets,
     steps,
+    ...(raw.retry === undefined ? {} : { retry: normaliseRetry(raw.retry) }),
     faults,
     checks,
     ...(invariants.length === 0 ? {} : { invariants }),
@@ -413,10 +427,27 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     source,
   };
 
+  const failure =
+    'call' in step || 'aws' in step || 'waitUntil' in step
+      ? {
+          ...(step.onFailure === 'continue' ? { onFailure: 'continue' as const } : {}),
+          ...(step.retry === undefined ? {} : { retry: normaliseRetry(step.retry) }),
+        }
+      : {};
+
   if ('call' in step) {
     const split = splitCallName(step.call)!;
     const params = checkParams(split.service, split.operation, step.params ?? {}, `${path}.params`, ctx);
-    return callStep(split.service, split.operation, params, step.region, step.save, step.expect, timing);
+    if (step.waiter !== undefined)
+      checkWaiter(split.service, split.operation, step.waiter, `${path}.waiter`, ctx);
+    if (step.paginate !== undefined && paginatorOf(split.service, split.operation) === undefined)
+      ctx.error(`${path}.paginate`, `${step.call} is not a paginated operation`);
+    return callStep(split.service, split.operation, params, step.region, step.save, step.expect, {
+      ...timing,
+      ...failure,
+      ...(step.waiter === undefined ? {} : { waiter: step.waiter }),
+      ...(step.paginate === undefined ? {} : { paginate: step.paginate }),
+    });
   }
   if ('aws' in step) {
     const parsed = parseAwsCli(step.aws);
@@ -433,7 +464,13 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
     if (lineRegion !== undefined && step.region !== undefined && lineRegion !== step.region) {
       ctx.error(`${path}.region`, `region ${step.region} contradicts --region ${lineRegion} in the command`);
     }
-    return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, timing);
+    const { waiter, pagination } = parsed.command;
+    return callStep(service, operation, params, step.region ?? lineRegion, step.save, step.expect, {
+      ...timing,
+      ...failure,
+      ...(waiter === undefined ? {} : { waiter }),
+      ...(pagination === undefined ? {} : { paginate: pagination }),
+    });
   }
   if ('wait' in step) return { kind: 'wait', durationMs: ms(step.wait), ...timing };
   if ('waitUntil' in step) {
@@ -453,10 +490,31 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
       params,
       ...(w.region === undefined ? {} : { region: w.region }),
       path: w.path,
-      equals: w.equals,
+      ...waitMatcher(w, `${path}.waitUntil`, ctx),
       everyMs: optMs(w.every) ?? defaults.waitUntilEveryMs,
       timeoutMs: optMs(w.timeout) ?? defaults.waitUntilTimeoutMs,
       ...timing,
+      ...failure,
+    };
+  }
+  if ('console' in step) {
+    const needs = step.console === 'launch-with-role' ? 'instanceProfile' : 'role';
+    if (step[needs] === undefined) ctx.error(path, `console ${step.console} needs ${needs}`);
+    const misplaced = (['role', 'allow', 'instanceProfile', 'region', 'count'] as const).filter(
+      (k) => step[k] !== undefined && !CONSOLE_ARGS[step.console].includes(k),
+    );
+    for (const k of misplaced) ctx.error(`${path}.${k}`, `console ${step.console} takes no ${k}`);
+    return {
+      kind: 'console',
+      action: step.console,
+      ...(step.role === undefined ? {} : { role: step.role }),
+      ...(step.allow === undefined ? {} : { allow: step.allow }),
+      ...(step.instanceProfile === undefined ? {} : { instanceProfile: step.instanceProfile }),
+      ...(step.region === undefined ? {} : { region: step.region }),
+      ...(step.count === undefined ? {} : { count: step.count }),
+      ...timing,
+      ...(step.onFailure === 'continue' ? { onFailure: 'continue' as const } : {}),
+      ...(step.retry === undefined ? {} : { retry: normaliseRetry(step.retry) }),
     };
   }
   if ('strategy' in step) {
@@ -479,6 +537,62 @@ function normaliseStep(step: RawStep, path: string, ctx: StepContext): Step | un
   };
 }
 
+/** The arguments each console procedure takes. */
+const CONSOLE_ARGS: Readonly<Record<ConsoleAction, readonly string[]>> = {
+  'create-role-for-ec2': ['role', 'allow'],
+  'launch-with-role': ['instanceProfile', 'region', 'count'],
+  'delete-role': ['role'],
+};
+
+/** A retry spec with the mode's default attempts filled in (legacy 5, standard and adaptive 3). */
+function normaliseRetry(raw: { mode: RetryMode; maxAttempts?: number | undefined }): RetrySpec {
+  return { mode: raw.mode, maxAttempts: raw.maxAttempts ?? RETRY_DEFAULT_ATTEMPTS[raw.mode] };
+}
+
+/** The waiter must exist in the service model and wait on this very operation. */
+function checkWaiter(
+  service: ServiceName,
+  operation: string,
+  name: string,
+  path: string,
+  ctx: StepContext,
+): void {
+  const w = waiterOf(service, name);
+  if (w === undefined) {
+    const known = Object.keys(models[service].waiters);
+    ctx.error(path, `unknown ${service} waiter ${name}; known: ${known.join(', ')}`);
+  } else if (w.operation !== operation) {
+    ctx.error(path, `the ${name} waiter calls ${service}:${w.operation}, not ${service}:${operation}`);
+  }
+}
+
+type RawWaitUntil = Extract<RawStep, { waitUntil: unknown }>['waitUntil'];
+
+/** Exactly one matcher: equals, absent, length or in. */
+function waitMatcher(
+  w: RawWaitUntil,
+  path: string,
+  ctx: StepContext,
+): Pick<WaitUntilStep, 'equals' | 'absent' | 'length' | 'in'> {
+  const given = (['equals', 'absent', 'length', 'in'] as const).filter((k) => w[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.error(
+      path,
+      `give exactly one of equals, absent, length or in${given.length > 1 ? ` (got ${given.join(', ')})` : ''}`,
+    );
+    return {};
+  }
+  if (w.equals !== undefined) return { equals: w.equals };
+  if (w.absent !== undefined) return { absent: true };
+  if (w.in !== undefined) return { in: w.in };
+  const length = w.length!;
+  if (typeof length === 'number') return { length: { min: length, max: length } };
+  const min = length.min ?? 0;
+  const max = length.max ?? Number.MAX_SAFE_INTEGER;
+  if (min > max) ctx.error(`${path}.length`, `min ${min} is above max ${max}`);
+  return { length: { min, max } };
+}
+
 /** `{ batch }` when one is written (checked against the strategy, if any), else nothing. */
 function batchOf(
   raw: RawBatch | undefined,
@@ -498,7 +612,15 @@ function callStep(
   region: string | undefined,
   save: Readonly<Record<string, string>> | undefined,
   expect: string | undefined,
-  timing: { atMs?: number; afterMs?: number; source: SourceRef },
+  timing: {
+    atMs?: number;
+    afterMs?: number;
+    source: SourceRef;
+    onFailure?: 'continue';
+    retry?: RetrySpec;
+    waiter?: string;
+    paginate?: CallStep['paginate'];
+  },
 ): CallStep {
   return {
     kind: 'call',
@@ -513,11 +635,12 @@ function callStep(
 }
 
 /**
- * Checks call parameters against the operation table. An unknown parameter is an error (the SDK
- * would refuse it, and a typo must not silently change what the step does); a missing required
- * one is only a warning, because the simulator answers it as AWS would (MissingParameter), which a
- * scenario may want to exercise. Policy documents written as YAML mappings become JSON text, the
- * form the API takes.
+ * Checks call parameters against the operation catalogue, with the same structural check the
+ * services run (`checkStructure`), so a step `validate` accepts is not refused as malformed at run
+ * time. An unknown parameter is an error (the SDK would refuse it, and a typo must not silently
+ * change what the step does); a missing required one is only a warning, because the simulator
+ * answers it as AWS would (MissingParameter), which a scenario may want to exercise. Policy
+ * documents written as YAML mappings become JSON text, the form the API takes.
  */
 function checkParams(
   service: ServiceName,
@@ -531,18 +654,25 @@ function checkParams(
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
     const p = Object.hasOwn(spec.params, name) ? spec.params[name] : undefined;
-    if (p === undefined) {
+    out[name] =
+      p?.type === 'document' && typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+  }
+  const problems = checkStructure(service, inputShape(service, operation), out, {
+    ...frontEndOptions(service),
+    references: true,
+  });
+  for (const problem of problems) {
+    if (problem.kind === 'unknown' && !problem.path.includes('.')) {
+      const name = problem.path;
       const hint = closest(name, known);
       ctx.error(
         `${path}.${name}`,
         `unknown parameter ${name} for ${service}:${operation}${hint ? ` (did you mean ${hint}?)` : ''}; parameters: ${known.join(', ')}`,
       );
-      continue;
+      delete out[name];
+    } else {
+      ctx.error(`${path}.${problem.path}`, problem.message);
     }
-    const problem = typeProblem(p, value);
-    if (problem !== undefined) ctx.error(`${path}.${name}`, problem);
-    out[name] =
-      p.type === 'document' && typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
   }
   for (const [name, p] of Object.entries(spec.params)) {
     if (p.required && !(name in params)) {
@@ -550,29 +680,4 @@ function checkParams(
     }
   }
   return out;
-}
-
-const isReference = (v: unknown) => typeof v === 'string' && v.includes('${');
-
-function typeProblem(p: ParamSpec, value: unknown): string | undefined {
-  switch (p.type) {
-    case 'string':
-      return typeof value === 'string' ? undefined : 'expected a string';
-    case 'integer':
-      return Number.isSafeInteger(value) || isReference(value) ? undefined : 'expected a whole number';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'expected true or false';
-    case 'stringList':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string')
-        ? undefined
-        : 'expected a list of strings';
-    case 'structure':
-      return isRecord(value) ? undefined : 'expected a mapping';
-    case 'structureList':
-      return Array.isArray(value) && value.every(isRecord) ? undefined : 'expected a list of mappings';
-    case 'document':
-      return typeof value === 'string' || isRecord(value)
-        ? undefined
-        : 'expected a policy document (a mapping or JSON text)';
-  }
 }

@@ -207,6 +207,11 @@ function createdNames(steps: readonly Step[]): { roles: Set<string>; profiles: S
   const roles = new Set<string>();
   const profiles = new Set<string>();
   for (const { step } of walkSteps(steps)) {
+    // The console creates the role and an instance profile of the same name.
+    if (step.kind === 'console' && step.action === 'create-role-for-ec2' && step.role !== undefined) {
+      roles.add(step.role.toLowerCase());
+      profiles.add(step.role.toLowerCase());
+    }
     if (step.kind !== 'call' || step.service !== 'iam') continue;
     if (step.operation === 'CreateRole' && typeof step.params.RoleName === 'string')
       roles.add(step.params.RoleName.toLowerCase());
@@ -293,6 +298,9 @@ const references: Rule = {
           break;
         case 'forEach':
           targets(`${path}.forEach`, step.targets);
+          break;
+        case 'console':
+          region(`${path}.region`, step.region);
           break;
         case 'wait':
           break;

@@ -17,7 +17,7 @@ import { describeValue, durationExamples, durationPattern, parseDuration, quoteV
 import { callNames } from './operations.ts';
 import { closest } from './suggest.ts';
 import type { SdkPresetName } from './types.ts';
-import { invariantNames, livenessInvariantNames, strategyNames } from './types.ts';
+import { consoleActions, invariantNames, livenessInvariantNames, strategyNames } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Strict objects whose "unknown key" issues can name the keys that are allowed.
@@ -305,12 +305,50 @@ const timing = {
   after: durationSchema.optional().meta(describe("Delay after the previous step's end.")),
 };
 
+/** Retries as the AWS CLI / SDKs make them (src/runbook/retry.ts). */
+const retrySchema = strict({
+  mode: z
+    .enum(['standard', 'legacy', 'adaptive'])
+    .meta(describe('The SDK retry mode (the CLI default is standard).')),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta(describe('Attempts in all, the first included (default 3; legacy: 5).')),
+}).meta({ id: 'Retry', description: 'Retries of failed calls: { mode, maxAttempts }.' });
+
+/** What a failure of the step does: stop the runbook (default, like set -e) or continue. */
+const failureHandling = {
+  onFailure: z
+    .enum(['stop', 'continue'])
+    .optional()
+    .meta(describe('stop (default, like set -e): a failed expect, waitUntil or waiter ends the runbook.')),
+  retry: retrySchema.optional(),
+};
+
 const callStep = strict({
   call: callNameSchema.meta(describe('service:Operation, e.g. iam:AddRoleToInstanceProfile.')),
   params: paramsSchema.optional(),
   region: regionSchema.optional(),
   save: saveSchema.optional(),
   expect: expectSchema.optional(),
+  waiter: z
+    .string()
+    .regex(/^[A-Z][A-Za-z]+$/, {
+      error: 'a waiter is named as in the service model, e.g. InstanceProfileExists',
+    })
+    .optional()
+    .meta(describe('Run the AWS waiter of this name (its delay, attempts and acceptors) on this call.')),
+  paginate: strict({
+    pageSize: z.number().int().min(1).optional(),
+    maxItems: z.number().int().min(1).optional(),
+    startingToken: z.string().optional(),
+  })
+    .optional()
+    .meta(describe('Page through a paginated operation as the AWS CLI does, merging the pages.')),
+  ...failureHandling,
   ...timing,
 });
 
@@ -322,10 +360,13 @@ const awsStep = strict({
   region: regionSchema.optional(),
   save: saveSchema.optional(),
   expect: expectSchema.optional(),
+  ...failureHandling,
   ...timing,
 });
 
 const waitStep = strict({ wait: durationSchema, ...timing });
+
+const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const waitUntilStep = strict({
   waitUntil: strict({
@@ -336,12 +377,20 @@ const waitUntilStep = strict({
       .string()
       .min(1)
       .meta(describe('Dotted path into the response, e.g. InstanceProfile.Roles.0.RoleName.')),
-    equals: z
-      .union([z.string(), z.number(), z.boolean(), z.null()])
-      .meta(describe('The value the path must equal.')),
+    equals: scalarSchema.optional().meta(describe('The value the path must equal.')),
+    absent: z.literal(true).optional().meta(describe('The path must lead nowhere (missing or null).')),
+    length: z
+      .union([
+        z.number().int().min(0),
+        strict({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
+      ])
+      .optional()
+      .meta(describe('The list (or string) at the path has this length, or one within {min, max}.')),
+    in: z.array(scalarSchema).min(1).optional().meta(describe('The value at the path is one of these.')),
     every: durationSchema.optional().meta(describe('Polling interval (default 2s).')),
     timeout: durationSchema.optional().meta(describe('Give up after this long (default 2m).')),
   }),
+  ...failureHandling,
   ...timing,
 });
 
@@ -383,7 +432,30 @@ const strategyStep = strict({
   ...timing,
 });
 
+const consoleStep = strict({
+  console: z.enum(consoleActions, {
+    error: (iss) =>
+      `unknown console procedure ${quoteValue(iss.input)}; expected one of ${consoleActions.join(', ')}`,
+  }),
+  role: roleName.optional().meta(describe('create-role-for-ec2, delete-role: the role.')),
+  allow: z.array(actionPattern).optional().meta(describe('create-role-for-ec2: actions the role may call.')),
+  instanceProfile: profileName
+    .optional()
+    .meta(describe("launch-with-role: the name picked in the console's IAM role list (a profile name).")),
+  region: regionSchema.optional(),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta(describe('launch-with-role: instances (default 1).')),
+  ...failureHandling,
+  ...timing,
+});
+
 type CallStepRaw = z.infer<typeof callStep>;
+type ConsoleStepRaw = z.infer<typeof consoleStep>;
 type AwsStepRaw = z.infer<typeof awsStep>;
 type WaitStepRaw = z.infer<typeof waitStep>;
 type WaitUntilStepRaw = z.infer<typeof waitUntilStep>;
@@ -402,9 +474,10 @@ export type RawStep =
   | WaitStepRaw
   | WaitUntilStepRaw
   | StrategyStepRaw
-  | ForEachStepRaw;
+  | ForEachStepRaw
+  | ConsoleStepRaw;
 
-export const stepKinds = ['call', 'aws', 'wait', 'waitUntil', 'strategy', 'forEach'] as const;
+export const stepKinds = ['call', 'aws', 'wait', 'waitUntil', 'strategy', 'forEach', 'console'] as const;
 
 const forEachStep = strict({
   forEach: targetsSchema,
@@ -419,7 +492,7 @@ const forEachStep = strict({
 });
 
 export const stepSchema: z.ZodType<RawStep> = z
-  .union([callStep, awsStep, waitStep, waitUntilStep, strategyStep, forEachStep], {
+  .union([callStep, awsStep, waitStep, waitUntilStep, strategyStep, forEachStep, consoleStep], {
     error: `a step needs exactly one of: ${stepKinds.join(', ')}`,
   })
   .meta({ id: 'Step', description: `One step: ${stepKinds.join(' | ')}, with optional at/after timing.` });
@@ -620,6 +693,7 @@ export const scenarioSchema = strict({
   instances: z.array(instanceSchema).optional(),
   fleets: z.array(fleetSchema).optional(),
   steps: z.array(stepSchema).optional(),
+  retry: retrySchema.optional(),
   faults: z.array(faultSchema).optional(),
   checks: z.array(checkSchema).optional(),
   change: changeSchema

@@ -99,6 +99,7 @@ export function scenarioToRaw(scenario: Scenario): Raw {
     });
   }
   if (scenario.steps.length > 0) raw.steps = scenario.steps.map((s) => stepToRaw(s, targets));
+  if (scenario.retry !== undefined) raw.retry = { ...scenario.retry };
   if (scenario.faults.length > 0) raw.faults = scenario.faults.map(faultToRaw);
   const checks: Raw[] = scenario.checks.map((c) => ({
     name: c.name,
@@ -234,6 +235,13 @@ function timingToRaw(step: Step): Raw {
   };
 }
 
+function failureToRaw(step: Step): Raw {
+  return {
+    ...(step.onFailure !== undefined ? { onFailure: step.onFailure } : {}),
+    ...(step.retry !== undefined ? { retry: { ...step.retry } } : {}),
+  };
+}
+
 function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
   switch (step.kind) {
     case 'call':
@@ -243,6 +251,9 @@ function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
         ...(step.region !== undefined ? { region: step.region } : {}),
         ...(Object.keys(step.save).length > 0 ? { save: step.save } : {}),
         ...(step.expect !== undefined ? { expect: step.expect } : {}),
+        ...(step.waiter !== undefined ? { waiter: step.waiter } : {}),
+        ...(step.paginate !== undefined ? { paginate: { ...step.paginate } } : {}),
+        ...failureToRaw(step),
         ...timingToRaw(step),
       };
     case 'wait':
@@ -254,10 +265,21 @@ function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
           ...(Object.keys(step.params).length > 0 ? { params: step.params } : {}),
           ...(step.region !== undefined ? { region: step.region } : {}),
           path: step.path,
-          equals: step.equals,
+          ...(step.equals !== undefined ? { equals: step.equals } : {}),
+          ...(step.absent !== undefined ? { absent: step.absent } : {}),
+          ...(step.length !== undefined
+            ? {
+                length:
+                  step.length.max === Number.MAX_SAFE_INTEGER
+                    ? { min: step.length.min }
+                    : { min: step.length.min, max: step.length.max },
+              }
+            : {}),
+          ...(step.in !== undefined ? { in: step.in } : {}),
           every: formatDuration(step.everyMs),
           timeout: formatDuration(step.timeoutMs),
         },
+        ...failureToRaw(step),
         ...timingToRaw(step),
       };
     case 'strategy':
@@ -266,6 +288,17 @@ function stepToRaw(step: Step, targets: (t: TargetSpec) => Raw): Raw {
         targets: targets(step.targets),
         to: changeTargetToRaw(step.to),
         ...(step.batch === undefined ? {} : { batch: batchToRaw(step.batch) }),
+        ...timingToRaw(step),
+      };
+    case 'console':
+      return {
+        console: step.action,
+        ...(step.role !== undefined ? { role: step.role } : {}),
+        ...(step.allow !== undefined ? { allow: step.allow } : {}),
+        ...(step.instanceProfile !== undefined ? { instanceProfile: step.instanceProfile } : {}),
+        ...(step.region !== undefined ? { region: step.region } : {}),
+        ...(step.count !== undefined ? { count: step.count } : {}),
+        ...failureToRaw(step),
         ...timingToRaw(step),
       };
     case 'forEach':

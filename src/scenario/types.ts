@@ -115,12 +115,36 @@ export interface SourceRef {
   readonly col?: number;
 }
 
+/** How the AWS CLI / SDK retries a failed call (src/runbook/retry.ts has the rules and sources). */
+export type RetryMode = 'standard' | 'legacy' | 'adaptive';
+/**
+ * Attempts when `maxAttempts` is not given: 3 for standard and adaptive (AWS SDKs and Tools
+ * Reference Guide, "Retry behavior"), 5 for botocore's legacy mode (data/_retry.json).
+ */
+export const RETRY_DEFAULT_ATTEMPTS: Readonly<Record<RetryMode, number>> = {
+  standard: 3,
+  adaptive: 3,
+  legacy: 5,
+};
+export interface RetrySpec {
+  readonly mode: RetryMode;
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+}
+
 interface StepTiming {
   /** Absolute virtual time to start this step, ms. */
   readonly atMs?: number;
   /** Delay after the previous step finished, ms. */
   readonly afterMs?: number;
   readonly source: SourceRef;
+  /**
+   * `continue`: a failure of this step (a missed expect, a timed-out waitUntil, a failed waiter)
+   * is recorded but the runbook goes on. Absent: the runbook stops there, like `set -e`.
+   */
+  readonly onFailure?: 'continue';
+  /** Retries of this step's calls; absent: the scenario's `retry`, else the AWS CLI's default. */
+  readonly retry?: RetrySpec;
 }
 
 export interface CallStep extends StepTiming {
@@ -135,6 +159,20 @@ export interface CallStep extends StepTiming {
   readonly save: Readonly<Record<string, string>>;
   /** `ok` or an AWS error code; undefined: no expectation. */
   readonly expect?: string;
+  /**
+   * An AWS waiter (`aws iam wait instance-profile-exists …`): the call is repeated with the
+   * waiter's delay, attempt limit and acceptors (the service model's waiters-2.json).
+   */
+  readonly waiter?: string;
+  /**
+   * Page through the results as the AWS CLI does (an `aws` line of a paginated operation without
+   * `--no-paginate`): call until the last page and merge the pages; `maxItems` caps the items.
+   */
+  readonly paginate?: {
+    readonly pageSize?: number;
+    readonly maxItems?: number;
+    readonly startingToken?: string;
+  };
 }
 
 export interface WaitStep extends StepTiming {
@@ -150,8 +188,14 @@ export interface WaitUntilStep extends StepTiming {
   readonly region?: string;
   /** Dotted path into the response. */
   readonly path: string;
-  /** The value the path must equal (compared as JSON). */
-  readonly equals: unknown;
+  /** The value the path must equal (compared as JSON). Exactly one of equals, absent, length, in. */
+  readonly equals?: unknown;
+  /** The path must lead nowhere (missing, or null). */
+  readonly absent?: true;
+  /** The value at the path is a list (or string) whose length is within [min, max]. */
+  readonly length?: { readonly min: number; readonly max: number };
+  /** The value at the path equals one of these (compared as JSON). */
+  readonly in?: readonly unknown[];
   readonly everyMs: number;
   readonly timeoutMs: number;
 }
@@ -174,7 +218,27 @@ export interface ForEachStep extends StepTiming {
   readonly batch?: BatchSpec;
 }
 
-export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep;
+/** The console procedures a scenario can name (IAM User Guide, "Using instance profiles": the console creates and deletes a same-name profile). */
+export const consoleActions = ['create-role-for-ec2', 'launch-with-role', 'delete-role'] as const;
+export type ConsoleAction = (typeof consoleActions)[number];
+
+/** A console procedure, run as the AWS calls the console makes (src/runbook/console.ts). */
+export interface ConsoleStep extends StepTiming {
+  readonly kind: 'console';
+  readonly action: ConsoleAction;
+  /** create-role-for-ec2, delete-role: the role (and its same-name instance profile). */
+  readonly role?: string;
+  /** create-role-for-ec2: the actions the role's permissions policy allows. */
+  readonly allow?: readonly string[];
+  /** launch-with-role: the entry picked in the console's IAM role list (an instance profile name). */
+  readonly instanceProfile?: string;
+  /** launch-with-role: the region of the launch (default: the model's default region). */
+  readonly region?: string;
+  /** launch-with-role: number of instances (default 1). */
+  readonly count?: number;
+}
+
+export type Step = CallStep | WaitStep | WaitUntilStep | StrategyStep | ForEachStep | ConsoleStep;
 
 export type FaultSpec =
   | { readonly kind: 'partition'; readonly region: string; readonly fromMs: number; readonly toMs: number }
@@ -268,6 +332,8 @@ export interface Scenario {
   readonly instances: readonly InstanceSpec[];
   readonly fleets: readonly FleetSpec[];
   readonly steps: readonly Step[];
+  /** Retries of the runbook's calls; absent: the AWS CLI's default (standard, 3 attempts). */
+  readonly retry?: RetrySpec;
   readonly faults: readonly FaultSpec[];
   readonly checks: readonly MetricCheck[];
   /**

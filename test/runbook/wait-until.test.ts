@@ -44,7 +44,7 @@ describe('waitUntil', () => {
         name: 'runbook steps.0',
         kind: 'runbook',
         ok: false,
-        detail: 'waitUntil timed out after 5000 ms: InstanceProfile.Roles.0.RoleName never equalled "nope"',
+        detail: 'waitUntil timed out after 5s: InstanceProfile.Roles.0.RoleName never equalled "nope"',
       },
     ]);
   });

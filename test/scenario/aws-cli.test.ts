@@ -122,6 +122,7 @@ describe('parseAwsCli', () => {
             { Name: 'state', Values: ['associated'] },
           ],
         },
+        pagination: {},
       },
     ],
     [
@@ -170,7 +171,12 @@ describe('parseAwsCli', () => {
     ],
     [
       'iam list-instance-profiles --path-prefix /app/ --max-items 10',
-      { service: 'iam', operation: 'ListInstanceProfiles', params: { PathPrefix: '/app/', MaxItems: 10 } },
+      {
+        service: 'iam',
+        operation: 'ListInstanceProfiles',
+        params: { PathPrefix: '/app/' },
+        pagination: { maxItems: 10 },
+      },
     ],
     [
       `iam put-role-policy --role-name app --policy-name p --policy-document '{"Version":"2012-10-17","Statement":[]}'`,
@@ -246,5 +252,64 @@ describe('parseAwsCli', () => {
         if (!result.ok) expect(result.errors.join('\n')).not.toContain('unknown');
       }
     }
+  });
+});
+
+describe('the AWS CLI own options (issue 17)', () => {
+  it('run-instances without --count launches one; --min-count and --max-count are not CLI options', () => {
+    expect(parseAwsCli('aws ec2 run-instances --image-id ami-12345678')).toMatchObject({
+      ok: true,
+      command: { params: { ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1 } },
+    });
+    expect(parseAwsCli('aws ec2 run-instances --count 2:4')).toMatchObject({
+      ok: true,
+      command: { params: { MinCount: 2, MaxCount: 4 } },
+    });
+    const r = parseAwsCli('aws ec2 run-instances --min-count 1 --max-count 2');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toContain('--min-count is not an option of "ec2 run-instances"');
+  });
+
+  it('accepts every model member, e.g. --metadata-options and --permissions-boundary', () => {
+    expect(
+      parseAwsCli('aws ec2 run-instances --metadata-options HttpTokens=required,HttpPutResponseHopLimit=2'),
+    ).toMatchObject({
+      ok: true,
+      command: { params: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: '2' } } },
+    });
+    expect(
+      parseAwsCli(
+        `aws iam create-role --role-name r --assume-role-policy-document '{}' --permissions-boundary arn:aws:iam::123456789012:policy/b`,
+      ),
+    ).toMatchObject({
+      ok: true,
+      command: { params: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/b' } },
+    });
+  });
+});
+
+describe('pagination as the AWS CLI does it', () => {
+  it('--max-items, --page-size and --starting-token are the CLI own; IAM MaxItems comes back with --no-paginate', () => {
+    expect(parseAwsCli('aws iam list-instance-profiles --page-size 2 --max-items 3')).toMatchObject({
+      ok: true,
+      command: { params: {}, pagination: { pageSize: 2, maxItems: 3 } },
+    });
+    const off = parseAwsCli('aws iam list-instance-profiles --no-paginate --max-items 3');
+    expect(off).toMatchObject({ ok: true, command: { params: { MaxItems: 3 } } });
+    expect(off.ok && off.command.pagination).toBe(undefined);
+  });
+
+  it('an operation paging member turns CLI paging off; paging arguments with --no-paginate are refused', () => {
+    const manual = parseAwsCli('aws ec2 describe-instances --max-results 5');
+    expect(manual).toMatchObject({ ok: true, command: { params: { MaxResults: 5 } } });
+    expect(manual.ok && manual.command.pagination).toBe(undefined);
+    expect(parseAwsCli('aws ec2 describe-instances --no-paginate --page-size 5')).toEqual({
+      ok: false,
+      errors: ['Cannot specify --no-paginate along with pagination arguments: --page-size'],
+    });
+    expect(parseAwsCli('aws ec2 describe-instances')).toMatchObject({
+      ok: true,
+      command: { pagination: {} },
+    });
   });
 });

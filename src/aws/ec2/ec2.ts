@@ -18,16 +18,16 @@ import { type Distribution, Priority, type RandomStream } from '../../engine/ind
 import { Errors } from '../errors.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
+import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
+import { type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
   optionalBoolean,
   optionalProfileRef,
   optionalString,
   optionalStringList,
-  passes,
   readFilters,
   readMaxResults,
-  readNameTag,
-  readParams,
+  readRequest,
   requiredInteger,
   requiredProfileRef,
   requiredString,
@@ -38,6 +38,7 @@ import {
   type AssociationRecord,
   associationShape,
   type InstanceRecord,
+  instanceStatusShape,
   reservationShape,
   stateChangeShape,
 } from './records.ts';
@@ -54,12 +55,18 @@ import type {
 
 const RUN_INSTANCES_COUNT_MAX_DEFAULT = 1000;
 const DESCRIBE_MAX_RESULTS_MIN = 5;
-/** Loose on purpose: scenarios may name instances `i-web1`; AWS's ids are `i-` and 8 or 17 hex digits. */
-const INSTANCE_ID = /^i-[0-9a-zA-Z]+$/;
+/** AWS's instance ids: `i-` and 8 or 17 lowercase hex digits; anything else is InvalidInstanceID.Malformed. */
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const DESCRIBE_MAX_RESULTS_MAX = 1000;
 /** Opaque-looking pagination tokens: a prefix per operation and a position in base 36. */
 const INSTANCE_TOKEN = /^ni-([0-9a-z]{1,10})$/;
 const ASSOCIATION_TOKEN = /^na-([0-9a-z]{1,10})$/;
+const STATUS_TOKEN = /^ns-([0-9a-z]{1,10})$/;
+/**
+ * How long a started instance's status checks read `initializing`. AWS gives no number; two
+ * minutes is the order operators report before `aws ec2 wait instance-status-ok` passes. [INF]
+ */
+const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 
 type Handler = (params: unknown, region: string) => unknown;
 
@@ -99,6 +106,7 @@ export class Ec2Service {
     this.handlers = {
       RunInstances: (p, r) => this.runInstances(p, r),
       DescribeInstances: (p, r) => this.describeInstances(p, r),
+      DescribeInstanceStatus: (p, r) => this.describeInstanceStatus(p, r),
       StopInstances: (p, r) => this.stopInstances(p, r),
       StartInstances: (p, r) => this.startInstances(p, r),
       RebootInstances: (p, r) => this.rebootInstances(p, r),
@@ -193,7 +201,7 @@ export class Ec2Service {
   }
 
   private runInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, RUN_INSTANCES_MEMBERS);
+    const p = readRequest('RunInstances', params);
     const minCount = requiredInteger(p, 'MinCount');
     const maxCount = requiredInteger(p, 'MaxCount');
     if (minCount < 1)
@@ -208,7 +216,11 @@ export class Ec2Service {
     // AWS launches as many as capacity allows between MinCount and MaxCount; the cap plays capacity.
     if (minCount > this.runCountMax) throw Errors.instanceLimitExceeded(minCount, this.runCountMax);
     const count = Math.min(maxCount, this.runCountMax);
-    const name = readNameTag(p);
+    const launch = readLaunchDetails(p);
+    if (launch.availabilityZone !== undefined && !launch.availabilityZone.startsWith(region)) {
+      throw Errors.ec2InvalidParameter(`Invalid availability zone: [${launch.availabilityZone}]`);
+    }
+    const name = launch.tags.find((t) => t.Key === 'Name')?.Value;
     const ref = optionalProfileRef(p, 'IamInstanceProfile');
     const dryRun = optionalBoolean(p, 'DryRun');
     let profile: InstanceProfile | undefined;
@@ -228,7 +240,7 @@ export class Ec2Service {
       const id = this.opts.ids.instanceId();
       // One reservation per call; its id is derived from the first instance's, which is unique.
       if (i === 0) reservationId = `r-${id.slice(2)}`;
-      const record = this.newInstance(id, region, name, 'pending', reservationId, now);
+      const record = this.newInstance(id, region, name, 'pending', reservationId, now, launch, i);
       launched.push(record);
       this.scheduleState(record, 'running', this.opts.delays.instanceStart);
       // Every instance of the launch gets its own association (moto gives it to the first only).
@@ -240,9 +252,9 @@ export class Ec2Service {
   }
 
   private describeInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, ['InstanceIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun']);
+    const p = readRequest('DescribeInstances', params);
     const ids = optionalStringList(p, 'InstanceIds');
-    const filters = readFilters(p, ['instance-state-name', 'instance-id', 'tag:Name']);
+    const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
     if (ids !== undefined && ids.length > 0 && maxResults !== undefined)
       throw Errors.instanceIdsWithMaxResults();
@@ -256,9 +268,7 @@ export class Ec2Service {
     let next: number | undefined;
     for (let i = start; i < candidates.length; i++) {
       const r = candidates[i]!;
-      if (!passes(filters, 'instance-state-name', r.state)) continue;
-      if (!passes(filters, 'instance-id', r.id)) continue;
-      if (!passes(filters, 'tag:Name', r.name)) continue;
+      if (!passesAll(r, filters)) continue;
       if (maxResults !== undefined && page.length === maxResults) {
         next = i;
         break;
@@ -279,8 +289,50 @@ export class Ec2Service {
     return out;
   }
 
+  /**
+   * Status checks: running instances only unless IncludeAllInstances. A check reads
+   * `initializing` for STATUS_CHECKS_INIT_MS after the instance entered `running`, then `ok` (the
+   * model has no impaired instances).
+   */
+  private describeInstanceStatus(params: unknown, region: string): unknown {
+    const p = readRequest('DescribeInstanceStatus', params);
+    const ids = optionalStringList(p, 'InstanceIds');
+    const filters = compileFilters(readFilters(p), filterTables.DescribeInstanceStatus);
+    const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
+    if (ids !== undefined && ids.length > 0 && maxResults !== undefined)
+      throw Errors.instanceIdsWithMaxResults();
+    const token = optionalString(p, 'NextToken');
+    const start = token === undefined ? 0 : parseToken(token, STATUS_TOKEN);
+    const all = optionalBoolean(p, 'IncludeAllInstances') === true;
+    const candidates =
+      ids !== undefined && ids.length > 0 ? this.findInstances(ids, region) : this.regionInstances(region);
+    if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
+    const nowMs = this.opts.scheduler.nowMs;
+    const rows: Record<string, unknown>[] = [];
+    let next: number | undefined;
+    for (let i = start; i < candidates.length; i++) {
+      const r = candidates[i]!;
+      if (r.state !== 'running' && !all) continue;
+      const status =
+        r.runningSinceMs === undefined
+          ? 'not-applicable'
+          : nowMs - r.runningSinceMs >= STATUS_CHECKS_INIT_MS
+            ? 'ok'
+            : 'initializing';
+      if (!passesAll({ record: r, status }, filters)) continue;
+      if (maxResults !== undefined && rows.length === maxResults) {
+        next = i;
+        break;
+      }
+      rows.push(instanceStatusShape(r, status));
+    }
+    const out: Record<string, unknown> = { InstanceStatuses: rows };
+    if (next !== undefined) out.NextToken = `ns-${next.toString(36)}`;
+    return out;
+  }
+
   private stopInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, ['InstanceIds', 'Force', 'Hibernate', 'DryRun']);
+    const p = readRequest('StopInstances', params);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalBoolean(p, 'Force');
     optionalBoolean(p, 'Hibernate');
@@ -304,7 +356,7 @@ export class Ec2Service {
   }
 
   private startInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, ['InstanceIds', 'AdditionalInfo', 'DryRun']);
+    const p = readRequest('StartInstances', params);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalString(p, 'AdditionalInfo');
     for (const r of records) {
@@ -325,7 +377,7 @@ export class Ec2Service {
   }
 
   private rebootInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, ['InstanceIds', 'DryRun']);
+    const p = readRequest('RebootInstances', params);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     for (const r of records) {
       if (r.state !== 'running') throw Errors.incorrectInstanceState(r.id, r.state, 'rebooted');
@@ -350,7 +402,7 @@ export class Ec2Service {
   }
 
   private terminateInstances(params: unknown, region: string): unknown {
-    const p = readParams(params, ['InstanceIds', 'DryRun']);
+    const p = readRequest('TerminateInstances', params);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
     const changes = records.map((r) => {
@@ -375,7 +427,7 @@ export class Ec2Service {
   // then the state rules. AWS does not document the order; this one is fixed and tested.
 
   private associate(params: unknown, region: string): unknown {
-    const p = readParams(params, ['IamInstanceProfile', 'InstanceId']);
+    const p = readRequest('AssociateIamInstanceProfile', params);
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const instance = this.findInstances([requiredString(p, 'InstanceId')], region)[0]!;
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -392,9 +444,10 @@ export class Ec2Service {
   }
 
   private describeAssociations(params: unknown, region: string): unknown {
-    const p = readParams(params, ['AssociationIds', 'Filters', 'MaxResults', 'NextToken']);
+    const p = readRequest('DescribeIamInstanceProfileAssociations', params);
     const ids = optionalStringList(p, 'AssociationIds');
-    const filters = readFilters(p, ['instance-id', 'state']);
+    const rawFilters = readFilters(p);
+    const filters = compileFilters(rawFilters, filterTables.DescribeIamInstanceProfileAssociations);
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
     const token = optionalString(p, 'NextToken');
     const afterSeq = token === undefined ? 0 : parseToken(token, ASSOCIATION_TOKEN);
@@ -411,8 +464,9 @@ export class Ec2Service {
       }
       candidates = [...found.values()].sort((x, y) => x.seq - y.seq);
     } else {
-      const byInstance = filters.find((f) => f.name === 'instance-id');
-      if (byInstance !== undefined) {
+      const byInstance = rawFilters.find((f) => f.name === 'instance-id');
+      // Only literal ids can use the index; a wildcard value scans.
+      if (byInstance?.values.every((v) => !/[*?\\]/.test(v))) {
         const found: AssociationRecord[] = [];
         for (const id of new Set(byInstance.values)) {
           const r = this.instances.get(id);
@@ -428,7 +482,7 @@ export class Ec2Service {
     let more = false;
     for (const a of candidates) {
       if (a.seq <= afterSeq) continue;
-      if (!passes(filters, 'instance-id', a.instance.id) || !passes(filters, 'state', a.state)) continue;
+      if (!passesAll(a, filters)) continue;
       if (maxResults !== undefined && page.length === maxResults) {
         more = true;
         break;
@@ -441,7 +495,7 @@ export class Ec2Service {
   }
 
   private replace(params: unknown, region: string): unknown {
-    const p = readParams(params, ['IamInstanceProfile', 'AssociationId']);
+    const p = readRequest('ReplaceIamInstanceProfileAssociation', params);
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const old = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -456,7 +510,7 @@ export class Ec2Service {
   }
 
   private disassociate(params: unknown, region: string): unknown {
-    const p = readParams(params, ['AssociationId']);
+    const p = readRequest('DisassociateIamInstanceProfile', params);
     const a = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const instance = a.instance;
     if (instance.state !== 'running' && instance.state !== 'stopped') {
@@ -530,6 +584,8 @@ export class Ec2Service {
     state: InstanceStateName,
     reservationId: string,
     launchTimeMs: number,
+    launch?: LaunchDetails,
+    launchIndex = 0,
   ): InstanceRecord {
     const record: InstanceRecord = {
       id,
@@ -538,6 +594,9 @@ export class Ec2Service {
       state,
       launchTimeMs,
       reservationId,
+      launch,
+      launchIndex,
+      runningSinceMs: state === 'running' ? launchTimeMs : undefined,
       association: undefined,
       timer: undefined,
       rebootTimer: undefined,
@@ -550,6 +609,7 @@ export class Ec2Service {
   private setState(r: InstanceRecord, state: InstanceStateName): void {
     const previous = r.state;
     r.state = state;
+    r.runningSinceMs = state === 'running' ? this.opts.scheduler.nowMs : undefined;
     this.emit({ type: 'instanceState', instanceId: r.id, state, previous });
   }
 

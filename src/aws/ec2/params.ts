@@ -6,6 +6,7 @@
  * expects an error code can match it. Readers only read; they never change service state.
  */
 import { isRecord } from '../../is-record.ts';
+import { checkStructure, frontEndOptions, inputShape, showValue as show } from '../catalogue.ts';
 import { Errors } from '../errors.ts';
 
 export type Params = Readonly<Record<string, unknown>>;
@@ -20,20 +21,11 @@ export interface Filter {
   readonly values: readonly string[];
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 /**
  * The request object, with unknown top-level parameters rejected (AWS answers UnknownParameter;
  * catching typos here is what makes a runbook step trustworthy). `undefined` or `null` means `{}`.
  */
-export function readParams(params: unknown, allowed: readonly string[], prefix = ''): Params {
+function readParams(params: unknown, allowed: readonly string[], prefix = ''): Params {
   if (params === undefined || params === null) return {};
   if (!isRecord(params))
     throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
@@ -88,6 +80,25 @@ export function optionalBoolean(p: Params, name: string): boolean | undefined {
   );
 }
 
+/**
+ * The request of `operation`, checked against its input shape in the service model (every member
+ * at any depth is known, of its type and within its enum); the first problem becomes EC2's error.
+ * The same check runs in the scenario loader, so a request `validate` accepts is accepted here.
+ */
+export function readRequest(operation: string, params: unknown): Params {
+  if (params === undefined || params === null) return {};
+  if (!isRecord(params))
+    throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
+  const problems = checkStructure('ec2', inputShape('ec2', operation), params, frontEndOptions('ec2'));
+  const first = problems[0];
+  if (first !== undefined) {
+    throw first.kind === 'unknown'
+      ? Errors.ec2UnknownParameter(first.path)
+      : Errors.ec2InvalidParameter(first.message);
+  }
+  return params;
+}
+
 /** A list of non-empty strings, or undefined when absent. */
 export function optionalStringList(p: Params, name: string): string[] | undefined {
   const v = p[name];
@@ -136,8 +147,8 @@ export function requiredProfileRef(p: Params, name: string): ProfileRef {
   return ref;
 }
 
-/** `Filters: [{ Name, Values: [..] }]`; a filter name outside `known` is rejected as AWS does. */
-export function readFilters(p: Params, known: readonly string[]): Filter[] {
+/** `Filters: [{ Name, Values: [..] }]`; the names are checked by filters.ts against the operation's table. */
+export function readFilters(p: Params): Filter[] {
   const v = p.Filters;
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v))
@@ -147,18 +158,9 @@ export function readFilters(p: Params, known: readonly string[]): Filter[] {
       throw Errors.ec2InvalidParameter(`Value (${show(item)}) for parameter Filter.${i + 1} is invalid.`);
     const f = readParams(item, ['Name', 'Values'], `Filter.${i + 1}.`);
     const name = requiredString(f, 'Name');
-    if (!known.includes(name)) throw Errors.ec2InvalidFilter(name);
     const values = optionalStringList(f, 'Values') ?? [];
     return { name, values };
   });
-}
-
-/** Whether `value` passes every filter whose name is `name` (filters of one name are OR, across names AND). */
-export function passes(filters: readonly Filter[], name: string, value: string | undefined): boolean {
-  for (const f of filters) {
-    if (f.name === name && (value === undefined || !f.values.includes(value))) return false;
-  }
-  return true;
 }
 
 /** MaxResults within [min, max] as EC2 validates it (InvalidParameterValue otherwise). */
@@ -171,41 +173,4 @@ export function readMaxResults(p: Params, min: number, max: number): number | un
     );
   }
   return v;
-}
-
-/**
- * The `Name` tag of the instance from `TagSpecifications` (ResourceType `instance`). The model keeps
- * only the name: other tags have no effect on credentials, and every field costs memory at scale.
- */
-export function readNameTag(p: Params): string | undefined {
-  const v = p.TagSpecifications;
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) {
-    throw Errors.ec2InvalidParameter(
-      `Value (${show(v)}) for parameter TagSpecifications is invalid. Expected a list.`,
-    );
-  }
-  let name: string | undefined;
-  v.forEach((spec, i) => {
-    if (!isRecord(spec))
-      throw Errors.ec2InvalidParameter(
-        `Value (${show(spec)}) for parameter TagSpecification.${i + 1} is invalid.`,
-      );
-    const s = readParams(spec, ['ResourceType', 'Tags'], `TagSpecification.${i + 1}.`);
-    const resourceType = requiredString(s, 'ResourceType');
-    const tags = s.Tags ?? [];
-    if (!Array.isArray(tags))
-      throw Errors.ec2InvalidParameter(
-        `Value (${show(tags)}) for parameter Tags is invalid. Expected a list.`,
-      );
-    for (const tag of tags) {
-      if (!isRecord(tag))
-        throw Errors.ec2InvalidParameter(`Value (${show(tag)}) for parameter Tag is invalid.`);
-      const t = readParams(tag, ['Key', 'Value'], 'Tag.');
-      const key = requiredString(t, 'Key');
-      const value = optionalString(t, 'Value') ?? '';
-      if (resourceType === 'instance' && key === 'Name') name = value;
-    }
-  });
-  return name;
 }

@@ -8,6 +8,7 @@
  */
 import type { EventHandle } from '../../engine/index.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
+import { type Ec2Tag, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
 import { type AssociationStateName, type InstanceStateName, instanceStateCodes } from './types.ts';
 
 export interface InstanceRecord {
@@ -17,6 +18,12 @@ export interface InstanceRecord {
   state: InstanceStateName;
   readonly launchTimeMs: number;
   readonly reservationId: string;
+  /** Position in its launch (AmiLaunchIndex): 0 for the first instance of a RunInstances call. */
+  readonly launchIndex: number;
+  /** What RunInstances asked for; undefined for the scenario's seeded instances (defaults apply). */
+  readonly launch: LaunchDetails | undefined;
+  /** When the instance last entered `running` (for its status checks), ms; undefined when not running. */
+  runningSinceMs: number | undefined;
   /** The one non-terminal association (associating, associated or disassociating), if any. */
   association: AssociationRecord | undefined;
   /** The pending state transition (pending->running, stopping->stopped, shutting-down->terminated). */
@@ -54,19 +61,52 @@ function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord 
   return a !== undefined && a.state !== 'disassociating';
 }
 
-/** One element of `Reservations[].Instances` (and of RunInstances' `Instances`). */
+/** The instance's tags: the launch's instance tags, or the seeded instance's Name. */
+export function instanceTags(r: InstanceRecord): readonly Ec2Tag[] {
+  if (r.launch !== undefined) return r.launch.tags;
+  return r.name === undefined ? [] : [{ Key: 'Name', Value: r.name }];
+}
+
+/** The instance's availability zone: the launch's Placement, or the region's first zone. */
+export function availabilityZone(r: InstanceRecord): string {
+  return r.launch?.availabilityZone ?? `${r.region}a`;
+}
+
+/**
+ * One element of `Reservations[].Instances` (and of RunInstances' `Instances`), with the members
+ * EC2 always returns (DescribeInstances API reference, Instance): what the launch asked for where
+ * the model keeps it, the documented defaults otherwise, and the unmodelled request members echoed.
+ */
 export function instanceShape(r: InstanceRecord): Record<string, unknown> {
+  const launch = r.launch;
   const shape: Record<string, unknown> = {
+    ...(launch?.echo ?? {}),
+    AmiLaunchIndex: r.launchIndex,
+    ImageId: launch?.imageId ?? LAUNCH_DEFAULTS.imageId,
     InstanceId: r.id,
-    State: stateShape(r.state),
+    InstanceType: launch?.instanceType ?? LAUNCH_DEFAULTS.instanceType,
+    ...(launch?.keyName === undefined ? {} : { KeyName: launch.keyName }),
     LaunchTime: isoFromSimMs(r.launchTimeMs),
-    Placement: { AvailabilityZone: `${r.region}a` },
+    Monitoring: { State: launch?.monitoring === true ? 'enabled' : 'disabled' },
+    Placement: { AvailabilityZone: availabilityZone(r), GroupName: '', Tenancy: 'default' },
+    ProductCodes: [],
+    State: stateShape(r.state),
+    StateTransitionReason: '',
+    Architecture: 'x86_64',
+    EbsOptimized: false,
+    Hypervisor: 'xen',
+    RootDeviceName: '/dev/xvda',
+    RootDeviceType: 'ebs',
+    SecurityGroups: [],
+    VirtualizationType: 'hvm',
+    MetadataOptions: { State: 'applied', ...(launch?.metadataOptions ?? LAUNCH_DEFAULTS.metadataOptions) },
   };
   if (showsProfile(r.association)) {
     // Id is the PROFILE's id (AIPA…), not the association id (moto gets this wrong).
     shape.IamInstanceProfile = { Arn: r.association.profileArn, Id: r.association.profileId };
   }
-  if (r.name !== undefined) shape.Tags = [{ Key: 'Name', Value: r.name }];
+  const tags = instanceTags(r);
+  if (tags.length > 0) shape.Tags = tags.map((t) => ({ Key: t.Key, Value: t.Value }));
   return shape;
 }
 
@@ -100,4 +140,20 @@ export function stateChangeShape(
   current: InstanceStateName,
 ): Record<string, unknown> {
   return { InstanceId: id, CurrentState: stateShape(current), PreviousState: stateShape(previous) };
+}
+
+/** One element of DescribeInstanceStatus' `InstanceStatuses`. */
+export function instanceStatusShape(
+  r: InstanceRecord,
+  status: 'ok' | 'initializing' | 'not-applicable',
+): Record<string, unknown> {
+  const reachability = status === 'ok' ? 'passed' : status === 'initializing' ? 'initializing' : status;
+  const summary = { Status: status, Details: [{ Name: 'reachability', Status: reachability }] };
+  return {
+    AvailabilityZone: availabilityZone(r),
+    InstanceId: r.id,
+    InstanceState: stateShape(r.state),
+    InstanceStatus: summary,
+    SystemStatus: { Status: status, Details: [{ Name: 'reachability', Status: reachability }] },
+  };
 }

@@ -9,10 +9,12 @@
  * `disassociated` exists in AWS's enum but a record in that state is never listed, so the model
  * removes the record instead of keeping it.
  */
+
 import type { Distribution, RandomStream, Scheduler } from '../../engine/index.ts';
 import type { ReplicatedStore } from '../../replication/store.ts';
 import type { IamState } from '../iam/types.ts';
 import type { IdFactory } from '../ids.ts';
+import type { LaunchDetails } from './launch.ts';
 
 export const instanceStateNames = [
   'pending',
@@ -47,6 +49,11 @@ export interface InstanceView {
   readonly state: InstanceStateName;
   /** Virtual time of the launch (RunInstances or seeding), ms. */
   readonly launchTimeMs: number;
+  /**
+   * What RunInstances asked for (metadata options, tags, type…); undefined for seeded instances,
+   * which have the defaults of launch.ts. IMDS reads `metadataOptions` from here.
+   */
+  readonly launch: LaunchDetails | undefined;
 }
 
 /** The instance's current association, as `activeAssociation()` returns it. */

@@ -1,8 +1,9 @@
 /**
- * Input constraints of the modelled IAM operations, copied from the shapes of the IAM API model
- * (`botocore/data/iam/2010-05-08/service-2.json`; and the IAM quotas page; README.md, "Sources"). Patterns
- * are kept both as anchored regular expressions and as the text AWS prints in ValidationErrors.
+ * Input constraints of the modelled IAM operations, read from the vendored IAM API model
+ * (src/aws/catalogue.ts, botocore `data/iam/2010-05-08/service-2.json`; README.md, "Sources"). Patterns are kept both as anchored regular expressions and as the text
+ * AWS prints in ValidationErrors.
  */
+import { shapeOf } from '../catalogue.ts';
 
 /** A string member's constraints: length bounds and the pattern as the API model prints it. */
 export interface StringShape {
@@ -18,66 +19,42 @@ export interface IntegerShape {
   readonly max: number;
 }
 
-const NAME_PATTERN = { pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' };
+function stringShape(name: string): StringShape {
+  const shape = shapeOf('iam', name);
+  if (shape.type !== 'string') throw new Error(`IAM shape ${name} is not a string`);
+  const base = { minLength: shape.min ?? 0, maxLength: shape.max ?? Number.MAX_SAFE_INTEGER };
+  if (shape.pattern === undefined) return base;
+  // The model's patterns are Java regular expressions; these ones read the same in JS with `u`.
+  return { ...base, pattern: new RegExp(`^(?:${shape.pattern})$`, 'u'), patternText: shape.pattern };
+}
+
+function integerShape(name: string): IntegerShape {
+  const shape = shapeOf('iam', name);
+  return { min: shape.min ?? Number.MIN_SAFE_INTEGER, max: shape.max ?? Number.MAX_SAFE_INTEGER };
+}
 
 /** The string shapes used by the modelled operations (IAM API model names in comments). */
 export const Shapes = {
-  /** instanceProfileNameType */
-  instanceProfileName: { minLength: 1, maxLength: 128, ...NAME_PATTERN },
-  /** roleNameType */
-  roleName: { minLength: 1, maxLength: 64, ...NAME_PATTERN },
-  /** policyNameType */
-  policyName: { minLength: 1, maxLength: 128, ...NAME_PATTERN },
-  /** pathType: `/`, or starts and ends with `/` */
-  path: {
-    minLength: 1,
-    maxLength: 512,
-    pattern: /^(\u002F|\u002F[\u0021-\u007E]+\u002F)$/,
-    patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
-  },
-  /** pathPrefixType */
-  pathPrefix: {
-    minLength: 1,
-    maxLength: 512,
-    pattern: /^\u002F[\u0021-\u007F]*$/,
-    patternText: '\\u002F[\\u0021-\\u007F]*',
-  },
-  /** markerType */
-  marker: { minLength: 1, maxLength: 320, pattern: /^[\u0020-\u00FF]+$/, patternText: '[\\u0020-\\u00FF]+' },
-  /** policyDocumentType */
-  policyDocument: {
-    minLength: 1,
-    maxLength: 131072,
-    pattern: /^[\t\n\r\u0020-\u00FF]+$/,
-    patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-  },
-  /** roleDescriptionType */
-  roleDescription: {
-    minLength: 0,
-    maxLength: 1000,
-    pattern: /^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$/,
-    patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*',
-  },
-  /** tagKeyType */
-  tagKey: {
-    minLength: 1,
-    maxLength: 128,
-    pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
-    patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
-  },
-  /** tagValueType (may be empty) */
-  tagValue: {
-    minLength: 0,
-    maxLength: 256,
-    pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
-    patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
-  },
+  instanceProfileName: stringShape('instanceProfileNameType'),
+  roleName: stringShape('roleNameType'),
+  policyName: stringShape('policyNameType'),
+  /** `/`, or starts and ends with `/` */
+  path: stringShape('pathType'),
+  pathPrefix: stringShape('pathPrefixType'),
+  marker: stringShape('markerType'),
+  policyDocument: stringShape('policyDocumentType'),
+  roleDescription: stringShape('roleDescriptionType'),
+  tagKey: stringShape('tagKeyType'),
+  /** may be empty */
+  tagValue: stringShape('tagValueType'),
+  /** PermissionsBoundary */
+  arn: stringShape('arnType'),
 } as const satisfies Record<string, StringShape>;
 
 /** maxItemsType: 1–1000, default 100. */
-export const MAX_ITEMS: IntegerShape = { min: 1, max: 1000 };
+export const MAX_ITEMS: IntegerShape = integerShape('maxItemsType');
 export const MAX_ITEMS_DEFAULT = 100;
 /** roleMaxSessionDurationType, seconds. */
-export const MAX_SESSION_DURATION_S: IntegerShape = { min: 3600, max: 43200 };
+export const MAX_SESSION_DURATION_S: IntegerShape = integerShape('roleMaxSessionDurationType');
 /** tagListType / tagKeyListType. */
-export const TAGS_MAX = 50;
+export const TAGS_MAX = shapeOf('iam', 'tagListType').max ?? 50;

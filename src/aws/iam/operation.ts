@@ -6,6 +6,7 @@
  * commits last.
  */
 import type { Draft } from 'immer';
+import { hasOperation, inputMembers } from '../catalogue.ts';
 import { AwsError, Errors } from '../errors.ts';
 import type { IdFactory } from '../ids.ts';
 import type { MarkerTable } from './paginate.ts';
@@ -35,8 +36,6 @@ export interface OperationDefinition<I> {
   readonly name: string;
   /** Write operations commit to the control plane and fail with ServiceFailure while it is paused. */
   readonly write: boolean;
-  /** Every parameter the operation accepts, in the API model's order. */
-  readonly members: readonly string[];
   /** Reads the parameters; problems are recorded on the reader, which the framework then finishes. */
   parse(reader: ParamReader): I;
   /** Executes against the state; throws AwsError for semantic failures before any commit. */
@@ -69,13 +68,20 @@ function guardParse<T>(parse: () => T): T {
   }
 }
 
+/**
+ * An operation whose accepted members are those of its input shape in the IAM model
+ * (src/aws/catalogue.ts), the same list the scenario loader checks against.
+ */
 export function defineOperation<I>(definition: OperationDefinition<I>): Operation {
+  const members = inputMembers('iam', definition.name);
+  if (!hasOperation('iam', definition.name))
+    throw new Error(`IAM operation ${definition.name} is not in the IAM model`);
   return {
     name: definition.name,
     write: definition.write,
     prepare(params: unknown) {
       const input = guardParse(() => {
-        const reader = ParamReader.of(params, definition.members);
+        const reader = ParamReader.of(params, members);
         const parsed = definition.parse(reader);
         reader.finish();
         return parsed;

@@ -36,7 +36,6 @@ function putProfile(ctx: OpContext, profile: InstanceProfile): void {
 export const createInstanceProfile = defineOperation({
   name: 'CreateInstanceProfile',
   write: true,
-  members: ['InstanceProfileName', 'Path', 'Tags'],
   parse: (r) => ({
     name: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
     path: r.optionalString('Path', Shapes.path) ?? '/',
@@ -65,7 +64,6 @@ export const createInstanceProfile = defineOperation({
 export const getInstanceProfile = defineOperation({
   name: 'GetInstanceProfile',
   write: false,
-  members: ['InstanceProfileName'],
   parse: (r) => r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
   run(ctx, name) {
     const state = ctx.readState;
@@ -95,7 +93,6 @@ function profilesPage(
 export const listInstanceProfiles = defineOperation({
   name: 'ListInstanceProfiles',
   write: false,
-  members: ['PathPrefix', 'Marker', 'MaxItems'],
   parse: (r) => ({ prefix: r.optionalString('PathPrefix', Shapes.pathPrefix) ?? '/', page: r.page() }),
   run(ctx, { prefix, page }) {
     const state = ctx.readState;
@@ -107,7 +104,6 @@ export const listInstanceProfiles = defineOperation({
 export const listInstanceProfilesForRole = defineOperation({
   name: 'ListInstanceProfilesForRole',
   write: false,
-  members: ['RoleName', 'Marker', 'MaxItems'],
   parse: (r) => ({ roleName: r.requiredString('RoleName', Shapes.roleName), page: r.page() }),
   run(ctx, { roleName, page }) {
     const state = ctx.readState;
@@ -121,7 +117,6 @@ export const listInstanceProfilesForRole = defineOperation({
 export const deleteInstanceProfile = defineOperation({
   name: 'DeleteInstanceProfile',
   write: true,
-  members: ['InstanceProfileName'],
   parse: (r) => r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
   run(ctx, name) {
     const profile = profileIn(ctx.control, name);
@@ -145,7 +140,6 @@ function profileAndRole(r: ParamReader): { profileName: string; roleName: string
 export const addRoleToInstanceProfile = defineOperation({
   name: 'AddRoleToInstanceProfile',
   write: true,
-  members: ['InstanceProfileName', 'RoleName'],
   parse: profileAndRole,
   run(ctx, { profileName, roleName }) {
     const profile = profileIn(ctx.control, profileName);
@@ -160,7 +154,6 @@ export const addRoleToInstanceProfile = defineOperation({
 export const removeRoleFromInstanceProfile = defineOperation({
   name: 'RemoveRoleFromInstanceProfile',
   write: true,
-  members: ['InstanceProfileName', 'RoleName'],
   parse: profileAndRole,
   run(ctx, { profileName, roleName }) {
     const profile = profileIn(ctx.control, profileName);
@@ -187,7 +180,6 @@ function mergeTags(existing: readonly Tag[], incoming: readonly Tag[]): Tag[] {
 export const tagInstanceProfile = defineOperation({
   name: 'TagInstanceProfile',
   write: true,
-  members: ['InstanceProfileName', 'Tags'],
   parse: (r) => ({
     name: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
     tags: r.tags('Tags', true) ?? [],
@@ -204,7 +196,6 @@ export const tagInstanceProfile = defineOperation({
 export const untagInstanceProfile = defineOperation({
   name: 'UntagInstanceProfile',
   write: true,
-  members: ['InstanceProfileName', 'TagKeys'],
   parse: (r) => ({
     name: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
     keys: r.tagKeys('TagKeys', true) ?? [],
@@ -221,7 +212,6 @@ export const untagInstanceProfile = defineOperation({
 export const listInstanceProfileTags = defineOperation({
   name: 'ListInstanceProfileTags',
   write: false,
-  members: ['InstanceProfileName', 'Marker', 'MaxItems'],
   parse: (r) => ({
     name: r.requiredString('InstanceProfileName', Shapes.instanceProfileName),
     page: r.page(),

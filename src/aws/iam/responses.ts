@@ -32,6 +32,10 @@ export interface RoleInProfileShape {
 export interface RoleShape extends RoleInProfileShape {
   readonly Description?: string;
   readonly MaxSessionDuration: number;
+  readonly PermissionsBoundary?: {
+    readonly PermissionsBoundaryType: 'Policy';
+    readonly PermissionsBoundaryArn: string;
+  };
   readonly Tags?: Tag[];
 }
 
@@ -65,7 +69,17 @@ function roleInProfile(role: Role): RoleInProfileShape {
 export function roleShape(role: Role): RoleShape {
   const base: RoleShape = { ...roleInProfile(role), MaxSessionDuration: role.MaxSessionDuration };
   const withDescription = role.Description === undefined ? base : { ...base, Description: role.Description };
-  return role.Tags.length > 0 ? { ...withDescription, Tags: copyTags(role.Tags) } : withDescription;
+  const withBoundary =
+    role.PermissionsBoundaryArn === undefined
+      ? withDescription
+      : {
+          ...withDescription,
+          PermissionsBoundary: {
+            PermissionsBoundaryType: 'Policy' as const,
+            PermissionsBoundaryArn: role.PermissionsBoundaryArn,
+          },
+        };
+  return role.Tags.length > 0 ? { ...withBoundary, Tags: copyTags(role.Tags) } : withBoundary;
 }
 
 /**

@@ -57,13 +57,13 @@ function putRole(ctx: OpContext, role: Role): void {
 export const createRole = defineOperation({
   name: 'CreateRole',
   write: true,
-  members: ['Path', 'RoleName', 'AssumeRolePolicyDocument', 'Description', 'MaxSessionDuration', 'Tags'],
   parse: (r) => ({
     path: r.optionalString('Path', Shapes.path) ?? '/',
     name: r.requiredString('RoleName', Shapes.roleName),
     trust: r.requiredString('AssumeRolePolicyDocument', Shapes.policyDocument),
     description: r.optionalString('Description', Shapes.roleDescription),
     maxSessionDurationS: r.optionalInteger('MaxSessionDuration', MAX_SESSION_DURATION_S),
+    permissionsBoundary: r.optionalString('PermissionsBoundary', Shapes.arn),
     tags: r.tags('Tags', false) ?? [],
   }),
   run(ctx, input) {
@@ -82,6 +82,9 @@ export const createRole = defineOperation({
       AssumeRolePolicyDocument: input.trust,
       ...(input.description === undefined ? {} : { Description: input.description }),
       MaxSessionDuration: input.maxSessionDurationS ?? MAX_SESSION_DURATION_DEFAULT_S,
+      ...(input.permissionsBoundary === undefined
+        ? {}
+        : { PermissionsBoundaryArn: input.permissionsBoundary }),
       Tags: input.tags,
       policies: {},
     };
@@ -93,15 +96,15 @@ export const createRole = defineOperation({
 export const getRole = defineOperation({
   name: 'GetRole',
   write: false,
-  members: ['RoleName'],
   parse: (r) => r.requiredString('RoleName', Shapes.roleName),
-  run: (ctx, name) => ({ Role: roleShape(roleIn(ctx.readState, name)) }),
+  // RoleLastUsed is always present in GetRole; the model does not track use, so it is empty, as
+  // AWS returns it for a role not used within its tracking period (IAM API reference, RoleLastUsed).
+  run: (ctx, name) => ({ Role: { ...roleShape(roleIn(ctx.readState, name)), RoleLastUsed: {} } }),
 });
 
 export const deleteRole = defineOperation({
   name: 'DeleteRole',
   write: true,
-  members: ['RoleName'],
   parse: (r) => r.requiredString('RoleName', Shapes.roleName),
   run(ctx, name) {
     const role = roleIn(ctx.control, name);
@@ -124,7 +127,6 @@ export const deleteRole = defineOperation({
 export const putRolePolicy = defineOperation({
   name: 'PutRolePolicy',
   write: true,
-  members: ['RoleName', 'PolicyName', 'PolicyDocument'],
   parse: (r) => ({
     roleName: r.requiredString('RoleName', Shapes.roleName),
     policyName: r.requiredString('PolicyName', Shapes.policyName),
@@ -150,7 +152,6 @@ export const putRolePolicy = defineOperation({
 export const getRolePolicy = defineOperation({
   name: 'GetRolePolicy',
   write: false,
-  members: ['RoleName', 'PolicyName'],
   parse: (r) => ({
     roleName: r.requiredString('RoleName', Shapes.roleName),
     policyName: r.requiredString('PolicyName', Shapes.policyName),
@@ -167,7 +168,6 @@ export const getRolePolicy = defineOperation({
 export const deleteRolePolicy = defineOperation({
   name: 'DeleteRolePolicy',
   write: true,
-  members: ['RoleName', 'PolicyName'],
   parse: (r) => ({
     roleName: r.requiredString('RoleName', Shapes.roleName),
     policyName: r.requiredString('PolicyName', Shapes.policyName),
@@ -184,7 +184,6 @@ export const deleteRolePolicy = defineOperation({
 export const listRolePolicies = defineOperation({
   name: 'ListRolePolicies',
   write: false,
-  members: ['RoleName', 'Marker', 'MaxItems'],
   parse: (r) => ({ roleName: r.requiredString('RoleName', Shapes.roleName), page: r.page() }),
   run(ctx, { roleName, page }) {
     const role = roleIn(ctx.readState, roleName);

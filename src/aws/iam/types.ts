@@ -53,6 +53,8 @@ export interface Role {
   readonly AssumeRolePolicyDocument: string;
   readonly Description?: string;
   readonly MaxSessionDuration: number;
+  /** The managed policy ARN set as the role's permissions boundary (stored and returned; not enforced). */
+  readonly PermissionsBoundaryArn?: string;
   readonly Tags: readonly Tag[];
   /** Inline policies by PolicyName (case-sensitive, as in IAM). */
   readonly policies: Readonly<Record<string, RolePolicy>>;

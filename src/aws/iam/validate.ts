@@ -150,8 +150,8 @@ export class ParamReader {
 
   /**
    * A tag list (tagListType): at most 50 tags, each key and value checked; duplicate keys, compared
-   * case-insensitively, make the request InvalidInput. An omitted Value is the empty string (IAM UG,
-   * "Tagging IAM resources").
+   * case-insensitively, make the request InvalidInput. Key and Value are both required by the
+   * model's Tag shape (an empty Value is allowed).
    */
   tags(member: string, required: boolean): Tag[] | undefined {
     const list = this.readList(member, required);
@@ -170,7 +170,8 @@ export class ParamReader {
         }
       }
       const key = item.Key;
-      const value = item.Value ?? '';
+      // Value is required in the model (Tag: required [Key, Value]); an empty string is a value.
+      const value = item.Value;
       let ok = true;
       if (key === undefined || key === null) {
         this.issues.push(`Value null at '${at}.key' failed to satisfy constraint: Member must not be null`);
@@ -183,7 +184,10 @@ export class ParamReader {
         this.issues.push(...problems);
         ok &&= problems.length === 0;
       }
-      if (typeof value !== 'string') {
+      if (value === undefined || value === null) {
+        this.issues.push(`Value null at '${at}.value' failed to satisfy constraint: Member must not be null`);
+        ok = false;
+      } else if (typeof value !== 'string') {
         this.issues.push(violation(value, `${at}.value`, 'must be of type string'));
         ok = false;
       } else {

@@ -63,7 +63,7 @@ function cases(running: string, bare: string, assocId: string): Case[] {
     ['StopInstances', { InstanceIds: [running], DryRun: true }, 'DryRunOperation'],
     ['StartInstances', { InstanceIds: [running, 'bad'] }, 'InvalidInstanceID.Malformed'],
     ['RebootInstances', { InstanceIds: null }, 'MissingParameter'],
-    ['TerminateInstances', { InstanceIds: [running], Force: true }, 'UnknownParameter'],
+    ['TerminateInstances', { InstanceIds: [running], Hibernate: true }, 'UnknownParameter'],
     ['TerminateInstances', { InstanceIds: [running], DryRun: true }, 'DryRunOperation'],
     ['AssociateIamInstanceProfile', { InstanceId: bare }, 'MissingParameter'],
     ['AssociateIamInstanceProfile', { IamInstanceProfile: { Name: 'web' } }, 'MissingParameter'],

@@ -23,7 +23,7 @@ describe('CreateRole and GetRole', () => {
       Tags: [{ Key: 'k', Value: 'v' }],
     });
     w.settle();
-    expect(w.call('GetRole', { RoleName: 'app' }).Role).toEqual(role);
+    expect(w.call('GetRole', { RoleName: 'app' }).Role).toEqual({ ...role, RoleLastUsed: {} });
   });
 
   it('rejects duplicates regardless of case, bad trust policies, and out-of-range MaxSessionDuration', () => {
@@ -225,5 +225,24 @@ describe('the authorization store', () => {
     expect(evaluate(view(), 's3:GetObject', 0)).toBe(false);
     w.advance(1_000);
     expect(evaluate(view(), 's3:GetObject', 0)).toBe(true);
+  });
+});
+
+describe('CreateRole members stored and returned', () => {
+  it('PermissionsBoundary and MaxSessionDuration come back from GetRole', () => {
+    const w = makeIam();
+    createRole(w, 'Bounded', {
+      PermissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+      MaxSessionDuration: 7200,
+    });
+    w.settle();
+    expect(w.call('GetRole', { RoleName: 'Bounded' }).Role).toMatchObject({
+      MaxSessionDuration: 7200,
+      PermissionsBoundary: {
+        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+      },
+      RoleLastUsed: {},
+    });
   });
 });

@@ -131,9 +131,14 @@ describe('tags', () => {
     expect(e.message).toBe('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
   });
 
-  it('treats an omitted tag Value as the empty string', () => {
+  it('refuses a tag without Value, as the model requires it (an empty Value is fine)', () => {
     const w = makeIam();
-    w.call('CreateInstanceProfile', { InstanceProfileName: 'p', Tags: [{ Key: 'flag' }] });
+    const e = w.fail('CreateInstanceProfile', { InstanceProfileName: 'p', Tags: [{ Key: 'flag' }] });
+    expect([e.code, e.message]).toEqual([
+      'ValidationError',
+      "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null",
+    ]);
+    w.call('CreateInstanceProfile', { InstanceProfileName: 'p', Tags: [{ Key: 'flag', Value: '' }] });
     w.settle();
     expect(w.call('ListInstanceProfileTags', { InstanceProfileName: 'p' }).Tags).toEqual([
       { Key: 'flag', Value: '' },

@@ -1,0 +1,176 @@
+/**
+ * Retries as the AWS CLI and SDKs make them, so a runbook or a built-in strategy survives a
+ * throttle or a 5xx the way a real script would (and gives up when a real script would).
+ *
+ * Sources (botocore 1.43.11, whose rules the AWS CLI v2 uses; the pre-2026 behaviour, which is
+ * the default until AWS_NEW_RETRIES_2026 is set):
+ * - `standard` / `adaptive`: botocore/retries/standard.py. Retryable: error codes in
+ *   TransientRetryableChecker._TRANSIENT_ERROR_CODES and ThrottledRetryableChecker
+ *   ._THROTTLED_ERROR_CODES, and HTTP 500, 502, 503, 504. Delay before retry i (1-based):
+ *   rand(0,1) × min(2^(i-1), 20) s (ExponentialBackoff, _MAX_BACKOFF = 20). Retry quota: 500
+ *   tokens per client; a retry costs 5 (10 after a timeout), a success gives back what its retries
+ *   took, or 1 when it needed none (RetryQuotaChecker, retries/quota.py INITIAL_CAPACITY = 500).
+ *   Default 3 attempts (DEFAULT_MAX_ATTEMPTS; AWS SDKs and Tools Reference Guide, "Retry
+ *   behavior": "standard – … The default maximum number of attempts with this mode is three").
+ *   `adaptive` adds a client-side rate limiter that only engages after throttling responses; the
+ *   model never throttles, so it behaves as `standard` here.
+ * - `legacy`: botocore/data/_retry.json `__default__` (max_attempts 5; delay rand × 2^(i-1) s,
+ *   uncapped) with its policies: HTTP 500, 502, 503, 504, 509 and 429; Throttling,
+ *   ThrottlingException, ThrottledException, RequestThrottledException and
+ *   ProvisionedThroughputExceededException with HTTP 400; for EC2 also RequestLimitExceeded and
+ *   EC2ThrottledException with HTTP 503.
+ * The AWS CLI v2 uses `standard` by default (AWS CLI User Guide, "AWS CLI retries").
+ */
+import type { RandomSource, Yieldable } from '../engine/index.ts';
+import type { AwsErrorData, StepRecord } from '../result.ts';
+import { RETRY_DEFAULT_ATTEMPTS, type RetryMode, type RetrySpec } from '../scenario/types.ts';
+
+import type { CallOutcome, CallRequest, Operator } from './operator.ts';
+
+/** The AWS CLI v2's default. */
+export const CLI_DEFAULT_RETRY: RetrySpec = {
+  mode: 'standard',
+  maxAttempts: RETRY_DEFAULT_ATTEMPTS.standard,
+};
+
+const TRANSIENT_ERROR_CODES = ['RequestTimeout', 'RequestTimeoutException', 'PriorRequestNotComplete'];
+const TRANSIENT_STATUS_CODES = [500, 502, 503, 504];
+const THROTTLED_ERROR_CODES = [
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+];
+const MAX_BACKOFF_S = 20;
+
+/** Legacy policies: [error code or undefined for any, HTTP status, service or undefined for all]. */
+const LEGACY_POLICIES: readonly (readonly [string | undefined, number, string | undefined])[] = [
+  [undefined, 500, undefined],
+  [undefined, 502, undefined],
+  [undefined, 503, undefined],
+  [undefined, 504, undefined],
+  [undefined, 509, undefined],
+  [undefined, 429, undefined],
+  ['Throttling', 400, undefined],
+  ['ThrottlingException', 400, undefined],
+  ['ThrottledException', 400, undefined],
+  ['RequestThrottledException', 400, undefined],
+  ['ProvisionedThroughputExceededException', 400, undefined],
+  ['RequestLimitExceeded', 503, 'ec2'],
+  ['EC2ThrottledException', 503, 'ec2'],
+];
+
+const QUOTA_INITIAL = 500;
+const QUOTA_RETRY_COST = 5;
+const QUOTA_TIMEOUT_RETRY_COST = 10;
+const QUOTA_NO_RETRY_INCREMENT = 1;
+
+/** Whether `error` from `service` is retried in `mode`. */
+export function isRetryable(mode: RetryMode, service: string, error: AwsErrorData): boolean {
+  if (mode === 'legacy') {
+    return LEGACY_POLICIES.some(
+      ([code, status, svc]) =>
+        error.statusCode === status &&
+        (code === undefined || code === error.code) &&
+        (svc ?? service) === service,
+    );
+  }
+  return (
+    TRANSIENT_ERROR_CODES.includes(error.code) ||
+    THROTTLED_ERROR_CODES.includes(error.code) ||
+    TRANSIENT_STATUS_CODES.includes(error.statusCode)
+  );
+}
+
+/** The delay before the retry that follows failed attempt `attempt` (1-based), ms. `rand` is in [0, 1). */
+export function backoffMs(mode: RetryMode, attempt: number, rand: number): number {
+  const ceilingS = 2 ** (attempt - 1);
+  const s = mode === 'legacy' ? rand * ceilingS : rand * Math.min(ceilingS, MAX_BACKOFF_S);
+  return Math.round(s * 1000);
+}
+
+/** The retry quota of one client (standard and adaptive modes; legacy has none). */
+class RetryQuota {
+  private available = QUOTA_INITIAL;
+
+  /** Takes the cost of one retry; false (no retry) when the quota cannot pay it. */
+  acquire(error: AwsErrorData): number | undefined {
+    const cost = TRANSIENT_ERROR_CODES.includes(error.code) ? QUOTA_TIMEOUT_RETRY_COST : QUOTA_RETRY_COST;
+    if (cost > this.available) return undefined;
+    this.available -= cost;
+    return cost;
+  }
+
+  /** A success gives back what its retries took, or a little when it needed none. */
+  release(acquired: number): void {
+    this.available = Math.min(
+      QUOTA_INITIAL,
+      this.available + (acquired > 0 ? acquired : QUOTA_NO_RETRY_INCREMENT),
+    );
+  }
+
+  get capacity(): number {
+    return this.available;
+  }
+}
+
+export interface RetriedOutcome {
+  readonly outcome: CallOutcome;
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  /** The last attempt failed with a retryable error, but no attempt or quota was left. */
+  readonly gaveUp: boolean;
+}
+
+/**
+ * One client's retrying caller: every attempt is a real call, recorded in the run's steps; the
+ * jitter comes from the operator's own seeded stream, drawn only when a retry happens, so runs
+ * without retryable errors draw nothing and stay as they were.
+ */
+export class RetryClient {
+  private readonly quota = new RetryQuota();
+
+  constructor(private readonly random: RandomSource) {}
+
+  *call(op: Operator, request: CallRequest, spec: RetrySpec): Generator<Yieldable, RetriedOutcome, void> {
+    let lastCost = 0;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = yield* op.call(request);
+      if (outcome.ok || outcome.error === undefined) {
+        if (spec.mode !== 'legacy') this.quota.release(lastCost);
+        return { outcome, attempts: attempt, gaveUp: false };
+      }
+      if (!isRetryable(spec.mode, request.service, outcome.error))
+        return { outcome, attempts: attempt, gaveUp: false };
+      const cost =
+        attempt >= spec.maxAttempts
+          ? undefined
+          : spec.mode === 'legacy'
+            ? 0
+            : this.quota.acquire(outcome.error);
+      if (cost === undefined) return { outcome, attempts: attempt, gaveUp: true };
+      lastCost = cost;
+      // An `expect` judges the command's final outcome, as a script's exit status does, so the
+      // attempt about to be retried loses it. op.call has just pushed its record synchronously.
+      if (request.expect !== undefined) dropExpectation(op.records);
+      yield backoffMs(spec.mode, attempt, this.random.next());
+    }
+  }
+}
+
+function dropExpectation(records: StepRecord[]): void {
+  const last = records[records.length - 1];
+  if (last === undefined) return;
+  const { expect: _e, expectMet: _m, ...rest } = last;
+  records[records.length - 1] = rest;
+}

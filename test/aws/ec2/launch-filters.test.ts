@@ -1,0 +1,144 @@
+/** RunInstances' stored members, the instance shape, ids, tags and Describe filters with wildcards. */
+import { describe, expect, it } from 'vitest';
+import { wildcardPattern } from '../../../src/aws/ec2/filters.ts';
+import { makeWorld } from './world.ts';
+
+const launch = (w: ReturnType<typeof makeWorld>, params: Record<string, unknown> = {}) =>
+  w.call('RunInstances', { MinCount: 1, MaxCount: 1, ...params }).Instances[0];
+
+describe('RunInstances keeps what the request says', () => {
+  it('stores MetadataOptions and returns them with the members EC2 always returns', () => {
+    const w = makeWorld();
+    const i = launch(w, {
+      ImageId: 'ami-12345678',
+      InstanceType: 't3.micro',
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: '2' },
+      Placement: { AvailabilityZone: 'eu-west-1b' },
+      Monitoring: { Enabled: true },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Role', Value: 'web' }] }],
+      SecurityGroupIds: ['sg-12345678'],
+      UserData: 'IyEvYmluL3NoCg==',
+    });
+    expect(i).toMatchObject({
+      AmiLaunchIndex: 0,
+      ImageId: 'ami-12345678',
+      InstanceType: 't3.micro',
+      Architecture: 'x86_64',
+      Hypervisor: 'xen',
+      Monitoring: { State: 'enabled' },
+      ProductCodes: [],
+      RootDeviceType: 'ebs',
+      VirtualizationType: 'hvm',
+      Placement: { AvailabilityZone: 'eu-west-1b' },
+      MetadataOptions: { State: 'applied', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+      Tags: [{ Key: 'Role', Value: 'web' }],
+    });
+    expect(w.ec2.instance(i.InstanceId)?.launch?.metadataOptions.HttpTokens).toBe('required');
+    const described = w.call('DescribeInstances', { InstanceIds: [i.InstanceId] }).Reservations[0]
+      .Instances[0];
+    expect(described).toEqual(i);
+  });
+
+  it('numbers the instances of one launch with AmiLaunchIndex', () => {
+    const w = makeWorld();
+    const r = w.call('RunInstances', { MinCount: 3, MaxCount: 3 });
+    expect(r.Instances.map((i: { AmiLaunchIndex: number }) => i.AmiLaunchIndex)).toEqual([0, 1, 2]);
+  });
+
+  it('refuses reserved tag keys, out-of-range hop limits, enum values outside the model and zones of other regions', () => {
+    const w = makeWorld();
+    const tag = w.fail('RunInstances', {
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'aws:owner', Value: 'x' }] }],
+    });
+    expect([tag.code, tag.message]).toEqual([
+      'InvalidParameterValue',
+      "Tag keys starting with 'aws:' are reserved for internal use",
+    ]);
+    expect(
+      w.fail('RunInstances', { MinCount: 1, MaxCount: 1, MetadataOptions: { HttpPutResponseHopLimit: 65 } })
+        .code,
+    ).toBe('InvalidParameterValue');
+    const token = w.fail('RunInstances', {
+      MinCount: 1,
+      MaxCount: 1,
+      MetadataOptions: { HttpTokens: 'always' },
+    });
+    expect(token.message).toBe(
+      'Value (always) for parameter MetadataOptions.HttpTokens is invalid. Expected one of: optional, required.',
+    );
+    expect(
+      w.fail('RunInstances', { MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: 'us-east-1a' } })
+        .message,
+    ).toBe('Invalid availability zone: [us-east-1a]');
+  });
+
+  it('answers a malformed instance id with InvalidInstanceID.Malformed', () => {
+    const w = makeWorld();
+    expect(w.fail('DescribeInstances', { InstanceIds: ['i-123'] }).code).toBe('InvalidInstanceID.Malformed');
+    expect(w.fail('DescribeInstances', { InstanceIds: ['i-0123456789abcdef0'] }).code).toBe(
+      'InvalidInstanceID.NotFound',
+    );
+  });
+});
+
+describe('Describe filters', () => {
+  const ids = (r: { Reservations: { Instances: { InstanceId: string }[] }[] }) =>
+    r.Reservations.flatMap((x) => x.Instances.map((i) => i.InstanceId)).sort();
+
+  it('find a fleet by tag, tag key, profile, type and zone, with * and ? wildcards', () => {
+    const w = makeWorld();
+    const web = launch(w, {
+      InstanceType: 't3.micro',
+      IamInstanceProfile: { Name: 'web' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Role', Value: 'web-blue' }] }],
+    }).InstanceId;
+    const db = launch(w, {
+      InstanceType: 'r5.large',
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Tier', Value: 'db' }] }],
+    }).InstanceId;
+    const describe = (Name: string, Values: string[]) =>
+      ids(w.call('DescribeInstances', { Filters: [{ Name, Values }] }));
+    expect(describe('tag:Role', ['web-*'])).toEqual([web]);
+    expect(describe('tag:Role', ['web-????'])).toEqual([web]);
+    expect(describe('tag:Role', ['web-???'])).toEqual([]);
+    expect(describe('tag-key', ['Tier'])).toEqual([db]);
+    expect(describe('instance-type', ['t3.*', 'r5.large'])).toEqual([web, db].sort());
+    expect(describe('availability-zone', ['eu-west-1a'])).toEqual([web, db].sort());
+    const profileArn = w.ec2.activeAssociation(web)!.profileArn;
+    expect(describe('iam-instance-profile.arn', [profileArn])).toEqual([web]);
+    expect(describe('iam-instance-profile.id', ['AIPA*'])).toEqual([web]);
+    expect(describe('instance-state-name', ['pending'])).toEqual([web, db].sort());
+  });
+
+  it('refuses a filter name the operation does not know, in EC2 wording', () => {
+    const w = makeWorld();
+    const e = w.fail('DescribeInstances', { Filters: [{ Name: 'flavour', Values: ['x'] }] });
+    expect([e.code, e.message]).toEqual(['InvalidParameterValue', "The filter 'flavour' is invalid"]);
+    expect(
+      w.fail('DescribeIamInstanceProfileAssociations', {
+        Filters: [{ Name: 'instance-type', Values: ['x'] }],
+      }).code,
+    ).toBe('InvalidParameterValue');
+  });
+
+  it('escape wildcards with a backslash', () => {
+    expect(wildcardPattern('a\\*b').test('a*b')).toBe(true);
+    expect(wildcardPattern('a\\*b').test('axb')).toBe(false);
+    expect(wildcardPattern('a*').test('a')).toBe(true);
+    expect(wildcardPattern('a?').test('a')).toBe(false);
+    expect(wildcardPattern('A*').test('abc')).toBe(false);
+  });
+
+  it('DescribeInstanceStatus reads initializing, then ok', () => {
+    const w = makeWorld();
+    const id = launch(w).InstanceId;
+    w.advance(60_000);
+    const status = () =>
+      w.call('DescribeInstanceStatus', { InstanceIds: [id] }).InstanceStatuses[0]?.InstanceStatus.Status;
+    expect(status()).toBe('initializing');
+    w.advance(5 * 60_000);
+    expect(status()).toBe('ok');
+  });
+});
