@@ -4,6 +4,8 @@
  * apply (no change in the scenario, or the event never happened within the horizon).
  */
 
+import type { IncidentRunResult } from './incident/types.ts';
+
 export interface AwsErrorData {
   readonly code: string;
   readonly statusCode: number;
@@ -108,6 +110,8 @@ export interface RunResult {
   readonly fleet: FleetMetrics;
   readonly checks: readonly CheckOutcome[];
   readonly eventsProcessed: number;
+  /** What the attacker of the scenario's incidents got (absent without incidents). */
+  readonly incident?: IncidentRunResult;
 }
 
 export interface FleetMetrics {
@@ -171,4 +175,6 @@ export interface StrategySamples {
   readonly observationWindowMs: number;
   /** When the change started in the run the sample timelines come from (scenario ms), or null. */
   readonly timelineChangeStartMs?: number | null;
+  /** One entry per seed: what the attacker got (scenarios with incidents only). */
+  readonly incident?: readonly ({ readonly seed: number } & IncidentRunResult)[];
 }

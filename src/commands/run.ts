@@ -40,6 +40,7 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
     changeStartMs: result.changeStartMs,
     judgedBy: result.judgedBy,
     fleet: result.fleet,
+    ...(result.incident === undefined ? {} : { incident: result.incident }),
     eventsProcessed: result.eventsProcessed,
     steps: result.steps.map((s) => ({
       index: s.index,

@@ -127,6 +127,25 @@ const instanceResult = z.strictObject({
   imdsTimeline: z.array(segment),
   appTimeline: z.array(segment),
 });
+/** A run's incident outcome (src/incident/types.ts), as partial files carry it. */
+const incidentRunResultSchema = z.strictObject({
+  responseStartMs: ms.nullable(),
+  recoveryMs: ms.min(0).nullable(),
+  incidents: z.array(
+    z.strictObject({
+      name: z.string(),
+      theftMs: ms.nullable(),
+      stolenSets: ms.min(0),
+      chainedSessions: ms.min(0),
+      heldUntilMs: ms.nullable(),
+      exposureFromTheftMs: ms.min(0).nullable(),
+      exposureFromResponseMs: ms.min(0).nullable(),
+      allowedCalls: ms.min(0).nullable(),
+      chainedAfterResponseMs: ms.min(0).nullable(),
+      counterMove: z.enum(['attacker-won', 'defender-won']).optional(),
+    }),
+  ),
+});
 const jobResult = z.strictObject({
   strategy: z.string().min(1),
   seed: ms.min(0),
@@ -146,6 +165,7 @@ const jobResult = z.strictObject({
   ),
   changeStartMs: ms.nullable(),
   judgedBy: z.enum(['role', 'permissions']),
+  incident: incidentRunResultSchema.optional(),
 });
 const header = z.strictObject({
   files: z.array(z.string()).min(1),

@@ -13,6 +13,14 @@ import {
   minUpShareDefinition,
 } from './format.ts';
 import {
+  incidentChart,
+  incidentGuidance,
+  incidentIntro,
+  incidentSdkTable,
+  incidentStrategies,
+  incidentTable,
+} from './incident-render.ts';
+import {
   alsoAffectedIntro,
   alsoAffectedTable,
   apiErrorIntro,
@@ -96,6 +104,26 @@ export function renderHtml(report: CompareReport): string {
   out.push(htmlTable(runbookTable(report)));
   const note = samplesNeededNote(report);
   if (note !== '') out.push(p(e(note), 'note'));
+
+  if (incidentStrategies(report).length > 0) {
+    out.push('<h2 id="incident">Incident response: exposure vs outage</h2>');
+    out.push(p(e(incidentIntro(report))));
+    out.push(htmlTable(incidentTable(report)));
+    out.push(
+      `<ul>${incidentGuidance(report)
+        .map((line) => `<li>${e(line)}</li>`)
+        .join('')}</ul>`,
+    );
+    out.push(
+      figure(
+        incidentChart(report),
+        'Each response at its p99 time to contain (x) and p99 application time out per instance (y), with interval whiskers, on log axes (0 sits at 1s). Lower left is better.',
+      ),
+    );
+    out.push(
+      `<details><summary>Time out per application, p99, per SDK</summary>${htmlTable(incidentSdkTable(report))}</details>`,
+    );
+  }
 
   out.push('<h2 id="charts">Charts</h2>');
   const same = coincidingCurves(report, 'app');

@@ -18,6 +18,7 @@ import {
   calibrationKeys,
   calibrationPresets,
 } from '../calibration.ts';
+import { normaliseIncidents } from '../incident/normalise.ts';
 import { parseAwsCli } from './aws-cli.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
@@ -137,6 +138,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       ...(inst.instanceProfile === undefined ? {} : { instanceProfile: inst.instanceProfile }),
       sdk: normaliseSdk(inst.sdk ?? defaults.sdk),
       ...(inst.probe === undefined ? {} : { probe: normaliseProbe(inst.probe) }),
+      ...(inst.imds === undefined ? {} : { imds: { tokens: inst.imds.tokens } }),
     });
     instancePaths.push(`instances.${i}`);
   });
@@ -171,6 +173,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
           sdk: sdks[k % sdks.length]!,
           ...(probe === undefined ? {} : { probe }),
           fleet: f.name,
+          ...(f.imds === undefined ? {} : { imds: { tokens: f.imds.tokens } }),
         });
         instancePaths.push(`fleets.${i}`);
       }
@@ -258,6 +261,12 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     };
   }
 
+  const incident = normaliseIncidents(
+    raw,
+    { instances: instances.map((i) => i.name), fleets: fleetMembers, roles: roles.map((r) => r.name) },
+    error,
+  );
+
   const scenario: Scenario = {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
@@ -282,6 +291,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     ...(invariants.length === 0 ? {} : { invariants }),
     ...(change === undefined ? {} : { change }),
     ...(compare === undefined ? {} : { compare }),
+    ...(incident === undefined ? {} : { incident }),
   };
   return {
     scenario,

@@ -8,6 +8,7 @@
 
 import type { Tag } from '../aws/iam/types.ts';
 import type { Calibration, CalibrationPreset } from '../calibration.ts';
+import { type IncidentSection, responseNames } from '../incident/types.ts';
 import type { MetricName } from '../result.ts';
 
 export type SdkPresetName = 'botocore' | 'js-v3' | 'java-v1' | 'java-v2' | 'go-v2' | 'dotnet' | 'cli';
@@ -56,6 +57,8 @@ export interface InstanceSpec {
   readonly probe?: ProbeSpec;
   /** The fleet this instance was expanded from, if any. */
   readonly fleet?: string;
+  /** EC2 MetadataOptions.HttpTokens, when written (absent: optional, IMDSv1 allowed). */
+  readonly imds?: { readonly tokens: 'optional' | 'required' };
 }
 
 export interface FleetSpec {
@@ -80,6 +83,8 @@ export const strategyNames = [
   'stop-start',
   'replace-profile-revoke',
   'edit-policy',
+  // The incident responses (src/strategies/responses.ts).
+  ...responseNames,
 ] as const;
 export type StrategyName = (typeof strategyNames)[number];
 
@@ -249,4 +254,6 @@ export interface Scenario {
   readonly invariants?: readonly InvariantSetting[];
   readonly change?: ChangeSpec;
   readonly compare?: CompareSpec;
+  /** Stolen credentials and their detection (absent without `incidents:`). */
+  readonly incident?: IncidentSection;
 }

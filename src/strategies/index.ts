@@ -7,6 +7,7 @@
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
 import { allOf, type Process, type Yieldable } from '../engine/index.ts';
+import { isResponseName } from '../incident/types.ts';
 import type { InstanceRef, Operator } from '../runbook/operator.ts';
 import { readPath } from '../runbook/operator.ts';
 import {
@@ -17,6 +18,7 @@ import {
   waitNoAssociation,
 } from '../runbook/strategies-common.ts';
 import type { ChangeTarget, StrategyName } from '../scenario/types.ts';
+import { responseProcess } from './responses.ts';
 
 export interface StrategyContext {
   readonly op: Operator;
@@ -39,6 +41,7 @@ export interface StrategyContext {
 const ASSOCIATE_RETRY = ['InvalidParameterValue', 'IncorrectState'];
 
 export function strategyProcess(name: StrategyName, ctx: StrategyContext): Process {
+  if (isResponseName(name)) return responseProcess(name, ctx);
   switch (name) {
     case 'swap-role-in-profile':
       return swapRoleInProfile(ctx);
@@ -55,18 +58,18 @@ export function strategyProcess(name: StrategyName, ctx: StrategyContext): Proce
   }
 }
 
-function origin(ctx: StrategyContext, what: string): string {
+export function origin(ctx: StrategyContext, what: string): string {
   return `${ctx.origin} (${what})`;
 }
 
-function distinctProfiles(ctx: StrategyContext): string[] {
+export function distinctProfiles(ctx: StrategyContext): string[] {
   const names = new Set<string>();
   for (const t of ctx.targets) if (t.initialProfile !== undefined) names.add(t.initialProfile);
   return [...names].sort();
 }
 
 /** Reads the role a profile holds now (as the operator's IAM view answers). */
-function* roleInProfile(
+export function* roleInProfile(
   ctx: StrategyContext,
   profile: string,
   why: string,
@@ -79,6 +82,16 @@ function* roleInProfile(
   });
   const role = readPath(got.response, 'InstanceProfile.Roles.0.RoleName');
   return typeof role === 'string' ? role : undefined;
+}
+
+/** The roles the targets' profiles hold now, sorted. */
+export function* currentRoles(ctx: StrategyContext, why: string): Generator<Yieldable, string[], void> {
+  const roles = new Set<string>();
+  for (const p of distinctProfiles(ctx)) {
+    const r = yield* roleInProfile(ctx, p, why);
+    if (r !== undefined) roles.add(r);
+  }
+  return [...roles].sort();
 }
 
 function* newRoleName(ctx: StrategyContext, why: string): Generator<Yieldable, string | undefined, void> {
@@ -132,18 +145,14 @@ function* fanOut(
 }
 
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
-function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
+export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
   const moved = yield* fanOut(ctx, why, (inst, profile) => replaceOne(ctx, inst, profile, why));
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
-  const oldRoles = new Set<string>();
-  for (const p of distinctProfiles(ctx)) {
-    const r = yield* roleInProfile(ctx, p, why);
-    if (r !== undefined) oldRoles.add(r);
-  }
+  const oldRoles = yield* currentRoles(ctx, why);
   const newRole = yield* newRoleName(ctx, why);
-  for (const role of [...oldRoles].sort()) {
+  for (const role of oldRoles) {
     if (role === newRole) continue;
     // AWSRevokeOlderSessions: deny every action to sessions issued before now (IAM UG, revoke sessions).
     yield* ctx.op.call({
