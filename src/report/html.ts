@@ -117,7 +117,7 @@ export function renderHtml(report: CompareReport): string {
     out.push(
       figure(
         incidentChart(report),
-        'Each response at its p99 time to contain (x) and p99 application time out per instance (y), with interval whiskers, on log axes (0 sits at 1s). Lower left is better.',
+        'Each response at its time to contain (x) and application time out per instance (y): filled marker at the p99s with interval whiskers, hollow circle at the p50s, on log axes (0 sits at 1s). Lower left is better.',
       ),
     );
     out.push(

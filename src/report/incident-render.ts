@@ -3,6 +3,7 @@
  * per response, the outage per SDK, runbook guidance, and the exposure/outage scatter chart.
  * Markdown and HTML render the same grids (tables.ts's Table), so they never disagree.
  */
+import { marker } from './charts.ts';
 import { formatDuration, formatQuantile, formatShare } from './format.ts';
 import type { IncidentReport } from './incident.ts';
 import {
@@ -190,22 +191,23 @@ export function incidentGuidance(report: CompareReport): string[] {
 }
 
 /**
- * Scatter of p99 time to contain (x) against p99 application time out (y), one point per
- * response with its intervals as whiskers, both on log time axes (0 sits at the 1 s floor,
- * beyond the window at the window).
+ * Scatter of time to contain (x) against application time out per instance (y), one series per
+ * response: a filled marker at the p99s with their intervals as whiskers, a hollow circle at the
+ * p50s, joined by a dashed line. Both axes are log time (0 sits at the 1 s floor, beyond the
+ * window at the window). Each response has its own colour and marker shape, named in the legend
+ * on the right, so points that coincide stay identifiable.
  */
 export function incidentChart(report: CompareReport): string {
   const list = incidentStrategies(report);
   const windowMs = Math.max(10_000, ...list.map((s) => s.observationWindowMs));
   const floorMs = 1000;
-  const f: Frame = { width: 960, height: 520, left: 70, right: 180, top: 20, bottom: 46 };
+  const f: Frame = { width: 960, height: 520, left: 70, right: 230, top: 20, bottom: 46 };
   const x = logScale(floorMs, windowMs, f.left, f.width - f.right);
   const y = logScale(floorMs, windowMs, f.height - f.bottom, f.top);
   const ticks = logTimeTicks(floorMs, windowMs);
   const parts: string[] = [
-    timeAxis(f, x, ticks, 'Time to contain, p99 (response start until every stolen credential is rejected)'),
+    timeAxis(f, x, ticks, 'Time to contain (response start until every stolen credential is rejected)'),
   ];
-  // The y axis: the same log ticks, horizontal.
   for (const t of ticks) {
     const yy = y(t.ms);
     parts.push(el('line', { x1: f.left, x2: f.width - f.right, y1: yy, y2: yy, class: 'grid' }));
@@ -213,53 +215,77 @@ export function incidentChart(report: CompareReport): string {
   }
   const cy = f.top + (f.height - f.top - f.bottom) / 2;
   parts.push(
-    text(16, cy, 'Application time out per instance, p99', {
+    text(16, cy, 'Application time out per instance', {
       transform: `rotate(-90 16 ${num(cy)})`,
       'text-anchor': 'middle',
       class: 'axis-title',
     }),
   );
+  const legendX = f.width - f.right + 24;
+  parts.push(text(legendX, f.top + 4, 'filled: p99 [interval]; hollow: p50', { class: 'tick' }));
   const at = (v: number | null) => (v === null ? windowMs : v);
   list.forEach((s, i) => {
-    const c = q(s.incident.containMs, 0.99);
-    const o = q(s.incident.outageMs, 0.99);
-    if (c === undefined || o === undefined) return;
+    const c99 = q(s.incident.containMs, 0.99);
+    const o99 = q(s.incident.outageMs, 0.99);
+    const c50 = q(s.incident.containMs, 0.5);
+    const o50 = q(s.incident.outageMs, 0.5);
+    if (c99 === undefined || o99 === undefined || c50 === undefined || o50 === undefined) return;
     const colour = seriesColour(i);
-    const px = x(at(c.ms));
-    const py = y(at(o.ms));
-    const whiskers =
-      el('line', {
-        x1: x(at(c.ci[0])),
-        x2: x(at(c.ci[1])),
-        y1: py,
-        y2: py,
-        stroke: colour,
-        'stroke-width': 1.5,
-      }) +
-      el('line', {
-        x1: px,
-        x2: px,
-        y1: y(at(o.ci[0])),
-        y2: y(at(o.ci[1])),
-        stroke: colour,
-        'stroke-width': 1.5,
-      });
-    const label = `${s.strategy}: contain p99 ${formatQuantile(c, windowMs)}, app out p99 ${formatQuantile(o, windowMs)}`;
+    const px = x(at(c99.ms));
+    const py = y(at(o99.ms));
+    const hx = x(at(c50.ms));
+    const hy = y(at(o50.ms));
+    const ly = f.top + 24 + i * 20;
+    const label = `${s.strategy}: contain p50 ${formatQuantile(c50, windowMs)}, p99 ${formatQuantile(c99, windowMs)}; app out p50 ${formatQuantile(o50, windowMs)}, p99 ${formatQuantile(o99, windowMs)}`;
     parts.push(
       el(
         'g',
         { class: 'incident-point', 'data-strategy': s.strategy },
         tooltip(label) +
-          whiskers +
-          el('circle', { cx: px, cy: py, r: 5.5, fill: colour, stroke: '#fff', 'stroke-width': 1 }) +
-          text(px + 8, py - 6 - (i % 3) * 11, s.strategy, { class: 'legend-label', fill: colour }),
+          el('line', {
+            x1: hx,
+            x2: px,
+            y1: hy,
+            y2: py,
+            stroke: colour,
+            'stroke-width': 1,
+            'stroke-dasharray': '3 3',
+          }) +
+          el('line', {
+            x1: x(at(c99.ci[0])),
+            x2: x(at(c99.ci[1])),
+            y1: py,
+            y2: py,
+            stroke: colour,
+            'stroke-width': 1.5,
+          }) +
+          el('line', {
+            x1: px,
+            x2: px,
+            y1: y(at(o99.ci[0])),
+            y2: y(at(o99.ci[1])),
+            stroke: colour,
+            'stroke-width': 1.5,
+          }) +
+          el('circle', {
+            cx: hx,
+            cy: hy,
+            r: 3.5,
+            fill: '#fff',
+            stroke: colour,
+            'stroke-width': 1.5,
+            class: 'p50',
+          }) +
+          marker(i, px, py, colour) +
+          marker(i, legendX + 6, ly, colour) +
+          text(legendX + 18, ly + 4, s.strategy, { class: 'legend-label' }),
       ),
     );
   });
   return svgDocument(
     'incident-chart',
     'Exposure vs outage per response',
-    'For each response, the p99 time until the stolen credentials stop working (x) against the p99 time each application was out (y), with interval whiskers; lower left is better.',
+    'For each response, the time until the stolen credentials stop working (x) against the time each application was out (y): p99 with interval whiskers (filled marker) and p50 (hollow); lower left is better.',
     f,
     parts.join(''),
   );
