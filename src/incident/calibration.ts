@@ -4,6 +4,8 @@
  * so the change reports' calibration tables stay as they are.
  */
 import type { CalibrationEntry } from '../calibration.ts';
+import { makeDistribution } from '../engine/index.ts';
+import type { IncidentSection } from './types.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -15,7 +17,7 @@ export const incidentDefaults = {
     spec: { kind: 'lognormal', medianMs: 4 * M, p99Ms: 15 * M, maxMs: 30 * M },
     source:
       '[DOC] CloudTrail delivers events "within an average of about 5 minutes of an API call" (not guaranteed): ' +
-      'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html',
+      'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html',
   },
   delay: {
     spec: { kind: 'lognormal', medianMs: 10 * M, p99Ms: 60 * M, maxMs: 4 * H },
@@ -38,3 +40,20 @@ export const CHAINED_SESSION_MAX_MS = H;
 export const COUNTER_MOVE_POLL_DEFAULT_MS = 500;
 /** How long an attacker keeps polling for a deny before giving up. A bound, not a claim. [INF] */
 export const COUNTER_MOVE_GIVE_UP_MS = 2 * H;
+
+/** The incident's delays as rows of a report's parameter table (key, description, source). */
+export function incidentCalibrationRows(
+  section: IncidentSection | undefined,
+): { key: string; description: string; source: string }[] {
+  if (section === undefined) return [];
+  return (['cloudTrail', 'delay', 'scpPropagation'] as const).map((key) => {
+    const spec = section.detection[key];
+    const fallback = incidentDefaults[key];
+    const same = JSON.stringify(spec) === JSON.stringify(fallback.spec);
+    return {
+      key: `detection.${key}`,
+      description: makeDistribution(spec).describe(),
+      source: same ? fallback.source : `[SCENARIO] set in the scenario's detection section (default: ${fallback.source})`,
+    };
+  });
+}
