@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { calibrationKeys } from '../calibration.ts';
-import { incidentCalibrationRows } from '../incident/calibration.ts';
 import { makeDistribution } from '../engine/index.ts';
+import { incidentCalibrationRows } from '../incident/calibration.ts';
 import { shellQuote } from '../report/format.ts';
 import { type CiMethod, type CompareInput, type CompareReport, DEFAULT_CI } from '../report/types.ts';
 import type { StrategySamples } from '../result.ts';
@@ -69,11 +69,13 @@ export function comparisonHeader(
     seedCount: request.seedCount,
     ci: request.ci ?? DEFAULT_CI,
     plan: groupingPlan(entries),
-    calibration: calibrationKeys.map((key): { key: string; description: string; source: string } => ({
-      key,
-      description: makeDistribution(scenario.calibration[key].spec).describe(),
-      source: scenario.calibration[key].source,
-    })).concat(incidentCalibrationRows(scenario.incident)),
+    calibration: calibrationKeys
+      .map((key): { key: string; description: string; source: string } => ({
+        key,
+        description: makeDistribution(scenario.calibration[key].spec).describe(),
+        source: scenario.calibration[key].source,
+      }))
+      .concat(incidentCalibrationRows(scenario.incident)),
   };
 }
 

@@ -53,7 +53,9 @@ export function incidentCalibrationRows(
     return {
       key: `detection.${key}`,
       description: makeDistribution(spec).describe(),
-      source: same ? fallback.source : `[SCENARIO] set in the scenario's detection section (default: ${fallback.source})`,
+      source: same
+        ? fallback.source
+        : `[SCENARIO] set in the scenario's detection section (default: ${fallback.source})`,
     };
   });
 }
