@@ -292,12 +292,12 @@ export class Attacker {
             : Math.max(0, exposure.lastMs - a.theftMs);
       const fromResponse =
         responseMs === null ? null : exposure.open ? null : Math.max(0, (exposure.lastMs ?? 0) - responseMs);
-      let allowedCalls: number | null = null;
+      let attackerAllowedCalls: number | null = null;
       const probe = a.spec.probe;
       if (probe !== undefined) {
         const allowed = unionOf(a.held.flatMap((c) => usableIntervals(c, history, endMs, probe.action)));
         const phaseMs = this.host.streams.fresh(`incident/${a.spec.name}/probe`).int(0, probe.everyMs - 1);
-        allowedCalls = allowed.reduce(
+        attackerAllowedCalls = allowed.reduce(
           (n, i) => n + ticksIn(i.fromMs - offsetMs, i.toMs - offsetMs, phaseMs, probe.everyMs),
           0,
         );
@@ -317,9 +317,9 @@ export class Attacker {
         stolenSets: a.stolenSets,
         chainedSessions: a.chainedSessions,
         heldUntilMs: a.held.length === 0 ? null : Math.max(...a.held.map((c) => c.expiresAtMs)) - offsetMs,
-        exposureFromTheftMs: fromTheft,
-        exposureFromResponseMs: fromResponse,
-        allowedCalls,
+        attackerExposureMs: fromTheft,
+        attackerExposureFromResponseMs: fromResponse,
+        attackerAllowedCalls,
         chainedAfterResponseMs: chainedAfter,
         ...(a.counterMove === undefined ? {} : { counterMove: a.counterMove }),
       };

@@ -99,11 +99,11 @@ export interface IncidentOutcome {
   /** When the last credential the attacker holds expires (scenario ms), or null when it holds none. */
   readonly heldUntilMs: number | null;
   /** From the first theft until every credential the attacker holds is rejected in every region. */
-  readonly exposureFromTheftMs: number | null;
+  readonly attackerExposureMs: number | null;
   /** The same, from the response's start (0 when the exposure had ended before it): time to contain. */
-  readonly exposureFromResponseMs: number | null;
+  readonly attackerExposureFromResponseMs: number | null;
   /** Attacker probe calls that enforcement would have allowed (null without a probe). */
-  readonly allowedCalls: number | null;
+  readonly attackerAllowedCalls: number | null;
   /** Longest time a chained session stayed accepted after the response started (null: none held then). */
   readonly chainedAfterResponseMs: number | null;
   /** The counter-move's outcome, when the incident has one and a deletable deny was put. */

@@ -20,11 +20,11 @@ export interface IncidentReport {
   /** Time from the first theft to the response's start: detection (TTD + time to notify). p50/p90/p99. */
   readonly detectionMs: readonly QuantileStat[];
   /** From the theft until every stolen credential is rejected everywhere (per incident × seed). */
-  readonly exposureFromTheftMs: readonly QuantileStat[];
+  readonly attackerExposureMs: readonly QuantileStat[];
   /** The same from the response's start: the time to contain (TTC). */
   readonly containMs: readonly QuantileStat[];
   /** Attacker calls enforcement allowed (a count; null without an attacker probe). */
-  readonly allowedCalls: readonly QuantileStat[] | null;
+  readonly attackerAllowedCalls: readonly QuantileStat[] | null;
   /** How long a chained session stayed usable after the response started (only runs with one). */
   readonly chainedAfterResponseMs: { readonly runs: number; readonly max: number } | null;
   /** The counter-move race: how often the defender's deny landed before the attacker deleted it. */
@@ -88,7 +88,7 @@ export function incidentSummary(st: StrategySamples, s: Settings): IncidentRepor
   const races = outcomes.filter((o) => o.i.counterMove !== undefined);
   const wins = races.filter((o) => o.i.counterMove === 'defender-won').length;
   const chained = stolen.filter((o) => o.i.chainedAfterResponseMs !== null);
-  const withProbe = outcomes.filter((o) => o.i.allowedCalls !== null);
+  const withProbe = outcomes.filter((o) => o.i.attackerAllowedCalls !== null);
   // The application's numbers count only runs with a response (without a theft nothing started).
   const responded = new Set(detected.map((r) => r.seed));
   const samples = st.samples.filter((r) => responded.has(r.seed));
@@ -104,23 +104,23 @@ export function incidentSummary(st: StrategySamples, s: Settings): IncidentRepor
       s,
       `${name}/detection`,
     ),
-    exposureFromTheftMs: stats(
-      stolen.map((o) => ({ seed: o.seed, value: o.i.exposureFromTheftMs })),
+    attackerExposureMs: stats(
+      stolen.map((o) => ({ seed: o.seed, value: o.i.attackerExposureMs })),
       s,
       `${name}/exposure`,
     ),
     containMs: stats(
       stolen
         .filter((o) => o.run.responseStartMs !== null)
-        .map((o) => ({ seed: o.seed, value: o.i.exposureFromResponseMs })),
+        .map((o) => ({ seed: o.seed, value: o.i.attackerExposureFromResponseMs })),
       s,
       `${name}/contain`,
     ),
-    allowedCalls:
+    attackerAllowedCalls:
       withProbe.length === 0
         ? null
         : stats(
-            withProbe.map((o) => ({ seed: o.seed, value: o.i.allowedCalls })),
+            withProbe.map((o) => ({ seed: o.seed, value: o.i.attackerAllowedCalls })),
             s,
             `${name}/calls`,
           ),

@@ -46,9 +46,9 @@ describe('with no response', () => {
         .at(-1)!;
       expect(o.theftMs).toBe(THEFT_MS);
       expect(o.stolenSets).toBe(1);
-      expect(o.exposureFromTheftMs).toBe(served.expiresAtMs - THEFT_MS);
-      expect(o.exposureFromTheftMs!).toBeGreaterThan(0);
-      expect(o.exposureFromTheftMs!).toBeLessThanOrEqual(LIFETIME_MAX_MS);
+      expect(o.attackerExposureMs).toBe(served.expiresAtMs - THEFT_MS);
+      expect(o.attackerExposureMs!).toBeGreaterThan(0);
+      expect(o.attackerExposureMs!).toBeLessThanOrEqual(LIFETIME_MAX_MS);
     }
   });
 
@@ -64,8 +64,8 @@ describe('with no response', () => {
       );
       expect(o.stolenSets).toBe(read.length);
       expect(o.stolenSets).toBeGreaterThanOrEqual(3); // hourly rotations over 3 h
-      expect(o.exposureFromTheftMs).toBe(Math.max(...read.map((c) => c.expiresAtMs)) - THEFT_MS);
-      expect(o.exposureFromTheftMs!).toBeGreaterThan(footholdMs);
+      expect(o.attackerExposureMs).toBe(Math.max(...read.map((c) => c.expiresAtMs)) - THEFT_MS);
+      expect(o.attackerExposureMs!).toBeGreaterThan(footholdMs);
     }
   });
 });
@@ -81,8 +81,8 @@ describe('responses that do not touch an issued credential', () => {
       for (const seed of SEEDS) {
         const none = outcome(runIncident('none', seed));
         const r = outcome(runIncident(response, seed));
-        expect(r.exposureFromTheftMs, `seed ${seed}`).toBe(none.exposureFromTheftMs);
-        expect(r.exposureFromTheftMs!).toBeGreaterThan(5 * H);
+        expect(r.attackerExposureMs, `seed ${seed}`).toBe(none.attackerExposureMs);
+        expect(r.attackerExposureMs!).toBeGreaterThan(5 * H);
       }
     });
   }
@@ -94,8 +94,8 @@ describe('revoke-sessions', () => {
       const result = runIncident('revoke-sessions', seed);
       const o = outcome(result);
       expect(result.incident!.responseStartMs).toBe(THEFT_MS + DETECTION_MS);
-      expect(o.exposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
-      expect(o.exposureFromTheftMs!).toBeLessThan(DETECTION_MS + POLICY_PROPAGATION_MAX_MS + M);
+      expect(o.attackerExposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
+      expect(o.attackerExposureMs!).toBeLessThan(DETECTION_MS + POLICY_PROPAGATION_MAX_MS + M);
       const boto = result.instances.find((i) => i.sdk === 'botocore')!;
       // The application keeps presenting its revoked set until its SDK's refresh window.
       expect(boto.metrics.deniedMs!).toBeGreaterThan(30 * M);
@@ -111,7 +111,7 @@ describe('revoke-sessions', () => {
     for (const seed of SEEDS) {
       const result = runIncident('revoke-then-stop-start', seed);
       const o = outcome(result);
-      expect(o.exposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
+      expect(o.attackerExposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
       for (const i of result.instances) {
         const outMs = i.metrics.deniedMs! + i.metrics.credentialGapMs! + i.metrics.downtimeMs!;
         expect(outMs, `${i.name} seed ${seed}`).toBeLessThan(15 * M);
@@ -129,7 +129,7 @@ describe('revoke-sessions', () => {
       expect(o.chainedAfterResponseMs!).toBeGreaterThan(20 * M);
       expect(o.chainedAfterResponseMs!).toBeLessThanOrEqual(H);
       // Exposure now ends with the last chained session, not with the revoke's propagation.
-      expect(o.exposureFromResponseMs).toBe(o.chainedAfterResponseMs);
+      expect(o.attackerExposureFromResponseMs).toBe(o.chainedAfterResponseMs);
     }
   });
 
@@ -144,7 +144,9 @@ describe('revoke-sessions', () => {
       expect(o.stolenSets).toBeGreaterThan(before.stolenSets);
       // Every later set is issued after the revocation instant, so the deny spares it: the
       // attacker is exposed until the horizon (null), well past the propagation bound.
-      expect(o.exposureFromResponseMs === null || o.exposureFromResponseMs > 5 * H).toBe(true);
+      expect(o.attackerExposureFromResponseMs === null || o.attackerExposureFromResponseMs > 5 * H).toBe(
+        true,
+      );
     }
   });
 });
@@ -154,8 +156,8 @@ describe('a restart or a new association with a live foothold', () => {
     const build = { incident: { foothold: '40m' } };
     const longer = SEEDS.filter(
       (seed) =>
-        outcome(runIncident('stop-start', seed, build)).exposureFromTheftMs! >
-        outcome(runIncident('none', seed, build)).exposureFromTheftMs!,
+        outcome(runIncident('stop-start', seed, build)).attackerExposureMs! >
+        outcome(runIncident('none', seed, build)).attackerExposureMs!,
     );
     expect(longer.length).toBeGreaterThan(0);
   });
@@ -165,22 +167,22 @@ describe('IMDSv2 and the data perimeter', () => {
   it('HttpTokens required blocks the SSRF read; a shell on the host still reads', () => {
     const v2 = { fleet: { imds: { tokens: 'required' } } };
     const blocked = runIncident('none', 1, v2);
-    expect(outcome(blocked)).toMatchObject({ theftMs: null, stolenSets: 0, exposureFromTheftMs: 0 });
+    expect(outcome(blocked)).toMatchObject({ theftMs: null, stolenSets: 0, attackerExposureMs: 0 });
     // Nothing stolen, nothing detected: the response never starts.
     expect(blocked.incident!.responseStartMs).toBeNull();
     const shell = outcome(runIncident('none', 1, { ...v2, incident: { via: 'shell' } }));
     expect(shell.stolenSets).toBe(1);
-    expect(shell.exposureFromTheftMs!).toBeGreaterThan(5 * H);
+    expect(shell.attackerExposureMs!).toBeGreaterThan(5 * H);
   });
 
   it('instance credentials used outside their VPC are denied by the perimeter; from the instance they work', () => {
     const top = { dataPerimeter: { roles: ['web-app'] } };
     const outside = outcome(runIncident('none', 2, { top }));
     expect(outside.stolenSets).toBe(1);
-    expect(outside.exposureFromTheftMs).toBe(0);
-    expect(outside.allowedCalls).toBe(0);
+    expect(outside.attackerExposureMs).toBe(0);
+    expect(outside.attackerAllowedCalls).toBe(0);
     const inside = outcome(runIncident('none', 2, { top, incident: { from: 'instance' } }));
-    expect(inside.exposureFromTheftMs!).toBeGreaterThan(5 * H);
+    expect(inside.attackerExposureMs!).toBeGreaterThan(5 * H);
   });
 });
 
@@ -196,11 +198,11 @@ describe('the counter-move: deleting an inline deny while it propagates', () => 
     expect(attackerWon.length).toBeGreaterThan(0);
     expect(defenderWon.length).toBeGreaterThan(0);
     // A deleted revoke leaves the stolen set usable to its expiry, as with no response.
-    for (const o of attackerWon) expect(o.exposureFromResponseMs!).toBeGreaterThan(3 * H);
+    for (const o of attackerWon) expect(o.attackerExposureFromResponseMs!).toBeGreaterThan(3 * H);
     for (const seed of SEEDS) {
       const o = outcome(runIncident('scp', seed, { incident }));
       expect(o.counterMove).toBeUndefined();
-      expect(o.exposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
+      expect(o.attackerExposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
     }
   });
 
@@ -210,7 +212,7 @@ describe('the counter-move: deleting an inline deny while it propagates', () => 
     for (const seed of SEEDS) {
       const o = outcome(simulate(loadOk(raw).scenario, { seed }));
       expect(o.counterMove).toBe('defender-won');
-      expect(o.exposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
+      expect(o.attackerExposureFromResponseMs!).toBeLessThanOrEqual(POLICY_PROPAGATION_MAX_MS + M);
     }
   });
 });

@@ -65,22 +65,22 @@ describe('generated incidents', () => {
       fc.property(incidentArb(4 * 60), (g) => {
         const o = outcome(run(g, g.response));
         for (const v of [
-          o.exposureFromTheftMs,
-          o.exposureFromResponseMs,
-          o.allowedCalls,
+          o.attackerExposureMs,
+          o.attackerExposureFromResponseMs,
+          o.attackerAllowedCalls,
           o.chainedAfterResponseMs,
         ]) {
           if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
         }
         if (o.theftMs === null) {
-          expect(o.exposureFromTheftMs).toBe(0);
+          expect(o.attackerExposureMs).toBe(0);
           return;
         }
         // Usable until at most the expiry of the last credential held (the horizon is 12 h).
         expect(o.heldUntilMs).not.toBeNull();
-        if (o.heldUntilMs! < 12 * H) expect(o.exposureFromTheftMs).not.toBeNull();
-        if (o.exposureFromTheftMs !== null)
-          expect(o.theftMs + o.exposureFromTheftMs).toBeLessThanOrEqual(o.heldUntilMs!);
+        if (o.heldUntilMs! < 12 * H) expect(o.attackerExposureMs).not.toBeNull();
+        if (o.attackerExposureMs !== null)
+          expect(o.theftMs + o.attackerExposureMs).toBeLessThanOrEqual(o.heldUntilMs!);
       }),
       propertyOptions(30),
     );
@@ -92,10 +92,11 @@ describe('generated incidents', () => {
         const none = outcome(run(g, 'none'));
         const r = outcome(run(g, g.response));
         expect(r.theftMs).toBe(none.theftMs);
-        if (none.exposureFromTheftMs === null) return; // unbounded either way is not longer
-        expect(r.exposureFromTheftMs).not.toBeNull();
-        expect(r.exposureFromTheftMs!).toBeLessThanOrEqual(none.exposureFromTheftMs);
-        if (r.allowedCalls !== null) expect(r.allowedCalls).toBeLessThanOrEqual(none.allowedCalls!);
+        if (none.attackerExposureMs === null) return; // unbounded either way is not longer
+        expect(r.attackerExposureMs).not.toBeNull();
+        expect(r.attackerExposureMs!).toBeLessThanOrEqual(none.attackerExposureMs);
+        if (r.attackerAllowedCalls !== null)
+          expect(r.attackerAllowedCalls).toBeLessThanOrEqual(none.attackerAllowedCalls!);
       }),
       propertyOptions(30),
     );
