@@ -126,6 +126,8 @@ export interface RunResult {
   readonly fleet: FleetMetrics;
   readonly checks: readonly CheckOutcome[];
   readonly eventsProcessed: number;
+  /** What the attacker of the scenario's incidents got (absent without incidents). */
+  readonly incident?: IncidentRunResult;
 }
 
 export interface FleetMetrics {
@@ -189,4 +191,41 @@ export interface StrategySamples {
   readonly observationWindowMs: number;
   /** When the change started in the run the sample timelines come from (scenario ms), or null. */
   readonly timelineChangeStartMs?: number | null;
+  /** One entry per seed: what the attacker got (scenarios with incidents only). */
+  readonly incident?: readonly ({ readonly seed: number } & IncidentRunResult)[];
+}
+
+/** What happened to one incident in one run. Times are ms; exposure is null when it outlived the horizon. */
+export interface IncidentOutcome {
+  readonly name: string;
+  /** When the attacker first read IMDS (scenario ms), or null when the read was blocked or found nothing. */
+  readonly theftMs: number | null;
+  /** Credential sets read from IMDS (the first and every re-read while the foothold lasted). */
+  readonly stolenSets: number;
+  /** Role-chained sessions obtained. */
+  readonly chainedSessions: number;
+  /** When the last credential the attacker holds expires (scenario ms), or null when it holds none. */
+  readonly heldUntilMs: number | null;
+  /** From the first theft until every credential the attacker holds is rejected in every region. */
+  readonly attackerExposureMs: number | null;
+  /** The same, from the response's start (0 when the exposure had ended before it): time to contain. */
+  readonly attackerExposureFromResponseMs: number | null;
+  /** Attacker probe calls that enforcement would have allowed (null without a probe). */
+  readonly attackerAllowedCalls: number | null;
+  /** Longest time a chained session stayed accepted after the response started (null: none held then). */
+  readonly chainedAfterResponseMs: number | null;
+  /** The counter-move's outcome, when the incident has one and a deletable deny was put. */
+  readonly counterMove?: 'attacker-won' | 'defender-won';
+}
+
+/** The incident part of a run's result (absent for scenarios without incidents). */
+export interface IncidentRunResult {
+  /** When the response started (scenario ms), or null when nothing was detected. */
+  readonly responseStartMs: number | null;
+  readonly incidents: readonly IncidentOutcome[];
+  /**
+   * Time to recover: from the response's start until every target application is up again for
+   * good (0: never out; null: still out at the horizon).
+   */
+  readonly recoveryMs: number | null;
 }

@@ -25,6 +25,7 @@ import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/poli
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
 import { type AuthzState, emptyAuthzState, emptyIamState, type IamState } from './aws/iam/types.ts';
 import { hexId, IdFactory } from './aws/ids.ts';
+import { OrganizationsService } from './aws/organizations.ts';
 import type { CalibrationKey } from './calibration.ts';
 import { type ChangePlan, changePlan, initialRole } from './change-plan.ts';
 import {
@@ -38,6 +39,7 @@ import {
   spawn,
   type TraceObserver,
 } from './engine/index.ts';
+import { Attacker } from './incident/attacker.ts';
 import { accessKeyId, accessKeyPrefix } from './instance/access-keys.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
@@ -160,6 +162,11 @@ class World {
   readonly offsetMs: number;
   readonly iamStore: ReplicatedStore<IamState>;
   readonly authzStore: ReplicatedStore<AuthzState>;
+  /** Service control policies (Organizations): their own propagation path (incident responses). */
+  readonly scpStore: ReplicatedStore<AuthzState>;
+  readonly organizations: OrganizationsService;
+  /** The attacker of the scenario's incidents, if it has any. */
+  private readonly attacker: Attacker | undefined;
   readonly iam: IamService;
   readonly ec2: Ec2Service;
   readonly runtimes = new Map<string, InstanceRuntime>();
@@ -196,6 +203,7 @@ class World {
     newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
     classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
     credentialsIssued: (rt, creds, previous) => {
+      this.attacker?.credentialsIssued(rt.name, creds);
       for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
     },
     applicationChanged: (rt) => {
@@ -238,12 +246,22 @@ class World {
       delay: dist('policyPropagation'),
       streamFor: (r) => streams.stream(`region/${r}/authz`),
     });
+    // Without incidents nothing commits here, so it draws nothing and schedules nothing.
+    this.scpStore = new ReplicatedStore<AuthzState>({
+      name: 'scp',
+      initial: emptyAuthzState,
+      regions,
+      scheduler,
+      delay: makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
+      streamFor: (r) => streams.stream(`region/${r}/scp`),
+    });
     const pauses: Window[] = [];
     for (const f of scenario.faults) {
       const w = { fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs };
       if (f.kind === 'partition') {
         this.iamStore.addPartition(f.region, w);
         this.authzStore.addPartition(f.region, w);
+        this.scpStore.addPartition(f.region, w);
       } else if (f.kind === 'controlPlanePause') {
         pauses.push(w);
       }
@@ -276,6 +294,7 @@ class World {
       },
       streamFor: (name) => streams.stream(name),
     });
+    this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.plan = changePlan(scenario);
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     this.classifier = new CredentialClassifier(scenario, this.plan);
@@ -311,6 +330,10 @@ class World {
     this.authzStore.onApply((region) => {
       for (const rt of this.runtimesByRegion.get(region) ?? []) rt.reevaluate();
     });
+    this.scpStore.onApply((region) => {
+      for (const rt of this.runtimesByRegion.get(region) ?? []) rt.reevaluate();
+    });
+    this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
     if (options.trace !== undefined) {
       const trace = options.trace;
       const offset = this.offsetMs;
@@ -361,6 +384,7 @@ class World {
       oldRole,
       oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
       authzView: this.authzStore.view(region)!,
+      ...(this.scenario.incident === undefined ? {} : { scpView: this.scpStore.view(region)! }),
       probeIndex: spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
     };
     const rt = new InstanceRuntime<InstanceFacts>({
@@ -434,6 +458,32 @@ class World {
       rt.moveTo(this.scheduler);
     }
     return processed;
+  }
+
+  /** The attacker of the scenario's incidents, reading the world through a narrow host. */
+  private makeAttacker(section: NonNullable<Scenario['incident']>): Attacker {
+    const region = this.scenario.model.defaultRegion;
+    const attacker = new Attacker(this.scenario, section, {
+      scheduler: this.scheduler,
+      offsetMs: this.offsetMs,
+      streams: this.streams,
+      regions: this.scenario.regions,
+      iamRegion: region,
+      iamReads: this.scenario.model.iamReads,
+      iamStore: this.iamStore,
+      authzStore: this.authzStore,
+      scpStore: this.scpStore,
+      readImds: (name) => this.runtimesByName.get(name)?.readImds(),
+      deleteRolePolicy: (roleName, policyName) =>
+        this.iam.tryInvoke('DeleteRolePolicy', { RoleName: roleName, PolicyName: policyName }, region).ok,
+    });
+    this.ec2.onEvent((e) => {
+      if (e.type !== 'instanceState') return;
+      const rt = this.runtimes.get(e.instanceId);
+      if (rt !== undefined) attacker.instanceState(rt.name, e.state);
+    });
+    attacker.start();
+    return attacker;
   }
 
   /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
@@ -559,6 +609,7 @@ class World {
       instances,
       judgedBy: this.plan?.judgedBy ?? 'role',
       fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
+      ...(this.attacker === undefined ? {} : { incident: this.attacker.result(endMs, targetApps) }),
       checks,
       eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
     };
@@ -605,6 +656,11 @@ class World {
     // Steps start at scenario time 0.
     const waitMs = this.offsetMs - this.scheduler.nowMs;
     if (waitMs > 0) yield waitMs;
+    if (this.attacker !== undefined) {
+      // With an incident, the runbook is the response: it starts when the theft is detected.
+      yield this.attacker.responseStarted;
+      op.markChangeStart();
+    }
     yield* runSteps(op, this.scenario.steps, {
       scenario: this.scenario,
       offsetMs: this.offsetMs,
@@ -656,7 +712,8 @@ class World {
       this.changeStartMs = this.scheduler.nowMs - this.offsetMs;
     }
     const region = request.region ?? this.scenario.model.defaultRegion;
-    const service = request.service === 'iam' ? this.iam : this.ec2;
+    const service =
+      request.service === 'iam' ? this.iam : request.service === 'ec2' ? this.ec2 : this.organizations;
     let outcome: CallOutcome;
     try {
       const response = service.invoke(request.operation, request.params, region);
@@ -687,6 +744,7 @@ class World {
       origin: request.origin,
     };
     this.records.push(record);
+    this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;
   }

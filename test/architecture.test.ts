@@ -45,8 +45,9 @@ function importsOf(path: string, text = readFileSync(path, 'utf8')): string[] {
  * - instance (IMDS, SDK caches, runtime) and runbook (the operator, its waits and polls, the
  *   built-in strategies, the step runner): the actors, each built from scenario parts.
  * - change-plan and metrics: what a run measures, from scenario, instance timelines and result.
- * - world (the World's parts: how credentials are classified for the change) and slots (a
- *   replaced instance's slot): pieces simulate assembles, built on the measured change.
+ * - world (the World's parts: how credentials are classified for the change), slots (a
+ *   replaced instance's slot) and incident (the attacker holding stolen credentials, and its
+ *   exposure): pieces simulate assembles, built on the measured change and the instances.
  * - simulate: builds the world from a scenario and runs it.
  * - check (observers of a run) and report (statistics and renderers of results): users of runs.
  * - compare (the comparison pipeline over simulate and report) and serve (the model behind the
@@ -62,7 +63,7 @@ const layers: readonly (readonly string[])[] = [
   ['scenario'],
   ['instance', 'runbook'],
   ['change-plan', 'metrics'],
-  ['world', 'slots'],
+  ['world', 'slots', 'incident'],
   ['simulate'],
   ['check', 'report'],
   ['compare', 'serve'],

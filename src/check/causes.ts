@@ -159,6 +159,7 @@ export class CauseRecorder implements WorldObserver {
           'appNewRoleMs',
           'oldRoleExposureMs',
           'credentialGapMs',
+          'deniedMs',
           'downtimeMs',
         ] as const) {
           const c = this.explainMetric(result, i, m);
@@ -311,7 +312,11 @@ export class CauseRecorder implements WorldObserver {
   /** Which mechanism set `metric` of `inst` (undefined when there is nothing to explain). */
   explainMetric(result: RunResult, inst: InstanceResult, metric: MetricName): Cause | undefined {
     const t0 = result.changeStartMs;
-    const name = inst.name;
+    // A replaced slot (replace-instances) gets the new role on its replacement, whose IMDS and
+    // application the recorder saw under the replacement's name.
+    const replaced =
+      inst.replacedBy !== undefined && (metric === 'imdsNewRoleMs' || metric === 'appNewRoleMs');
+    const name = replaced ? inst.replacedBy!.name : inst.name;
     if (t0 === null) {
       return metric === 'appNewRoleMs' || metric === 'imdsNewRoleMs'
         ? cause(
@@ -395,6 +400,34 @@ export class CauseRecorder implements WorldObserver {
         const change = appAt(at);
         if (change === undefined) return undefined;
         return appCause(change, `let go of ${heldBefore(at)?.roleName ?? 'the old role'}`);
+      }
+      case 'deniedMs': {
+        if (v === null || v === 0) return undefined;
+        // The first time after the change the application presented credentials AWS rejected.
+        // Read off the runtime's lane: the result may have been made without timelines.
+        const { runtimes, scheduler, offsetMs } = this.world;
+        const lane = runtimes.get(name)?.appLane.segments(scheduler.nowMs, offsetMs) ?? inst.appTimeline;
+        const seg = lane.find((s) => s.kind === 'denied' && s.toMs > t0);
+        if (seg === undefined) return undefined;
+        const fromMs = Math.max(seg.fromMs, t0);
+        const until = seg.toMs >= result.horizonMs ? 'to the horizon' : `until ${clock(seg.toMs)}`;
+        const revoke = this.policyArrival(
+          name,
+          fromMs,
+          'revoke-arrival',
+          `the application kept presenting ${seg.role ?? 'its'} credentials, rejected ${until}, because a deny for their issue time arrived`,
+        );
+        if (revoke !== undefined) return revoke;
+        return cause(
+          'credentials-expired',
+          `the SDK (${sdk}) kept presenting expired ${seg.role ?? ''} credentials from ${clock(fromMs)} ${until} (static stability), which AWS rejects`,
+          [
+            {
+              atMs: fromMs,
+              event: `the ${seg.role ?? ''} credentials the application presents are rejected`,
+            },
+          ],
+        );
       }
       case 'credentialGapMs':
       case 'downtimeMs': {

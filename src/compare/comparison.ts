@@ -11,6 +11,7 @@ import { shellQuote } from '../report/format.ts';
 import { type CiMethod, type CompareInput, type CompareReport, DEFAULT_CI } from '../report/types.ts';
 import type { StrategySamples } from '../result.ts';
 import { hashScenario } from '../scenario/hash.ts';
+import { incidentCalibrationRows } from '../scenario/incident-calibration.ts';
 import { packageVersion } from '../version.ts';
 import { type CompareFile, comparisonEntries } from './entries.ts';
 import {
@@ -68,11 +69,13 @@ export function comparisonHeader(
     seedCount: request.seedCount,
     ci: request.ci ?? DEFAULT_CI,
     plan: groupingPlan(entries),
-    calibration: calibrationKeys.map((key) => ({
-      key,
-      description: makeDistribution(scenario.calibration[key].spec).describe(),
-      source: scenario.calibration[key].source,
-    })),
+    calibration: calibrationKeys
+      .map((key): { key: string; description: string; source: string } => ({
+        key,
+        description: makeDistribution(scenario.calibration[key].spec).describe(),
+        source: scenario.calibration[key].source,
+      }))
+      .concat(incidentCalibrationRows(scenario.incident)),
   };
 }
 

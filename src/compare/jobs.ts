@@ -10,10 +10,12 @@
  * byte-identical whatever the number of workers, and whatever the number of machines a sweep was
  * sharded over (see shard.ts): a report is a function of the job results.
  */
+
 import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
   ApiErrorCount,
+  IncidentRunResult,
   InstanceMetrics,
   InstanceResult,
   RunResult,
@@ -70,6 +72,8 @@ export interface JobResult {
   readonly apiErrors: readonly ApiErrorCount[];
   readonly changeStartMs: number | null;
   readonly judgedBy: 'role' | 'permissions';
+  /** What the attacker got in this run (scenarios with incidents only). */
+  readonly incident?: IncidentRunResult;
 }
 
 /** What grouping job results into per-entry samples needs to know of the comparison. */
@@ -192,6 +196,7 @@ export function runJob(
     apiErrors: apiErrorCounts(result.steps),
     changeStartMs: result.changeStartMs,
     judgedBy: result.judgedBy,
+    ...(result.incident === undefined ? {} : { incident: result.incident }),
   };
 }
 
@@ -292,6 +297,13 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
       sampleTimelines: (first?.timelines ?? []).slice(0, plan.sampleTimelines),
       timelineChangeStartMs: first?.changeStartMs ?? null,
       observationWindowMs: plan.horizonMs - startMs,
+      ...(mine.some((r) => r.incident !== undefined)
+        ? {
+            incident: mine.flatMap((r) =>
+              r.incident === undefined ? [] : [{ seed: r.seed, ...r.incident }],
+            ),
+          }
+        : {}),
     };
   });
 }

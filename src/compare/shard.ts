@@ -152,6 +152,25 @@ const instanceResult = z.strictObject({
   appTimeline: z.array(segment),
   replacedBy: z.strictObject({ name: z.string(), id: z.string() }).optional(),
 });
+/** A run's incident outcome (src/result.ts), as partial files carry it. */
+const incidentRunResultSchema = z.strictObject({
+  responseStartMs: ms.nullable(),
+  recoveryMs: ms.min(0).nullable(),
+  incidents: z.array(
+    z.strictObject({
+      name: z.string(),
+      theftMs: ms.nullable(),
+      stolenSets: ms.min(0),
+      chainedSessions: ms.min(0),
+      heldUntilMs: ms.nullable(),
+      attackerExposureMs: ms.min(0).nullable(),
+      attackerExposureFromResponseMs: ms.min(0).nullable(),
+      attackerAllowedCalls: ms.min(0).nullable(),
+      chainedAfterResponseMs: ms.min(0).nullable(),
+      counterMove: z.enum(['attacker-won', 'defender-won']).optional(),
+    }),
+  ),
+});
 const jobResult = z.strictObject({
   strategy: strategyLabel,
   seed: ms.min(0),
@@ -171,6 +190,7 @@ const jobResult = z.strictObject({
   ),
   changeStartMs: ms.nullable(),
   judgedBy: z.enum(['role', 'permissions']),
+  incident: incidentRunResultSchema.optional(),
 });
 const header = z.strictObject({
   files: z.array(z.string()).min(1),

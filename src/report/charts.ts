@@ -74,7 +74,7 @@ function polyline(
 const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const;
 
 /** A small marker of strategy `index`'s shape at (x, y). */
-function marker(index: number, x: number, y: number, colour: string): string {
+export function marker(index: number, x: number, y: number, colour: string): string {
   const shape = MARKERS[index % MARKERS.length]!;
   const r = 4.5;
   const common = { fill: colour, stroke: '#fff', 'stroke-width': 1, class: `marker marker-${shape}` };

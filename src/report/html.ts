@@ -13,6 +13,14 @@ import {
   minUpShareDefinition,
 } from './format.ts';
 import {
+  incidentChart,
+  incidentGuidance,
+  incidentIntro,
+  incidentSdkTable,
+  incidentStrategies,
+  incidentTable,
+} from './incident-render.ts';
+import {
   alsoAffectedIntro,
   alsoAffectedTable,
   apiErrorIntro,
@@ -93,6 +101,25 @@ function strategySection(s: StrategyReport, index: number): string[] {
   ];
 }
 
+/** The incident-response section (exposure vs outage), when the report compares responses. */
+function incidentSection(report: CompareReport): string[] {
+  if (incidentStrategies(report).length === 0) return [];
+  const e = escapeXml;
+  return [
+    '<h2 id="incident">Incident response: exposure vs outage</h2>',
+    p(e(incidentIntro(report))),
+    htmlTable(incidentTable(report)),
+    `<ul>${incidentGuidance(report)
+      .map((line) => `<li>${e(line)}</li>`)
+      .join('')}</ul>`,
+    figure(
+      incidentChart(report),
+      'Each response at its time to contain (x) and application time out per instance (y): filled marker at the p99s with interval whiskers, hollow circle at the p50s, on log axes (0 sits at 1s). Lower left is better.',
+    ),
+    `<details><summary>Time out per application, p99, per SDK</summary>${htmlTable(incidentSdkTable(report))}</details>`,
+  ];
+}
+
 /** The CDF and t-visibility charts, with a note naming strategies whose curves coincide. */
 function chartsSection(report: CompareReport, confidence: string): string[] {
   const same = coincidingCurves(report, 'app');
@@ -149,6 +176,7 @@ export function renderHtml(report: CompareReport): string {
   const note = samplesNeededNote(report);
   if (note !== '') out.push(p(e(note), 'note'));
 
+  out.push(...incidentSection(report));
   out.push(...chartsSection(report, confidence));
 
   out.push('<h2 id="strategies">Strategies</h2>');

@@ -3,6 +3,7 @@
  * the answer first (how long to wait), then the detail, then how it was computed and how to
  * reproduce it.
  */
+
 import { metricNames } from '../result.ts';
 import {
   escapeXml,
@@ -11,6 +12,13 @@ import {
   metricLabels,
   minUpShareDefinition,
 } from './format.ts';
+import {
+  incidentGuidance,
+  incidentIntro,
+  incidentSdkTable,
+  incidentStrategies,
+  incidentTable,
+} from './incident-render.ts';
 import {
   alsoAffectedIntro,
   alsoAffectedTable,
@@ -74,6 +82,19 @@ export function renderMarkdown(report: CompareReport): string {
   out.push(markdownTable(runbookTable(report)));
   const note = samplesNeededNote(report);
   if (note !== '') out.push(note);
+
+  if (incidentStrategies(report).length > 0) {
+    out.push('## Incident response: exposure vs outage');
+    out.push(inline(incidentIntro(report)));
+    out.push(markdownTable(incidentTable(report)));
+    out.push(
+      incidentGuidance(report)
+        .map((line) => `- ${inline(line)}`)
+        .join('\n'),
+    );
+    out.push('Time out per target application, p99, per SDK:');
+    out.push(markdownTable(incidentSdkTable(report)));
+  }
 
   out.push('## Strategies');
   out.push(markdownTable(overviewTable(report)));

@@ -7,6 +7,7 @@
 import { RandomStream } from '../engine/random.ts';
 import { type MetricName, metricNames, type StrategySamples } from '../result.ts';
 import { clusterBootstrapQuantiles } from './bootstrap.ts';
+import { incidentSummary } from './incident.ts';
 import {
   countAtMost,
   logGrid,
@@ -42,7 +43,7 @@ const GRID_PER_DECADE = 10;
 const GRID_START_MS = 1000;
 const DEFAULT_RESAMPLES = 1000;
 
-interface Settings {
+export interface Settings {
   readonly method: CiMethod;
   readonly confidence: number;
   readonly resamples: number;
@@ -50,7 +51,7 @@ interface Settings {
 }
 
 /** Values of one metric for one group, sorted (censored last), plus the same split by seed for the bootstrap. */
-interface Sample {
+export interface Sample {
   readonly sorted: number[];
   readonly bySeed: number[][];
 }
@@ -73,7 +74,7 @@ const roundMs = (v: number): number => Math.round(v);
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** Quantile stats for several probabilities of one sample. `streamName` keys the bootstrap stream. */
-function quantileStats(
+export function quantileStats(
   sample: Sample,
   ps: readonly number[],
   s: Settings,
@@ -239,6 +240,7 @@ function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
     },
     sampleTimelines: st.sampleTimelines,
     timelineChangeStartMs: st.timelineChangeStartMs ?? null,
+    ...(st.incident === undefined ? {} : { incident: incidentSummary(st, s) }),
   };
 }
 

@@ -3,6 +3,7 @@
  * (the answer), and the facts a reader must not miss (instances outside the targets that the
  * change touched, API errors no later call got past), as aligned plain text.
  */
+import { incidentGuidance, incidentStrategies, incidentTable } from './incident-render.ts';
 import { runbookTable, textTable } from './tables.ts';
 import type { CompareReport } from './types.ts';
 
@@ -10,6 +11,13 @@ export function renderTerminalSummary(report: CompareReport): string {
   const out: string[] = [];
   out.push('Runbook: time after the change starts (point [95% interval]; ">" beyond the observation window)');
   out.push(textTable(runbookTable(report)));
+  if (incidentStrategies(report).length > 0) {
+    out.push(
+      '',
+      'Incident response: exposure vs outage (point [95% interval]; see the report for the definitions)',
+    );
+    out.push(textTable(incidentTable(report)), ...incidentGuidance(report));
+  }
   for (const s of report.strategies) {
     const affected = s.alsoAffected.instances.length;
     if (affected > 0)

@@ -6,6 +6,8 @@
  */
 import type { ApiErrorCount, InstanceResult, MetricName, StrategySamples } from '../result.ts';
 
+import type { IncidentReport } from './incident.ts';
+
 export type CiMethod = 'order-statistic' | 'cluster-bootstrap';
 
 /**
@@ -173,6 +175,8 @@ export interface StrategyReport {
     readonly appNew: readonly VisibilityPoint[];
     readonly oldGone: readonly VisibilityPoint[];
   };
+  /** What the attacker got and what the response cost (scenarios with incidents only). */
+  readonly incident?: IncidentReport;
   /** Quantile functions for the CDF chart. */
   readonly cdf: { readonly imdsNewRoleMs: readonly CdfPoint[]; readonly appNewRoleMs: readonly CdfPoint[] };
   readonly sampleTimelines: readonly InstanceResult[];

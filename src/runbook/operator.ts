@@ -21,7 +21,8 @@ export interface InstanceRef {
 }
 
 export interface CallRequest {
-  readonly service: 'iam' | 'ec2';
+  /** `organizations` is only called by the scp incident response (src/aws/organizations.ts). */
+  readonly service: 'iam' | 'ec2' | 'organizations';
   readonly operation: string;
   readonly params: Readonly<Record<string, unknown>>;
   /** Region the call is made in; IAM calls default to the model's default region. */

@@ -8,11 +8,13 @@
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
 import type { Process, Yieldable } from '../engine/index.ts';
+import { isResponseName } from '../scenario/incident.ts';
 import type { StrategyName } from '../scenario/types.ts';
 import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
 import type { InstanceRef } from './operator.ts';
 import { readPath } from './operator.ts';
 import { replaceInstances } from './replace-instances.ts';
+import { responseProcess } from './responses.ts';
 import {
   callWithRetry,
   describeAssociation,
@@ -26,6 +28,7 @@ export type { StrategyContext } from './context.ts';
 const ASSOCIATE_RETRY = ['InvalidParameterValue', 'IncorrectState'];
 
 export function strategyProcess(name: StrategyName, ctx: StrategyContext): Process {
+  if (isResponseName(name)) return responseProcess(name, ctx);
   switch (name) {
     case 'swap-role-in-profile':
       return swapRoleInProfile(ctx);
@@ -44,14 +47,14 @@ export function strategyProcess(name: StrategyName, ctx: StrategyContext): Proce
   }
 }
 
-function distinctProfiles(ctx: StrategyContext): string[] {
+export function distinctProfiles(ctx: StrategyContext): string[] {
   const names = new Set<string>();
   for (const t of ctx.targets) if (t.initialProfile !== undefined) names.add(t.initialProfile);
   return [...names].sort();
 }
 
 /** Reads the role a profile holds now (as the operator's IAM view answers). */
-function* roleInProfile(
+export function* roleInProfile(
   ctx: StrategyContext,
   profile: string,
   why: string,
@@ -64,6 +67,16 @@ function* roleInProfile(
   });
   const role = readPath(got.response, 'InstanceProfile.Roles.0.RoleName');
   return typeof role === 'string' ? role : undefined;
+}
+
+/** The roles the targets' profiles hold now, sorted. */
+export function* currentRoles(ctx: StrategyContext, why: string): Generator<Yieldable, string[], void> {
+  const roles = new Set<string>();
+  for (const p of distinctProfiles(ctx)) {
+    const r = yield* roleInProfile(ctx, p, why);
+    if (r !== undefined) roles.add(r);
+  }
+  return [...roles].sort();
 }
 
 function* newRoleName(ctx: StrategyContext, why: string): Generator<Yieldable, string | undefined, void> {
@@ -98,18 +111,14 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
 }
 
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
-function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
+export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
   const moved = yield* fanOut(ctx, why, (inst, profile, more) => replaceOne(ctx, inst, profile, why, more));
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
-  const oldRoles = new Set<string>();
-  for (const p of distinctProfiles(ctx)) {
-    const r = yield* roleInProfile(ctx, p, why);
-    if (r !== undefined) oldRoles.add(r);
-  }
+  const oldRoles = yield* currentRoles(ctx, why);
   const newRole = yield* newRoleName(ctx, why);
-  for (const role of [...oldRoles].sort()) {
+  for (const role of oldRoles) {
     if (role === newRole) continue;
     // AWSRevokeOlderSessions: deny every action to sessions issued before now (IAM UG, revoke sessions).
     yield* ctx.op.call({

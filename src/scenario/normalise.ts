@@ -31,6 +31,7 @@ import { parseAwsCli } from './aws-cli.ts';
 import { checkBatchable, normaliseBatch, normaliseCompareStrategies } from './batch.ts';
 import { toDistributionSpec } from './distribution.ts';
 import { parseDuration } from './duration.ts';
+import { normaliseIncidents } from './incident-normalise.ts';
 import { defaults, limits } from './limits.ts';
 import { operationSpec, type ServiceName, splitCallName } from './operations.ts';
 import type {
@@ -155,6 +156,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       ...(inst.instanceProfile === undefined ? {} : { instanceProfile: inst.instanceProfile }),
       sdk: normaliseSdk(inst.sdk ?? defaults.sdk),
       ...(inst.probe === undefined ? {} : { probe: normaliseProbe(inst.probe) }),
+      ...(inst.imds === undefined ? {} : { imds: { tokens: inst.imds.tokens } }),
     });
     instancePaths.push(`instances.${i}`);
   });
@@ -189,6 +191,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
           sdk: sdks[k % sdks.length]!,
           ...(probe === undefined ? {} : { probe }),
           fleet: f.name,
+          ...(f.imds === undefined ? {} : { imds: { tokens: f.imds.tokens } }),
         });
         instancePaths.push(`fleets.${i}`);
       }
@@ -279,6 +282,16 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     };
   }
 
+  const incident = normaliseIncidents(
+    raw,
+    {
+      instances: instances.map((i) => i.name),
+      fleets: new Map(fleets.map((f) => [f.name, f.instances])),
+      roles: roles.map((r) => r.name),
+    },
+    error,
+  );
+
   const scenario: Scenario = {
     name: raw.name,
     ...(raw.description === undefined ? {} : { description: raw.description }),
@@ -304,6 +317,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     ...(invariants.length === 0 ? {} : { invariants }),
     ...(change === undefined ? {} : { change }),
     ...(compare === undefined ? {} : { compare }),
+    ...(incident === undefined ? {} : { incident }),
   };
   return {
     scenario,

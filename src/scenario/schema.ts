@@ -226,6 +226,13 @@ const probeSchema = strict({
 
 const instanceState = z.enum(['running', 'stopped']);
 
+/** EC2 MetadataOptions, as far as incidents need them (scenario/incident.ts). */
+const imdsOptionsSchema = strict({
+  tokens: z
+    .enum(['optional', 'required'])
+    .meta(describe('HttpTokens: required (IMDSv2 only, hop limit 1) blocks a token-less SSRF read.')),
+}).meta(describe('Instance metadata options (default tokens: optional).'));
+
 const instanceSchema = strict({
   name: instanceName,
   id: instanceId.optional().meta(describe('Explicit instance id; otherwise one is drawn from the seed.')),
@@ -234,6 +241,7 @@ const instanceSchema = strict({
   instanceProfile: profileName.optional().meta(describe('Instance profile associated at start.')),
   sdk: sdkSchema.optional(),
   probe: probeSchema.optional(),
+  imds: imdsOptionsSchema.optional(),
 });
 
 const fleetSchema = strict({
@@ -249,6 +257,7 @@ const fleetSchema = strict({
     .optional()
     .meta(describe('An SDK, or a list assigned round-robin across the fleet.')),
   probe: probeSchema.optional(),
+  imds: imdsOptionsSchema.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +626,48 @@ const changeSchema = strict({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Incidents (src/scenario/incident.ts): stolen instance credentials and the time to detect them.
+
+const incidentSchema = strict({
+  name: localName('an incident name').optional().meta(describe('Shown in reports (default incident-N).')),
+  fleet: fleetName.optional(),
+  fleets: z.array(fleetName).optional(),
+  instances: z.array(instanceName).optional(),
+  at: distributionSchema.meta(describe('When the attacker first reads IMDS (a time or a distribution).')),
+  via: z
+    .enum(['ssrf', 'shell'])
+    .optional()
+    .meta(
+      describe(
+        'ssrf (default): a token-less GET, blocked by imds.tokens: required; shell: code on the host.',
+      ),
+    ),
+  foothold: z
+    .union([z.enum(['until-stop', 'until-replace', 'until-terminate']), durationSchema], {
+      error: 'foothold is until-stop, until-replace, until-terminate or a duration',
+    })
+    .optional()
+    .meta(describe('How long the attacker keeps re-reading IMDS (default until-replace).')),
+  from: z
+    .enum(['outside-aws', 'other-account', 'instance'])
+    .optional()
+    .meta(describe('Where the attacker calls AWS from (default outside-aws).')),
+  chain: strict({ role: roleName, every: durationSchema })
+    .optional()
+    .meta(describe('Role chaining: sts:AssumeRole into role every interval (sessions last at most 1 h).')),
+  probe: probeSchema.optional().meta(describe('The call the attacker makes with what it holds.')),
+  counterMove: strict({ pollEvery: durationSchema.optional() })
+    .optional()
+    .meta(describe('Delete an inline deny on the stolen role while it propagates (default poll 500ms).')),
+});
+
+const detectionSchema = strict({
+  cloudTrail: distributionSchema.optional().meta(describe('CloudTrail delivery (default: ~5 min average).')),
+  delay: distributionSchema.optional().meta(describe('Detection, triage and paging after delivery.')),
+  scpPropagation: distributionSchema.optional().meta(describe('SCP attach -> enforcement, per region.')),
+}).meta(describe('Time from the first theft to the response; every part a distribution.'));
+
+// ---------------------------------------------------------------------------------------------
 // The whole file.
 
 const calibrationOverrides = strict(
@@ -704,6 +755,11 @@ export const scenarioSchema = strict({
       ),
     ),
   compare: compareSchema.optional(),
+  incidents: z.array(incidentSchema).max(16).optional(),
+  detection: detectionSchema.optional(),
+  dataPerimeter: strict({ roles: z.array(roleName) })
+    .optional()
+    .meta(describe('Roles whose instance credentials are usable only from their instance (VPC perimeter).')),
 });
 
 export type RawScenario = z.infer<typeof scenarioSchema>;
@@ -712,6 +768,7 @@ export type RawChangeTarget = z.infer<typeof changeTargetSchema>;
 export type RawSdk = z.infer<typeof sdkSchema>;
 export type RawProbe = z.infer<typeof probeSchema>;
 export type RawFault = z.infer<typeof faultSchema>;
+export type RawIncident = z.infer<typeof incidentSchema>;
 export type RawTags = z.infer<typeof tagsSchema>;
 
 /** The JSON Schema of scenario files (draft-07, the dialect most YAML editors support best). */

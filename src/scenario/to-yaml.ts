@@ -19,6 +19,7 @@ import { type CalibrationKey, calibrationKeys, calibrationPresets } from '../cal
 import type { DistributionSpec } from '../engine/index.ts';
 import { batchToRaw } from './batch.ts';
 import { formatDuration } from './duration.ts';
+import type { Foothold, IncidentSection } from './incident.ts';
 import { defaults } from './limits.ts';
 import type { ChangeTarget, FaultSpec, InstanceSpec, Scenario, SdkSpec, Step, TargetSpec } from './types.ts';
 
@@ -95,6 +96,7 @@ export function scenarioToRaw(scenario: Scenario): Raw {
         ...(first.probe !== undefined
           ? { probe: { action: first.probe.action, every: formatDuration(first.probe.everyMs) } }
           : {}),
+        ...(first.imds !== undefined ? { imds: { tokens: first.imds.tokens } } : {}),
       };
     });
   }
@@ -139,7 +141,40 @@ export function scenarioToRaw(scenario: Scenario): Raw {
       seeds: c.seeds,
     };
   }
+  if (scenario.incident !== undefined) Object.assign(raw, incidentToRaw(scenario.incident));
   return raw;
+}
+
+/** The `incidents:`, `detection:` and `dataPerimeter:` sections (every field written out). */
+function incidentToRaw(section: IncidentSection): Raw {
+  const foothold = (f: Foothold) => (f.kind === 'duration' ? formatDuration(f.durationMs) : f.kind);
+  return {
+    incidents: section.incidents.map((i) => ({
+      name: i.name,
+      instances: [...i.instances],
+      at: distributionToRaw(i.at),
+      via: i.via,
+      foothold: foothold(i.foothold),
+      from: i.from,
+      ...(i.chain === undefined
+        ? {}
+        : { chain: { role: i.chain.role, every: formatDuration(i.chain.everyMs) } }),
+      ...(i.probe === undefined
+        ? {}
+        : { probe: { action: i.probe.action, every: formatDuration(i.probe.everyMs) } }),
+      ...(i.counterMove === undefined
+        ? {}
+        : { counterMove: { pollEvery: formatDuration(i.counterMove.pollEveryMs) } }),
+    })),
+    detection: {
+      cloudTrail: distributionToRaw(section.detection.cloudTrail),
+      delay: distributionToRaw(section.detection.delay),
+      scpPropagation: distributionToRaw(section.detection.scpPropagation),
+    },
+    ...(section.dataPerimeterRoles.length === 0
+      ? {}
+      : { dataPerimeter: { roles: [...section.dataPerimeterRoles] } }),
+  };
 }
 
 /**
@@ -183,7 +218,8 @@ function writableFleets(scenario: Scenario): Set<string> {
         m!.region === first.region &&
         m!.state === first.state &&
         m!.instanceProfile === first.instanceProfile &&
-        sameJson(m!.probe, first.probe),
+        sameJson(m!.probe, first.probe) &&
+        sameJson(m!.imds, first.imds),
     );
   };
   const out = new Set<string>();
@@ -209,6 +245,7 @@ function instanceToRaw(i: InstanceSpec): Raw {
     ...(i.probe !== undefined
       ? { probe: { action: i.probe.action, every: formatDuration(i.probe.everyMs) } }
       : {}),
+    ...(i.imds !== undefined ? { imds: { tokens: i.imds.tokens } } : {}),
   };
 }
 

@@ -9,6 +9,7 @@
 import type { ModelOptions, Tag } from '../aws/iam/types.ts';
 import type { Calibration, CalibrationPreset } from '../calibration.ts';
 import type { MetricName } from '../result.ts';
+import { type IncidentSection, responseNames } from './incident.ts';
 
 export type { ModelOptions } from '../aws/iam/types.ts';
 
@@ -58,6 +59,8 @@ export interface InstanceSpec {
   readonly probe?: ProbeSpec;
   /** The fleet this instance was expanded from, if any. */
   readonly fleet?: string;
+  /** EC2 MetadataOptions.HttpTokens, when written (absent: optional, IMDSv1 allowed). */
+  readonly imds?: { readonly tokens: 'optional' | 'required' };
 }
 
 export interface FleetSpec {
@@ -83,6 +86,8 @@ export const strategyNames = [
   'replace-profile-revoke',
   'edit-policy',
   'replace-instances',
+  // The incident responses (src/runbook/responses.ts).
+  ...responseNames,
 ] as const;
 export type StrategyName = (typeof strategyNames)[number];
 
@@ -343,4 +348,6 @@ export interface Scenario {
   readonly invariants?: readonly InvariantSetting[];
   readonly change?: ChangeSpec;
   readonly compare?: CompareSpec;
+  /** Stolen credentials and their detection (absent without `incidents:`). */
+  readonly incident?: IncidentSection;
 }

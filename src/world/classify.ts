@@ -10,7 +10,7 @@
  * their issue time, as AWSRevokeOlderSessions) are "denied", whichever role they belong to: a
  * revoked old credential is no exposure, and the application holding it is out.
  */
-import { actionMatches } from '../aws/iam/policy.ts';
+import { actionMatches, rejectsEverything } from '../aws/iam/policy.ts';
 import type { AuthzState } from '../aws/iam/types.ts';
 import type { ChangePlan } from '../change-plan.ts';
 import type { Credentials } from '../instance/credentials.ts';
@@ -27,6 +27,8 @@ export interface ClassifiedInstance {
   readonly oldPermissions: PermissionSet | undefined;
   /** The enforcement view of the instance's region. */
   readonly authzView: RegionView<AuthzState>;
+  /** Service control policies as the region enforces them (scenarios with incidents only). */
+  readonly scpView?: RegionView<AuthzState>;
   /** Index of the probe's action among the relevant actions, or -1 without a probe. */
   readonly probeIndex: number;
 }
@@ -73,6 +75,9 @@ export class CredentialClassifier {
   classify(inst: ClassifiedInstance, creds: Credentials): LaneState {
     const perms = this.permissions.permissionsOf(inst.authzView.state, creds.roleId, creds.issuedAtMs);
     if (perms.rejected) return laneState('denied', creds.roleName, false);
+    const scp = inst.scpView?.state.roles[creds.roleId];
+    if (scp !== undefined && rejectsEverything(scp, creds.issuedAtMs))
+      return laneState('denied', creds.roleName, false);
     const probeAllowed = inst.probeIndex >= 0 && perms.allowed[inst.probeIndex] === true;
     return laneState(this.kindOf(inst, creds, perms), creds.roleName, probeAllowed);
   }

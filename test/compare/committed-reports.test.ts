@@ -23,14 +23,23 @@ describe('committed reports', () => {
     // The main job's own arguments, with the output redirected to a temporary prefix.
     const args = pkg.scripts.start.split(' ').slice(2);
     expect(args.slice(0, 2)).toEqual(['compare', 'scenarios/default.yaml']);
-    const out = join(dir, 'default');
-    const argv = [...args.slice(0, args.indexOf('--out')), '--out', out];
-    const captured = captureIo(root);
-    expect(await main(argv, captured.io)).toBe(0);
-    for (const ext of ['md', 'json', 'html']) {
-      expect(readFileSync(`${out}.${ext}`, 'utf8'), `reports/default.${ext} is stale: run npm start`).toBe(
-        readFileSync(join(root, 'reports', `default.${ext}`), 'utf8'),
-      );
-    }
+    await expectFresh('default', args.slice(0, args.indexOf('--out')), 'npm start');
+  }, 120_000);
+
+  it('reports/incident-ssrf.{md,json,html} equal a fresh run of the incident comparison', async () => {
+    const args = ['compare', 'scenarios/incident-ssrf.yaml'];
+    await expectFresh('incident-ssrf', args, `iamsim ${args.join(' ')} --out reports/incident-ssrf`);
   }, 120_000);
 });
+
+/** Runs `args` with the output in a temporary prefix and compares each file with reports/NAME.*. */
+async function expectFresh(name: string, args: readonly string[], regenerate: string): Promise<void> {
+  const out = join(dir, name);
+  const captured = captureIo(root);
+  expect(await main([...args, '--out', out], captured.io)).toBe(0);
+  for (const ext of ['md', 'json', 'html']) {
+    expect(readFileSync(`${out}.${ext}`, 'utf8'), `reports/${name}.${ext} is stale: run ${regenerate}`).toBe(
+      readFileSync(join(root, 'reports', `${name}.${ext}`), 'utf8'),
+    );
+  }
+}
