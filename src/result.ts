@@ -105,6 +105,14 @@ export interface InstanceResult {
  */
 export type CheckKind = 'expect' | 'runbook' | 'metric';
 
+/** One check over a comparison entry's runs: runs in which it failed, of how many. */
+export interface CheckTally {
+  readonly name: string;
+  readonly kind: CheckKind;
+  readonly runsFailed: number;
+  readonly runs: number;
+}
+
 export interface CheckOutcome {
   readonly name: string;
   readonly kind: CheckKind;
@@ -185,6 +193,11 @@ export interface StrategySamples {
   };
   /** API errors by code, call and step, summed over seeds. */
   readonly apiErrors: readonly ApiErrorCount[];
+  /**
+   * The file's own checks (metric checks, expects, steps that could not complete), per check: in
+   * how many of the runs it failed. Absent when no run had any.
+   */
+  readonly checks?: readonly CheckTally[];
   /** A few instances' timelines from the first seed, for the HTML timeline chart. */
   readonly sampleTimelines: readonly InstanceResult[];
   /** Horizon minus change start, ms: the censoring bound for metrics that never happened. */

@@ -325,6 +325,7 @@ class World {
       if (rt === undefined) return;
       if (e.type === 'instanceState') rt.instanceState(e.state);
       else if (e.type === 'associationSettled' || e.type === 'associationEnded') rt.imds.associationChanged();
+      else if (e.type === 'rebootStarted') rt.rebootStarted();
       else if (e.type === 'rebooted') rt.rebootFinished();
     });
     this.authzStore.onApply((region) => {
@@ -598,7 +599,11 @@ class World {
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
-      ...metricCheckOutcomes(scenario.checks, instances),
+      // Like every metric, a metric check is about the change's targets (all instances without one).
+      ...metricCheckOutcomes(
+        scenario.checks,
+        this.plan === undefined ? instances : instances.filter((i) => i.target),
+      ),
     ];
     return {
       scenario: scenario.name,
@@ -718,10 +723,6 @@ class World {
     try {
       const response = service.invoke(request.operation, request.params, region);
       outcome = { ok: true, response };
-      if (request.service === 'ec2' && request.operation === 'RebootInstances') {
-        const ids = (request.params.InstanceIds ?? []) as string[];
-        for (const id of ids) this.runtimes.get(id)?.rebootStarted();
-      }
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
       outcome = { ok: false, error: e.toJSON() };

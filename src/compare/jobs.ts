@@ -15,6 +15,8 @@ import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
   ApiErrorCount,
+  CheckKind,
+  CheckTally,
   IncidentRunResult,
   InstanceMetrics,
   InstanceResult,
@@ -72,6 +74,8 @@ export interface JobResult {
   readonly apiErrors: readonly ApiErrorCount[];
   readonly changeStartMs: number | null;
   readonly judgedBy: 'role' | 'permissions';
+  /** The run's own checks (metric checks, expects, runbook steps), in the run's order. */
+  readonly checks: readonly { readonly name: string; readonly kind: CheckKind; readonly ok: boolean }[];
   /** What the attacker got in this run (scenarios with incidents only). */
   readonly incident?: IncidentRunResult;
 }
@@ -196,6 +200,7 @@ export function runJob(
     apiErrors: apiErrorCounts(result.steps),
     changeStartMs: result.changeStartMs,
     judgedBy: result.judgedBy,
+    checks: result.checks.map((c) => ({ name: c.name, kind: c.kind, ok: c.ok })),
     ...(result.incident === undefined ? {} : { incident: result.incident }),
   };
 }
@@ -297,6 +302,7 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
       sampleTimelines: (first?.timelines ?? []).slice(0, plan.sampleTimelines),
       timelineChangeStartMs: first?.changeStartMs ?? null,
       observationWindowMs: plan.horizonMs - startMs,
+      ...checkTallies(mine),
       ...(mine.some((r) => r.incident !== undefined)
         ? {
             incident: mine.flatMap((r) =>
@@ -388,6 +394,25 @@ async function runJobs(
     if (r === undefined) throw new Error(`job ${i} produced no result`);
     return r;
   });
+}
+
+/**
+ * Per check (first-seen order over the runs, seed by seed): in how many runs it failed. A runbook
+ * failure is only reported by the runs it happened in; an expect whose step did not run is not
+ * counted (that run's runbook failure says where it stopped). Empty when no run has checks.
+ */
+function checkTallies(results: readonly JobResult[]): { checks?: CheckTally[] } {
+  const tallies = new Map<string, CheckTally>();
+  for (const r of results)
+    for (const c of r.checks)
+      if (!tallies.has(c.name))
+        tallies.set(c.name, { name: c.name, kind: c.kind, runsFailed: 0, runs: results.length });
+  if (tallies.size === 0) return {};
+  for (const t of tallies.values()) {
+    const failed = results.filter((r) => r.checks.some((c) => c.name === t.name && !c.ok)).length;
+    tallies.set(t.name, { ...t, runsFailed: failed });
+  }
+  return { checks: [...tallies.values()] };
 }
 
 /** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */

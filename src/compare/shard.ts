@@ -190,6 +190,9 @@ const jobResult = z.strictObject({
   ),
   changeStartMs: ms.nullable(),
   judgedBy: z.enum(['role', 'permissions']),
+  checks: z.array(
+    z.strictObject({ name: z.string(), kind: z.enum(['expect', 'runbook', 'metric']), ok: z.boolean() }),
+  ),
   incident: incidentRunResultSchema.optional(),
 });
 const header = z.strictObject({

@@ -26,6 +26,8 @@ import {
   apiErrorIntro,
   apiErrorTable,
   calibrationTable,
+  checksIntro,
+  checksTable,
   judgedByNote,
   overviewTable,
   regionTable,
@@ -145,7 +147,10 @@ function chartsSection(report: CompareReport, confidence: string): string[] {
 /** What the change did besides its purpose: instances outside the targets, and API errors. */
 function sideEffectsSection(report: CompareReport): string[] {
   const e = escapeXml;
-  const out = ['<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report)))];
+  const out: string[] = [];
+  const checks = checksTable(report);
+  if (checks.rows.length > 0) out.push('<h2 id="checks">Checks</h2>', p(e(checksIntro())), htmlTable(checks));
+  out.push('<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report))));
   const affected = alsoAffectedTable(report);
   if (affected.rows.length > 0) out.push(htmlTable(affected));
   out.push('<h2 id="api-errors">API errors</h2>', p(e(apiErrorIntro(report))));

@@ -25,6 +25,8 @@ import {
   apiErrorIntro,
   apiErrorTable,
   calibrationTable,
+  checksIntro,
+  checksTable,
   judgedByNote,
   overviewTable,
   regionTable,
@@ -62,6 +64,28 @@ function markdownTable(table: Table): string {
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const rule = `|${table.align.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
   return [line(table.headers), rule, ...table.rows.map(line)].join('\n');
+}
+
+/** The checks, the instances outside the targets, and the API errors: what else the change did. */
+function sideEffectsMarkdown(report: CompareReport): string[] {
+  const out: string[] = [];
+  const checks = checksTable(report);
+  if (checks.rows.length > 0) {
+    out.push('## Checks');
+    out.push(inline(checksIntro()));
+    out.push(markdownTable(checks));
+  }
+
+  out.push('## Also affected');
+  const affected = alsoAffectedTable(report);
+  out.push(inline(alsoAffectedIntro(report)));
+  if (affected.rows.length > 0) out.push(markdownTable(affected));
+
+  out.push('## API errors');
+  const errors = apiErrorTable(report);
+  out.push(inline(apiErrorIntro(report)));
+  if (errors.rows.length > 0) out.push(markdownTable(errors));
+  return out;
 }
 
 /** Renders the whole report. Pure: the same report gives the same text. */
@@ -112,15 +136,7 @@ export function renderMarkdown(report: CompareReport): string {
     );
   }
 
-  out.push('## Also affected');
-  const affected = alsoAffectedTable(report);
-  out.push(inline(alsoAffectedIntro(report)));
-  if (affected.rows.length > 0) out.push(markdownTable(affected));
-
-  out.push('## API errors');
-  const errors = apiErrorTable(report);
-  out.push(inline(apiErrorIntro(report)));
-  if (errors.rows.length > 0) out.push(markdownTable(errors));
+  out.push(...sideEffectsMarkdown(report));
 
   out.push('## Metrics');
   out.push(

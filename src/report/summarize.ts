@@ -197,6 +197,7 @@ function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
   return {
     strategy: name,
     judgedBy: st.judgedBy ?? 'role',
+    ...(st.checks === undefined ? {} : { checks: st.checks }),
     n: st.samples.length,
     observationWindowMs: roundMs(window),
     metrics: summaries(st.samples, s, `${name}/all`),

@@ -184,6 +184,31 @@ export function judgedByNote(s: StrategyReport): string {
     : 'This change keeps the role and rewrites its policy, so new and old credentials are told apart by their effective permissions.';
 }
 
+/** The file's own checks per strategy: in how many runs each failed (empty rows without checks). */
+export function checksTable(report: CompareReport): Table {
+  return {
+    headers: ['Strategy', 'Check', 'kind', 'result', 'runs failed'],
+    align: ['left', 'left', 'left', 'left', 'right'],
+    rows: report.strategies.flatMap((s) =>
+      (s.checks ?? []).map((c) => [
+        s.strategy,
+        c.name,
+        c.kind,
+        c.runsFailed === 0 ? 'pass' : 'FAIL',
+        `${c.runsFailed} of ${c.runs}`,
+      ]),
+    ),
+  };
+}
+
+/** The sentence before the checks table (plain text). */
+export function checksIntro(): string {
+  return (
+    "The scenario's own checks (metric checks, expects, steps that could not complete), evaluated on every run of " +
+    'every strategy. The built-in invariants are evaluated by iamsim check, which attaches checkers to each run.'
+  );
+}
+
 /** Non-targets whose credentials changed anyway, per strategy: the change's blast radius. */
 export function alsoAffectedTable(report: CompareReport): Table {
   return {

@@ -29,6 +29,11 @@ export function renderTerminalSummary(report: CompareReport): string {
       out.push(
         `${s.strategy}: API errors that no later call of the same step got past: ${unresolved.map((c) => `${c.code} ×${c.unresolved}`).join(', ')}`,
       );
+    const failing = (s.checks ?? []).filter((c) => c.runsFailed > 0);
+    if (failing.length > 0)
+      out.push(
+        `${s.strategy}: checks failed: ${failing.map((c) => `${c.name} (${c.runsFailed} of ${c.runs} runs)`).join(', ')}`,
+      );
     if (s.judgedBy === 'permissions')
       out.push(`${s.strategy}: keeps the role, so new and old are told apart by effective permissions`);
   }

@@ -4,7 +4,7 @@
  * no Infinity or NaN anywhere, and a quantity that lies beyond what the simulation observed is
  * `null` with a flag that says why. Renderers only format; they never compute statistics.
  */
-import type { ApiErrorCount, InstanceResult, MetricName, StrategySamples } from '../result.ts';
+import type { ApiErrorCount, CheckTally, InstanceResult, MetricName, StrategySamples } from '../result.ts';
 
 import type { IncidentReport } from './incident.ts';
 
@@ -152,6 +152,8 @@ export interface StrategyReport {
    * is count − handled (errors no later call of the same step got past).
    */
   readonly apiErrors: readonly (ApiErrorCount & { readonly unresolved: number })[];
+  /** The file's own checks over this entry's runs (absent when it has none). */
+  readonly checks?: readonly CheckTally[];
   /** The same summed per error code, sorted by code. */
   readonly apiErrorsByCode: readonly {
     readonly code: string;

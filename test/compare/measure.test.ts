@@ -189,3 +189,22 @@ describe('what a rolling change costs the fleet', () => {
     expect(share.median!).toBeGreaterThanOrEqual(29 / 40);
   });
 });
+
+describe("the file's checks in a comparison", () => {
+  it('are evaluated on every run of every strategy, with pass/fail per strategy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iamsim-checks-'));
+    const file = join(dir, 'with-checks.yaml');
+    const text = readFileSync(join(fixtures, 'two-fleets.yaml'), 'utf8');
+    writeFileSync(file, `${text}checks:\n  - { name: imds-within-5m, metric: imdsNewRoleMs, max: 5m }\n`);
+    const c = captureIo();
+    const code = await main(['compare', file, '--seeds', '6', '--json'], c.io);
+    expect(code).toBe(0);
+    const report = JSON.parse(c.stdout()) as CompareReport;
+    const replace = entry(report, 'replace-profile').checks;
+    const swap = entry(report, 'swap-role-in-profile').checks;
+    // A replace is picked up within seconds; a swap waits for each instance's hourly rotation.
+    expect(replace).toEqual([{ name: 'imds-within-5m', kind: 'metric', runsFailed: 0, runs: 6 }]);
+    expect(swap![0]!.runsFailed).toBeGreaterThan(0);
+    expect(swap![0]!.runs).toBe(6);
+  });
+});

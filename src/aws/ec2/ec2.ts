@@ -386,6 +386,7 @@ export class Ec2Service {
     for (const r of records) {
       // A reboot request while one is in progress joins it: the OS is already restarting.
       if (r.rebootTimer !== undefined) continue;
+      this.emit({ type: 'rebootStarted', instanceId: r.id });
       const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r.id));
       r.rebootTimer = this.opts.scheduler.after(
         delayMs,

@@ -89,13 +89,24 @@ export interface AssociationEndedEvent {
   readonly reason: 'disassociated' | 'replaced' | 'terminated';
 }
 
+/** A reboot began: the OS and its applications are going down; IMDS keeps its credentials. */
+export interface RebootStartedEvent {
+  readonly type: 'rebootStarted';
+  readonly instanceId: string;
+}
+
 /** A reboot completed: the OS and its applications restarted; IMDS kept its credentials. */
 export interface RebootedEvent {
   readonly type: 'rebooted';
   readonly instanceId: string;
 }
 
-export type Ec2Event = InstanceStateEvent | AssociationSettledEvent | AssociationEndedEvent | RebootedEvent;
+export type Ec2Event =
+  | InstanceStateEvent
+  | AssociationSettledEvent
+  | AssociationEndedEvent
+  | RebootStartedEvent
+  | RebootedEvent;
 export type Ec2Listener = (event: Ec2Event) => void;
 
 export interface Ec2Delays {

@@ -188,14 +188,17 @@ describe('stop, start, reboot', () => {
     expect(w.ec2.instance(a)!.state).toBe('running');
   });
 
-  it('reboot: only running; the instance stays running and `rebooted` fires after instanceReboot', () => {
+  it('reboot: only running; `rebootStarted` at once (once per reboot), `rebooted` after instanceReboot', () => {
     const w = makeWorld();
     const id = w.running();
     expect(w.call('RebootInstances', { InstanceIds: [id] })).toEqual({});
     w.call('RebootInstances', { InstanceIds: [id] }); // joins the reboot in progress
     expect(w.ec2.instance(id)!.state).toBe('running');
     w.advance(defaultDelaysMs.instanceReboot);
-    expect(w.events).toEqual([{ type: 'rebooted', instanceId: id }]);
+    expect(w.events).toEqual([
+      { type: 'rebootStarted', instanceId: id },
+      { type: 'rebooted', instanceId: id },
+    ]);
 
     const stopped = w.ec2.seedInstance({ name: 's', region: REGION, state: 'stopped' });
     expect(w.fail('RebootInstances', { InstanceIds: [stopped] }).code).toBe('IncorrectInstanceState');
