@@ -2,10 +2,13 @@
  * simulate(): builds the world a scenario describes, runs its runbook, and returns plain data.
  *
  * One file because it is one object: the World's construction, its answers to the instance
- * runtimes (InstanceWorld), its run loop with the warm-up, and the operator that executes and
- * records calls all share the same stores, services and runtimes. The pure parts live apart:
- * the change being measured (change-plan.ts), metrics and checks (metrics.ts), access keys
- * (instance/access-keys.ts).
+ * runtimes (InstanceWorld), its run loop with the warm-up, and the operator all share the same
+ * stores, services and runtimes. What does not need that state lives apart and is handed what it
+ * needs: how credentials are judged for the change (world/classify.ts), how one call is executed
+ * and recorded (world/calls.ts), the results read off the recorded lanes (world/results.ts) and a
+ * replaced slot's (world/slots.ts), the change being measured (change-plan.ts), metrics and checks
+ * (metrics.ts), access keys (instance/access-keys.ts). EC2 tells the world what happened to an
+ * instance through its events (state, association, reboot started and finished).
  *
  * The world: one scheduler and one root seed; IAM's control plane with two replicated views per
  * region (entities for IAM reads and EC2 lookups; role policies for enforcement, each with its own
@@ -19,7 +22,6 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
-import { AwsError } from './aws/errors.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -45,14 +47,16 @@ import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
-import { computeInstanceResult, expectationOutcomes, fleetMetrics, metricCheckOutcomes } from './metrics.ts';
+import { expectationOutcomes, fleetMetrics, metricCheckOutcomes } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
-import { mergeLane, type Replacement, slotResult, takeoverMs } from './slots.ts';
+import { executeCall } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
+import { instanceResults } from './world/results.ts';
+import type { Replacement } from './world/slots.ts';
 
 const H = 3_600_000;
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
@@ -558,43 +562,33 @@ class World {
     }
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
-    const targets = new Set(this.plan?.targets ?? []);
-    const targetApps: ReturnType<InstanceRuntime['appLane']['segments']>[] = [];
-    const instances = scenario.instances.map((spec) => {
-      const ref = this.refs.get(spec.name)!;
-      const rt = this.runtimes.get(ref.id)!;
-      let imds = rt.imdsLane.segments(endMs, this.offsetMs);
-      let app = rt.appLane.segments(endMs, this.offsetMs);
-      const ownApp = app;
-      const replacement = this.replacements.get(spec.name);
-      if (replacement !== undefined) {
+    const { instances, targetApps } = instanceResults({
+      scenario,
+      targets: this.plan?.targets ?? [],
+      lanesOf: (name) => {
+        const rt = this.runtimes.get(this.refs.get(name)!.id)!;
+        return {
+          id: this.refs.get(name)!.id,
+          imds: rt.imdsLane.segments(endMs, this.offsetMs),
+          app: rt.appLane.segments(endMs, this.offsetMs),
+        };
+      },
+      replacementLanes: (name) => {
+        const replacement = this.replacements.get(name);
+        if (replacement === undefined) return undefined;
         const next = this.runtimes.get(replacement.id)!;
-        const nextApp = next.appLane.segments(endMs, this.offsetMs);
-        const atMs = takeoverMs(app, nextApp);
-        imds = mergeLane(imds, next.imdsLane.segments(endMs, this.offsetMs), atMs);
-        app = mergeLane(app, nextApp, atMs);
-      }
-      const target = targets.has(spec.name);
-      // A replaced slot counts with its merged lanes: the replacement's application is the slot's.
-      if (target) targetApps.push(app);
-      const result = computeInstanceResult({
-        spec,
-        id: ref.id,
-        sdk: sdkPolicy(spec.sdk).name,
-        target,
-        imds,
-        app,
-        changeStartMs: this.changeStartMs,
-        horizonMs: scenario.horizonMs,
-        probePhaseMs:
-          spec.probe === undefined
-            ? 0
-            : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
-        timelines: this.options.timelines ?? true,
-      });
-      return replacement === undefined
-        ? result
-        : slotResult(result, replacement, ownApp, this.changeStartMs, scenario.horizonMs);
+        return {
+          replacement,
+          imds: next.imdsLane.segments(endMs, this.offsetMs),
+          app: next.appLane.segments(endMs, this.offsetMs),
+        };
+      },
+      probePhaseMs: (spec) =>
+        spec.probe === undefined
+          ? 0
+          : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+      changeStartMs: this.changeStartMs,
+      timelines: this.options.timelines ?? true,
     });
     const checks: CheckOutcome[] = [
       ...this.failures,
@@ -711,39 +705,21 @@ class World {
     };
   }
 
-  /** Executes one AWS call now and records it. */
+  /** Executes one AWS call now and records it (the change starts at the first call, when so declared). */
   private execute(request: CallRequest, keepResponse: boolean): CallOutcome {
     if (this.changeStartMs === null && this.plan?.startsAtFirstCall === true) {
       this.changeStartMs = this.scheduler.nowMs - this.offsetMs;
     }
-    const region = request.region ?? this.scenario.model.defaultRegion;
-    const service =
-      request.service === 'iam' ? this.iam : request.service === 'ec2' ? this.ec2 : this.organizations;
-    let outcome: CallOutcome;
-    try {
-      const response = service.invoke(request.operation, request.params, region);
-      outcome = { ok: true, response };
-    } catch (e) {
-      if (!(e instanceof AwsError)) throw e;
-      outcome = { ok: false, error: e.toJSON() };
-    }
-    const expectMet =
-      request.expect === undefined
-        ? undefined
-        : request.expect === 'ok'
-          ? outcome.ok
-          : outcome.error?.code === request.expect;
-    const record: StepRecord = {
-      index: this.records.length,
-      atMs: this.scheduler.nowMs - this.offsetMs,
-      call: `${request.service}:${request.operation}`,
-      region,
-      ok: outcome.ok,
-      ...(outcome.ok && keepResponse ? { response: outcome.response } : {}),
-      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-      ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
-      origin: request.origin,
-    };
+    const { outcome, record } = executeCall(
+      request,
+      { iam: this.iam, ec2: this.ec2, organizations: this.organizations },
+      {
+        atMs: this.scheduler.nowMs - this.offsetMs,
+        index: this.records.length,
+        defaultRegion: this.scenario.model.defaultRegion,
+        keepResponse,
+      },
+    );
     this.records.push(record);
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);

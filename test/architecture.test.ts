@@ -45,9 +45,10 @@ function importsOf(path: string, text = readFileSync(path, 'utf8')): string[] {
  * - instance (IMDS, SDK caches, runtime) and runbook (the operator, its waits and polls, the
  *   built-in strategies, the step runner): the actors, each built from scenario parts.
  * - change-plan and metrics: what a run measures, from scenario, instance timelines and result.
- * - world (the World's parts: how credentials are classified for the change), slots (a
- *   replaced instance's slot) and incident (the attacker holding stolen credentials, and its
- *   exposure): pieces simulate assembles, built on the measured change and the instances.
+ * - world (the World's parts: how credentials are classified for the change, how a call is
+ *   executed and recorded, a replaced instance's slot, the results from the recorded lanes) and
+ *   incident (the attacker holding stolen credentials, and its exposure): pieces simulate
+ *   assembles, built on the measured change and the instances.
  * - simulate: builds the world from a scenario and runs it.
  * - check (observers of a run) and report (statistics and renderers of results): users of runs.
  * - compare (the comparison pipeline over simulate and report) and serve (the model behind the
@@ -63,7 +64,7 @@ const layers: readonly (readonly string[])[] = [
   ['scenario'],
   ['instance', 'runbook'],
   ['change-plan', 'metrics'],
-  ['world', 'slots', 'incident'],
+  ['world', 'incident'],
   ['simulate'],
   ['check', 'report'],
   ['compare', 'serve'],

@@ -10,7 +10,7 @@ import type { RunResult, TimelineSegment } from '../../src/result.ts';
 import { replacementName } from '../../src/runbook/replace-instances.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate, type WorldObserver, type WorldView } from '../../src/simulate.ts';
-import { mergeLane, slotResult, takeoverMs } from '../../src/slots.ts';
+import { mergeLane, slotResult, takeoverMs } from '../../src/world/slots.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
 /** Runs `scenario` and keeps what only the world knows: each replacement's own application lane. */

@@ -10,8 +10,8 @@
  * replacement took over. So the slot's oldRoleExposureMs is the later of the merged timeline's
  * and the old instance's own.
  */
-import { exposureEndMs } from './metrics.ts';
-import type { HoldingKind, InstanceResult, TimelineSegment } from './result.ts';
+import { exposureEndMs } from '../metrics.ts';
+import type { HoldingKind, InstanceResult, TimelineSegment } from '../result.ts';
 
 /** The instance that took a slot's place (recorded on the slot's result). */
 export interface Replacement {
