@@ -12,7 +12,6 @@ import { shellQuote } from '../report/format.ts';
 import { runJson } from '../report/run-json.ts';
 import { renderRunText } from '../report/run-text.ts';
 import { hashScenario } from '../scenario/hash.ts';
-import { strategyNames } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
@@ -46,9 +45,8 @@ export const runCommand = defineCommand({
       })
       .option('strategy', {
         type: 'string',
-        choices: strategyNames,
         describe:
-          "For a file with a compare: section and no strategy step: the strategy to run (default: the section's first)",
+          "For a file with a compare: section: the compare entry to run, by its label (a strategy's name, or a batched variant's label; default for a file without steps: the section's first)",
       })
       .option('events-max', {
         type: 'number',
@@ -68,6 +66,13 @@ export const runCommand = defineCommand({
   handler: async (args, io) => {
     const loaded = await loadForCommand(args.file, io);
     const scenario = runnableScenario(loaded, args.strategy);
+    if (args.strategy === undefined && scenario !== loaded) {
+      // A compare-only file has no runbook of its own: say which strategy stands in for it.
+      const first = loaded.compare?.strategies[0]?.label;
+      io.stderr(
+        `${args.file} has no steps: running its first compare strategy, ${first} (--strategy NAME for another)\n`,
+      );
+    }
     const { seed } = resolveSeed(args.seed, scenario);
     const command = [
       'iamsim',
