@@ -63,7 +63,9 @@ describe('example scenarios', () => {
     it(`${file} runs, passes its own expectations and matches its golden output`, async () => {
       const { code, stdout, stderr } = await runJson(file);
       // Nothing on stderr, except the one line that says which strategy a compare-only file runs.
-      expect(stderr.replace(/^scenarios\/\S+\.yaml has no steps: running its first compare strategy, .*\n$/, '')).toBe('');
+      expect(
+        stderr.replace(/^scenarios\/\S+\.yaml has no steps: running its first compare strategy, .*\n$/, ''),
+      ).toBe('');
       expect(code).toBe(0);
       const actual = normalise(stdout);
       const goldenPath = join(goldenDir, `${basename(file, '.yaml')}.json`);
