@@ -7,8 +7,9 @@
  * Each acts on the comparison's targets: the instances of the compromised role (a revoke applies
  * to every user of the role, so the whole fleet's outage is what the response costs).
  */
-import { allOf, type Process, type Yieldable } from '../engine/index.ts';
+import type { Process, Yieldable } from '../engine/index.ts';
 import type { ResponseName } from '../scenario/incident.ts';
+import { runInBatches } from './batches.ts';
 import { origin, type StrategyContext } from './context.ts';
 import { readPath } from './operator.ts';
 import { currentRoles, distinctProfiles, replaceProfile, roleInProfile } from './strategies.ts';
@@ -96,12 +97,19 @@ function* revokeThenStopStart(ctx: StrategyContext): Process {
   yield* restartAll(ctx, why);
 }
 
-/** Stops and starts every target in parallel, and waits for all of them. */
+/**
+ * Stops and starts every target, all at once or in the step's batches (a batch is done when its
+ * instances run again), and waits for all of them.
+ */
 function* restartAll(ctx: StrategyContext, why: string): Generator<Yieldable, void, void> {
-  const done = ctx.targets.map((inst) =>
-    ctx.op.spawn(`${why} ${inst.name}`, restartOne(ctx, inst.id, inst.region, `${why} ${inst.name}`)),
-  );
-  yield allOf(`${why}.all`, done);
+  yield* runInBatches({
+    op: ctx.op,
+    items: ctx.targets,
+    batch: ctx.batch,
+    label: why,
+    childLabel: (inst) => `${why} ${inst.name}`,
+    work: (inst) => restartOne(ctx, inst.id, inst.region, `${why} ${inst.name}`),
+  });
 }
 
 function* restartOne(ctx: StrategyContext, id: string, region: string, what: string): Process {
@@ -124,28 +132,32 @@ function* restartOne(ctx: StrategyContext, id: string, region: string, what: str
   yield* waitInstanceState(ctx.op, id, region, 'running', o);
 }
 
-/** DisassociateIamInstanceProfile on every target: IMDS stops serving; issued sets stay valid. */
+/**
+ * DisassociateIamInstanceProfile on every target (all at once or in the step's batches): IMDS
+ * stops serving; issued sets stay valid.
+ */
 function* disassociate(ctx: StrategyContext): Process {
   const why = 'disassociate';
   ctx.op.markChangeStart();
-  const done = ctx.targets.map((inst) =>
-    ctx.op.spawn(
-      `${why} ${inst.name}`,
-      (function* (): Process {
-        const o = origin(ctx, `${why} ${inst.name}`);
-        const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
-        if (current === undefined) return;
-        yield* ctx.op.call({
-          service: 'ec2',
-          operation: 'DisassociateIamInstanceProfile',
-          params: { AssociationId: current.AssociationId },
-          region: inst.region,
-          origin: o,
-        });
-      })(),
-    ),
-  );
-  yield allOf(`${why}.all`, done);
+  yield* runInBatches({
+    op: ctx.op,
+    items: ctx.targets,
+    batch: ctx.batch,
+    label: why,
+    childLabel: (inst) => `${why} ${inst.name}`,
+    work: function* (inst): Process {
+      const o = origin(ctx, `${why} ${inst.name}`);
+      const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
+      if (current === undefined) return;
+      yield* ctx.op.call({
+        service: 'ec2',
+        operation: 'DisassociateIamInstanceProfile',
+        params: { AssociationId: current.AssociationId },
+        region: inst.region,
+        origin: o,
+      });
+    },
+  });
 }
 
 /** RemoveRoleFromInstanceProfile on the targets' profiles: IMDS issues nothing new; issued sets stay valid. */

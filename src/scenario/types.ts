@@ -98,6 +98,10 @@ export const perInstanceStrategyNames = [
   'stop-start',
   'replace-profile-revoke',
   'replace-instances',
+  // Incident responses whose per-instance part (a restart, a disassociation) can roll.
+  'revoke-then-stop-start',
+  'scp-then-stop-start',
+  'disassociate',
 ] as const satisfies readonly StrategyName[];
 
 /**

@@ -213,3 +213,32 @@ describe('forEach in batches', () => {
     expect(replaces(result).every((r) => r.ok)).toBe(true);
   });
 });
+
+describe('incident responses in batches', () => {
+  it('revoke-then-stop-start and scp-then-stop-start restart at most a batch at a time', () => {
+    for (const strategy of ['revoke-then-stop-start', 'scp-then-stop-start'] as const) {
+      const build: ScenarioBuild = { instances: 8, strategy, sdk: ['botocore', 'cli'] };
+      const all = simulate(batched(build, undefined), { seed: 3 });
+      const rolled = simulate(batched(build, { percent: 25, pauseMs: 0 }), { seed: 3 });
+      expect(maxDownAtOnce(all), strategy).toBe(8);
+      expect(maxDownAtOnce(rolled), strategy).toBeLessThanOrEqual(2);
+      expect(maxDownAtOnce(rolled), strategy).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('disassociate in batches of 2 makes the calls two instances at a time', () => {
+    const build: ScenarioBuild = { instances: 6, strategy: 'disassociate', sdk: 'cli' };
+    const r = simulate(batched(build, { count: 2, pauseMs: 10 * M }), { seed: 5 });
+    const calls = r.steps.filter((s) => s.call === 'ec2:DisassociateIamInstanceProfile');
+    // Within a batch the calls race (each has its own API latency); the batches come in order.
+    const names = calls.map(instanceOf);
+    expect([names.slice(0, 2), names.slice(2, 4), names.slice(4)].map((b) => [...b].sort())).toEqual([
+      ['web-0', 'web-1'],
+      ['web-2', 'web-3'],
+      ['web-4', 'web-5'],
+    ]);
+    // The pause of 10 minutes separates the batches: web-2 waits for web-0..1 plus the pause.
+    expect(calls[2]!.atMs - calls[1]!.atMs).toBeGreaterThanOrEqual(10 * M);
+    expect(calls[1]!.atMs - calls[0]!.atMs).toBeLessThan(10 * M);
+  });
+});
