@@ -58,15 +58,27 @@ export function* fanOut(
   const regions = ctx.targets.map((t) => t.region);
   const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
   if (profile === undefined) return false;
+  yield* eachTarget(ctx, why, (inst, more) => one(inst, profile, more));
+  return true;
+}
+
+/**
+ * Runs `work` for every target, all at once or in the step's batches (see runInBatches), each in
+ * a child process labelled `WHY NAME`.
+ */
+export function* eachTarget(
+  ctx: StrategyContext,
+  why: string,
+  work: (inst: InstanceRef, more: boolean) => Process,
+): Generator<Yieldable, void, void> {
   yield* runInBatches({
     op: ctx.op,
     items: ctx.targets,
     batch: ctx.batch,
     label: why,
     childLabel: (inst) => `${why} ${inst.name}`,
-    work: (inst, more) => one(inst, profile, more),
+    work,
   });
-  return true;
 }
 
 /**

@@ -9,8 +9,7 @@
  */
 import type { Process, Yieldable } from '../engine/index.ts';
 import type { ResponseName } from '../scenario/incident.ts';
-import { runInBatches } from './batches.ts';
-import { origin, type StrategyContext } from './context.ts';
+import { eachTarget, origin, type StrategyContext } from './context.ts';
 import { readPath } from './operator.ts';
 import { currentRoles, distinctProfiles, replaceProfile, roleInProfile } from './strategies.ts';
 import { describeAssociation, waitInstanceState } from './strategies-common.ts';
@@ -102,14 +101,7 @@ function* revokeThenStopStart(ctx: StrategyContext): Process {
  * instances run again), and waits for all of them.
  */
 function* restartAll(ctx: StrategyContext, why: string): Generator<Yieldable, void, void> {
-  yield* runInBatches({
-    op: ctx.op,
-    items: ctx.targets,
-    batch: ctx.batch,
-    label: why,
-    childLabel: (inst) => `${why} ${inst.name}`,
-    work: (inst) => restartOne(ctx, inst.id, inst.region, `${why} ${inst.name}`),
-  });
+  yield* eachTarget(ctx, why, (inst) => restartOne(ctx, inst.id, inst.region, `${why} ${inst.name}`));
 }
 
 function* restartOne(ctx: StrategyContext, id: string, region: string, what: string): Process {
@@ -139,24 +131,17 @@ function* restartOne(ctx: StrategyContext, id: string, region: string, what: str
 function* disassociate(ctx: StrategyContext): Process {
   const why = 'disassociate';
   ctx.op.markChangeStart();
-  yield* runInBatches({
-    op: ctx.op,
-    items: ctx.targets,
-    batch: ctx.batch,
-    label: why,
-    childLabel: (inst) => `${why} ${inst.name}`,
-    work: function* (inst): Process {
-      const o = origin(ctx, `${why} ${inst.name}`);
-      const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
-      if (current === undefined) return;
-      yield* ctx.op.call({
-        service: 'ec2',
-        operation: 'DisassociateIamInstanceProfile',
-        params: { AssociationId: current.AssociationId },
-        region: inst.region,
-        origin: o,
-      });
-    },
+  yield* eachTarget(ctx, why, function* (inst): Process {
+    const o = origin(ctx, `${why} ${inst.name}`);
+    const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
+    if (current === undefined) return;
+    yield* ctx.op.call({
+      service: 'ec2',
+      operation: 'DisassociateIamInstanceProfile',
+      params: { AssociationId: current.AssociationId },
+      region: inst.region,
+      origin: o,
+    });
   });
 }
 
