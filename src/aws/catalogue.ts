@@ -163,6 +163,19 @@ export function checkStructure(
   return out;
 }
 
+/**
+ * Records a value of the wrong type. A function of its own rather than a closure in visit(): every
+ * request of a run is checked, and a closure per visited value showed in the profile.
+ */
+function typeProblem(out: ShapeProblem[], value: unknown, path: string, expected: string): void {
+  const where = path === '' ? 'request' : path;
+  out.push({
+    kind: 'type',
+    path,
+    message: `Value (${showValue(value)}) for parameter ${where} is invalid. Expected ${expected}.`,
+  });
+}
+
 function visit(
   service: ServiceName,
   shape: Shape,
@@ -172,18 +185,11 @@ function visit(
   out: ShapeProblem[],
 ): void {
   if (value === undefined || value === null) return;
-  const where = path === '' ? 'request' : path;
   const isRef = options.references && typeof value === 'string' && value.includes('${');
-  const typeProblem = (expected: string) =>
-    out.push({
-      kind: 'type',
-      path,
-      message: `Value (${showValue(value)}) for parameter ${where} is invalid. Expected ${expected}.`,
-    });
   switch (shape.type) {
     case 'structure': {
       if (!isRecord(value)) {
-        if (!isRef) typeProblem('a structure');
+        if (!isRef) typeProblem(out, value, path, 'a structure');
         return;
       }
       const members = shape.members ?? {};
@@ -201,7 +207,7 @@ function visit(
     }
     case 'list': {
       if (!Array.isArray(value)) {
-        if (!isRef) typeProblem('a list');
+        if (!isRef) typeProblem(out, value, path, 'a list');
         return;
       }
       const member = shapeOf(service, shape.member!.shape);
@@ -211,7 +217,7 @@ function visit(
       return;
     }
     case 'map': {
-      if (!isRecord(value)) typeProblem('a map');
+      if (!isRecord(value)) typeProblem(out, value, path, 'a map');
       return;
     }
     case 'integer':
@@ -219,35 +225,35 @@ function visit(
       const n =
         typeof value === 'string' && options.textScalars && /^-?\d+$/.test(value) ? Number(value) : value;
       if (isRef) return;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n)) typeProblem('an integer');
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) typeProblem(out, value, path, 'an integer');
       return;
     }
     case 'double':
     case 'float': {
       const n = typeof value === 'string' && options.textScalars ? Number(value) : value;
       if (isRef) return;
-      if (typeof n !== 'number' || !Number.isFinite(n)) typeProblem('a number');
+      if (typeof n !== 'number' || !Number.isFinite(n)) typeProblem(out, value, path, 'a number');
       return;
     }
     case 'boolean': {
       if (isRef) return;
       const ok =
         typeof value === 'boolean' || (options.textScalars && (value === 'true' || value === 'false'));
-      if (!ok) typeProblem('a boolean');
+      if (!ok) typeProblem(out, value, path, 'a boolean');
       return;
     }
     case 'timestamp':
     case 'string':
     case 'blob': {
       if (typeof value !== 'string') {
-        typeProblem('a string');
+        typeProblem(out, value, path, 'a string');
         return;
       }
       if (shape.enum !== undefined && !isRef && !shape.enum.includes(value)) {
         out.push({
           kind: 'enum',
           path,
-          message: `Value (${value}) for parameter ${where} is invalid. Expected one of: ${shape.enum.join(', ')}.`,
+          message: `Value (${value}) for parameter ${path === '' ? 'request' : path} is invalid. Expected one of: ${shape.enum.join(', ')}.`,
         });
       }
       return;

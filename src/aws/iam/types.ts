@@ -84,8 +84,20 @@ export const ACCOUNT_ID = '123456789012';
 /** Virtual time zero, as a wall-clock instant, for rendering CreateDate and TokenIssueTime. */
 export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
 
+/** Recently formatted instants: responses format the same few (launch and create times) on every call. */
+const isoCache = new Map<number, string>();
+/** Bound on the cache; past it the cache starts over, which only costs formatting again. */
+const ISO_CACHE_MAX = 4096;
+
+/** Virtual ms as the ISO 8601 text AWS returns, e.g. `2026-01-01T00:30:00.000Z`. */
 export function isoFromSimMs(ms: number): string {
-  return new Date(SIM_EPOCH_MS + ms).toISOString();
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    if (isoCache.size >= ISO_CACHE_MAX) isoCache.clear();
+    iso = new Date(SIM_EPOCH_MS + ms).toISOString();
+    isoCache.set(ms, iso);
+  }
+  return iso;
 }
 
 /**
