@@ -50,7 +50,9 @@ h3 { font-size: 1.05rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .86rem; }
 .table-scroll { overflow-x: auto; } td:first-child { white-space: nowrap; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; }
-th { background: #f6f8fa; text-align: left; } th.group { text-align: center; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { background: #f6f8fa; text-align: left; } th.group { text-align: center; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+/* A number and its interval may wrap between them ("6.3h" / "[6.2h–6.4h]"), never inside either, so wide tables fit the page. */
+td.num { white-space: normal; } td.num .nw { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
 pre { background: #f6f8fa; padding: 10px; overflow-x: auto; border-radius: 6px; }
@@ -72,8 +74,16 @@ function htmlTable(table: Table, caption?: string): string {
     .map((g) => `<th scope="colgroup" colspan="${g.span}" class="group">${escapeXml(g.label)}</th>`)
     .join('');
   const head = groups === '' ? `<tr>${cols}</tr>` : `<tr>${groups}</tr><tr>${cols}</tr>`;
+  // A number cell may wrap only between its words (a value, its interval), never inside one.
+  const cellHtml = (c: string, i: number) =>
+    table.align[i] === 'right'
+      ? c
+          .split(' ')
+          .map((word) => `<span class="nw">${escapeXml(word)}</span>`)
+          .join(' ')
+      : escapeXml(c);
   const body = table.rows
-    .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${escapeXml(c)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${cellHtml(c, i)}</td>`).join('')}</tr>`)
     .join('\n');
   const cap = caption === undefined ? '' : `<caption class="note">${escapeXml(caption)}</caption>`;
   return `<div class="table-scroll"><table>${cap}<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
