@@ -16,6 +16,7 @@ import {
   incidentChart,
   incidentGuidance,
   incidentIntro,
+  incidentRunbookNote,
   incidentSdkTable,
   incidentStrategies,
   incidentTable,
@@ -185,13 +186,14 @@ export function renderHtml(report: CompareReport): string {
   );
   out.push(p('Reproduce with:'), `<pre><code>${e(report.command)}</code></pre>`);
 
+  // An incident comparison answers the responder first; its role-change table comes after.
+  out.push(...incidentSection(report));
   out.push('<h2 id="runbook">Runbook: how long to wait</h2>');
   out.push(p(e(runbookIntro(report))));
+  if (incidentStrategies(report).length > 0) out.push(p(e(incidentRunbookNote()), 'note'));
   out.push(htmlTable(runbookTable(report)));
   const note = samplesNeededNote(report);
   if (note !== '') out.push(p(e(note), 'note'));
-
-  out.push(...incidentSection(report));
   out.push(...chartsSection(report, confidence));
 
   out.push('<h2 id="strategies">Strategies</h2>');

@@ -290,3 +290,12 @@ export function incidentChart(report: CompareReport): string {
     parts.join(''),
   );
 }
+
+/** Under the role-change runbook table of an incident comparison (plain text). */
+export function incidentRunbookNote(): string {
+  return (
+    'In an incident comparison, responses that keep the role (revoke, deny, SCP, restarts) never move the ' +
+    'applications to a new role, so "use new role" reads "> window" for them by design; the exposure vs outage ' +
+    'table above is the answer for a responder.'
+  );
+}

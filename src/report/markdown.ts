@@ -15,6 +15,7 @@ import {
 import {
   incidentGuidance,
   incidentIntro,
+  incidentRunbookNote,
   incidentSdkTable,
   incidentStrategies,
   incidentTable,
@@ -101,12 +102,7 @@ export function renderMarkdown(report: CompareReport): string {
   out.push('Reproduce with:');
   out.push(fenced(report.command, 'sh'));
 
-  out.push('## Runbook: how long to wait');
-  out.push(inline(runbookIntro(report)));
-  out.push(markdownTable(runbookTable(report)));
-  const note = samplesNeededNote(report);
-  if (note !== '') out.push(note);
-
+  // An incident comparison answers the responder first; its role-change table comes after.
   if (incidentStrategies(report).length > 0) {
     out.push('## Incident response: exposure vs outage');
     out.push(inline(incidentIntro(report)));
@@ -119,6 +115,13 @@ export function renderMarkdown(report: CompareReport): string {
     out.push('Time out per target application, p99, per SDK:');
     out.push(markdownTable(incidentSdkTable(report)));
   }
+
+  out.push('## Runbook: how long to wait');
+  out.push(inline(runbookIntro(report)));
+  if (incidentStrategies(report).length > 0) out.push(inline(incidentRunbookNote()));
+  out.push(markdownTable(runbookTable(report)));
+  const note = samplesNeededNote(report);
+  if (note !== '') out.push(note);
 
   out.push('## Strategies');
   out.push(markdownTable(overviewTable(report)));
