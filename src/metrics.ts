@@ -186,6 +186,15 @@ export function expectationOutcomes(records: readonly StepRecord[]): CheckOutcom
     });
 }
 
+/**
+ * The instances a metric check is about: like every metric, the change's targets (every
+ * instance when the run makes no change, so nothing is a target).
+ */
+export function metricCheckSubjects(instances: readonly InstanceResult[]): readonly InstanceResult[] {
+  const targets = instances.filter((i) => i.target);
+  return targets.length > 0 ? targets : instances;
+}
+
 /** One outcome per metric check: it holds when every instance meets it (a metric that never happened fails). */
 export function metricCheckOutcomes(
   checks: readonly MetricCheck[],

@@ -47,7 +47,7 @@ import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
-import { expectationOutcomes, fleetMetrics, metricCheckOutcomes } from './metrics.ts';
+import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
@@ -593,11 +593,7 @@ class World {
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
-      // Like every metric, a metric check is about the change's targets (all instances without one).
-      ...metricCheckOutcomes(
-        scenario.checks,
-        this.plan === undefined ? instances : instances.filter((i) => i.target),
-      ),
+      ...metricCheckOutcomes(scenario.checks, metricCheckSubjects(instances)),
     ];
     return {
       scenario: scenario.name,

@@ -4,7 +4,9 @@
  * metric checks. Shrinking keeps a candidate only when it shows the same signature, so a witness
  * fails for the reason the original did, not merely "somehow".
  */
+
 import type { Cause, CauseKind } from '../cause.ts';
+import { metricCheckSubjects } from '../metrics.ts';
 import type { RunResult, StepRecord } from '../result.ts';
 import type { MetricCheck, Scenario } from '../scenario/types.ts';
 import type { CauseRecorder } from './causes.ts';
@@ -92,7 +94,9 @@ export function failuresOf(
   for (const check of scenario.checks) {
     const outcome = result.checks.find((c) => c.name === check.name);
     if (outcome === undefined || outcome.ok) continue;
-    const failing = result.instances.filter((i) => missesCheck(check, i.metrics[check.metric]));
+    const failing = metricCheckSubjects(result.instances).filter((i) =>
+      missesCheck(check, i.metrics[check.metric]),
+    );
     const explained = failing.map((i) => ({
       instance: i,
       cause: causes?.explainMetric(result, i, check.metric),

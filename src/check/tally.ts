@@ -4,7 +4,9 @@
  * values every instance showed in every run, so a pass also says how close it came ("p99 of
  * appNewRoleMs 41m against a 45m bound").
  */
+
 import { formatMs } from '../engine/index.ts';
+import { metricCheckSubjects } from '../metrics.ts';
 import type { RunResult } from '../result.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import type { InvariantName, MetricCheck, Scenario } from '../scenario/types.ts';
@@ -105,7 +107,7 @@ export class Tallier {
     }
     for (const c of this.scenario.checks) {
       const row = this.rows.get(`metric:${c.name}`)!;
-      for (const i of result.instances) {
+      for (const i of metricCheckSubjects(result.instances)) {
         const v = i.metrics[c.metric];
         if (v === null) row.never++;
         else row.values.push(v);

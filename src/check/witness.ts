@@ -4,6 +4,7 @@
  * successful reads are polls and explain nothing); and the IMDS and application timelines of the
  * instance involved around that time.
  */
+import { metricCheckSubjects } from '../metrics.ts';
 import type { RunResult, StepRecord, TimelineSegment } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { missesCheck } from './failures.ts';
@@ -51,7 +52,7 @@ export function buildWitness(
     const bad =
       check === undefined
         ? undefined
-        : result.instances.find((i) => missesCheck(check, i.metrics[check.metric]));
+        : metricCheckSubjects(result.instances).find((i) => missesCheck(check, i.metrics[check.metric]));
     if (bad !== undefined && check !== undefined) {
       instance = bad.name;
       const v = bad.metrics[check.metric];

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkScenario } from '../../src/check/check-scenario.ts';
+import { runnableScenario } from '../../src/check/strategy.ts';
 import { main } from '../../src/cli.ts';
 import { buildComparison, type CompareFile, comparisonEntries } from '../../src/compare/index.ts';
 import { compareJobs, type JobResult } from '../../src/compare/jobs.ts';
@@ -206,5 +208,22 @@ describe("the file's checks in a comparison", () => {
     expect(replace).toEqual([{ name: 'imds-within-5m', kind: 'metric', runsFailed: 0, runs: 6 }]);
     expect(swap![0]!.runsFailed).toBeGreaterThan(0);
     expect(swap![0]!.runs).toBe(6);
+  });
+});
+
+describe('metric checks are about the targets', () => {
+  it('iamsim check tallies a metric check over the targets only, not the untouched fleet', async () => {
+    const f = await load('two-fleets.yaml');
+    const scenario = {
+      ...f.scenario,
+      checks: [{ name: 'imds-fast', metric: 'imdsNewRoleMs' as const, maxMs: 5 * M }],
+    };
+    // As `iamsim check` does for a compare-only file: its first strategy makes the change.
+    const report = checkScenario(runnableScenario(scenario), { runs: 3, seed: 1, shrink: false });
+    const row = report.tallies.find((t) => t.name === 'imds-fast')!;
+    expect(row.runsFailed).toBe(0);
+    // 5 web targets per run; the 15 batch instances (no change for them) are in no value.
+    expect(row.distribution!.never).toBe(0);
+    expect(row.distribution!.maxMs!).toBeLessThan(5 * M);
   });
 });
