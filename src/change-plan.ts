@@ -63,7 +63,8 @@ function runbookTargets(scenario: Scenario): string[] {
   return scenario.instances.filter((i) => all.has(i.name)).map((i) => i.name);
 }
 
-function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
+/** The first strategy step of `steps`, looking inside forEach steps too. */
+export function findStrategy(steps: readonly Step[]): StrategyStep | undefined {
   for (const s of steps) {
     if (s.kind === 'strategy') return s;
     if (s.kind === 'forEach') {

@@ -186,6 +186,13 @@ export function expectationOutcomes(records: readonly StepRecord[]): CheckOutcom
     });
 }
 
+/** Whether a metric value misses a check: it never happened, is over `max`, or differs from `equals`. */
+export function missesCheck(check: MetricCheck, value: number | null): boolean {
+  if (value === null) return true;
+  if (check.maxMs !== undefined && value > check.maxMs) return true;
+  return check.equalsMs !== undefined && value !== check.equalsMs;
+}
+
 /**
  * The instances a metric check is about: like every metric, the change's targets (every
  * instance when the run makes no change, so nothing is a target).
@@ -201,12 +208,7 @@ export function metricCheckOutcomes(
   instances: readonly InstanceResult[],
 ): CheckOutcome[] {
   return checks.map((c) => {
-    const failing = instances.filter((i) => {
-      const v = i.metrics[c.metric];
-      if (v === null) return true;
-      if (c.maxMs !== undefined && v > c.maxMs) return true;
-      return c.equalsMs !== undefined && v !== c.equalsMs;
-    });
+    const failing = instances.filter((i) => missesCheck(c, i.metrics[c.metric]));
     return {
       name: c.name,
       kind: 'metric',

@@ -8,6 +8,7 @@
  * read this one place, and both check a request's structure with `checkStructure` below, so the
  * two can never disagree about a member or its type.
  */
+import { isRecord } from '../is-record.ts';
 import ec2Model from './models/ec2.json' with { type: 'json' };
 import iamModel from './models/iam.json' with { type: 'json' };
 
@@ -123,9 +124,6 @@ export interface CheckOptions {
   /** A `${name}` reference stands for any scalar (the loader checks before substitution). */
   readonly references: boolean;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A request value as EC2 prints it in messages (text as is, anything else as JSON). */
 export function showValue(value: unknown): string {

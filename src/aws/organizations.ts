@@ -10,6 +10,7 @@
  * is never silently evaluated as something it is not.
  */
 import { castDraft } from 'immer';
+import { isRecord } from '../is-record.ts';
 import type { ReplicatedStore } from '../replication/store.ts';
 import { type AwsError, awsError } from './errors.ts';
 import type { AuthzState, IamState, PolicyStatement } from './iam/types.ts';
@@ -28,9 +29,7 @@ const malformed = (detail: string): AwsError =>
   );
 
 function record(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 /** Parses the supported SCP shape (see the file comment). Times are returned as virtual ms. */

@@ -21,7 +21,13 @@ import { changePlan } from '../change-plan.ts';
 import { formatClock, formatMs } from '../engine/index.ts';
 import type { Credentials } from '../instance/credentials.ts';
 import { sdkPolicy } from '../instance/sdk.ts';
-import type { InstanceResult, MetricName, RunResult, StepRecord } from '../result.ts';
+import {
+  type InstanceResult,
+  type MetricName,
+  metricNames,
+  type RunResult,
+  type StepRecord,
+} from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { WorldObserver, WorldView } from '../simulate.ts';
 import {
@@ -154,14 +160,7 @@ export class CauseRecorder implements WorldObserver {
       }),
       instances: result.instances.map((i) => {
         const causes: Partial<Record<MetricName, Cause>> = {};
-        for (const m of [
-          'imdsNewRoleMs',
-          'appNewRoleMs',
-          'oldRoleExposureMs',
-          'credentialGapMs',
-          'deniedMs',
-          'downtimeMs',
-        ] as const) {
+        for (const m of metricNames) {
           const c = this.explainMetric(result, i, m);
           if (c !== undefined) causes[m] = c;
         }

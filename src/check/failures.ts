@@ -6,19 +6,13 @@
  */
 
 import type { Cause, CauseKind } from '../cause.ts';
-import { metricCheckSubjects } from '../metrics.ts';
+import { metricCheckSubjects, missesCheck } from '../metrics.ts';
 import type { RunResult, StepRecord } from '../result.ts';
-import type { MetricCheck, Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { CauseRecorder } from './causes.ts';
 import type { Checker, CheckFailure, FailureSignature } from './types.ts';
 
 /** Whether instance metric `value` misses `check` (a metric that never happened misses it). */
-export function missesCheck(check: MetricCheck, value: number | null): boolean {
-  if (value === null) return true;
-  if (check.maxMs !== undefined && value > check.maxMs) return true;
-  return check.equalsMs !== undefined && value !== check.equalsMs;
-}
-
 const kindOf = (c: Cause | undefined): CauseKind | '' => c?.kind ?? '';
 
 /** Every failure of a run. `causes` explains them; without it signatures carry no cause kind. */

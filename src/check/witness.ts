@@ -4,10 +4,9 @@
  * successful reads are polls and explain nothing); and the IMDS and application timelines of the
  * instance involved around that time.
  */
-import { metricCheckSubjects } from '../metrics.ts';
+import { metricCheckSubjects, missesCheck } from '../metrics.ts';
 import type { RunResult, StepRecord, TimelineSegment } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { missesCheck } from './failures.ts';
 import { isWriteCall } from './liveness.ts';
 import type { Checker, CheckFailure, Violation } from './types.ts';
 

@@ -6,6 +6,7 @@
  * and faults, or the comparison is refused with the first difference named.
  */
 import { basename, extname } from 'node:path';
+import { findStrategy } from '../change-plan.ts';
 import { UsageError } from '../errors.ts';
 import { scenarioForStrategy } from '../scenario/for-strategy.ts';
 import { canonicalJson } from '../scenario/hash.ts';
@@ -42,15 +43,11 @@ const WORLD_KEYS = [
  */
 function runbookScenario(f: CompareFile): Scenario {
   const { scenario } = f;
-  if (scenario.change !== undefined || hasStrategyStep(scenario.steps)) return scenario;
+  if (scenario.change !== undefined || findStrategy(scenario.steps) !== undefined) return scenario;
   if (scenario.compare !== undefined) return { ...scenario, change: { to: scenario.compare.to } };
   throw new UsageError(
     `${f.file}: its steps have no change to measure: add change: { to: { role: NAME } } (and targets:)`,
   );
-}
-
-function hasStrategyStep(steps: Scenario['steps']): boolean {
-  return steps.some((s) => s.kind === 'strategy' || (s.kind === 'forEach' && hasStrategyStep(s.steps)));
 }
 
 /**

@@ -1,18 +1,3 @@
-/**
- * The attacker: one more holder of the role's credentials, judged by the same enforcement as the
- * application. It reads IMDS on the compromised instances when the incident starts and takes
- * every set IMDS issues while its foothold lasts; it may chain into another role and, with IAM
- * write on the stolen role, delete an inline deny while it propagates. It only reads the world,
- * except for that deletion, which it makes as an IAM call like any other client.
- *
- * It also owns the incident's clock: detection (log delivery plus detection and paging) after the
- * first theft fires `responseStarted`, which is when the runbook (the response) begins.
- *
- * Every draw comes from streams named after the incident, drawn once at construction, so every
- * response sees the same theft time, detection delay and counter-move phase for a seed (common
- * random numbers): differences between responses are the responses' doing.
- */
-import { evaluate, rejectsEverything } from '../aws/iam/policy.ts';
 import type { AuthzState, IamState } from '../aws/iam/types.ts';
 import { makeDistribution, type RandomStreams, type Scheduler, Signal } from '../engine/index.ts';
 import type { Credentials } from '../instance/credentials.ts';
@@ -24,6 +9,7 @@ import type { IncidentSection, IncidentSpec } from '../scenario/incident.ts';
 import { CHAINED_SESSION_MAX_MS, COUNTER_MOVE_GIVE_UP_MS } from '../scenario/incident-calibration.ts';
 import type { Scenario } from '../scenario/types.ts';
 import {
+  accepts,
   type EnforcementHistory,
   type EnforcementSnapshot,
   exposureOf,
@@ -189,11 +175,15 @@ export class Attacker {
   private acceptsNow(cred: HeldCredential, action: string): boolean {
     if (!cred.usable || this.host.scheduler.nowMs >= cred.expiresAtMs) return false;
     const region = this.host.iamRegion;
-    const role = this.host.authzStore.view(region)!.state.roles[cred.roleId];
-    const scp = this.host.scpStore.view(region)!.state.roles[cred.roleId];
-    if (rejectsEverything(role, cred.issuedAtMs)) return false;
-    if (scp !== undefined && rejectsEverything(scp, cred.issuedAtMs)) return false;
-    return evaluate(role, action, cred.issuedAtMs);
+    return accepts(
+      {
+        atMs: this.host.scheduler.nowMs,
+        authz: this.host.authzStore.view(region)!.state,
+        scp: this.host.scpStore.view(region)!.state,
+      },
+      cred,
+      action,
+    );
   }
 
   /** sts:AssumeRole into the chain role now and every `everyMs` while a stolen set allows it. */
@@ -223,16 +213,11 @@ export class Attacker {
   }
 
   /** A call of the runbook was executed: a deny put on a stolen role starts the counter-move. */
-  callExecuted(
-    call: string,
-    params: Readonly<Record<string, unknown>>,
-    ok: boolean,
-    document?: string,
-  ): void {
+  callExecuted(call: string, params: Readonly<Record<string, unknown>>, ok: boolean): void {
     if (!ok || call !== 'iam:PutRolePolicy') return;
     const roleName = String(params.RoleName ?? '');
     const policyName = String(params.PolicyName ?? '');
-    if (!deniesEverything(document ?? String(params.PolicyDocument ?? ''))) return;
+    if (!deniesEverything(String(params.PolicyDocument ?? ''))) return;
     for (const a of this.attacks) {
       const poll = a.spec.counterMove?.pollEveryMs;
       if (poll === undefined || a.counterMoveStarted) continue;

@@ -41,7 +41,7 @@ export interface Interval {
 }
 
 /** Whether `snapshot` accepts `cred` (and, with an action, allows that action). */
-function accepts(snapshot: EnforcementSnapshot, cred: HeldCredential, action?: string): boolean {
+export function accepts(snapshot: EnforcementSnapshot, cred: HeldCredential, action?: string): boolean {
   const role = snapshot.authz.roles[cred.roleId];
   if (rejectsEverything(role, cred.issuedAtMs)) return false;
   const scp = snapshot.scp.roles[cred.roleId];

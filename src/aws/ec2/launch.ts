@@ -6,6 +6,7 @@
  * Seeded instances (the scenario's initial world) have no launch record, to keep 100,000-instance
  * worlds small; they describe with the defaults below.
  */
+import { isRecord } from '../../is-record.ts';
 import { Errors } from '../errors.ts';
 import type { Params } from './params.ts';
 
@@ -80,9 +81,6 @@ const ECHOED = [
   'CapacityReservationSpecification',
   'NetworkPerformanceOptions',
 ] as const;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Reads the launch details of a RunInstances request whose structure the catalogue already
