@@ -332,12 +332,13 @@ class World {
       else if (e.type === 'rebootStarted') rt.rebootStarted();
       else if (e.type === 'rebooted') rt.rebootFinished();
     });
-    this.authzStore.onApply((region) => {
+    // Either enforcement path (role policies, SCPs) changing in a region changes what the
+    // credentials held there may do.
+    const reevaluateRegion = (region: string) => {
       for (const rt of this.runtimesByRegion.get(region) ?? []) rt.reevaluate();
-    });
-    this.scpStore.onApply((region) => {
-      for (const rt of this.runtimesByRegion.get(region) ?? []) rt.reevaluate();
-    });
+    };
+    this.authzStore.onApply(reevaluateRegion);
+    this.scpStore.onApply(reevaluateRegion);
     this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
     if (options.trace !== undefined) {
       const trace = options.trace;

@@ -32,13 +32,14 @@ function sourceFiles(dir, relativeDir, out) {
 
 /**
  * The files a bundle depends on, relative to `rootDir`: every file under src/ (the code, and the
- * build script itself), package.json, and npm's record of what is installed in node_modules
+ * build script itself), package.json, tsconfig.json, and npm's record of what is installed in node_modules
  * (node_modules/.package-lock.json, rewritten by every npm install), which stands for the
  * third-party code the bundle includes.
  */
 function stampInputs(rootDir) {
   const inputs = sourceFiles(join(rootDir, 'src'), 'src', []);
-  inputs.push('package.json', 'node_modules/.package-lock.json');
+  // tsconfig.json too: esbuild reads it (its target decides how some syntax is compiled).
+  inputs.push('package.json', 'tsconfig.json', 'node_modules/.package-lock.json');
   return inputs.sort();
 }
 

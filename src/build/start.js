@@ -5,7 +5,15 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { freshBundleDir } from './stamp.js';
+
+/**
+ * The main thread's choice (a bundle directory, or `tsx`), handed to its worker threads, which
+ * get a copy of process.env when they start: each compare worker then loads exactly the code the
+ * CLI loaded, without hashing the sources again. Child processes are main threads and ignore it.
+ */
+const CHOICE_VARIABLE = 'IAMSIM_ENTRY_CHOICE';
 
 const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,6 +28,12 @@ const SOURCES = { cli: '../cli.ts', worker: '../compare/worker.ts' };
 async function bundleDir(rebuild) {
   // IAMSIM_NO_BUNDLE=1 runs the sources through tsx: for debugging, and to compare both paths.
   if (process.env.IAMSIM_NO_BUNDLE === '1') return undefined;
+  // Only a choice made for this same checkout counts (a process may host more than one).
+  const inherited = isMainThread ? undefined : process.env[CHOICE_VARIABLE];
+  if (inherited?.startsWith(`${rootDir}\n`)) {
+    const choice = inherited.slice(rootDir.length + 1);
+    return choice === 'tsx' ? undefined : choice;
+  }
   const fresh = freshBundleDir(rootDir);
   if (fresh !== undefined || !rebuild) return fresh;
   try {
@@ -40,6 +54,7 @@ async function bundleDir(rebuild) {
  */
 export async function loadEntry(name, options) {
   const dir = await bundleDir(options.rebuild);
+  process.env[CHOICE_VARIABLE] = `${rootDir}\n${dir ?? 'tsx'}`;
   if (dir !== undefined) {
     // Stack traces name bundle lines; with IAMSIM_DEBUG (which prints them) map them back to src.
     if (process.env.IAMSIM_DEBUG) process.setSourceMapsEnabled(true);

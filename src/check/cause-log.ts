@@ -35,7 +35,8 @@ export class StoreLog<S> {
         this.arrivals.set(region, list);
       }
       list[version] = this.nowMs();
-      const c = this.commits.find((x) => x.version === version);
+      // noteCommits pushes versions 1, 2, 3, … in order, so version v sits at index v - 1.
+      const c = this.commits[version - 1];
       if (c !== undefined && c.state === undefined) c.state = state;
     });
   }

@@ -54,7 +54,6 @@ export class CauseRecorder implements WorldObserver {
   private iam!: StoreLog<IamState>;
   private authz!: StoreLog<AuthzState>;
   /** Label of the event being processed (the scheduler reports it before running it). */
-  private label = '';
   private readonly failed = new Map<StepRecord, FailedCall>();
   private readonly issuances = new Map<string, Issuance[]>();
   private readonly appChanges = new Map<string, AppChange[]>();
@@ -100,9 +99,6 @@ export class CauseRecorder implements WorldObserver {
     const now = () => this.nowMs();
     this.iam = new StoreLog('iam', world.iamStore, now);
     this.authz = new StoreLog('authz', world.authzStore, now);
-    world.scheduler.onTrace((record) => {
-      this.label = record.label;
-    });
     world.ec2.onEvent((e) => {
       const list = this.ec2Notes.get(e.instanceId) ?? [];
       if (e.type === 'associationSettled') list.push({ atMs: now(), what: 'settled', detail: e.profileId });
@@ -129,7 +125,11 @@ export class CauseRecorder implements WorldObserver {
   credentialsIssued(instance: string, creds: Credentials): void {
     const id = this.world.refs.get(instance)?.id;
     const reason: IssueReason =
-      this.label === 'imds.rotate' ? 'rotation' : this.label === 'imds.pickup' ? 'pickup' : 'boot';
+      this.world.scheduler.currentLabel === 'imds.rotate'
+        ? 'rotation'
+        : this.world.scheduler.currentLabel === 'imds.pickup'
+          ? 'pickup'
+          : 'boot';
     const list = this.issuances.get(instance) ?? [];
     keepOneBeforeStart(list, this.nowMs());
     list.push({
@@ -146,7 +146,7 @@ export class CauseRecorder implements WorldObserver {
     const list = this.appChanges.get(instance) ?? [];
     if (list.length > 0 && list.at(-1)!.creds === creds) return;
     keepOneBeforeStart(list, this.nowMs());
-    list.push({ atMs: this.nowMs(), label: this.label, creds });
+    list.push({ atMs: this.nowMs(), label: this.world.scheduler.currentLabel, creds });
     this.appChanges.set(instance, list);
   }
 

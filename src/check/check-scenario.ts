@@ -136,7 +136,8 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
     const jittered = jitter ? jitterCalibration(scenario.calibration, seed) : undefined;
     const runScenario =
       jittered === undefined ? scenario : { ...scenario, calibration: jittered.calibration };
-    const outcome = runOnce(runScenario, seed, options.modelBugs, false);
+    // No causes in the sweep: the first failing run is run again below, explained.
+    const outcome = runOnce(runScenario, seed, options.modelBugs, false, false);
     runsDone++;
     tallier.add(outcome.result, outcome.failures);
     for (const p of outcome.paths) pathRuns.set(p, (pathRuns.get(p) ?? 0) + 1);
@@ -146,12 +147,13 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
       unknown.set(c.name, { runs: u.runs + 1, reason: u.reason });
     }
     options.onRunDone?.(runsDone, options.runs);
-    const failure = outcome.failures[0];
-    if (failure === undefined) continue;
+    if (outcome.failures.length === 0) continue;
     runsFailed++;
     if (failed !== undefined) continue;
-    // The witness comes from the same run again, now keeping the timelines.
-    const full = runOnce(runScenario, seed, options.modelBugs, true);
+    // The witness comes from the same run again (deterministic), now keeping the timelines and
+    // explaining the failures: their signatures carry the cause kinds shrinking must keep.
+    const full = runOnce(runScenario, seed, options.modelBugs, true, true);
+    const failure = full.failures[0]!;
     const signature = failure.signatures[0]!;
     const shrinking =
       options.shrink === false
@@ -169,7 +171,7 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
       seed,
       failure,
       signature,
-      others: outcome.failures.slice(1),
+      others: full.failures.slice(1),
       ...(jittered !== undefined ? { jitterFactors: jittered.factors } : {}),
       witness: buildWitness(full.result, full.checkers, failure, runScenario),
       ...shrinking,
@@ -199,25 +201,29 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
   };
 }
 
-/** One run with the checkers, the path observer and the cause recorder attached; its failures explained. */
+/**
+ * One run with the checkers and the path observer attached, and, when `explain`, the cause
+ * recorder too: its failures then carry causes and cause kinds in their signatures.
+ */
 export function runOnce(
   scenario: Scenario,
   seed: number,
   modelBugs: SimulateOptions['modelBugs'],
   timelines: boolean,
+  explain = true,
 ): RunOutcome {
   const checkers = buildCheckers(scenario);
   const paths = new PathObserver(scenario);
-  const causes = new CauseRecorder(scenario);
+  const causes = explain ? new CauseRecorder(scenario) : undefined;
   const result = simulate(scenario, {
     seed,
-    observers: [...checkers, paths, causes],
+    observers: causes === undefined ? [...checkers, paths] : [...checkers, paths, causes],
     timelines,
     responses: false,
     ...(modelBugs !== undefined ? { modelBugs } : {}),
   });
   return {
-    result: timelines ? causes.explain(result) : result,
+    result: timelines && causes !== undefined ? causes.explain(result) : result,
     checkers,
     paths: paths.seen,
     failures: failuresOf(scenario, checkers, result, causes),

@@ -60,8 +60,6 @@ export class PathObserver implements WorldObserver {
   private readonly replaced: { instanceId: string; atMs: number }[] = [];
   /** An SDK expiry just ran: look for a static-stability window at the next event. */
   private expiryPending = false;
-  /** Label of the event being processed. */
-  private label = '';
   /** Scheduled rotations per instance name (scheduler time). */
   private readonly rotations = new Map<string, number[]>();
 
@@ -104,14 +102,13 @@ export class PathObserver implements WorldObserver {
     // the next one. Only expiries can open a static-stability window, and they are rare, so the
     // scan over instances runs rarely.
     world.scheduler.onTrace((record) => {
-      this.label = record.label;
       if (this.expiryPending) this.lookForStaleWindow();
       if (record.label === 'sdk.expire') this.expiryPending = true;
     });
   }
 
   credentialsIssued(instance: string): void {
-    if (this.label !== 'imds.rotate') return;
+    if (this.world.scheduler.currentLabel !== 'imds.rotate') return;
     const list = this.rotations.get(instance) ?? [];
     list.push(this.world.scheduler.nowMs);
     this.rotations.set(instance, list);

@@ -58,6 +58,7 @@ function checkTime(name: string, value: number): void {
 export class Scheduler {
   private readonly queue = new EventQueue<ScheduledEvent>();
   private nowMsValue = 0;
+  private currentLabelValue = '';
   private readonly observers: TraceObserver[] = [];
   private readonly pendingMax: number;
   readonly counters: SchedulerCounters = { eventsProcessed: 0, queueHighWater: 0 };
@@ -69,6 +70,14 @@ export class Scheduler {
   /** Current virtual time in milliseconds. Never decreases. */
   get nowMs(): number {
     return this.nowMsValue;
+  }
+
+  /**
+   * The label of the event being processed (or the last one processed), for observers that need
+   * to know what caused a callback without tracing every event.
+   */
+  get currentLabel(): string {
+    return this.currentLabelValue;
   }
 
   /** Live pending events. */
@@ -194,6 +203,7 @@ export class Scheduler {
       throw new SimulationError(`time went backwards: event at ${timeMs} ms after now ${this.nowMsValue} ms`);
     }
     this.nowMsValue = timeMs;
+    this.currentLabelValue = event.label;
     this.counters.eventsProcessed++;
     if (this.observers.length > 0) {
       const priority = queue.poppedPriority;

@@ -9,12 +9,13 @@ import type { CompareReport } from './types.ts';
 
 export function renderTerminalSummary(report: CompareReport): string {
   const out: string[] = [];
-  out.push('Runbook: time after the change starts (point [95% interval]; ">" beyond the observation window)');
+  const interval = `${Math.round(report.ci.confidence * 1000) / 10}% interval`;
+  out.push(`Runbook: time after the change starts (point [${interval}]; ">" beyond the observation window)`);
   out.push(textTable(runbookTable(report)));
   if (incidentStrategies(report).length > 0) {
     out.push(
       '',
-      'Incident response: exposure vs outage (point [95% interval]; see the report for the definitions)',
+      `Incident response: exposure vs outage (point [${interval}]; see the report for the definitions)`,
     );
     out.push(textTable(incidentTable(report)), ...incidentGuidance(report));
   }
