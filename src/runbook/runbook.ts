@@ -26,6 +26,7 @@ import { type CallOutcome, type CallRequest, type InstanceRef, type Operator, re
 import { callPaginated } from './paginate.ts';
 import { CLI_DEFAULT_RETRY, RetryClient } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
+import { pollUntil } from './strategies-common.ts';
 import { matchAcceptors } from './waiters.ts';
 
 export interface RunbookContext {
@@ -221,7 +222,33 @@ function carefulOperator(
     maxAttempts: Math.max(retry.maxAttempts, CAREFUL_MAX_ATTEMPTS),
   };
   let failures = 0;
-  const careful: Operator = {
+  const careful = retryingOperator(op, client, spec, {
+    gaveUp: (request, attempts, code) => {
+      failures++;
+      op.fail(request.origin, `gave up after ${attempts} attempts: ${code}`);
+    },
+    failed: () => {
+      failures++;
+    },
+  });
+  return { op: careful, failures: () => failures };
+}
+
+/**
+ * `op` with every call retried through `client` as the SDKs do (`spec`), so the runbook's own
+ * waits and the strategies poll with the same retries. `hooks` hear of a call that gave up and of
+ * every failure reported.
+ */
+function retryingOperator(
+  op: Operator,
+  client: RetryClient,
+  spec: RetrySpec,
+  hooks: {
+    gaveUp?(request: CallRequest, attempts: number, code: string | undefined): void;
+    failed?(): void;
+  } = {},
+): Operator {
+  return {
     get nowMs() {
       return op.nowMs;
     },
@@ -229,24 +256,20 @@ function carefulOperator(
     records: op.records,
     *call(request: CallRequest) {
       const result = yield* client.call(op, request, spec);
-      if (result.gaveUp) {
-        failures++;
-        op.fail(request.origin, `gave up after ${result.attempts} attempts: ${result.outcome.error?.code}`);
-      }
+      if (result.gaveUp) hooks.gaveUp?.(request, result.attempts, result.outcome.error?.code);
       return result.outcome;
     },
     instance: (name) => op.instance(name),
     associationIdOf: (id) => op.associationIdOf(id),
     markChangeStart: () => op.markChangeStart(),
     fail: (o, detail) => {
-      failures++;
+      hooks.failed?.();
       op.fail(o, detail);
     },
     spawn: (label, body) => op.spawn(label, body),
     stream: (name) => op.stream(name),
     replaceInstance: (slot, id, name) => op.replaceInstance(slot, id, name),
   };
-  return { op: careful, failures: () => failures };
 }
 
 /** Terraform AWS provider's default max_retries (25 retries after the first attempt). [CODE] */
@@ -347,19 +370,15 @@ function* runWaitUntil(
   origin: string,
   retry: RetrySpec,
 ): Generator<Yieldable, boolean, void> {
-  const startMs = op.nowMs;
-  for (;;) {
-    const { outcome } = yield* client.call(op, requestOf(step, op, scope, origin), retry);
-    if (outcome.ok && matcherHolds(step, readPath(outcome.response, step.path))) return false;
-    if (op.nowMs - startMs + step.everyMs > step.timeoutMs) {
-      op.fail(
-        origin,
-        `waitUntil timed out after ${formatDuration(step.timeoutMs)}: ${step.path} never ${describeMatcher(step)}`,
-      );
-      return true;
-    }
-    yield step.everyMs;
-  }
+  // The one polling loop (pollUntil), each poll retried as the SDKs do; true when it timed out.
+  const held = yield* pollUntil(
+    retryingOperator(op, client, retry),
+    () => requestOf(step, op, scope, origin),
+    (response) => matcherHolds(step, readPath(response, step.path)),
+    { everyMs: step.everyMs, timeoutMs: step.timeoutMs },
+    `waitUntil timed out after ${formatDuration(step.timeoutMs)}: ${step.path} never ${describeMatcher(step)}`,
+  );
+  return !held;
 }
 
 /** Whether the value at a waitUntil's path satisfies its matcher. */

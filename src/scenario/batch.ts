@@ -3,7 +3,7 @@
  * a comparison shows its strategies. Kept apart from normalise.ts so the rules about rolling work
  * out in batches sit in one place.
  */
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, schemaDurationMs } from './duration.ts';
 import type { RawBatch } from './schema.ts';
 import {
   type BatchSpec,
@@ -82,8 +82,4 @@ export function normaliseCompareStrategies(
   });
 }
 
-function durationMs(value: string | number): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
-  return parsed.ms;
-}
+const durationMs = schemaDurationMs;

@@ -4,7 +4,7 @@
  * makeDistribution, so the loader and the simulator agree on what is valid.
  */
 import { DistributionError, type DistributionSpec, makeDistribution } from '../engine/index.ts';
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, schemaDurationMs } from './duration.ts';
 import type { RawDistribution } from './schema.ts';
 
 export type DistributionResult =
@@ -12,12 +12,7 @@ export type DistributionResult =
   /** `field` is the YAML key at fault (e.g. `p99`, `samples.3`), when one can be named. */
   | { readonly ok: false; readonly field?: string; readonly message: string };
 
-/** Converts a schema-valid duration to ms. The schema has already refused bad ones. */
-function ms(value: string | number): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
-  return parsed.ms;
-}
+const ms = schemaDurationMs;
 
 const optMs = (value: string | number | undefined) => (value === undefined ? {} : { ms: ms(value) });
 

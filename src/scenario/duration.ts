@@ -121,3 +121,14 @@ export function describeValue(value: unknown): string {
     return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * A duration the schema has already accepted, in ms. The loader's later passes read durations
+ * only after the schema checked them, so a value the parser refuses here is a bug.
+ * @throws Error when `value` is not a valid duration after all.
+ */
+export function schemaDurationMs(value: string | number): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
+  return parsed.ms;
+}

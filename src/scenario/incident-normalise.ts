@@ -5,10 +5,12 @@
  */
 import type { DistributionSpec } from '../engine/index.ts';
 import { toDistributionSpec } from './distribution.ts';
-import { parseDuration } from './duration.ts';
+import { schemaDurationMs } from './duration.ts';
 import type { Foothold, IncidentSection, IncidentSpec } from './incident.ts';
 import { COUNTER_MOVE_POLL_DEFAULT_MS, incidentDefaults } from './incident-calibration.ts';
 import type { RawDistribution, RawIncident } from './schema.ts';
+import { resolveTargets } from './targets.ts';
+import type { FleetSpec } from './types.ts';
 
 export interface RawIncidentSections {
   readonly incidents?: readonly RawIncident[];
@@ -21,17 +23,13 @@ export interface RawIncidentSections {
 }
 
 export interface IncidentWorld {
-  /** Instance names in scenario order. */
-  readonly instances: readonly string[];
-  readonly fleets: ReadonlyMap<string, readonly string[]>;
+  /** The instances, in scenario order. */
+  readonly instances: readonly { readonly name: string }[];
+  readonly fleets: readonly FleetSpec[];
   readonly roles: readonly string[];
 }
 
-function ms(value: string | number): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
-  return parsed.ms;
-}
+const ms = schemaDurationMs;
 
 /** The incident section, or undefined when the file has no incidents (detection alone is refused). */
 export function normaliseIncidents(
@@ -64,17 +62,16 @@ export function normaliseIncidents(
     const name = r.name ?? `incident-${i + 1}`;
     if (names.has(name)) error(`${path}.name`, `two incidents are named ${name}`);
     names.add(name);
-    const wanted = new Set<string>(r.instances ?? []);
     for (const n of r.instances ?? []) {
-      if (!world.instances.includes(n)) error(`${path}.instances`, `unknown instance ${n}`);
+      if (!world.instances.some((i) => i.name === n)) error(`${path}.instances`, `unknown instance ${n}`);
     }
     const fleets = [...(r.fleet === undefined ? [] : [r.fleet]), ...(r.fleets ?? [])];
     for (const f of fleets) {
-      const members = world.fleets.get(f);
-      if (members === undefined) error(`${path}.${r.fleet === f ? 'fleet' : 'fleets'}`, `unknown fleet ${f}`);
-      for (const m of members ?? []) wanted.add(m);
+      if (!world.fleets.some((x) => x.name === f))
+        error(`${path}.${r.fleet === f ? 'fleet' : 'fleets'}`, `unknown fleet ${f}`);
     }
-    if (wanted.size === 0) error(path, 'an incident names its instances: instances, fleet or fleets');
+    const instances = resolveTargets({ instances: r.instances ?? [], fleets }, world.fleets, world.instances);
+    if (instances.length === 0) error(path, 'an incident names its instances: instances, fleet or fleets');
     if (r.chain !== undefined) checkRole(r.chain.role, `${path}.chain.role`);
     const foothold: Foothold =
       r.foothold === undefined
@@ -84,7 +81,7 @@ export function normaliseIncidents(
           : { kind: 'duration', durationMs: ms(r.foothold) };
     return {
       name,
-      instances: world.instances.filter((n) => wanted.has(n)),
+      instances,
       at: dist(r.at, `${path}.at`, { kind: 'fixed', valueMs: 0 }),
       via: r.via ?? 'ssrf',
       foothold,

@@ -30,7 +30,7 @@ import {
 import { parseAwsCli } from './aws-cli.ts';
 import { checkBatchable, normaliseBatch, normaliseCompareStrategies } from './batch.ts';
 import { toDistributionSpec } from './distribution.ts';
-import { parseDuration } from './duration.ts';
+import { schemaDurationMs } from './duration.ts';
 import { normaliseIncidents } from './incident-normalise.ts';
 import { defaults, limits } from './limits.ts';
 import { operationSpec, type ServiceName, splitCallName } from './operations.ts';
@@ -107,12 +107,7 @@ export interface NormaliseResult {
 /** Looks up line:col of a dotted path, so steps can carry their source position. */
 export type Locator = (path: string) => { line: number; col: number } | undefined;
 
-/** Converts a schema-valid duration to ms (the schema has refused every bad one). */
-function ms(value: string | number): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new Error(`internal: duration ${String(value)} passed the schema but not the parser`);
-  return parsed.ms;
-}
+const ms = schemaDurationMs;
 const optMs = (value: string | number | undefined): number | undefined =>
   value === undefined ? undefined : ms(value);
 
@@ -282,15 +277,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     };
   }
 
-  const incident = normaliseIncidents(
-    raw,
-    {
-      instances: instances.map((i) => i.name),
-      fleets: new Map(fleets.map((f) => [f.name, f.instances])),
-      roles: roles.map((r) => r.name),
-    },
-    error,
-  );
+  const incident = normaliseIncidents(raw, { instances, fleets, roles: roles.map((r) => r.name) }, error);
 
   const scenario: Scenario = {
     name: raw.name,
