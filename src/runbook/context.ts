@@ -7,7 +7,7 @@ import type { BatchSpec, ChangeTarget } from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
 import type { CallRequest, InstanceRef, Operator } from './operator.ts';
 import { readPath } from './operator.ts';
-import { pollUntil, profileFor } from './strategies-common.ts';
+import { pollUntil, profileFor, waitInstanceState } from './strategies-common.ts';
 
 export interface StrategyContext {
   readonly op: Operator;
@@ -41,6 +41,24 @@ export function ec2Request(
   o: string,
 ): CallRequest {
   return { service: 'ec2', operation, params, region: inst.region, origin: o };
+}
+
+/**
+ * StopInstances, wait until stopped, `whileStopped` (e.g. move the association), StartInstances,
+ * wait until running: a restart as the stop-start strategy and the restarting responses make it.
+ */
+export function* stopThenStart(
+  ctx: StrategyContext,
+  inst: InstanceRef,
+  o: string,
+  whileStopped?: () => Process,
+): Process {
+  const { op } = ctx;
+  yield* op.call(ec2Request(inst, 'StopInstances', { InstanceIds: [inst.id] }, o));
+  yield* waitInstanceState(op, inst.id, inst.region, 'stopped', o);
+  if (whileStopped !== undefined) yield* whileStopped();
+  yield* op.call(ec2Request(inst, 'StartInstances', { InstanceIds: [inst.id] }, o));
+  yield* waitInstanceState(op, inst.id, inst.region, 'running', o);
 }
 
 /**

@@ -9,10 +9,10 @@
  */
 import type { Process, Yieldable } from '../engine/index.ts';
 import type { ResponseName } from '../scenario/incident.ts';
-import { eachTarget, origin, type StrategyContext } from './context.ts';
+import { eachTarget, origin, type StrategyContext, stopThenStart } from './context.ts';
 import { readPath } from './operator.ts';
 import { currentRoles, distinctProfiles, replaceProfile, roleInProfile } from './strategies.ts';
-import { describeAssociation, waitInstanceState } from './strategies-common.ts';
+import { describeAssociation } from './strategies-common.ts';
 
 /** The inline policy a deny-all response puts on the role. */
 const DENY_ALL_POLICY_NAME = 'IncidentDenyAll';
@@ -101,27 +101,7 @@ function* revokeThenStopStart(ctx: StrategyContext): Process {
  * instances run again), and waits for all of them.
  */
 function* restartAll(ctx: StrategyContext, why: string): Generator<Yieldable, void, void> {
-  yield* eachTarget(ctx, why, (inst) => restartOne(ctx, inst.id, inst.region, `${why} ${inst.name}`));
-}
-
-function* restartOne(ctx: StrategyContext, id: string, region: string, what: string): Process {
-  const o = origin(ctx, what);
-  yield* ctx.op.call({
-    service: 'ec2',
-    operation: 'StopInstances',
-    params: { InstanceIds: [id] },
-    region,
-    origin: o,
-  });
-  yield* waitInstanceState(ctx.op, id, region, 'stopped', o);
-  yield* ctx.op.call({
-    service: 'ec2',
-    operation: 'StartInstances',
-    params: { InstanceIds: [id] },
-    region,
-    origin: o,
-  });
-  yield* waitInstanceState(ctx.op, id, region, 'running', o);
+  yield* eachTarget(ctx, why, (inst) => stopThenStart(ctx, inst, origin(ctx, `${why} ${inst.name}`)));
 }
 
 /**

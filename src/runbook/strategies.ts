@@ -10,17 +10,19 @@
 import type { Process, Yieldable } from '../engine/index.ts';
 import { isResponseName } from '../scenario/incident.ts';
 import type { StrategyName } from '../scenario/types.ts';
-import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
+import {
+  ec2Request,
+  fanOut,
+  origin,
+  type StrategyContext,
+  stopThenStart,
+  waitAssociated,
+} from './context.ts';
 import type { InstanceRef } from './operator.ts';
 import { readPath } from './operator.ts';
 import { replaceInstances } from './replace-instances.ts';
 import { responseProcess } from './responses.ts';
-import {
-  callWithRetry,
-  describeAssociation,
-  waitInstanceState,
-  waitNoAssociation,
-} from './strategies-common.ts';
+import { callWithRetry, describeAssociation, waitNoAssociation } from './strategies-common.ts';
 
 export type { StrategyContext } from './context.ts';
 
@@ -208,13 +210,9 @@ function* stopStart(ctx: StrategyContext): Process {
 }
 
 function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
-  const { op } = ctx;
-  yield* op.call(ec2Request(inst, 'StopInstances', { InstanceIds: [inst.id] }, o));
-  yield* waitInstanceState(op, inst.id, inst.region, 'stopped', o);
-  yield* reassociateOne(ctx, inst, profile, why);
-  yield* op.call(ec2Request(inst, 'StartInstances', { InstanceIds: [inst.id] }, o));
-  yield* waitInstanceState(op, inst.id, inst.region, 'running', o);
+  yield* stopThenStart(ctx, inst, origin(ctx, `${why} ${inst.name}`), () =>
+    reassociateOne(ctx, inst, profile, why),
+  );
 }
 
 /** Edit the current role's policy in place to the target role's permissions. */
