@@ -11,6 +11,7 @@
  * sharded over (see shard.ts): a report is a function of the job results.
  */
 
+import { byString } from '../report/stats.ts';
 import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
@@ -413,9 +414,4 @@ function checkTallies(results: readonly JobResult[]): { checks?: CheckTally[] } 
     tallies.set(t.name, { ...t, runsFailed: failed });
   }
   return { checks: [...tallies.values()] };
-}
-
-/** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
-function byString(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

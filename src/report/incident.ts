@@ -6,8 +6,8 @@
  * report (summarize.ts). Rendering is in incident-render.ts.
  */
 import type { StrategySamples } from '../result.ts';
-import { sortCensored, wilsonInterval } from './stats.ts';
-import { quantileStats, type Sample, type Settings } from './summarize.ts';
+import { byString, round6, wilsonInterval } from './stats.ts';
+import { quantileStats, type Settings, sampleOfValues } from './summarize.ts';
 import type { QuantileStat } from './types.ts';
 
 /** p50, p90, p99, like the metric tables. */
@@ -45,27 +45,18 @@ export interface IncidentReport {
   readonly recoveryMs: readonly QuantileStat[];
 }
 
-const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
-
-/** A sample of one value per (seed, item): null is censored (beyond the window). */
-function sampleOf(rows: readonly { readonly seed: number; readonly value: number | null }[]): Sample {
-  const seeds = new Map<number, number[]>();
-  for (const r of rows) {
-    const list = seeds.get(r.seed) ?? [];
-    list.push(r.value === null ? Number.POSITIVE_INFINITY : r.value);
-    seeds.set(r.seed, list);
-  }
-  const bySeed = [...seeds.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-  return { sorted: sortCensored(rows.map((r) => r.value)), bySeed };
-}
-
 function stats(
   rows: readonly { readonly seed: number; readonly value: number | null }[],
   s: Settings,
   stream: string,
 ): QuantileStat[] {
   if (rows.length === 0) return [];
-  return quantileStats(sampleOf(rows), PS, s, stream);
+  return quantileStats(
+    sampleOfValues(rows, (r) => r.value),
+    PS,
+    s,
+    stream,
+  );
 }
 
 type Row = StrategySamples['samples'][number];
@@ -76,8 +67,6 @@ function outage(r: Row): number | null {
   if (deniedMs === null || credentialGapMs === null || downtimeMs === null) return null;
   return deniedMs + credentialGapMs + downtimeMs;
 }
-
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function incidentSummary(st: StrategySamples, s: Settings): IncidentReport {
   const name = `${st.strategy}/incident`;

@@ -9,11 +9,13 @@ import { type MetricName, metricNames, type StrategySamples } from '../result.ts
 import { clusterBootstrapQuantiles } from './bootstrap.ts';
 import { incidentSummary } from './incident.ts';
 import {
+  byString,
   countAtMost,
   logGrid,
   minSamplesForUpperBound,
   orderStatisticRanks,
   quantileSorted,
+  round6,
   sortCensored,
   type ValueInterval,
   wilsonInterval,
@@ -58,20 +60,27 @@ export interface Sample {
 
 type Row = StrategySamples['samples'][number];
 
-function sampleOf(rows: readonly Row[], metric: MetricName): Sample {
+/** A sample of one value per row (null: censored, beyond the window), whole and split by seed. */
+export function sampleOfValues<R extends { readonly seed: number }>(
+  rows: readonly R[],
+  value: (row: R) => number | null,
+): Sample {
   const seeds = new Map<number, number[]>();
   for (const row of rows) {
-    const v = row.metrics[metric];
+    const v = value(row);
     const list = seeds.get(row.seed) ?? [];
     list.push(v === null ? Number.POSITIVE_INFINITY : v);
     seeds.set(row.seed, list);
   }
   const bySeed = [...seeds.entries()].sort((a, b) => a[0] - b[0]).map(([, values]) => values);
-  return { sorted: sortCensored(rows.map((r) => r.metrics[metric])), bySeed };
+  return { sorted: sortCensored(rows.map(value)), bySeed };
+}
+
+function sampleOf(rows: readonly Row[], metric: MetricName): Sample {
+  return sampleOfValues(rows, (r) => r.metrics[metric]);
 }
 
 const roundMs = (v: number): number => Math.round(v);
-const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** Quantile stats for several probabilities of one sample. `streamName` keys the bootstrap stream. */
 export function quantileStats(
@@ -182,9 +191,6 @@ function shareStat(values: readonly (number | null)[], confidence: number): Shar
     min: sorted[0]!,
   };
 }
-
-/** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
   const name = st.strategy;
