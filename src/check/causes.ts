@@ -29,7 +29,7 @@ import {
   type StepRecord,
 } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { WorldObserver, WorldView } from '../simulate.ts';
+import { type SimulateOptions, simulate, type WorldObserver, type WorldView } from '../simulate.ts';
 import {
   type AppChange,
   type Commit,
@@ -568,4 +568,14 @@ export class CauseRecorder implements WorldObserver {
       { view: { store: 'iam', region: ref.region, version: changed.version } },
     );
   }
+}
+
+/**
+ * simulate() with a cause recorder attached and the result explained: a failed call and each
+ * metric carry their cause. What `iamsim run` reports, and `iamsim serve`'s report of a recording.
+ */
+export function simulateExplained(scenario: Scenario, options: SimulateOptions): RunResult {
+  const causes = new CauseRecorder(scenario);
+  const raw = simulate(scenario, { ...options, observers: [...(options.observers ?? []), causes] });
+  return causes.explain(raw);
 }

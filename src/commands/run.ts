@@ -5,14 +5,13 @@
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CauseRecorder } from '../check/causes.ts';
+import { simulateExplained } from '../check/causes.ts';
 import { runnableScenario } from '../check/strategy.ts';
 import { ChecksFailedError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
 import { runJson } from '../report/run-json.ts';
 import { renderRunText } from '../report/run-text.ts';
 import { hashScenario } from '../scenario/hash.ts';
-import { simulate } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
@@ -98,11 +97,9 @@ export const runCommand = defineCommand({
           stream.end(() => rename(temp, target).then(done, fail));
         });
     }
-    const causes = new CauseRecorder(scenario);
-    const raw = simulate(scenario, {
+    const result = simulateExplained(scenario, {
       seed,
       eventsMax: args.eventsMax,
-      observers: [causes],
       ...(trace !== undefined
         ? {
             trace: (rec, offsetMs) =>
@@ -112,7 +109,6 @@ export const runCommand = defineCommand({
           }
         : {}),
     });
-    const result = causes.explain(raw);
     await finishTrace?.();
     if (args.json) {
       io.stdout(runJson(result, hashScenario(loaded), packageVersion()));

@@ -10,9 +10,11 @@
  * the model executed are steps: calls refused before they reach the model (authorization,
  * unknown services) are kept apart in `refused`.
  */
+
 import type { AwsError } from '../aws/errors.ts';
 import { entry } from '../aws/iam/records.ts';
 import { type AuthzRole, isoFromSimMs } from '../aws/iam/types.ts';
+import { simulateExplained } from '../check/causes.ts';
 import { isValidAt } from '../instance/credentials.ts';
 import { runJson } from '../report/run-json.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
@@ -21,7 +23,7 @@ import { hashScenario } from '../scenario/hash.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioToYaml } from '../scenario/to-yaml.ts';
 import type { CallStep, Scenario } from '../scenario/types.ts';
-import { type OpenWorld, openWorld, simulate } from '../simulate.ts';
+import { type OpenWorld, openWorld } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import type { Clock } from './clock.ts';
 import { authorize, type Caller, type IssuedCredentials, identify } from './identity.ts';
@@ -207,7 +209,7 @@ export class ServeSession {
         `the recording does not load: ${loaded.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       );
     }
-    const result = simulate(loaded.scenario, { seed: this.seed });
+    const result = simulateExplained(loaded.scenario, { seed: this.seed });
     return runJson(result, hashScenario(loaded.scenario), packageVersion());
   }
 

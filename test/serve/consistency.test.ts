@@ -4,6 +4,9 @@
  * InvalidParameterValue with AWS's message; once virtual time passes the propagation delay the
  * same call succeeds.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AssociateIamInstanceProfileCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import {
   AddRoleToInstanceProfileCommand,
@@ -11,6 +14,8 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.ts';
+import { captureIo } from '../cli/capture.ts';
 import { withServer } from './helpers.ts';
 
 describe('eventual consistency through @aws-sdk/client-ec2 (--clock manual)', () => {
@@ -43,6 +48,18 @@ describe('eventual consistency through @aws-sdk/client-ec2 (--clock manual)', ()
       const ok = await ec2.send(associate);
       expect(ok.IamInstanceProfileAssociation?.State).toBe('associating');
       expect(ok.IamInstanceProfileAssociation?.InstanceId).toBe(instanceId);
+      // The admin report is `iamsim run --json` of the recording, byte for byte: the failed
+      // associate carries its cause (the propagation it came too early for) in both.
+      const file = join(mkdtempSync(join(tmpdir(), 'iamsim-serve-report-')), 'recording.yaml');
+      writeFileSync(file, served.session.recordingYaml());
+      const run = captureIo();
+      expect(await main(['run', file, '--json'], run.io)).toBe(0);
+      const report = served.session.report();
+      expect(report).toBe(run.stdout());
+      const failed = (
+        JSON.parse(report) as { steps: { ok: boolean; cause?: { kind: string } }[] }
+      ).steps.find((st) => !st.ok);
+      expect(failed?.cause?.kind).toBe('propagation');
     });
   });
 });
