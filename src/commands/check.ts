@@ -19,7 +19,6 @@ import { formatClock, formatMs } from '../engine/index.ts';
 import { ChecksFailedError, UsageError } from '../errors.ts';
 import { shellQuote } from '../report/format.ts';
 import { formatDuration } from '../scenario/duration.ts';
-import { strategyNames } from '../scenario/types.ts';
 import type { SimulateOptions } from '../simulate.ts';
 import { checkInteger, defineCommand } from './command.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
@@ -102,9 +101,8 @@ export const checkCommand = defineCommand({
       })
       .option('strategy', {
         type: 'string',
-        choices: strategyNames,
         describe:
-          "For a file with a compare: section and no strategy step: the strategy to check (default: the section's first)",
+          "For a file with a compare: section: the compare entry to check, by its label (a strategy's name, or a batched variant's label; default for a file without steps: the section's first)",
       })
       .epilogue(
         'Invariants (all on unless a scenario turns one off with {invariant: NAME, enabled: false}):\n' +
@@ -166,9 +164,10 @@ export const checkCommand = defineCommand({
         : {}),
     });
     io.stdout(renderCheckHeader(report));
-    const taken = scenario.steps.at(-1);
-    if (scenario !== loaded && taken?.kind === 'strategy')
-      io.stdout(`change: the compare: section's ${taken.strategy} (--strategy NAME for another)\n`);
+    if (scenario !== loaded) {
+      const label = args.strategy ?? loaded.compare?.strategies[0]?.label;
+      io.stdout(`change: the compare: section's ${label} (--strategy NAME for another)\n`);
+    }
     if (io.stderrIsTTY && report.runsDone < report.runsPlanned) io.stderr('\n');
     io.stdout(renderTallies(report));
     io.stdout(renderCoverage(report));

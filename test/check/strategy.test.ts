@@ -85,6 +85,19 @@ describe('a compare-only file outside compare', () => {
       "change: the compare: section's stop-start (--strategy NAME for another)\n",
     );
   });
+
+  it('iamsim check takes a batched variant by its label, as run does', async () => {
+    const captured = captureIo(root);
+    const label = 'stop-start (batches of 25%)';
+    const code = await main(
+      ['check', 'scenarios/default.yaml', '--runs', '1', '--strategy', label],
+      captured.io,
+    );
+    expect(code, captured.stderr()).toBe(0);
+    expect(captured.stdout()).toContain(
+      `change: the compare: section's ${label} (--strategy NAME for another)\n`,
+    );
+  });
 });
 
 describe('checkStrategyRun', () => {
