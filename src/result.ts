@@ -181,7 +181,8 @@ export interface StrategySamples {
   readonly fleet?: readonly { readonly seed: number; readonly minUpShare: number | null }[];
   /**
    * Instances outside the targets whose credentials changed anyway, with the number of seeds in
-   * which they did (sorted by name), and how many non-target instances each seed had.
+   * which they did (in first-seen order; the report sorts them), and how many non-target instances
+   * each seed had.
    */
   readonly alsoAffected?: {
     readonly nonTargets: number;

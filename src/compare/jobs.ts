@@ -11,7 +11,6 @@
  * sharded over (see shard.ts): a report is a function of the job results.
  */
 
-import { byString } from '../report/stats.ts';
 import { summarizeComparison } from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
@@ -295,11 +294,10 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
       fleet: mine.map((r) => ({ seed: r.seed, minUpShare: r.minUpShare })),
       alsoAffected: {
         nonTargets: mine[0]?.nonTargets ?? 0,
-        instances: [...affected.values()].sort((a, b) => byString(a.instance, b.instance)),
+        // In first-seen order: the report sorts (summarize.ts), once.
+        instances: [...affected.values()],
       },
-      apiErrors: [...errors.values()].sort(
-        (a, b) => byString(a.code, b.code) || byString(a.call, b.call) || byString(a.origin, b.origin),
-      ),
+      apiErrors: [...errors.values()],
       sampleTimelines: (first?.timelines ?? []).slice(0, plan.sampleTimelines),
       timelineChangeStartMs: first?.changeStartMs ?? null,
       observationWindowMs: plan.horizonMs - startMs,
