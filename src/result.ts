@@ -136,6 +136,36 @@ export interface RunResult {
   readonly eventsProcessed: number;
   /** What the attacker of the scenario's incidents got (absent without incidents). */
   readonly incident?: IncidentRunResult;
+  /** The runbook's waiter steps that passed, in the order they passed (absent when none did). */
+  readonly waiterPasses?: readonly WaiterPass[];
+}
+
+/**
+ * A waiter step (`aws SERVICE wait NAME`) that passed, and what its passing poll showed. For
+ * `aws iam wait instance-profile-exists`, whose only success acceptor is HTTP 200 on
+ * GetInstanceProfile, `roleShown` says whether the caller's region's view showed a role in the
+ * profile: the waiter's hazard is passing before it does.
+ */
+export interface WaiterPass {
+  readonly origin: string;
+  /** The waiter's name in waiters-2.json, e.g. `InstanceProfileExists`. */
+  readonly waiter: string;
+  readonly region: string;
+  readonly atMs: number;
+  readonly roleShown?: boolean;
+}
+
+/** One `aws iam wait instance-profile-exists` step over many runs (src/runbook/waiter-hazard.ts). */
+export interface WaiterHazard {
+  /** The step (`steps.2`), the waiter and the region(s) it polled. */
+  readonly origin: string;
+  readonly waiter: string;
+  readonly regions: readonly string[];
+  readonly runs: number;
+  /** Runs in which it passed (at least once: a waiter inside forEach passes once per instance). */
+  readonly runsPassed: number;
+  /** Runs in which it passed (at least once) while its region's view showed no role in the profile. */
+  readonly runsWithoutRole: number;
 }
 
 export interface FleetMetrics {
@@ -207,6 +237,8 @@ export interface StrategySamples {
   readonly timelineChangeStartMs?: number | null;
   /** One entry per seed: what the attacker got (scenarios with incidents only). */
   readonly incident?: readonly ({ readonly seed: number } & IncidentRunResult)[];
+  /** The runbook's profile waiters: how often they passed before the role showed (absent without). */
+  readonly waiters?: readonly WaiterHazard[];
 }
 
 /** What happened to one incident in one run. Times are ms; exposure is null when it outlived the horizon. */

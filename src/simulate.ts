@@ -49,7 +49,7 @@ import { InstanceRuntime, type InstanceWorld, type Window } from './instance/run
 import { sdkPolicy } from './instance/sdk.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
-import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
+import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
@@ -178,6 +178,7 @@ class World {
   readonly refs = new Map<string, InstanceRef>();
   readonly records: StepRecord[] = [];
   readonly failures: CheckOutcome[] = [];
+  readonly waiterPasses: WaiterPass[] = [];
   changeStartMs: number | null = null;
   private readonly observers: readonly WorldObserver[];
   private readonly runtimesByName = new Map<string, InstanceRuntime>();
@@ -608,6 +609,7 @@ class World {
       ...(this.attacker === undefined ? {} : { incident: this.attacker.result(endMs, targetApps) }),
       checks,
       eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
+      ...(this.waiterPasses.length === 0 ? {} : { waiterPasses: this.waiterPasses }),
     };
   }
 
@@ -696,6 +698,7 @@ class World {
       fail: (origin, detail) => {
         this.failures.push({ name: `runbook ${origin}`, kind: 'runbook', ok: false, detail });
       },
+      waiterPassed: (pass) => this.waiterPasses.push(pass),
       replaceInstance: (slot, id, name) => this.replaceInstance(slot, id, name),
       spawn: (label, body) => spawn(scheduler, label, body),
       stream: (name) => this.streams.stream(name),

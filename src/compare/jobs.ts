@@ -23,7 +23,10 @@ import type {
   RunResult,
   StepRecord,
   StrategySamples,
+  WaiterHazard,
+  WaiterPass,
 } from '../result.ts';
+import { waiterHazards } from '../runbook/waiter-hazard.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { WorkerPool } from './pool.ts';
@@ -78,6 +81,8 @@ export interface JobResult {
   readonly checks: readonly { readonly name: string; readonly kind: CheckKind; readonly ok: boolean }[];
   /** What the attacker got in this run (scenarios with incidents only). */
   readonly incident?: IncidentRunResult;
+  /** The profile waiters that passed in this run (runbooks with `aws iam wait instance-profile-exists`). */
+  readonly waiterPasses?: readonly WaiterPass[];
 }
 
 /** What grouping job results into per-entry samples needs to know of the comparison. */
@@ -202,7 +207,14 @@ export function runJob(
     judgedBy: result.judgedBy,
     checks: result.checks.map((c) => ({ name: c.name, kind: c.kind, ok: c.ok })),
     ...(result.incident === undefined ? {} : { incident: result.incident }),
+    ...profileWaiterPasses(result),
   };
+}
+
+/** The run's profile waiter passes (the only ones the report reads), when there are any. */
+function profileWaiterPasses(result: RunResult): { waiterPasses?: WaiterPass[] } {
+  const passes = (result.waiterPasses ?? []).filter((p) => p.roleShown !== undefined);
+  return passes.length === 0 ? {} : { waiterPasses: passes };
 }
 
 /** The jobs of a comparison, in job order: strategy by strategy, seed by seed. */
@@ -302,6 +314,7 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
       timelineChangeStartMs: first?.changeStartMs ?? null,
       observationWindowMs: plan.horizonMs - startMs,
       ...checkTallies(mine),
+      ...waiterTallies(mine),
       ...(mine.some((r) => r.incident !== undefined)
         ? {
             incident: mine.flatMap((r) =>
@@ -400,6 +413,11 @@ async function runJobs(
  * failure is only reported by the runs it happened in; an expect whose step did not run is not
  * counted (that run's runbook failure says where it stopped). Empty when no run has checks.
  */
+function waiterTallies(results: readonly JobResult[]): { waiters?: WaiterHazard[] } {
+  const waiters = waiterHazards(results.map((r) => r.waiterPasses ?? []));
+  return waiters.length === 0 ? {} : { waiters };
+}
+
 function checkTallies(results: readonly JobResult[]): { checks?: CheckTally[] } {
   const tallies = new Map<string, CheckTally>();
   for (const r of results)

@@ -194,6 +194,17 @@ const jobResult = z.strictObject({
     z.strictObject({ name: z.string(), kind: z.enum(['expect', 'runbook', 'metric']), ok: z.boolean() }),
   ),
   incident: incidentRunResultSchema.optional(),
+  waiterPasses: z
+    .array(
+      z.strictObject({
+        origin: z.string(),
+        waiter: z.string(),
+        region: z.string(),
+        atMs: ms,
+        roleShown: z.boolean().optional(),
+      }),
+    )
+    .optional(),
 });
 const header = z.strictObject({
   files: z.array(z.string()).min(1),

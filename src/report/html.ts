@@ -38,6 +38,8 @@ import {
   sdkTable,
   strategyTable,
   type Table,
+  waitersIntro,
+  waitersTable,
 } from './tables.ts';
 import { timelineChart } from './timeline-chart.ts';
 import type { CompareReport, StrategyReport } from './types.ts';
@@ -161,6 +163,9 @@ function sideEffectsSection(report: CompareReport): string[] {
   const out: string[] = [];
   const checks = checksTable(report);
   if (checks.rows.length > 0) out.push('<h2 id="checks">Checks</h2>', p(e(checksIntro())), htmlTable(checks));
+  const waiters = waitersTable(report);
+  if (waiters.rows.length > 0)
+    out.push('<h2 id="waiters">Waiters</h2>', p(e(waitersIntro())), htmlTable(waiters));
   out.push('<h2 id="also-affected">Also affected</h2>', p(e(alsoAffectedIntro(report))));
   const affected = alsoAffectedTable(report);
   if (affected.rows.length > 0) out.push(htmlTable(affected));

@@ -37,6 +37,8 @@ import {
   sdkTable,
   strategyTable,
   type Table,
+  waitersIntro,
+  waitersTable,
 } from './tables.ts';
 import type { CompareReport } from './types.ts';
 
@@ -75,6 +77,12 @@ function sideEffectsMarkdown(report: CompareReport): string[] {
     out.push('## Checks');
     out.push(inline(checksIntro()));
     out.push(markdownTable(checks));
+  }
+  const waiters = waitersTable(report);
+  if (waiters.rows.length > 0) {
+    out.push('## Waiters');
+    out.push(inline(waitersIntro()));
+    out.push(markdownTable(waiters));
   }
 
   out.push('## Also affected');

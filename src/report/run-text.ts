@@ -7,6 +7,7 @@
 import type { Cause } from '../cause.ts';
 import { formatClock } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
+import { pascalToKebab } from '../scenario/aws-cli.ts';
 
 /**
  * A span as a person reads it: the two largest units, e.g. 3h20m, 1m35s, 4.2s, 150ms
@@ -104,6 +105,16 @@ function causeLines(label: string, cause: Cause | undefined, why: boolean): stri
   return lines;
 }
 
+/** Profile waiters that passed before their region's view showed the role: the runbook's hazard. */
+function waiterLines(result: RunResult): string[] {
+  return (result.waiterPasses ?? [])
+    .filter((w) => w.roleShown === false)
+    .map(
+      (w) =>
+        `  note: ${w.origin} (iam wait ${pascalToKebab(w.waiter)}) passed at ${formatClock(w.atMs)} while ${w.region}'s view showed the profile without a role`,
+    );
+}
+
 export function renderRunText(result: RunResult, options: RunTextOptions): string {
   const limit = options.limit ?? 0;
   const lines: string[] = [];
@@ -128,6 +139,7 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   if (steps.length < result.steps.length)
     lines.push(`  … ${result.steps.length - steps.length} more (use --json for all)`);
   if (result.steps.length === 0) lines.push('  (none)');
+  lines.push(...waiterLines(result));
   lines.push('');
   if (result.changeStartMs === null) {
     lines.push('Instances (no strategy step, so no change is measured):');

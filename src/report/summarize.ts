@@ -204,6 +204,7 @@ function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
     strategy: name,
     judgedBy: st.judgedBy ?? 'role',
     ...(st.checks === undefined ? {} : { checks: st.checks }),
+    ...(st.waiters === undefined ? {} : { waiters: st.waiters }),
     n: st.samples.length,
     observationWindowMs: roundMs(window),
     metrics: summaries(st.samples, s, `${name}/all`),

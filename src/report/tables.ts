@@ -3,6 +3,7 @@
  * two formats can never show different numbers.
  */
 import { metricNames } from '../result.ts';
+import { pascalToKebab } from '../scenario/aws-cli.ts';
 import {
   formatMax,
   formatQuantile,
@@ -12,6 +13,7 @@ import {
   percentileLabel,
   percentLabel,
 } from './format.ts';
+import { wilsonInterval } from './stats.ts';
 import { RUNBOOK_PS } from './summarize.ts';
 import type { CompareReport, MetricSummaries, ShareStat, StrategyReport } from './types.ts';
 
@@ -206,6 +208,49 @@ export function checksIntro(): string {
   return (
     "The scenario's own checks (metric checks, expects, steps that could not complete), evaluated on every run of " +
     'every strategy. The built-in invariants are evaluated by iamsim check, which attaches checkers to each run.'
+  );
+}
+
+/**
+ * The runbook's profile waiters per strategy: in how many runs each passed, and in how many it
+ * passed while its region's view still showed the profile without a role (with the share's
+ * Wilson interval at the report's confidence). Empty rows without such waiters.
+ */
+export function waitersTable(report: CompareReport): Table {
+  const confidence = report.ci.confidence;
+  return {
+    headers: [
+      'Strategy',
+      'Waiter step',
+      'region',
+      'runs passed',
+      'passed before the role showed',
+      'share of runs',
+    ],
+    align: ['left', 'left', 'left', 'right', 'right', 'right'],
+    rows: report.strategies.flatMap((s) =>
+      (s.waiters ?? []).map((w) => {
+        const { low, high } = wilsonInterval(w.runsWithoutRole, w.runs, confidence);
+        return [
+          s.strategy,
+          `${w.origin} (iam wait ${pascalToKebab(w.waiter)})`,
+          w.regions.join(', '),
+          `${w.runsPassed} of ${w.runs}`,
+          `${w.runsWithoutRole} of ${w.runs}`,
+          `${formatShare(w.runsWithoutRole / w.runs)} [${formatShare(low)}–${formatShare(high)}]`,
+        ];
+      }),
+    ),
+  };
+}
+
+/** The sentence before the waiters table (plain text). */
+export function waitersIntro(): string {
+  return (
+    'aws iam wait instance-profile-exists succeeds on any answer to GetInstanceProfile, so it can pass while ' +
+    "the region's view still shows the profile without its role; an association made then picks up no role, and " +
+    'the instance keeps its old credentials until its next rotation. Wait for the role itself (a waitUntil on ' +
+    'InstanceProfile.Roles) before associating.'
   );
 }
 

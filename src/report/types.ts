@@ -4,7 +4,14 @@
  * no Infinity or NaN anywhere, and a quantity that lies beyond what the simulation observed is
  * `null` with a flag that says why. Renderers only format; they never compute statistics.
  */
-import type { ApiErrorCount, CheckTally, InstanceResult, MetricName, StrategySamples } from '../result.ts';
+import type {
+  ApiErrorCount,
+  CheckTally,
+  InstanceResult,
+  MetricName,
+  StrategySamples,
+  WaiterHazard,
+} from '../result.ts';
 
 import type { IncidentReport } from './incident.ts';
 
@@ -154,6 +161,8 @@ export interface StrategyReport {
   readonly apiErrors: readonly (ApiErrorCount & { readonly unresolved: number })[];
   /** The file's own checks over this entry's runs (absent when it has none). */
   readonly checks?: readonly CheckTally[];
+  /** The runbook's `aws iam wait instance-profile-exists` steps over this entry's runs (absent without). */
+  readonly waiters?: readonly WaiterHazard[];
   /** The same summed per error code, sorted by code. */
   readonly apiErrorsByCode: readonly {
     readonly code: string;

@@ -63,6 +63,13 @@ export function validateCompareInput(input: CompareInput): void {
       else if (e.handled > e.count)
         problem(`${where}.apiErrors[${j}]: handled ${e.handled} is more than count ${e.count}`);
     });
+    (st.waiters ?? []).forEach((w, j) => {
+      const counts = [w.runs, w.runsPassed, w.runsWithoutRole];
+      if (!counts.every((c) => Number.isInteger(c) && c >= 0) || w.runs < 1)
+        problem(`${where}.waiters[${j}]: runs, runsPassed, runsWithoutRole must be counts, runs at least 1`);
+      else if (!(w.runsWithoutRole <= w.runsPassed && w.runsPassed <= w.runs))
+        problem(`${where}.waiters[${j}]: runsWithoutRole <= runsPassed <= runs must hold`);
+    });
     (st.fleet ?? []).forEach((f, j) => {
       if (f.minUpShare !== null && !(f.minUpShare >= 0 && f.minUpShare <= 1))
         problem(`${where}.fleet[${j}].minUpShare: must be null or within [0, 1], got ${f.minUpShare}`);

@@ -4,7 +4,7 @@
  * order) with its outcome. Strategies and scenario steps are processes over this interface.
  */
 import type { Process, RandomStream, Yieldable } from '../engine/index.ts';
-import type { AwsErrorData, StepRecord } from '../result.ts';
+import type { AwsErrorData, StepRecord, WaiterPass } from '../result.ts';
 
 export interface CallOutcome {
   readonly ok: boolean;
@@ -45,6 +45,8 @@ export interface Operator {
   markChangeStart(): void;
   /** Records a failed runbook expectation that is not a call (e.g. a waitUntil timeout). */
   fail(origin: string, detail: string): void;
+  /** Records a waiter step that passed (what the report says of waiters). */
+  waiterPassed(pass: WaiterPass): void;
   /**
    * The instance `id`, just launched as `name`, takes the place of scenario instance `slot`
    * (replace-instances): it runs the slot's SDK and probe, and the slot's metrics follow it.

@@ -27,6 +27,7 @@ import { callPaginated } from './paginate.ts';
 import { CLI_DEFAULT_RETRY, RetryClient } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
 import { pollUntil } from './strategies-common.ts';
+import { waiterPass } from './waiter-hazard.ts';
 import { matchAcceptors } from './waiters.ts';
 
 export interface RunbookContext {
@@ -266,6 +267,7 @@ function retryingOperator(
       hooks.failed?.();
       op.fail(o, detail);
     },
+    waiterPassed: (pass) => op.waiterPassed(pass),
     spawn: (label, body) => op.spawn(label, body),
     stream: (name) => op.stream(name),
     replaceInstance: (slot, id, name) => op.replaceInstance(slot, id, name),
@@ -343,9 +345,15 @@ function* runWaiter(
   if (w === undefined) throw new Error(`waiter ${step.waiter} is not in the ${step.service} model`);
   const name = `${step.service} wait ${pascalToKebab(step.waiter!)}`;
   for (let attempt = 1; ; attempt++) {
-    const { outcome } = yield* client.call(op, requestOf(step, op, scope, origin), retry);
+    const request = requestOf(step, op, scope, origin);
+    const { outcome } = yield* client.call(op, request, retry);
     const state = matchAcceptors(w, outcome);
-    if (state === 'success') return saveValues(op, step, scope, origin, outcome);
+    if (state === 'success') {
+      op.waiterPassed(
+        waiterPass(step.waiter!, origin, request.region ?? op.defaultRegion, op.nowMs, outcome),
+      );
+      return saveValues(op, step, scope, origin, outcome);
+    }
     const why =
       state === 'failure'
         ? 'Waiter encountered a terminal failure state'

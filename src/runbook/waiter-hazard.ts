@@ -2,47 +2,63 @@
  * The hazard of `aws iam wait instance-profile-exists`: its only success acceptor is HTTP 200 on
  * GetInstanceProfile (botocore data/iam/2010-05-08/waiters-2.json, InstanceProfileExists), so it
  * passes as soon as the region's view has the profile, whether or not that view shows the role in
- * it yet. This reads it off a run's recorded calls: the poll that ended the waiter is the last
- * successful GetInstanceProfile of the waiter's step, and its response shows what the view held.
+ * it yet. The runbook records each waiter that passed with what its passing poll showed; this
+ * counts, over many runs, how often a profile waiter passed before the role did.
  */
-import type { StepRecord } from '../result.ts';
+import type { WaiterHazard, WaiterPass } from '../result.ts';
+import type { CallOutcome } from './operator.ts';
+
+/** The waiter whose passing poll is read for a role (the others record no `roleShown`). */
+const PROFILE_WAITER = 'InstanceProfileExists';
+
+/** What a waiter that passed now with `outcome` recorded. */
+export function waiterPass(
+  waiter: string,
+  origin: string,
+  region: string,
+  atMs: number,
+  outcome: CallOutcome,
+): WaiterPass {
+  const pass = { origin, waiter, region, atMs };
+  if (waiter !== PROFILE_WAITER) return pass;
+  const roles = (outcome.response as { InstanceProfile?: { Roles?: unknown[] } } | undefined)?.InstanceProfile
+    ?.Roles;
+  return { ...pass, roleShown: roles !== undefined && roles.length > 0 };
+}
 
 /**
- * Whether the waiter step at `origin` (e.g. `steps.2`) passed while its region's view showed the
- * profile without a role: true / false, or undefined when it never passed (or responses were not
- * kept: run with responses).
+ * Over many runs' waiter passes (one list per run), each profile waiter step that passed in any
+ * run, in the order first seen.
  */
-export function waiterPassedWithoutRole(steps: readonly StepRecord[], origin: string): boolean | undefined {
-  let last: StepRecord | undefined;
-  for (const s of steps) {
-    if (s.origin === origin && s.call === 'iam:GetInstanceProfile' && s.ok) last = s;
+export function waiterHazards(runs: readonly (readonly WaiterPass[])[]): WaiterHazard[] {
+  const steps = new Map<
+    string,
+    { waiter: string; regions: Set<string>; passed: number; withoutRole: number }
+  >();
+  for (const passes of runs) {
+    const seen = new Map<string, boolean>();
+    for (const p of passes) {
+      if (p.roleShown === undefined) continue;
+      let step = steps.get(p.origin);
+      if (step === undefined) {
+        step = { waiter: p.waiter, regions: new Set(), passed: 0, withoutRole: 0 };
+        steps.set(p.origin, step);
+      }
+      step.regions.add(p.region);
+      seen.set(p.origin, (seen.get(p.origin) ?? false) || !p.roleShown);
+    }
+    for (const [origin, withoutRole] of seen) {
+      const step = steps.get(origin)!;
+      step.passed++;
+      if (withoutRole) step.withoutRole++;
+    }
   }
-  if (last === undefined || last.response === undefined) return undefined;
-  const roles = (last.response as { InstanceProfile?: { Roles?: unknown[] } }).InstanceProfile?.Roles;
-  return roles === undefined || roles.length === 0;
-}
-
-export interface WaiterHazardShare {
-  readonly runs: number;
-  /** Runs where the waiter passed. */
-  readonly passed: number;
-  /** Of those, runs where the view still showed no role. */
-  readonly withoutRole: number;
-  /** withoutRole / runs (0 when there are no runs). */
-  readonly share: number;
-}
-
-/** Over many runs' recorded calls: how often the waiter at `origin` passed before the role showed. */
-export function waiterHazardShare(
-  runs: readonly (readonly StepRecord[])[],
-  origin: string,
-): WaiterHazardShare {
-  let passed = 0;
-  let withoutRole = 0;
-  for (const steps of runs) {
-    const v = waiterPassedWithoutRole(steps, origin);
-    if (v !== undefined) passed++;
-    if (v === true) withoutRole++;
-  }
-  return { runs: runs.length, passed, withoutRole, share: runs.length === 0 ? 0 : withoutRole / runs.length };
+  return [...steps].map(([origin, s]) => ({
+    origin,
+    waiter: s.waiter,
+    regions: [...s.regions].sort(),
+    runs: runs.length,
+    runsPassed: s.passed,
+    runsWithoutRole: s.withoutRole,
+  }));
 }
