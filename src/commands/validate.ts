@@ -36,7 +36,7 @@ export const validateCommand = defineCommand({
         io.stderr(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
       if (result.ok) {
         const { instances, steps } = result.scenario;
-        io.stdout(`${file}: ok (${instances.length} instances, ${countSteps(steps)} steps)\n`);
+        io.stdout(`${file}: ok (${count(instances.length, 'instance')}, ${count(countSteps(steps), 'step')})\n`);
       } else {
         problems.push(...result.problems);
       }
@@ -45,3 +45,8 @@ export const validateCommand = defineCommand({
     return 0;
   },
 });
+
+/** `1 instance`, `2 instances`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

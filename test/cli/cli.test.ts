@@ -86,14 +86,14 @@ describe('iamsim validate', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(
-      `${valid('replace-small.yaml')}: ok (11 instances, 8 steps)\n${valid('minimal.yaml')}: ok (1 instances, 1 steps)\n`,
+      `${valid('replace-small.yaml')}: ok (11 instances, 8 steps)\n${valid('minimal.yaml')}: ok (1 instance, 1 step)\n`,
     );
   });
 
   it('resolves paths against the cwd of the io', async () => {
     const { code, stdout } = await run('validate', 'test/scenario/valid/minimal.yaml');
     expect(code).toBe(0);
-    expect(stdout).toBe('test/scenario/valid/minimal.yaml: ok (1 instances, 1 steps)\n');
+    expect(stdout).toBe('test/scenario/valid/minimal.yaml: ok (1 instance, 1 step)\n');
   });
 
   it('reports problems of every file and exits 2 when any is invalid', async () => {
@@ -155,7 +155,7 @@ describe('the executable', () => {
     const ok = await exec('node', ['src/bin.js', 'validate', 'test/scenario/valid/minimal.yaml'], {
       cwd: root,
     });
-    expect(ok.stdout).toBe('test/scenario/valid/minimal.yaml: ok (1 instances, 1 steps)\n');
+    expect(ok.stdout).toBe('test/scenario/valid/minimal.yaml: ok (1 instance, 1 step)\n');
     const failed = await exec(
       'node',
       ['src/bin.js', 'validate', 'test/scenario/invalid/dangling-role.yaml'],

@@ -196,6 +196,26 @@ describe('required parameters, types and unknown members', () => {
     expect(w.fail('GetInstanceProfile', 'p').code).toBe('ValidationError');
   });
 
+  it('refuses tag keys and values that begin with the reserved prefix aws: (any case), as EC2 does', () => {
+    const w = makeIam();
+    w.call('CreateInstanceProfile', { InstanceProfileName: 'p' });
+    for (const tag of [
+      { Key: 'aws:x', Value: 'y' },
+      { Key: 'AWS:cloudformation:stack', Value: 'y' },
+      { Key: 'team', Value: 'aws:owned' },
+    ]) {
+      expect(w.fail('TagInstanceProfile', { InstanceProfileName: 'p', Tags: [tag] }).code).toBe(
+        'InvalidInput',
+      );
+      const trust = '{"Version":"2012-10-17","Statement":[]}';
+      expect(w.fail('CreateRole', { RoleName: 'r', AssumeRolePolicyDocument: trust, Tags: [tag] }).code).toBe(
+        'InvalidInput',
+      );
+    }
+    // The prefix only: a key that merely contains it is a key like any other.
+    w.call('TagInstanceProfile', { InstanceProfileName: 'p', Tags: [{ Key: 'team-aws:x', Value: 'y' }] });
+  });
+
   it('rejects unknown parameters (as the SDKs do), so typos in scenarios surface', () => {
     const w = makeIam();
     const e = w.fail('GetInstanceProfile', { InstanceProfileName: 'p', Nmae: 'x' });
