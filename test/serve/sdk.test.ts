@@ -158,6 +158,10 @@ describe('iamsim serve with @aws-sdk/client-iam and client-ec2', () => {
           MaxCount: 2,
           IamInstanceProfile: { Name: 'web-v3' },
           TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'launched' }] }],
+          // Members the model does not simulate but echoes, as EC2 does: the wire must carry them.
+          ClientToken: 'launch-1',
+          EbsOptimized: true,
+          CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 },
         }),
       );
       await send(

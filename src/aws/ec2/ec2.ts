@@ -70,22 +70,6 @@ const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 
 type Handler = (params: unknown, region: string) => unknown;
 
-/** What RunInstances accepts (iamsim serve reads the same list to pick the wire shapes it needs). */
-export const RUN_INSTANCES_MEMBERS: readonly string[] = [
-  // Accepted and ignored: they do not affect credentials.
-  'ImageId',
-  'InstanceType',
-  'KeyName',
-  'SubnetId',
-  'SecurityGroupIds',
-  'UserData',
-  'MinCount',
-  'MaxCount',
-  'IamInstanceProfile',
-  'TagSpecifications',
-  'DryRun',
-];
-
 export class Ec2Service {
   private readonly instances = new Map<string, InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */

@@ -1,6 +1,6 @@
 /**
- * Regenerates the vendored AWS service models (iam.json, ec2.json next to this file) from the
- * botocore package installed on this machine:
+ * Regenerates the vendored AWS service models (iam.json, ec2.json, sts.json next to this file) from
+ * the botocore package installed on this machine:
  *
  *   npx tsx src/aws/models/generate.ts            # python3 -c "import botocore" must work
  *
@@ -55,11 +55,28 @@ const SUPPORTED = {
     ],
     waiters: ['InstanceRunning', 'InstanceStopped', 'InstanceTerminated', 'InstanceStatusOk'],
   },
+  // Only `iamsim serve` answers STS (the SDKs' identity check); scenarios cannot call it.
+  sts: { apiVersion: '2011-06-15', operations: ['GetCallerIdentity'], waiters: [] },
 } as const;
 
-/** Shape fields kept: what a validator or a response builder needs. */
-const KEPT = ['type', 'required', 'members', 'member', 'key', 'value', 'enum', 'min', 'max', 'pattern'];
-const MEMBER_KEPT = ['shape', 'locationName', 'queryName'];
+/**
+ * Shape fields kept: what a validator or a response builder needs, and the wire names and list
+ * layout (`flattened`) with which `iamsim serve` reads query requests and writes XML.
+ */
+const KEPT = [
+  'type',
+  'required',
+  'members',
+  'member',
+  'key',
+  'value',
+  'enum',
+  'min',
+  'max',
+  'pattern',
+  'flattened',
+];
+const MEMBER_KEPT = ['shape', 'locationName', 'queryName', 'flattened'];
 
 type Json = Record<string, unknown>;
 
@@ -100,8 +117,12 @@ function generate(service: keyof typeof SUPPORTED): void {
   const spec = SUPPORTED[service];
   const base = join(dir, 'data', service, spec.apiVersion);
   const model = readJson(join(base, 'service-2.json'));
-  const waiters = (readJson(join(base, 'waiters-2.json')).waiters ?? {}) as Record<string, Json>;
-  const paginators = (readJson(join(base, 'paginators-1.json')).pagination ?? {}) as Record<string, Json>;
+  const optional = (file: string, key: string): Record<string, Json> =>
+    existsSync(join(base, file)) || existsSync(join(base, `${file}.gz`))
+      ? ((readJson(join(base, file))[key] ?? {}) as Record<string, Json>)
+      : {};
+  const waiters = optional('waiters-2.json', 'waiters');
+  const paginators = optional('paginators-1.json', 'pagination');
   const allShapes = model.shapes as Record<string, Json>;
   const allOps = model.operations as Record<string, Json>;
   const shapes: Record<string, Json> = {};
@@ -123,11 +144,14 @@ function generate(service: keyof typeof SUPPORTED): void {
     if (op === undefined) throw new Error(`${service}: operation ${name} missing`);
     const input = (op.input as Json | undefined)?.shape as string | undefined;
     const output = (op.output as Json | undefined)?.shape as string | undefined;
+    // The query protocol wraps a response's members in <OpResult> (IAM, STS).
+    const resultWrapper = (op.output as Json | undefined)?.resultWrapper as string | undefined;
     if (input !== undefined) visit(input);
     if (output !== undefined) visit(output);
     operations[name] = {
       ...(input === undefined ? {} : { input }),
       ...(output === undefined ? {} : { output }),
+      ...(resultWrapper === undefined ? {} : { resultWrapper }),
     };
   }
   const sortedShapes = Object.fromEntries(
@@ -139,12 +163,12 @@ function generate(service: keyof typeof SUPPORTED): void {
     source: {
       package: 'botocore',
       version,
-      files: ['service-2.json', 'waiters-2.json', 'paginators-1.json'].map(
-        (f) => `botocore/data/${service}/${spec.apiVersion}/${f}`,
-      ),
+      files: ['service-2.json', 'waiters-2.json', 'paginators-1.json']
+        .filter((f) => existsSync(join(base, f)) || existsSync(join(base, `${f}.gz`)))
+        .map((f) => `botocore/data/${service}/${spec.apiVersion}/${f}`),
       regenerate: 'npx tsx src/aws/models/generate.ts',
     },
-    metadata: pick(model.metadata as Json, ['apiVersion', 'protocol', 'serviceId']),
+    metadata: pick(model.metadata as Json, ['apiVersion', 'protocol', 'serviceId', 'xmlNamespace']),
     operations,
     waiters: Object.fromEntries(spec.waiters.map((w) => [w, waiters[w]])),
     paginators: Object.fromEntries(
@@ -160,6 +184,7 @@ function generate(service: keyof typeof SUPPORTED): void {
 
 generate('iam');
 generate('ec2');
+generate('sts');
 // The repository's formatter owns the layout, so a regeneration diffs only where the model changed.
 execFileSync(
   'npx',
@@ -169,6 +194,7 @@ execFileSync(
     '--write',
     join(import.meta.dirname, 'iam.json'),
     join(import.meta.dirname, 'ec2.json'),
+    join(import.meta.dirname, 'sts.json'),
   ],
   {
     stdio: 'inherit',

@@ -1,49 +1,44 @@
 /**
- * The AWS service models the server speaks, read from shapes.json (generated from botocore's
- * service-2.json by generate-shapes.ts): operation names, input and output shapes, wire names.
+ * The AWS service models the server speaks: the operation catalogue's vendored botocore models
+ * (src/aws/models/, the same files `validate` and `run` read), seen as the wire protocol needs
+ * them: protocol, namespace, operations with their result wrappers, shapes with wire names.
  */
-import { readFileSync } from 'node:fs';
+import {
+  type MemberRef,
+  type ServiceModel as Model,
+  models,
+  type Shape,
+  stsModel,
+} from '../../aws/catalogue.ts';
 
-export interface MemberRef {
-  readonly shape: string;
-  readonly locationName?: string;
-  readonly queryName?: string;
-  readonly flattened?: boolean;
-}
-
-export interface Shape {
-  readonly type: string;
-  readonly members?: Readonly<Record<string, MemberRef>>;
-  readonly member?: MemberRef;
-  readonly flattened?: boolean;
-}
-
-export interface OperationModel {
-  readonly input?: string;
-  readonly output?: string;
-  readonly resultWrapper?: string;
-}
+export type { MemberRef, Shape };
 
 export interface ServiceModel {
   /** `query` (IAM, STS) or `ec2`. */
   readonly protocol: 'query' | 'ec2';
   readonly apiVersion: string;
   readonly xmlNamespace: string;
-  readonly operations: Readonly<Record<string, OperationModel>>;
-  readonly shapes: Readonly<Record<string, Shape>>;
+  readonly operations: Model['operations'];
+  readonly shapes: Model['shapes'];
 }
 
 export type ServiceName = 'iam' | 'ec2' | 'sts';
 
-const file = JSON.parse(readFileSync(new URL('./shapes.json', import.meta.url), 'utf8')) as {
-  services: Record<ServiceName, ServiceModel>;
-};
+function wire(model: Model): ServiceModel {
+  const { protocol, apiVersion, xmlNamespace } = model.metadata;
+  if (protocol !== 'query' && protocol !== 'ec2') throw new Error(`protocol ${protocol} is not served`);
+  return { protocol, apiVersion, xmlNamespace, operations: model.operations, shapes: model.shapes };
+}
 
-export const serviceModels: Readonly<Record<ServiceName, ServiceModel>> = file.services;
+export const serviceModels: Readonly<Record<ServiceName, ServiceModel>> = {
+  iam: wire(models.iam),
+  ec2: wire(models.ec2),
+  sts: wire(stsModel),
+};
 
 /** The shape called `name` in `model`. @throws Error when the model lacks it (a generator bug). */
 export function shapeOf(model: ServiceModel, name: string): Shape {
   const shape = model.shapes[name];
-  if (shape === undefined) throw new Error(`shape ${name} is missing from shapes.json`);
+  if (shape === undefined) throw new Error(`shape ${name} is missing from the service model`);
   return shape;
 }
