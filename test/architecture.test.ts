@@ -35,7 +35,8 @@ function importsOf(path: string, text = readFileSync(path, 'utf8')): string[] {
  * - cause: the shape of an explanation (a causal chain of timed events), which results carry.
  * - leaf modules shared by every layer, importing at most the kernel: user-error types (errors),
  *   the package version, the shape of a run's result (result), the calibration defaults and their
- *   sources (calibration), the mapping test (is-record), and the ahead-of-time bundle of the
+ *   sources (calibration), the mapping test (is-record), canonical JSON (canonical-json, for
+ *   scenario hashes and partial digests), and the ahead-of-time bundle of the
  *   sources that bin and the compare workers start from (build; it imports nothing of src/).
  * - replication: a generic replicated store (control plane + region views) over the kernel.
  * - aws: the IAM and EC2 services, built on the replicated store. Options the IAM model reads
@@ -58,7 +59,7 @@ function importsOf(path: string, text = readFileSync(path, 'utf8')): string[] {
 const layers: readonly (readonly string[])[] = [
   ['engine'],
   ['cause'],
-  ['errors', 'version', 'result', 'calibration', 'is-record', 'build'],
+  ['errors', 'version', 'result', 'calibration', 'is-record', 'canonical-json', 'build'],
   ['replication'],
   ['aws'],
   ['scenario'],

@@ -36,7 +36,9 @@ export const validateCommand = defineCommand({
         io.stderr(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
       if (result.ok) {
         const { instances, steps } = result.scenario;
-        io.stdout(`${file}: ok (${count(instances.length, 'instance')}, ${count(countSteps(steps), 'step')})\n`);
+        io.stdout(
+          `${file}: ok (${count(instances.length, 'instance')}, ${count(countSteps(steps), 'step')})\n`,
+        );
       } else {
         problems.push(...result.problems);
       }

@@ -21,8 +21,8 @@
  * data; the commands turn problems into exit code 2.
  */
 import { z } from 'zod';
+import { canonicalDigest, canonicalJson } from '../canonical-json.ts';
 import { holdingKinds, type metricNames } from '../result.ts';
-import { canonicalDigest, canonicalJson } from './canonical.ts';
 import { type GroupingPlan, type JobResult, jobsFor } from './jobs.ts';
 
 export const PARTIAL_KIND = 'iamsim-compare-partial';

@@ -1,8 +1,10 @@
 /**
  * Canonical JSON: one spelling per value, so that equal content compares and hashes equal
  * whatever order its keys were built or parsed in. Object keys sorted by UTF-16 code units,
- * properties whose value is undefined left out (as JSON.stringify does), no whitespace, strings
- * and numbers as JSON.stringify writes them.
+ * properties whose value is undefined (or a function) left out and such array items written as
+ * null (as JSON.stringify does), no whitespace, strings and numbers as JSON.stringify writes them.
+ * Scenario hashes (scenario/hash.ts) and compare's partial digests (compare/shard.ts) both use it;
+ * a scenario hash also leaves out step source positions and spells non-finite numbers (options).
  *
  * Written out rather than JSON.stringify with a key-sorting replacer, which copies every object:
  * a sweep's partial holds millions of them.
@@ -12,8 +14,17 @@ import { createHash } from 'node:crypto';
 /** Text is handed to the sink in chunks of at least this many characters (the last may be shorter). */
 const CHUNK_CHARS = 1 << 16;
 
+export interface CanonicalOptions {
+  /** Leaves out an object member besides the undefined ones. */
+  readonly omit?: (key: string, value: unknown) => boolean;
+  /** Writes Infinity, -Infinity and NaN as strings instead of JSON's null, so they stay distinct. */
+  readonly nonFiniteAsStrings?: boolean;
+}
+
 /** Writes the canonical JSON of `value` to `sink`, in chunks. */
-function writeCanonical(value: unknown, sink: (chunk: string) => void): void {
+function writeCanonical(value: unknown, sink: (chunk: string) => void, options: CanonicalOptions): void {
+  const { omit, nonFiniteAsStrings = false } = options;
+  const absent = (v: unknown): boolean => v === undefined || typeof v === 'function';
   let buffer = '';
   const put = (text: string): void => {
     buffer += text;
@@ -24,8 +35,9 @@ function writeCanonical(value: unknown, sink: (chunk: string) => void): void {
   };
   const write = (v: unknown): void => {
     if (v === null || typeof v !== 'object') {
+      if (nonFiniteAsStrings && typeof v === 'number' && !Number.isFinite(v)) put(`"${v}"`);
       // undefined and functions have no JSON; inside arrays JSON.stringify writes them as null.
-      put(JSON.stringify(v) ?? 'null');
+      else put(JSON.stringify(v) ?? 'null');
     } else if (Array.isArray(v)) {
       put('[');
       for (let i = 0; i < v.length; i++) {
@@ -36,7 +48,7 @@ function writeCanonical(value: unknown, sink: (chunk: string) => void): void {
     } else {
       const record = v as Record<string, unknown>;
       const keys = Object.keys(record)
-        .filter((k) => record[k] !== undefined)
+        .filter((k) => !absent(record[k]) && omit?.(k, record[k]) !== true)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       put('{');
       keys.forEach((k, i) => {
@@ -51,15 +63,15 @@ function writeCanonical(value: unknown, sink: (chunk: string) => void): void {
 }
 
 /** The canonical JSON of `value`, as one string. */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, options: CanonicalOptions = {}): string {
   const chunks: string[] = [];
-  writeCanonical(value, (chunk) => chunks.push(chunk));
+  writeCanonical(value, (chunk) => chunks.push(chunk), options);
   return chunks.join('');
 }
 
 /** sha256 (hex) of the canonical JSON of `value`, hashed as it is written (never one big string). */
-export function canonicalDigest(value: unknown): string {
+export function canonicalDigest(value: unknown, options: CanonicalOptions = {}): string {
   const hash = createHash('sha256');
-  writeCanonical(value, (chunk) => hash.update(chunk));
+  writeCanonical(value, (chunk) => hash.update(chunk), options);
   return hash.digest('hex');
 }
