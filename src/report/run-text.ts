@@ -33,6 +33,10 @@ function after(v: number | null, never: string): string {
 }
 
 function instanceLine(i: InstanceResult): string {
+  if (!i.target) {
+    const what = i.affected ? 'credentials changed anyway (see --json timelines)' : 'credentials unchanged';
+    return `  ${i.name} (${i.id}, ${i.region}, ${i.sdk}): not a target; ${what}${probeText(i)}`;
+  }
   const m = i.metrics;
   const parts = [
     `IMDS new role ${after(m.imdsNewRoleMs, 'never')}`,
@@ -42,11 +46,13 @@ function instanceLine(i: InstanceResult): string {
   if (m.credentialGapMs !== null && m.credentialGapMs > 0)
     parts.push(`no credentials for ${formatSpan(m.credentialGapMs)}`);
   if (m.downtimeMs !== null && m.downtimeMs > 0) parts.push(`down for ${formatSpan(m.downtimeMs)}`);
-  const probes =
-    i.probes.allowed + i.probes.denied > 0
-      ? `; probes ${i.probes.allowed} allowed, ${i.probes.denied} denied`
-      : '';
-  return `  ${i.name} (${i.id}, ${i.region}, ${i.sdk}): ${parts.join('; ')}${probes}`;
+  return `  ${i.name} (${i.id}, ${i.region}, ${i.sdk}): ${parts.join('; ')}${probeText(i)}`;
+}
+
+function probeText(i: InstanceResult): string {
+  return i.probes.allowed + i.probes.denied > 0
+    ? `; probes ${i.probes.allowed} allowed, ${i.probes.denied} denied`
+    : '';
 }
 
 /** Median and maximum of a metric over a group, with how many never reached it. */
@@ -68,10 +74,19 @@ function fleetSummary(instances: readonly InstanceResult[]): string[] {
     if (g === undefined) groups.set(key, [i]);
     else g.push(i);
   }
-  const lines = [...groups].map(([name, members]) => {
+  const lines = [...groups].map(([name, all]) => {
+    // The change's metrics mean something for its targets only; the others are its blast radius.
+    const members = all.filter((i) => i.target);
+    const others = all.length - members.length;
+    if (members.length === 0) {
+      const affected = all.filter((i) => i.affected).length;
+      return `  fleet ${name} (${all.length}): not a target of the change; ${
+        affected === 0 ? 'credentials unchanged' : `${affected} affected anyway (credentials changed)`
+      }`;
+    }
     const m = (pick: (i: InstanceResult) => number | null) => members.map(pick);
     return (
-      `  fleet ${name} (${members.length}): IMDS new role ${spread(
+      `  fleet ${name} (${others === 0 ? all.length : `${members.length} of ${all.length} targeted`}): IMDS new role ${spread(
         m((i) => i.metrics.imdsNewRoleMs),
         'never',
       )}; ` +
@@ -150,7 +165,8 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   const instances = limit > 0 ? result.instances.slice(0, limit) : result.instances;
   for (const i of instances) {
     lines.push(instanceLine(i));
-    for (const [metric, cause] of Object.entries(i.causes ?? {}))
+    // A non-target's metrics measure nothing the change meant to do: no causes for them.
+    for (const [metric, cause] of Object.entries(i.target ? (i.causes ?? {}) : {}))
       lines.push(...causeLines(metric, cause, options.why === true));
   }
   if (instances.length < result.instances.length)

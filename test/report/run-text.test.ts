@@ -23,9 +23,11 @@ function instance(
   fleet: string | undefined,
   imds: number | null,
   app: number | null,
+  role: { target: boolean; affected: boolean } = { target: true, affected: false },
 ): InstanceResult {
   return {
     name,
+    ...role,
     id: `i-${name}`,
     region: 'us-east-1',
     sdk: 'botocore',
@@ -66,5 +68,34 @@ describe('renderRunText', () => {
     expect(lines.findIndex((l) => l.startsWith('  fleet (no fleet) (1):'))).toBeGreaterThan(web);
     expect(lines.findIndex((l) => l.startsWith('  web-0'))).toBeGreaterThan(web);
     expect(text).toContain('horizon 8h,');
+  });
+
+  it('says which fleets the change does not target instead of measuring them', () => {
+    const other = { target: false, affected: false };
+    const result = {
+      scenario: 's',
+      seed: 1,
+      horizonMs: 8 * 3_600_000,
+      changeStartMs: 1_800_000,
+      steps: [],
+      checks: [],
+      eventsProcessed: 10,
+      instances: [
+        instance('web-0', 'web', 20_000, 60_000),
+        instance('web-1', 'web', null, null, other),
+        instance('batch-0', 'batch', null, null, other),
+        instance('batch-1', 'batch', null, null, { target: false, affected: true }),
+      ],
+    } as unknown as RunResult;
+    const lines = renderRunText(result, { command: 'iamsim run s.yaml --seed 1' }).split('\n');
+    expect(lines).toContain(
+      '  fleet web (1 of 2 targeted): IMDS new role median +20s, max +20s; app new role median +1m, max +1m; old credentials accepted median +1m, max +1m',
+    );
+    expect(lines).toContain(
+      '  fleet batch (2): not a target of the change; 1 affected anyway (credentials changed)',
+    );
+    expect(lines).toContain(
+      '  batch-0 (i-batch-0, us-east-1, botocore): not a target; credentials unchanged',
+    );
   });
 });
