@@ -359,6 +359,7 @@ class World {
       region: spec.region,
       state: spec.state,
       ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
+      ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
     });
     const rt = this.addRuntime(spec, id);
     if (bootMs === undefined) return;

@@ -152,6 +152,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
       sdk: normaliseSdk(inst.sdk ?? defaults.sdk),
       ...(inst.probe === undefined ? {} : { probe: normaliseProbe(inst.probe) }),
       ...(inst.imds === undefined ? {} : { imds: { tokens: inst.imds.tokens } }),
+      ...ec2Tags(inst.tags),
     });
     instancePaths.push(`instances.${i}`);
   });
@@ -175,6 +176,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
     if (expanded) {
       const sdks = (Array.isArray(f.sdk) ? f.sdk : [f.sdk ?? defaults.sdk]).map(normaliseSdk);
       const probe = f.probe === undefined ? undefined : normaliseProbe(f.probe);
+      const tags = ec2Tags(f.tags);
       for (let k = 0; k < f.count; k++) {
         const name = `${f.name}-${k}`;
         names.push(name);
@@ -187,6 +189,7 @@ export function normalise(raw: RawScenario, locate: Locator = () => undefined): 
           ...(probe === undefined ? {} : { probe }),
           fleet: f.name,
           ...(f.imds === undefined ? {} : { imds: { tokens: f.imds.tokens } }),
+          ...tags,
         });
         instancePaths.push(`fleets.${i}`);
       }
@@ -681,4 +684,12 @@ function checkParams(
     }
   }
   return out;
+}
+
+/** `tags: { Role: web }` as EC2's tag list, in the order written (absent when none). */
+function ec2Tags(tags: Readonly<Record<string, string>> | undefined): {
+  tags?: { Key: string; Value: string }[];
+} {
+  const list = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  return list.length === 0 ? {} : { tags: list };
 }

@@ -104,6 +104,10 @@ const concreteAction = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, {
   error: 'a probe action is one concrete service:Action, e.g. s3:GetObject',
 });
 
+/** Tag keys (and IAM tag values) starting with aws:, in any case, are AWS's own. */
+const RESERVED_TAG_PREFIX = /^aws:/i;
+const RESERVED_TAG_MESSAGE = "tag keys starting with 'aws:' are reserved for AWS";
+
 // Tag keys and values allow any Unicode letter; the check is a refinement rather than a regex so
 // the JSON Schema does not carry \p{..} classes that some editors' regex engines reject.
 const tagKey = z
@@ -112,12 +116,17 @@ const tagKey = z
   .max(128, { error: 'a tag key must be at most 128 characters' })
   .refine((s) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(s), {
     error: 'a tag key may contain letters, digits, spaces and _.:/=+-@',
-  });
+  })
+  .refine((s) => !RESERVED_TAG_PREFIX.test(s), { error: RESERVED_TAG_MESSAGE });
 const tagValue = z
   .string()
   .max(256, { error: 'a tag value must be at most 256 characters' })
   .refine((s) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(s), {
     error: 'a tag value may contain letters, digits, spaces and _.:/=+-@',
+  })
+  // IAM reserves the prefix in values too (the IAM model refuses both: aws/iam/validate.ts).
+  .refine((s) => !RESERVED_TAG_PREFIX.test(s), {
+    error: "tag values starting with 'aws:' are reserved for AWS",
   });
 const tagsSchema = z
   .union([z.record(tagKey, tagValue), z.array(strict({ Key: tagKey, Value: tagValue }))], {
@@ -233,6 +242,25 @@ const imdsOptionsSchema = strict({
     .meta(describe('HttpTokens: required (IMDSv2 only, hop limit 1) blocks a token-less SSRF read.')),
 }).meta(describe('Instance metadata options (default tokens: optional).'));
 
+/**
+ * EC2 tags of a scenario instance besides Name, which is its name: what a runbook's
+ * `describe-instances --filters Name=tag:Role,Values=web` finds. EC2's rules (EC2 User Guide, tag
+ * restrictions): keys of 1-128 characters, values of up to 256, no `aws:` prefix in keys (any
+ * case), at most 50 tags with Name; keys are case-sensitive.
+ */
+const ec2TagsSchema = z
+  .record(
+    z
+      .string()
+      .min(1, { error: 'a tag key must not be empty' })
+      .max(128, { error: 'a tag key must be at most 128 characters' })
+      .refine((k) => !RESERVED_TAG_PREFIX.test(k), { error: RESERVED_TAG_MESSAGE })
+      .refine((k) => k !== 'Name', { error: 'the Name tag is the instance name; leave it out of tags' }),
+    z.string().max(256, { error: 'a tag value must be at most 256 characters' }),
+  )
+  .refine((t) => Object.keys(t).length <= 49, { error: 'at most 49 tags besides Name (EC2 allows 50)' })
+  .meta(describe('EC2 tags besides Name (the instance name), e.g. { Role: web }.'));
+
 const instanceSchema = strict({
   name: instanceName,
   id: instanceId.optional().meta(describe('Explicit instance id; otherwise one is drawn from the seed.')),
@@ -242,6 +270,7 @@ const instanceSchema = strict({
   sdk: sdkSchema.optional(),
   probe: probeSchema.optional(),
   imds: imdsOptionsSchema.optional(),
+  tags: ec2TagsSchema.optional(),
 });
 
 const fleetSchema = strict({
@@ -258,6 +287,7 @@ const fleetSchema = strict({
     .meta(describe('An SDK, or a list assigned round-robin across the fleet.')),
   probe: probeSchema.optional(),
   imds: imdsOptionsSchema.optional(),
+  tags: ec2TagsSchema.optional().meta(describe('EC2 tags of every instance of the fleet, besides Name.')),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ export interface InstanceSpec {
   readonly fleet?: string;
   /** EC2 MetadataOptions.HttpTokens, when written (absent: optional, IMDSv1 allowed). */
   readonly imds?: { readonly tokens: 'optional' | 'required' };
+  /** EC2 tags besides Name (the instance's name), in the order written. */
+  readonly tags?: readonly { readonly Key: string; readonly Value: string }[];
 }
 
 export interface FleetSpec {

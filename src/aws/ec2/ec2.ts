@@ -163,6 +163,7 @@ export class Ec2Service {
     }
     const now = this.opts.scheduler.nowMs;
     const record = this.newInstance(id, spec.region, spec.name, spec.state, `r-${id.slice(2)}`, now);
+    if (spec.tags !== undefined && spec.tags.length > 0) record.seedTags = spec.tags;
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;

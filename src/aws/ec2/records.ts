@@ -22,6 +22,8 @@ export interface InstanceRecord {
   readonly launchIndex: number;
   /** What RunInstances asked for; undefined for the scenario's seeded instances (defaults apply). */
   readonly launch: LaunchDetails | undefined;
+  /** A seeded instance's tags besides Name (the scenario's `tags`); launched ones keep theirs in `launch`. */
+  seedTags?: readonly Ec2Tag[];
   /** When the instance last entered `running` (for its status checks), ms; undefined when not running. */
   runningSinceMs: number | undefined;
   /** The one non-terminal association (associating, associated or disassociating), if any. */
@@ -61,10 +63,11 @@ function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord 
   return a !== undefined && a.state !== 'disassociating';
 }
 
-/** The instance's tags: the launch's instance tags, or the seeded instance's Name. */
+/** The instance's tags: the launch's instance tags, or the seeded instance's Name and `tags`. */
 export function instanceTags(r: InstanceRecord): readonly Ec2Tag[] {
   if (r.launch !== undefined) return r.launch.tags;
-  return r.name === undefined ? [] : [{ Key: 'Name', Value: r.name }];
+  const name = r.name === undefined ? [] : [{ Key: 'Name', Value: r.name }];
+  return r.seedTags === undefined ? name : [...name, ...r.seedTags];
 }
 
 /** The instance's availability zone: the launch's Placement, or the region's first zone. */

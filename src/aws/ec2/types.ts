@@ -143,4 +143,6 @@ export interface SeedInstanceSpec {
   readonly state: 'running' | 'stopped';
   /** Instance profile name, resolved through the IAM control plane. */
   readonly profileName?: string;
+  /** Tags besides Name (which is `name`). */
+  readonly tags?: readonly { readonly Key: string; readonly Value: string }[];
 }

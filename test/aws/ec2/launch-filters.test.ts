@@ -1,6 +1,8 @@
 /** RunInstances' stored members, the instance shape, ids, tags and Describe filters with wildcards. */
 import { describe, expect, it } from 'vitest';
 import { wildcardPattern } from '../../../src/aws/ec2/filters.ts';
+import { loadScenario } from '../../../src/scenario/load.ts';
+import { simulate } from '../../../src/simulate.ts';
 import { makeWorld } from './world.ts';
 
 const launch = (w: ReturnType<typeof makeWorld>, params: Record<string, unknown> = {}) =>
@@ -140,5 +142,36 @@ describe('Describe filters', () => {
     expect(status()).toBe('initializing');
     w.advance(5 * 60_000);
     expect(status()).toBe('ok');
+  });
+});
+
+describe("the scenario's own instances carry their tags", () => {
+  it('a runbook finds its fleet by tag, and the untouched fleet is not found', () => {
+    const loaded = loadScenario(`
+name: by-tag
+horizon: 1h
+regions: [us-east-1]
+roles: [{ name: app-v1, allow: ["s3:GetObject"] }, { name: batch, allow: ["sqs:ReceiveMessage"] }]
+instanceProfiles: [{ name: web, role: app-v1 }, { name: batch, role: batch }]
+fleets:
+  - { name: web, count: 3, region: us-east-1, instanceProfile: web, tags: { Role: web, Team: shop } }
+  - { name: batch, count: 2, region: us-east-1, instanceProfile: batch, tags: { Role: batch } }
+steps:
+  - aws: aws ec2 describe-instances --filters Name=tag:Role,Values=web Name=tag-key,Values=Team
+    at: 1m
+`);
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+    const run = simulate(loaded.scenario, { seed: 1, timelines: false });
+    const response = run.steps[0]!.response as {
+      Reservations: { Instances: { Tags: { Key: string; Value: string }[] }[] }[];
+    };
+    const found = response.Reservations.flatMap((r) => r.Instances);
+    expect(found.map((i) => i.Tags)).toEqual(
+      ['web-0', 'web-1', 'web-2'].map((name) => [
+        { Key: 'Name', Value: name },
+        { Key: 'Role', Value: 'web' },
+        { Key: 'Team', Value: 'shop' },
+      ]),
+    );
   });
 });
