@@ -43,22 +43,27 @@ function instance(
   } as unknown as InstanceResult;
 }
 
+/** A run of 8 h whose change started at 30 min, with `instances`. */
+function runResult(instances: InstanceResult[]): RunResult {
+  return {
+    scenario: 's',
+    seed: 1,
+    horizonMs: 8 * 3_600_000,
+    changeStartMs: 1_800_000,
+    steps: [],
+    checks: [],
+    eventsProcessed: 10,
+    instances,
+  } as unknown as RunResult;
+}
+
 describe('renderRunText', () => {
   it('summarises each fleet before the per-instance lines', () => {
-    const result = {
-      scenario: 's',
-      seed: 1,
-      horizonMs: 8 * 3_600_000,
-      changeStartMs: 1_800_000,
-      steps: [],
-      checks: [],
-      eventsProcessed: 10,
-      instances: [
-        instance('web-0', 'web', 20_000, 12_023_712),
-        instance('web-1', 'web', 30_000, null),
-        instance('db', undefined, 5_000, 60_000),
-      ],
-    } as unknown as RunResult;
+    const result = runResult([
+      instance('web-0', 'web', 20_000, 12_023_712),
+      instance('web-1', 'web', 30_000, null),
+      instance('db', undefined, 5_000, 60_000),
+    ]);
     const text = renderRunText(result, { command: 'iamsim run s.yaml --seed 1' });
     const lines = text.split('\n');
     const web = lines.findIndex((l) => l.startsWith('  fleet web (2):'));
@@ -72,21 +77,12 @@ describe('renderRunText', () => {
 
   it('says which fleets the change does not target instead of measuring them', () => {
     const other = { target: false, affected: false };
-    const result = {
-      scenario: 's',
-      seed: 1,
-      horizonMs: 8 * 3_600_000,
-      changeStartMs: 1_800_000,
-      steps: [],
-      checks: [],
-      eventsProcessed: 10,
-      instances: [
-        instance('web-0', 'web', 20_000, 60_000),
-        instance('web-1', 'web', null, null, other),
-        instance('batch-0', 'batch', null, null, other),
-        instance('batch-1', 'batch', null, null, { target: false, affected: true }),
-      ],
-    } as unknown as RunResult;
+    const result = runResult([
+      instance('web-0', 'web', 20_000, 60_000),
+      instance('web-1', 'web', null, null, other),
+      instance('batch-0', 'batch', null, null, other),
+      instance('batch-1', 'batch', null, null, { target: false, affected: true }),
+    ]);
     const lines = renderRunText(result, { command: 'iamsim run s.yaml --seed 1' }).split('\n');
     expect(lines).toContain(
       '  fleet web (1 of 2 targeted): IMDS new role median +20s, max +20s; app new role median +1m, max +1m; old credentials accepted median +1m, max +1m',
