@@ -228,8 +228,14 @@ export const compareCommand = defineCommand({
     // Human-readable output starts with the seed and the command that reproduces it.
     const out = args.out === undefined ? '' : ` --out ${shellQuote(args.out)}`;
     io.stdout(`seed ${seed} · reproduce with: ${report.command}${out}\n`);
-    const targets = entries[0]!.scenario.instances.length;
-    io.stdout(`${entries.length} entries × ${seedCount} seeds (${targets} instances per run)\n\n`);
+    const instances = entries[0]!.scenario.instances.length;
+    // The metrics aggregate the change's targets only; say how many of the instances those are.
+    const targets = (report.strategies[0]?.n ?? 0) / seedCount;
+    const what =
+      targets === instances ? `${instances} instances` : `${instances} instances, ${targets} targeted`;
+    io.stdout(
+      `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} × ${seedCount} seeds (${what} per run)\n\n`,
+    );
     if (args.out !== undefined) {
       const paths = writeReports(report, resolve(io.cwd, args.out)).map((p) => relative(io.cwd, p));
       io.stdout(renderTerminalSummary(report));

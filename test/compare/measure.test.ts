@@ -59,6 +59,18 @@ describe('targets only', () => {
     }
   });
 
+  it('the terminal says how many of the instances are targets', async () => {
+    const c = captureIo(fixtures);
+    const code = await main(
+      ['compare', join(fixtures, 'two-fleets.yaml'), '--seeds', '2', '--seed', '1'],
+      c.io,
+    );
+    expect(code).toBe(0);
+    expect(c.stdout()).toContain(
+      `${report.strategies.length} entries × 2 seeds (20 instances, 5 targeted per run)`,
+    );
+  });
+
   it('reports non-targets sharing a swapped profile as also affected, with the strategy that touched them', async () => {
     const shared = await compareFile('shared-profile.yaml', 5);
     expect(entry(shared, 'swap-role-in-profile').alsoAffected.instances).toEqual([
