@@ -43,7 +43,7 @@ export const pathDescriptions: Readonly<Record<PathName, string>> = {
   'partition-delayed-replication': 'a region applied a change only when its partition healed',
   'control-plane-pause-hit': 'an IAM write failed with ServiceFailure during a control-plane pause',
   'waiter-passed-while-region-lagged':
-    "a waiter's last poll (a waitUntil, or a strategy waiting for a profile) passed while another region's IAM view still lagged",
+    "a waiter's last poll (a waitUntil, an aws … wait line, or a strategy waiting for a profile) passed while another region's IAM view still lagged",
   'replace-near-imds-rotation':
     'an association was replaced within 5 minutes of a scheduled IMDS rotation of that instance (IMDS mid-rotation)',
   'revoked-credentials-presented':
@@ -65,13 +65,14 @@ export class PathObserver implements WorldObserver {
 
   /** The last IAM read of each waiter (by origin and region), and whether another region lagged at that read. */
   private readonly lastPoll = new Map<string, { call: string; ok: boolean; lagged: boolean }>();
-  /** Paths of the scenario's `waitUntil` steps (the origin of their calls). */
+  /** Paths of the scenario's `waitUntil` and `aws … wait` steps (the origin of their calls). */
   private readonly waitUntilPaths = new Set<string>();
 
   constructor(private readonly scenario: Scenario) {
     const walk = (steps: readonly Step[]) => {
       for (const st of steps) {
-        if (st.kind === 'waitUntil') this.waitUntilPaths.add(st.source.path);
+        if (st.kind === 'waitUntil' || (st.kind === 'call' && st.waiter !== undefined))
+          this.waitUntilPaths.add(st.source.path);
         if (st.kind === 'forEach') walk(st.steps);
       }
     };
@@ -137,7 +138,7 @@ export class PathObserver implements WorldObserver {
       this.seen.add('invalid-parameter-from-propagation');
   }
 
-  /** Whether calls from `origin` are a waiter's polls: a `waitUntil` step, or a strategy's own polling. */
+  /** Whether calls from `origin` are a waiter's polls: a `waitUntil` or `aws … wait` step, or a strategy's own polling. */
   private isWaiter(origin: string): boolean {
     if (origin.endsWith(')')) return true;
     return this.waitUntilPaths.has(origin);
