@@ -78,6 +78,9 @@ describe('disassociate + associate of the same profile forces fresh credentials'
   });
 
   it('without waiting for the view, only a fetch that lands before the swap reaches the region waits for the next rotation', () => {
+    // AWS's procedure waits first: "You must then wait for the change to appear across all of AWS
+    // because of eventual consistency. To force the change, you must disassociate ... and then
+    // associate" (AddRoleToInstanceProfile, IAM API reference); this form skips the wait.
     // The tail left is IAM propagation (iamPropagation p99 60 s, at most 2 min): EC2 resolves the
     // profile's role through the region's view, so a fetch that lands first still gets app-v1 (or
     // a profile without role) and IMDS keeps that until its next rotation. Measured: 174 of 800
