@@ -5,19 +5,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
-import { captureIo } from '../cli/capture.ts';
+import { repoRoot, runCli } from '../cli/capture.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'iamsim-reports-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('committed reports', () => {
   it('reports/default.{md,json,html} equal a fresh run of the main job', async () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
       scripts: { start: string };
     };
     // The main job's own arguments, with the output redirected to a temporary prefix.
@@ -35,11 +32,10 @@ describe('committed reports', () => {
 /** Runs `args` with the output in a temporary prefix and compares each file with reports/NAME.*. */
 async function expectFresh(name: string, args: readonly string[], regenerate: string): Promise<void> {
   const out = join(dir, name);
-  const captured = captureIo(root);
-  expect(await main([...args, '--out', out], captured.io)).toBe(0);
+  expect((await runCli(...args, '--out', out)).code).toBe(0);
   for (const ext of ['md', 'json', 'html']) {
     expect(readFileSync(`${out}.${ext}`, 'utf8'), `reports/${name}.${ext} is stale: run ${regenerate}`).toBe(
-      readFileSync(join(root, 'reports', `${name}.${ext}`), 'utf8'),
+      readFileSync(join(repoRoot, 'reports', `${name}.${ext}`), 'utf8'),
     );
   }
 }

@@ -6,10 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
 import { resolveShard } from '../../src/commands/compare.ts';
 import {
   mergePartials,
@@ -19,19 +17,14 @@ import {
   sliceSeeds,
 } from '../../src/compare/shard.ts';
 import { UsageError } from '../../src/errors.ts';
-import { captureIo } from '../cli/capture.ts';
+import { runCli } from '../cli/capture.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const scenario = 'scenarios/default.yaml';
 const SEEDS = '5';
 let dir: string;
 
-async function run(...argv: string[]) {
-  const captured = captureIo(root);
-  const code = await main(argv, captured.io);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const run = runCli;
 
 const read = (path: string): string => readFileSync(path, 'utf8');
 

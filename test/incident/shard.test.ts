@@ -5,17 +5,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
-import { captureIo } from '../cli/capture.ts';
+import { runCli } from '../cli/capture.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'iamsim-incident-shard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(...argv: string[]): Promise<number> {
-  return main(argv, captureIo(root).io);
+  return (await runCli(...argv)).code;
 }
 
 describe('sharded incident sweep', () => {

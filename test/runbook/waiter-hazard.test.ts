@@ -6,15 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
 import type { CompareReport } from '../../src/report/types.ts';
 import type { WaiterPass } from '../../src/result.ts';
 import { waiterHazards } from '../../src/runbook/waiter-hazard.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { simulate } from '../../src/simulate.ts';
-import { captureIo } from '../cli/capture.ts';
+import { runCli } from '../cli/capture.ts';
 
 const SEEDS = 200;
 const WAITER = 'steps.2';
@@ -110,13 +108,8 @@ describe('waiterHazards', () => {
 
 describe('the compare report of the runbook', () => {
   it('reports the share in every format, and two shards merged give the same report', async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'iamsim-waiters-'));
-    const run = async (...argv: string[]) => {
-      const captured = captureIo(root);
-      const code = await main(argv, captured.io);
-      return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-    };
+    const run = runCli;
     try {
       const common = ['compare', 'scenarios/aws-cli-runbook.yaml', '--seeds', '30', '--workers', '1'];
       const whole = await run(...common, '--out', join(dir, 'whole'));
