@@ -351,7 +351,7 @@ class World {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
-    const id = spec.id ?? `i-${hexId(streams.fresh(`instance/${spec.name}/id`), 17)}`;
+    const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     this.ec2.seedInstance({
       id,
       name: spec.name,

@@ -15,15 +15,26 @@ export interface RandomSource {
   next(): number;
 }
 
-export class RandomStream implements RandomSource {
-  private readonly prng: () => number;
+/** Scratch for chars(): the codes of the string being built (one string at a time, single-threaded). */
+const charCodes: number[] = [];
 
-  constructor(readonly seedKey: string) {
-    this.prng = seedrandom.alea(seedKey);
-  }
+export class RandomStream implements RandomSource {
+  /**
+   * The generator, made at the first draw: seeding Alea (hashing the seed key six times) is a
+   * fair share of a fleet run's cost, and a stream that is named but never drawn from (an
+   * instance that is never touched) then costs nothing but this object.
+   */
+  private prng: (() => number) | undefined = undefined;
+
+  constructor(readonly seedKey: string) {}
 
   next(): number {
-    return this.prng();
+    let prng = this.prng;
+    if (prng === undefined) {
+      prng = seedrandom.alea(this.seedKey);
+      this.prng = prng;
+    }
+    return prng();
   }
 
   /** Uniform integer in [minInclusive, maxInclusive]. */
@@ -36,11 +47,17 @@ export class RandomStream implements RandomSource {
     return standardNormal(this);
   }
 
-  /** A string of `length` characters drawn from `alphabet`. */
-  chars(alphabet: string, length: number): string {
-    let out = '';
-    for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
-    return out;
+  /**
+   * `prefix` followed by `length` characters drawn from `alphabet`, built in one piece: appending
+   * a character at a time would leave a tree of string fragments (V8's cons strings) behind every
+   * id, which a fleet keeps by the hundred thousand and hashes on every lookup.
+   */
+  chars(alphabet: string, length: number, prefix = ''): string {
+    charCodes.length = 0;
+    for (let i = 0; i < prefix.length; i++) charCodes.push(prefix.charCodeAt(i));
+    for (let i = 0; i < length; i++)
+      charCodes.push(alphabet.charCodeAt(Math.floor(this.next() * alphabet.length)));
+    return String.fromCharCode.apply(null, charCodes);
   }
 }
 

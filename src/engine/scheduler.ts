@@ -163,7 +163,22 @@ export class Scheduler {
    * leaves no tombstone. The timer lives as long as the scheduler.
    */
   timer(label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): Timer {
-    return new Timer(this, this.queue, label, action, priority, subject);
+    return new Timer(this, this.queue, label, action, callAction, priority, subject);
+  }
+
+  /**
+   * A timer (see `timer`) that calls `fire(target)`: for actors of which a fleet has one per
+   * instance, `fire` is one function shared by all of them (a static method of the actor's
+   * class), so each timer costs no closure and no captured context of its own.
+   */
+  targetTimer<T>(
+    label: string,
+    target: T,
+    fire: (target: T) => void,
+    priority: Priority = Priority.normal,
+    subject?: string,
+  ): Timer {
+    return new Timer(this, this.queue, label, target, fire as (target: unknown) => void, priority, subject);
   }
 
   /** @internal The queue timers of this scheduler live in (for moveTimers). */
@@ -254,6 +269,11 @@ export class Scheduler {
   }
 }
 
+/** The `fire` of a plain timer, whose target is its action. */
+function callAction(action: unknown): void {
+  (action as EventAction)();
+}
+
 /**
  * A reusable event (see `Scheduler.timer`). `at` and `after` (re)schedule it, `cancel` takes it out
  * of the queue; when it fires it is no longer pending and may be scheduled again, also from its
@@ -266,11 +286,17 @@ export class Timer implements ScheduledEvent {
     private scheduler: Scheduler,
     private queue: EventQueue<ScheduledEvent>,
     readonly label: string,
-    readonly action: EventAction,
+    private readonly target: unknown,
+    private readonly fire: (target: unknown) => void,
     readonly priority: Priority,
     readonly subject: string | undefined,
   ) {
     this.slot = queue.allocSlot(this);
+  }
+
+  /** What the scheduler calls when the timer fires. */
+  action(): void {
+    this.fire(this.target);
   }
 
   /** The scheduler the timer belongs to now. */

@@ -106,9 +106,20 @@ export class ImdsPublisher {
     this.lifetime = options.lifetime;
     this.pickupDelay = options.pickupDelay;
     this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
-    this.rotation = scheduler.timer('imds.rotate', () => this.rotate());
-    this.pickup = scheduler.timer('imds.pickup', () => this.pickUpAssociation());
-    this.expiry = scheduler.timer('imds.expire', () => this.host.imdsChanged());
+    this.rotation = scheduler.targetTimer('imds.rotate', this, ImdsPublisher.rotateNow);
+    this.pickup = scheduler.targetTimer('imds.pickup', this, ImdsPublisher.pickUpNow);
+    this.expiry = scheduler.targetTimer('imds.expire', this, ImdsPublisher.expired);
+  }
+
+  // What the timers call, shared by every publisher (see Scheduler.targetTimer).
+  private static rotateNow(imds: ImdsPublisher): void {
+    imds.rotate();
+  }
+  private static pickUpNow(imds: ImdsPublisher): void {
+    imds.pickUpAssociation();
+  }
+  private static expired(imds: ImdsPublisher): void {
+    imds.host.imdsChanged();
   }
 
   /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */

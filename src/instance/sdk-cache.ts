@@ -54,13 +54,22 @@ export class SdkCache {
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
-    this.refresh = scheduler.timer('sdk.refresh', () => this.fetch());
-    this.expiry = scheduler.timer('sdk.expire', () => this.expired());
-    this.staleEnd = scheduler.timer('sdk.stale-end', () => {
-      if (this.held === this.expiring) this.dropHeld();
-    });
+    this.refresh = scheduler.targetTimer('sdk.refresh', this, SdkCache.fetchNow);
+    this.expiry = scheduler.targetTimer('sdk.expire', this, SdkCache.expiredNow);
+    this.staleEnd = scheduler.targetTimer('sdk.stale-end', this, SdkCache.staleEnded);
     // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
-    this.mandatory = scheduler.timer('sdk.mandatory', () => this.fetch());
+    this.mandatory = scheduler.targetTimer('sdk.mandatory', this, SdkCache.fetchNow);
+  }
+
+  // What the timers call, shared by every cache (see Scheduler.targetTimer).
+  private static fetchNow(cache: SdkCache): void {
+    cache.fetch();
+  }
+  private static expiredNow(cache: SdkCache): void {
+    cache.expired();
+  }
+  private static staleEnded(cache: SdkCache): void {
+    if (cache.held === cache.expiring) cache.dropHeld();
   }
 
   /** What the application can use for calls now: nothing while blocked in the mandatory window. */

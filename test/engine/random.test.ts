@@ -126,6 +126,20 @@ describe('RandomStream', () => {
     expect(Number.isFinite(standardNormal(source))).toBe(true);
   });
 
+  it('chars(alphabet, length, prefix) draws as one draw per character appended to the prefix', () => {
+    const alphabet = '0123456789abcdef';
+    const reference = new RandomStream('ids');
+    const expected = Array.from({ length: 3 }, () => {
+      let out = 'i-';
+      for (let i = 0; i < 17; i++) out += alphabet[Math.floor(reference.next() * alphabet.length)];
+      return out;
+    });
+    const s = new RandomStream('ids');
+    expect([s.chars(alphabet, 17, 'i-'), s.chars(alphabet, 17, 'i-'), `i-${s.chars(alphabet, 17)}`]).toEqual(
+      expected,
+    );
+  });
+
   it('chars(alphabet, length) uses only the alphabet', () => {
     const s = new RandomStream('chars');
     const text = s.chars('abc', 300);

@@ -157,6 +157,24 @@ describe('Scheduler.timer', () => {
     expect(s.counters).toEqual({ eventsProcessed: 1, queueHighWater: 1 });
   });
 
+  it('a target timer calls its shared function with its target, in the same order as a plain timer', () => {
+    const s = new Scheduler();
+    const fired: string[] = [];
+    const fire = (target: { readonly name: string }): void => {
+      fired.push(`${target.name}@${s.nowMs}`);
+    };
+    const a = s.targetTimer('a', { name: 'a' }, fire);
+    const plain = s.timer('plain', () => fired.push(`plain@${s.nowMs}`));
+    const b = s.targetTimer('b', { name: 'b' }, fire, Priority.urgent);
+    a.at(5);
+    plain.at(5);
+    b.at(5);
+    a.at(5); // rescheduled: now after plain at the same time and priority
+    s.run({ untilMs: 10 });
+    expect(fired).toEqual(['b@5', 'plain@5', 'a@5']);
+    expect([a.label, b.priority, a.pending]).toEqual(['a', Priority.urgent, false]);
+  });
+
   it('rejects bad times like at/after, and respects the pending cap only when it adds an event', () => {
     const s = new Scheduler({ pendingMax: 1 });
     const t = s.timer('t', noop);
