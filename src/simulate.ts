@@ -59,6 +59,8 @@ import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
 const H = 3_600_000;
+/** The outages of an instance without any (most of a fleet). */
+const NO_OUTAGES: readonly Window[] = [];
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
 export const WARMUP_CYCLES = 2;
 
@@ -296,7 +298,8 @@ class World {
         instanceStart: dist('instanceStart'),
         instanceReboot: dist('instanceReboot'),
       },
-      streamFor: (name) => streams.stream(name),
+      // EC2 keeps each instance's stream on its record: no map of one stream per instance.
+      streamFor: (name) => streams.fresh(name),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.plan = changePlan(scenario);
@@ -378,7 +381,9 @@ class World {
       region: spec.region,
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
-    const stream = streams.stream(`instance/${spec.name}/imds`);
+    // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
+    // not the named-stream cache.
+    const stream = streams.fresh(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
     const facts: InstanceFacts = {
@@ -407,9 +412,7 @@ class World {
         stream,
         bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
       },
-      outages: this.scenario.faults
-        .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(spec.name))
-        .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs })),
+      outages: this.outagesOf(spec.name),
     });
     this.runtimes.set(id, rt);
     this.runtimesByName.set(spec.name, rt);
@@ -424,6 +427,14 @@ class World {
       }
     }
     return rt;
+  }
+
+  /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
+  private outagesOf(name: string): readonly Window[] {
+    const outages = this.scenario.faults
+      .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(name))
+      .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs }));
+    return outages.length === 0 ? NO_OUTAGES : outages;
   }
 
   /**
@@ -463,6 +474,7 @@ class World {
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
       rt.moveTo(this.scheduler);
     }
+    this.boots.length = 0;
     return processed;
   }
 

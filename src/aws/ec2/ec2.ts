@@ -387,7 +387,7 @@ export class Ec2Service {
       // A reboot request while one is in progress joins it: the OS is already restarting.
       if (r.rebootTimer !== undefined) continue;
       this.emit({ type: 'rebootStarted', instanceId: r.id });
-      const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r.id));
+      const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r));
       r.rebootTimer = this.opts.scheduler.after(
         delayMs,
         'ec2.rebooted',
@@ -521,7 +521,7 @@ export class Ec2Service {
     if (a.state !== 'disassociating') {
       if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
       a.state = 'disassociating';
-      const delayMs = this.opts.delays.disassociationSettle.sample(this.streamOf(instance.id));
+      const delayMs = this.opts.delays.disassociationSettle.sample(this.streamOf(instance));
       a.timer = this.opts.scheduler.after(
         delayMs,
         'ec2.disassociated',
@@ -542,8 +542,14 @@ export class Ec2Service {
     for (const l of this.listeners) l(event);
   }
 
-  private streamOf(instanceId: string): RandomStream {
-    return this.opts.streamFor(`instance/${instanceId}/ec2`);
+  /** The instance's stream, asked for once and kept on its record (not in a map of every instance's). */
+  private streamOf(r: InstanceRecord): RandomStream {
+    let stream = r.stream;
+    if (stream === undefined) {
+      stream = this.opts.streamFor(`instance/${r.id}/ec2`);
+      r.stream = stream;
+    }
+    return stream;
   }
 
   private iamIn(region: string) {
@@ -601,6 +607,7 @@ export class Ec2Service {
       association: undefined,
       timer: undefined,
       rebootTimer: undefined,
+      stream: undefined,
     };
     this.instances.set(id, record);
     this.instancesByRegion.get(region)!.push(record);
@@ -616,7 +623,7 @@ export class Ec2Service {
 
   /** Moves the instance to `state` after a delay drawn from its own stream. */
   private scheduleState(r: InstanceRecord, state: InstanceStateName, delay: Distribution): void {
-    const delayMs = delay.sample(this.streamOf(r.id));
+    const delayMs = delay.sample(this.streamOf(r));
     r.timer = this.opts.scheduler.after(
       delayMs,
       `ec2.${state}`,
@@ -658,7 +665,7 @@ export class Ec2Service {
   private startAssociation(instance: InstanceRecord, profile: InstanceProfile): AssociationRecord {
     const a = this.newAssociation(instance, profile, 'associating');
     instance.association = a;
-    const delayMs = this.opts.delays.associationSettle.sample(this.streamOf(instance.id));
+    const delayMs = this.opts.delays.associationSettle.sample(this.streamOf(instance));
     a.timer = this.opts.scheduler.after(
       delayMs,
       'ec2.associated',
