@@ -298,8 +298,9 @@ class World {
         instanceStart: dist('instanceStart'),
         instanceReboot: dist('instanceReboot'),
       },
-      // EC2 keeps each instance's stream on its record: no map of one stream per instance.
-      streamFor: (name) => streams.fresh(name),
+      // EC2 keeps each instance's stream on its record (no map of one stream per instance), and
+      // parks it between draws.
+      streamFor: (name) => streams.fresh(name, true),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.plan = changePlan(scenario);

@@ -25,16 +25,54 @@ export class RandomStream implements RandomSource {
    * instance that is never touched) then costs nothing but this object.
    */
   private prng: (() => number) | undefined = undefined;
+  /** The seed until the generator is made (then dropped: a fleet holds two streams per instance). */
+  private seedKey: string | undefined;
+  /** The generator's state while parked (see park). */
+  private parked: seedrandom.State.Alea | undefined = undefined;
 
-  constructor(readonly seedKey: string) {}
+  /**
+   * @param parkable whether `park` may set the generator aside (its generator then keeps the
+   *   means to report its state, which costs a little memory while it is live).
+   */
+  constructor(
+    seedKey: string,
+    private readonly parkable = false,
+  ) {
+    this.seedKey = seedKey;
+  }
 
   next(): number {
     let prng = this.prng;
     if (prng === undefined) {
-      prng = seedrandom.alea(this.seedKey);
+      prng = this.makePrng();
       this.prng = prng;
     }
     return prng();
+  }
+
+  /**
+   * Sets a parkable stream's generator aside until the next draw, keeping only its state (four
+   * numbers, against a live generator's few hundred bytes of closures): for a stream drawn from
+   * now and then, such as an instance's EC2 delays, held by every instance of a fleet. The next
+   * draw restores it through seedrandom's own state option, so the sequence goes on unchanged.
+   * A stream that is not parkable, or not yet drawn from, is left as it is.
+   */
+  park(): void {
+    const prng = this.prng as seedrandom.StatefulPRNG<seedrandom.State.Alea> | undefined;
+    if (!this.parkable || prng === undefined) return;
+    this.parked = prng.state();
+    this.prng = undefined;
+  }
+
+  private makePrng(): () => number {
+    const parked = this.parked;
+    if (parked !== undefined) {
+      this.parked = undefined;
+      return seedrandom.alea('', { state: parked });
+    }
+    const seedKey = this.seedKey!;
+    this.seedKey = undefined;
+    return this.parkable ? seedrandom.alea(seedKey, { state: true }) : seedrandom.alea(seedKey);
   }
 
   /** Uniform integer in [minInclusive, maxInclusive]. */
@@ -88,8 +126,11 @@ export class RandomStreams {
     return s;
   }
 
-  /** A fresh stream for `name` that does not share position with `stream(name)`. */
-  fresh(name: string): RandomStream {
-    return new RandomStream(`${String(this.rootSeed)}/${name}`);
+  /**
+   * A fresh stream for `name` that does not share position with `stream(name)`; `parkable` (see
+   * RandomStream.park) for a stream its owner sets aside between rare draws.
+   */
+  fresh(name: string, parkable = false): RandomStream {
+    return new RandomStream(`${String(this.rootSeed)}/${name}`, parkable);
   }
 }

@@ -163,22 +163,17 @@ export class Scheduler {
    * leaves no tombstone. The timer lives as long as the scheduler.
    */
   timer(label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): Timer {
-    return new Timer(this, this.queue, label, action, callAction, priority, subject);
+    return new Timer(this, this.queue, timerKind(label, callAction, priority, subject), action);
   }
 
   /**
-   * A timer (see `timer`) that calls `fire(target)`: for actors of which a fleet has one per
-   * instance, `fire` is one function shared by all of them (a static method of the actor's
-   * class), so each timer costs no closure and no captured context of its own.
+   * A timer (see `timer`) of kind `kind` that calls `kind.fire(target)`: for actors of which a
+   * fleet has one per instance, the kind (label, function, priority) is made once and shared by
+   * all of them, so each timer holds only its scheduler, its target and its slot: no closure and
+   * no captured context of its own.
    */
-  targetTimer<T>(
-    label: string,
-    target: T,
-    fire: (target: T) => void,
-    priority: Priority = Priority.normal,
-    subject?: string,
-  ): Timer {
-    return new Timer(this, this.queue, label, target, fire as (target: unknown) => void, priority, subject);
+  targetTimer<T>(kind: TimerKind<T>, target: T): Timer {
+    return new Timer(this, this.queue, kind as TimerKind<unknown>, target);
   }
 
   /** @internal The queue timers of this scheduler live in (for moveTimers). */
@@ -269,6 +264,26 @@ export class Scheduler {
   }
 }
 
+/** What timers of one kind share (see Scheduler.targetTimer). */
+export interface TimerKind<T> {
+  /** A short label for traces, e.g. `imds.rotate`. */
+  readonly label: string;
+  /** Called with the timer's target when it fires. */
+  readonly fire: (target: T) => void;
+  readonly priority: Priority;
+  readonly subject: string | undefined;
+}
+
+/** A kind of timer, made once (at module or class level) for all the timers of that kind. */
+export function timerKind<T>(
+  label: string,
+  fire: (target: T) => void,
+  priority: Priority = Priority.normal,
+  subject?: string,
+): TimerKind<T> {
+  return { label, fire, priority, subject };
+}
+
 /** The `fire` of a plain timer, whose target is its action. */
 function callAction(action: unknown): void {
   (action as EventAction)();
@@ -285,18 +300,27 @@ export class Timer implements ScheduledEvent {
   constructor(
     private scheduler: Scheduler,
     private queue: EventQueue<ScheduledEvent>,
-    readonly label: string,
+    private readonly kind: TimerKind<unknown>,
     private readonly target: unknown,
-    private readonly fire: (target: unknown) => void,
-    readonly priority: Priority,
-    readonly subject: string | undefined,
   ) {
     this.slot = queue.allocSlot(this);
   }
 
   /** What the scheduler calls when the timer fires. */
   action(): void {
-    this.fire(this.target);
+    this.kind.fire(this.target);
+  }
+
+  get label(): string {
+    return this.kind.label;
+  }
+
+  get priority(): Priority {
+    return this.kind.priority;
+  }
+
+  get subject(): string | undefined {
+    return this.kind.subject;
   }
 
   /** The scheduler the timer belongs to now. */

@@ -16,7 +16,13 @@
  *   credentials already issued stay valid until they expire;
  * - stop: everything is dropped; start: a fresh publisher.
  */
-import type { Distribution, RandomStream, Scheduler, Timer } from '../engine/index.ts';
+import {
+  type Distribution,
+  type RandomStream,
+  type Scheduler,
+  type Timer,
+  timerKind,
+} from '../engine/index.ts';
 import type { Credentials } from './credentials.ts';
 
 /** Documented: new credentials are available at least five minutes before the old expire (EC2 UG). */
@@ -106,21 +112,17 @@ export class ImdsPublisher {
     this.lifetime = options.lifetime;
     this.pickupDelay = options.pickupDelay;
     this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
-    this.rotation = scheduler.targetTimer('imds.rotate', this, ImdsPublisher.rotateNow);
-    this.pickup = scheduler.targetTimer('imds.pickup', this, ImdsPublisher.pickUpNow);
-    this.expiry = scheduler.targetTimer('imds.expire', this, ImdsPublisher.expired);
+    this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
+    this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
+    this.expiry = scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
   }
 
-  // What the timers call, shared by every publisher (see Scheduler.targetTimer).
-  private static rotateNow(imds: ImdsPublisher): void {
-    imds.rotate();
-  }
-  private static pickUpNow(imds: ImdsPublisher): void {
-    imds.pickUpAssociation();
-  }
-  private static expired(imds: ImdsPublisher): void {
-    imds.host.imdsChanged();
-  }
+  // The kinds of its timers, shared by every publisher (see Scheduler.targetTimer).
+  private static readonly ROTATE = timerKind<ImdsPublisher>('imds.rotate', (imds) => imds.rotate());
+  private static readonly PICKUP = timerKind<ImdsPublisher>('imds.pickup', (imds) =>
+    imds.pickUpAssociation(),
+  );
+  private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
   /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   get timers(): readonly Timer[] {

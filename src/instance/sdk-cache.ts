@@ -5,7 +5,7 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import type { RandomStream, Scheduler, Timer } from '../engine/index.ts';
+import { type RandomStream, type Scheduler, type Timer, timerKind } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
@@ -54,23 +54,20 @@ export class SdkCache {
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
-    this.refresh = scheduler.targetTimer('sdk.refresh', this, SdkCache.fetchNow);
-    this.expiry = scheduler.targetTimer('sdk.expire', this, SdkCache.expiredNow);
-    this.staleEnd = scheduler.targetTimer('sdk.stale-end', this, SdkCache.staleEnded);
-    // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
-    this.mandatory = scheduler.targetTimer('sdk.mandatory', this, SdkCache.fetchNow);
+    this.refresh = scheduler.targetTimer(SdkCache.REFRESH, this);
+    this.expiry = scheduler.targetTimer(SdkCache.EXPIRE, this);
+    this.staleEnd = scheduler.targetTimer(SdkCache.STALE_END, this);
+    this.mandatory = scheduler.targetTimer(SdkCache.MANDATORY, this);
   }
 
-  // What the timers call, shared by every cache (see Scheduler.targetTimer).
-  private static fetchNow(cache: SdkCache): void {
-    cache.fetch();
-  }
-  private static expiredNow(cache: SdkCache): void {
-    cache.expired();
-  }
-  private static staleEnded(cache: SdkCache): void {
+  // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
+  private static readonly REFRESH = timerKind<SdkCache>('sdk.refresh', (cache) => cache.fetch());
+  private static readonly EXPIRE = timerKind<SdkCache>('sdk.expire', (cache) => cache.expired());
+  private static readonly STALE_END = timerKind<SdkCache>('sdk.stale-end', (cache) => {
     if (cache.held === cache.expiring) cache.dropHeld();
-  }
+  });
+  // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
+  private static readonly MANDATORY = timerKind<SdkCache>('sdk.mandatory', (cache) => cache.fetch());
 
   /** What the application can use for calls now: nothing while blocked in the mandatory window. */
   get usable(): Credentials | undefined {

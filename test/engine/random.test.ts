@@ -140,6 +140,28 @@ describe('RandomStream', () => {
     );
   });
 
+  it('a parked stream goes on with the sequence it would have drawn, wherever it is parked', () => {
+    fc.assert(
+      fc.property(
+        nameArb,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        (name, parkAfter, parkable) => {
+          const reference = take(new RandomStreams(3).fresh(name), parkAfter.length);
+          const s = new RandomStreams(3).fresh(name, parkable);
+          s.park(); // before the first draw: nothing to park
+          const drawn = parkAfter.map((park) => {
+            const x = s.next();
+            if (park) s.park();
+            return x;
+          });
+          expect(drawn).toEqual(reference);
+        },
+      ),
+      propertyOptions(100),
+    );
+  });
+
   it('chars(alphabet, length) uses only the alphabet', () => {
     const s = new RandomStream('chars');
     const text = s.chars('abc', 300);

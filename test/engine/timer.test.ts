@@ -7,7 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceCapError, SimulationError } from '../../src/engine/errors.ts';
 import { EventQueue, Priority } from '../../src/engine/queue.ts';
-import { type EventHandle, moveTimers, Scheduler, type Timer } from '../../src/engine/scheduler.ts';
+import {
+  type EventHandle,
+  moveTimers,
+  Scheduler,
+  type Timer,
+  timerKind,
+} from '../../src/engine/scheduler.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { traceLine } from '../helpers/trace.ts';
 
@@ -163,9 +169,9 @@ describe('Scheduler.timer', () => {
     const fire = (target: { readonly name: string }): void => {
       fired.push(`${target.name}@${s.nowMs}`);
     };
-    const a = s.targetTimer('a', { name: 'a' }, fire);
+    const a = s.targetTimer(timerKind('a', fire), { name: 'a' });
     const plain = s.timer('plain', () => fired.push(`plain@${s.nowMs}`));
-    const b = s.targetTimer('b', { name: 'b' }, fire, Priority.urgent);
+    const b = s.targetTimer(timerKind('b', fire, Priority.urgent), { name: 'b' });
     a.at(5);
     plain.at(5);
     b.at(5);

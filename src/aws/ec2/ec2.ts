@@ -14,7 +14,7 @@
  * Every call validates completely before it changes anything, so a failed call changes nothing
  * and draws nothing from any random stream.
  */
-import { type Distribution, Priority, type RandomStream } from '../../engine/index.ts';
+import { type Distribution, Priority } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
@@ -387,7 +387,7 @@ export class Ec2Service {
       // A reboot request while one is in progress joins it: the OS is already restarting.
       if (r.rebootTimer !== undefined) continue;
       this.emit({ type: 'rebootStarted', instanceId: r.id });
-      const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r));
+      const delayMs = this.delayFor(r, this.opts.delays.instanceReboot);
       r.rebootTimer = this.opts.scheduler.after(
         delayMs,
         'ec2.rebooted',
@@ -521,7 +521,7 @@ export class Ec2Service {
     if (a.state !== 'disassociating') {
       if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
       a.state = 'disassociating';
-      const delayMs = this.opts.delays.disassociationSettle.sample(this.streamOf(instance));
+      const delayMs = this.delayFor(instance, this.opts.delays.disassociationSettle);
       a.timer = this.opts.scheduler.after(
         delayMs,
         'ec2.disassociated',
@@ -542,14 +542,20 @@ export class Ec2Service {
     for (const l of this.listeners) l(event);
   }
 
-  /** The instance's stream, asked for once and kept on its record (not in a map of every instance's). */
-  private streamOf(r: InstanceRecord): RandomStream {
+  /**
+   * A delay drawn from the instance's own stream, which is asked for once and kept on its record
+   * (not in a map of every instance's), and parked between draws: an instance draws only a few
+   * EC2 delays in a run, and a fleet holds one stream per instance.
+   */
+  private delayFor(r: InstanceRecord, delay: Distribution): number {
     let stream = r.stream;
     if (stream === undefined) {
       stream = this.opts.streamFor(`instance/${r.id}/ec2`);
       r.stream = stream;
     }
-    return stream;
+    const delayMs = delay.sample(stream);
+    stream.park();
+    return delayMs;
   }
 
   private iamIn(region: string) {
@@ -623,7 +629,7 @@ export class Ec2Service {
 
   /** Moves the instance to `state` after a delay drawn from its own stream. */
   private scheduleState(r: InstanceRecord, state: InstanceStateName, delay: Distribution): void {
-    const delayMs = delay.sample(this.streamOf(r));
+    const delayMs = this.delayFor(r, delay);
     r.timer = this.opts.scheduler.after(
       delayMs,
       `ec2.${state}`,
@@ -665,7 +671,7 @@ export class Ec2Service {
   private startAssociation(instance: InstanceRecord, profile: InstanceProfile): AssociationRecord {
     const a = this.newAssociation(instance, profile, 'associating');
     instance.association = a;
-    const delayMs = this.opts.delays.associationSettle.sample(this.streamOf(instance));
+    const delayMs = this.delayFor(instance, this.opts.delays.associationSettle);
     a.timer = this.opts.scheduler.after(
       delayMs,
       'ec2.associated',
