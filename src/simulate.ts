@@ -199,12 +199,7 @@ class World {
   private readonly replacements = new Map<string, Replacement>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
-    association: (rt) => {
-      const a = this.ec2.activeAssociation(rt.facts.id);
-      return a === undefined
-        ? undefined
-        : { associationId: a.AssociationId, state: a.State, profileId: a.profileId };
-    },
+    association: (rt) => this.ec2.associationOf(rt.facts.id),
     profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
     newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
     classify: (rt, creds) => this.classifier.classify(rt.facts, creds),

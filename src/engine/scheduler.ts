@@ -372,11 +372,15 @@ export class Timer implements ScheduledEvent {
     return this.queue.unschedule(this.slot);
   }
 
-  /** @internal The key of a pending timer, for moveTimers. */
-  pendingKey(): { readonly timeMs: number; readonly priority: number; readonly seq: number } | undefined {
-    const timeMs = this.queue.timeOf(this.slot);
-    const key = this.queue.keyOf(this.slot);
-    return timeMs === undefined || key === undefined ? undefined : { timeMs, ...key };
+  /** @internal Whether this pending timer fires before pending timer `other` (by their queue keys; moveTimers). */
+  queuedBefore(other: Timer): boolean {
+    const { queue, slot } = other;
+    return this.queue.queuedBefore(
+      this.slot,
+      queue.timeOf(slot)!,
+      queue.priorityOf(slot)!,
+      queue.seqOf(slot)!,
+    );
   }
 
   /** @internal Leaves the current scheduler (unscheduled) and joins `to`'s queue, not yet scheduled. */
@@ -401,21 +405,30 @@ export class Timer implements ScheduledEvent {
  * @throws SimulationError when a pending timer lies before `to`'s current time.
  */
 export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
-  const pending: { timer: Timer; timeMs: number; priority: number; seq: number }[] = [];
+  // Pending timers in their old order, by insertion (a handful at a time), into scratch lists
+  // reused from call to call: the warm-up moves every instance twice.
+  const pending = movingTimers;
+  const times = movingTimesMs;
+  pending.length = 0;
+  times.length = 0;
   for (const timer of timers) {
-    const key = timer.pendingKey();
-    if (key !== undefined) pending.push({ timer, ...key });
-  }
-  if (pending.length > 1) {
-    pending.sort((a, b) =>
-      a.timeMs !== b.timeMs
-        ? a.timeMs - b.timeMs
-        : a.priority !== b.priority
-          ? a.priority - b.priority
-          : a.seq - b.seq,
-    );
+    const timeMs = timer.timeMs;
+    if (timeMs === undefined) continue;
+    let i = pending.length;
+    while (i > 0 && timer.queuedBefore(pending[i - 1]!)) {
+      pending[i] = pending[i - 1]!;
+      times[i] = times[i - 1]!;
+      i--;
+    }
+    pending[i] = timer;
+    times[i] = timeMs;
   }
   const queue = to.queueForTimers();
   for (const timer of timers) timer.rebind(to, queue);
-  for (const p of pending) p.timer.at(p.timeMs);
+  for (let i = 0; i < pending.length; i++) pending[i]!.at(times[i]!);
+  pending.length = 0;
 }
+
+/** moveTimers' scratch lists (moveTimers does not call itself). */
+const movingTimers: Timer[] = [];
+const movingTimesMs: number[] = [];

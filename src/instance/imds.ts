@@ -33,6 +33,13 @@ export type ProfileRole =
   | { readonly kind: 'noRole' }
   | { readonly kind: 'notFound' };
 
+/** The instance's association as EC2 holds it: read, never kept (it may be EC2's own record). */
+export interface AssociationState {
+  readonly id: string;
+  readonly state: string;
+  readonly profileId: string;
+}
+
 /** The publisher's configuration: its clock, its delays and its random stream. */
 export interface ImdsOptions {
   readonly scheduler: Scheduler;
@@ -54,9 +61,7 @@ export interface ImdsOptions {
  */
 export interface ImdsHost {
   /** The instance's active association as EC2 sees it now. */
-  association():
-    | { readonly associationId: string; readonly state: string; readonly profileId: string }
-    | undefined;
+  association(): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
   newAccessKeyId(): string;
@@ -124,9 +129,9 @@ export class ImdsPublisher {
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
-  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  get timers(): readonly Timer[] {
-    return [this.rotation, this.pickup, this.expiry];
+  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  addTimers(into: Timer[]): void {
+    into.push(this.rotation, this.pickup, this.expiry);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -177,8 +182,8 @@ export class ImdsPublisher {
     // A replacement still settling (or a disassociation in flight): keep serving what we have.
     if (association.state !== 'associated') return;
     // The same association seen again (e.g. its own settle event): nothing new to fetch.
-    if (association.associationId === this.servingAssociationId && this.creds !== undefined) return;
-    this.servingAssociationId = association.associationId;
+    if (association.id === this.servingAssociationId && this.creds !== undefined) return;
+    this.servingAssociationId = association.id;
     this.servingProfileId = association.profileId;
     this.endpoint = true;
     this.rotate();

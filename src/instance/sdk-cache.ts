@@ -74,9 +74,9 @@ export class SdkCache {
     return this.blocked ? undefined : this.held;
   }
 
-  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  get timers(): readonly Timer[] {
-    return [this.refresh, this.expiry, this.staleEnd, this.mandatory];
+  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  addTimers(into: Timer[]): void {
+    into.push(this.refresh, this.expiry, this.staleEnd, this.mandatory);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */

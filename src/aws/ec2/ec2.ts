@@ -139,6 +139,16 @@ export class Ec2Service {
     return { AssociationId: a.id, State: a.state, profileId: a.profileId, profileArn: a.profileArn };
   }
 
+  /**
+   * The instance's current association (as activeAssociation) as EC2 holds it: not a copy, for
+   * the instance model, which asks at every pickup and only reads it at once.
+   */
+  associationOf(
+    instanceId: string,
+  ): { readonly id: string; readonly state: string; readonly profileId: string } | undefined {
+    return this.instances.get(instanceId)?.association;
+  }
+
   /** Instances of `region` in launch order, terminated ones included. */
   instancesIn(region: string): InstanceView[] {
     return [...(this.instancesByRegion.get(region) ?? [])];
