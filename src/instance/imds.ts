@@ -97,7 +97,8 @@ export class ImdsPublisher {
   private readonly rotation: Timer;
   private readonly pickup: Timer;
   /** Fires when served credentials expire before the next rotation could replace them (profile without role). */
-  private readonly expiry: Timer;
+  /** Made when first needed: only a profile without a role lets served credentials run out. */
+  private expiry: Timer | undefined = undefined;
   private running = false;
   private scheduler: Scheduler;
   private readonly stream: RandomStream;
@@ -119,7 +120,6 @@ export class ImdsPublisher {
     this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
     this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
-    this.expiry = scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
   }
 
   // The kinds of its timers, shared by every publisher (see Scheduler.targetTimer).
@@ -131,7 +131,8 @@ export class ImdsPublisher {
 
   /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   addTimers(into: Timer[]): void {
-    into.push(this.rotation, this.pickup, this.expiry);
+    into.push(this.rotation, this.pickup);
+    if (this.expiry !== undefined) into.push(this.expiry);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -162,7 +163,7 @@ export class ImdsPublisher {
   private reset(): void {
     this.rotation.cancel();
     this.pickup.cancel();
-    this.expiry.cancel();
+    this.expiry?.cancel();
     this.creds = undefined;
     this.endpoint = false;
     this.servingProfileId = undefined;
@@ -227,8 +228,9 @@ export class ImdsPublisher {
     }
     nextMs = Math.max(nextMs, nowMs + 1);
     this.rotation.at(nextMs);
-    this.expiry.cancel();
+    this.expiry?.cancel();
     if (expiresAtMs !== undefined && expiresAtMs > nowMs && expiresAtMs < nextMs) {
+      this.expiry ??= this.scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
       this.expiry.at(expiresAtMs);
     }
   }

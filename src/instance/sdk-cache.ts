@@ -40,8 +40,10 @@ export class SdkCache {
   // (expiry, then the end of static stability).
   private readonly refresh: Timer;
   private readonly expiry: Timer;
-  private readonly staleEnd: Timer;
-  private readonly mandatory: Timer;
+  // Made when first needed: most caches never outlive their credentials, and only some policies
+  // have a mandatory window (a fleet holds a cache per instance).
+  private staleEnd: Timer | undefined = undefined;
+  private mandatory: Timer | undefined = undefined;
   /** The credentials the pending expiry or stale-end timer is about. */
   private expiring: Credentials | undefined;
 
@@ -56,8 +58,6 @@ export class SdkCache {
   ) {
     this.refresh = scheduler.targetTimer(SdkCache.REFRESH, this);
     this.expiry = scheduler.targetTimer(SdkCache.EXPIRE, this);
-    this.staleEnd = scheduler.targetTimer(SdkCache.STALE_END, this);
-    this.mandatory = scheduler.targetTimer(SdkCache.MANDATORY, this);
   }
 
   // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
@@ -76,7 +76,9 @@ export class SdkCache {
 
   /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   addTimers(into: Timer[]): void {
-    into.push(this.refresh, this.expiry, this.staleEnd, this.mandatory);
+    into.push(this.refresh, this.expiry);
+    if (this.staleEnd !== undefined) into.push(this.staleEnd);
+    if (this.mandatory !== undefined) into.push(this.mandatory);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -108,8 +110,8 @@ export class SdkCache {
   private clear(): void {
     this.refresh.cancel();
     this.expiry.cancel();
-    this.staleEnd.cancel();
-    this.mandatory.cancel();
+    this.staleEnd?.cancel();
+    this.mandatory?.cancel();
     this.expiring = undefined;
     this.held = undefined;
     this.staleUntilMs = undefined;
@@ -194,16 +196,18 @@ export class SdkCache {
 
   private scheduleExpiry(creds: Credentials): void {
     this.expiry.cancel();
-    this.staleEnd.cancel();
-    this.mandatory.cancel();
+    this.staleEnd?.cancel();
+    this.mandatory?.cancel();
     this.expiring = undefined;
     const nowMs = this.scheduler.nowMs;
     if (!isValidAt(creds, nowMs)) return;
     this.expiring = creds;
     this.expiry.at(creds.expiresAtMs);
     const windowMs = this.policy.mandatoryBeforeExpiryMs;
-    if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs)
+    if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs) {
+      this.mandatory ??= this.scheduler.targetTimer(SdkCache.MANDATORY, this);
       this.mandatory.at(creds.expiresAtMs - windowMs);
+    }
   }
 
   /** The held credentials reached their expiry without being replaced. */
@@ -213,6 +217,7 @@ export class SdkCache {
     const extensionMs = this.policy.staticStabilityMs(this.stream);
     if (extensionMs > 0) {
       this.staleUntilMs = creds.expiresAtMs + extensionMs;
+      this.staleEnd ??= this.scheduler.targetTimer(SdkCache.STALE_END, this);
       this.staleEnd.at(this.staleUntilMs);
       this.host.appChanged();
     } else {
