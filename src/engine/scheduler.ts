@@ -372,6 +372,14 @@ export class Timer implements ScheduledEvent {
     return this.queue.unschedule(this.slot);
   }
 
+  /**
+   * Gives the timer's queue slot back, for a timer whose owner is finished (a process that
+   * returned). Not pending any more; it must not be used again.
+   */
+  release(): void {
+    this.queue.releaseSlot(this.slot);
+  }
+
   /** @internal Whether this pending timer fires before pending timer `other` (by their queue keys; moveTimers). */
   queuedBefore(other: Timer): boolean {
     const { queue, slot } = other;
