@@ -59,6 +59,8 @@ import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
 const H = 3_600_000;
+/** The outages of an instance without any (most of a fleet). */
+const NO_OUTAGES: readonly Window[] = [];
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
 export const WARMUP_CYCLES = 2;
 
@@ -198,12 +200,7 @@ class World {
   private readonly replacements = new Map<string, Replacement>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
-    association: (rt) => {
-      const a = this.ec2.activeAssociation(rt.facts.id);
-      return a === undefined
-        ? undefined
-        : { associationId: a.AssociationId, state: a.State, profileId: a.profileId };
-    },
+    association: (rt) => this.ec2.associationOf(rt.facts.id),
     profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
     newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
     classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
@@ -297,7 +294,9 @@ class World {
         instanceStart: dist('instanceStart'),
         instanceReboot: dist('instanceReboot'),
       },
-      streamFor: (name) => streams.stream(name),
+      // EC2 keeps each instance's stream on its record (no map of one stream per instance), and
+      // parks it between draws.
+      streamFor: (name) => streams.fresh(name, true),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.plan = changePlan(scenario);
@@ -352,7 +351,7 @@ class World {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
-    const id = spec.id ?? `i-${hexId(streams.fresh(`instance/${spec.name}/id`), 17)}`;
+    const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     this.ec2.seedInstance({
       id,
       name: spec.name,
@@ -380,7 +379,9 @@ class World {
       region: spec.region,
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
-    const stream = streams.stream(`instance/${spec.name}/imds`);
+    // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
+    // not the named-stream cache.
+    const stream = streams.fresh(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
     const facts: InstanceFacts = {
@@ -409,9 +410,7 @@ class World {
         stream,
         bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
       },
-      outages: this.scenario.faults
-        .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(spec.name))
-        .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs })),
+      outages: this.outagesOf(spec.name),
     });
     this.runtimes.set(id, rt);
     this.runtimesByName.set(spec.name, rt);
@@ -426,6 +425,14 @@ class World {
       }
     }
     return rt;
+  }
+
+  /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
+  private outagesOf(name: string): readonly Window[] {
+    const outages = this.scenario.faults
+      .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(name))
+      .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs }));
+    return outages.length === 0 ? NO_OUTAGES : outages;
   }
 
   /**
@@ -465,6 +472,7 @@ class World {
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
       rt.moveTo(this.scheduler);
     }
+    this.boots.length = 0;
     return processed;
   }
 

@@ -183,15 +183,33 @@ export function checkStructure(
   path = '',
 ): ShapeProblem[] {
   const out: ShapeProblem[] = [];
-  visit(service, shape, value, path, options, out);
+  visit(service, shape, value, { prefix: path, segments: [] }, options, out);
   return out;
+}
+
+/**
+ * Where visit() is: the caller's prefix and the member names and list indexes below it. The text
+ * is built only when a problem is reported: every request of a run is checked, and building the
+ * path of every visited value showed in the profile.
+ */
+interface Where {
+  readonly prefix: string;
+  readonly segments: (string | number)[];
+}
+
+/** `a.b.0.c`: member names joined by dots, list indexes as `.i` (even at the top). */
+function pathOf(where: Where): string {
+  let path = where.prefix;
+  for (const s of where.segments) path = typeof s === 'number' || path !== '' ? `${path}.${s}` : s;
+  return path;
 }
 
 /**
  * Records a value of the wrong type. A function of its own rather than a closure in visit(): every
  * request of a run is checked, and a closure per visited value showed in the profile.
  */
-function typeProblem(out: ShapeProblem[], value: unknown, path: string, expected: string): void {
+function typeProblem(out: ShapeProblem[], value: unknown, at: Where, expected: string): void {
+  const path = pathOf(at);
   const where = path === '' ? 'request' : path;
   out.push({
     kind: 'type',
@@ -204,7 +222,7 @@ function visit(
   service: ServiceName,
   shape: Shape,
   value: unknown,
-  path: string,
+  where: Where,
   options: CheckOptions,
   out: ShapeProblem[],
 ): void {
@@ -213,35 +231,40 @@ function visit(
   switch (shape.type) {
     case 'structure': {
       if (!isRecord(value)) {
-        if (!isRef) typeProblem(out, value, path, 'a structure');
+        if (!isRef) typeProblem(out, value, where, 'a structure');
         return;
       }
       const members = shape.members ?? {};
-      for (const [key, v] of Object.entries(value)) {
+      for (const key of Object.keys(value)) {
+        const v = value[key];
         if (v === undefined) continue;
         const ref = Object.hasOwn(members, key) ? members[key] : undefined;
-        const at = path === '' ? key : `${path}.${key}`;
+        where.segments.push(key);
         if (ref === undefined) {
+          const at = pathOf(where);
           out.push({ kind: 'unknown', path: at, message: `The parameter ${at} is not recognized` });
-          continue;
+        } else {
+          visit(service, shapeOf(service, ref.shape), v, where, options, out);
         }
-        visit(service, shapeOf(service, ref.shape), v, at, options, out);
+        where.segments.pop();
       }
       return;
     }
     case 'list': {
       if (!Array.isArray(value)) {
-        if (!isRef) typeProblem(out, value, path, 'a list');
+        if (!isRef) typeProblem(out, value, where, 'a list');
         return;
       }
       const member = shapeOf(service, shape.member!.shape);
-      value.forEach((item, i) => {
-        visit(service, member, item, `${path}.${i}`, options, out);
-      });
+      for (let i = 0; i < value.length; i++) {
+        where.segments.push(i);
+        visit(service, member, value[i], where, options, out);
+        where.segments.pop();
+      }
       return;
     }
     case 'map': {
-      if (!isRecord(value)) typeProblem(out, value, path, 'a map');
+      if (!isRecord(value)) typeProblem(out, value, where, 'a map');
       return;
     }
     case 'integer':
@@ -249,31 +272,32 @@ function visit(
       const n =
         typeof value === 'string' && options.textScalars && /^-?\d+$/.test(value) ? Number(value) : value;
       if (isRef) return;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n)) typeProblem(out, value, path, 'an integer');
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) typeProblem(out, value, where, 'an integer');
       return;
     }
     case 'double':
     case 'float': {
       const n = typeof value === 'string' && options.textScalars ? Number(value) : value;
       if (isRef) return;
-      if (typeof n !== 'number' || !Number.isFinite(n)) typeProblem(out, value, path, 'a number');
+      if (typeof n !== 'number' || !Number.isFinite(n)) typeProblem(out, value, where, 'a number');
       return;
     }
     case 'boolean': {
       if (isRef) return;
       const ok =
         typeof value === 'boolean' || (options.textScalars && (value === 'true' || value === 'false'));
-      if (!ok) typeProblem(out, value, path, 'a boolean');
+      if (!ok) typeProblem(out, value, where, 'a boolean');
       return;
     }
     case 'timestamp':
     case 'string':
     case 'blob': {
       if (typeof value !== 'string') {
-        typeProblem(out, value, path, 'a string');
+        typeProblem(out, value, where, 'a string');
         return;
       }
       if (shape.enum !== undefined && !isRef && !shape.enum.includes(value)) {
+        const path = pathOf(where);
         out.push({
           kind: 'enum',
           path,

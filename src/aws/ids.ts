@@ -25,23 +25,23 @@ export class IdFactory {
   }
 
   instanceProfileId(): string {
-    return this.unique(() => 'AIPA' + this.stream.chars(UPPER_ALNUM, 17));
+    return this.unique(() => this.stream.chars(UPPER_ALNUM, 17, 'AIPA'));
   }
 
   roleId(): string {
-    return this.unique(() => 'AROA' + this.stream.chars(UPPER_ALNUM, 17));
+    return this.unique(() => this.stream.chars(UPPER_ALNUM, 17, 'AROA'));
   }
 
   associationId(): string {
-    return this.unique(() => 'iip-assoc-' + this.stream.chars(HEX, 17));
+    return this.unique(() => this.stream.chars(HEX, 17, 'iip-assoc-'));
   }
 
   instanceId(): string {
-    return this.unique(() => 'i-' + this.stream.chars(HEX, 17));
+    return this.unique(() => this.stream.chars(HEX, 17, 'i-'));
   }
 
   accessKeyId(): string {
-    return this.unique(() => 'ASIA' + this.stream.chars(UPPER_ALNUM, 16));
+    return this.unique(() => this.stream.chars(UPPER_ALNUM, 16, 'ASIA'));
   }
 
   /** Reserves an id given explicitly by the scenario, so drawn ids never collide with it. */
@@ -50,7 +50,7 @@ export class IdFactory {
   }
 }
 
-/** `length` lower-case hex characters drawn from `stream` (instance ids, access keys). */
-export function hexId(stream: RandomStream, length: number): string {
-  return stream.chars(HEX, length);
+/** `prefix` and `length` lower-case hex characters drawn from `stream` (instance ids, access keys). */
+export function hexId(stream: RandomStream, length: number, prefix = ''): string {
+  return stream.chars(HEX, length, prefix);
 }

@@ -7,7 +7,7 @@
  */
 import { SimulationError } from './errors.ts';
 import { Priority } from './queue.ts';
-import type { Scheduler } from './scheduler.ts';
+import { type Scheduler, type Timer, timerKind } from './scheduler.ts';
 
 /** A one-shot condition that processes can wait on. */
 export class Signal {
@@ -37,26 +37,55 @@ export type Process = Generator<Yieldable, void, void>;
 
 /** Starts `body` now. Returns the signal that fires when it finishes. */
 export function spawn(scheduler: Scheduler, label: string, body: Process, subject?: string): Signal {
-  const done = new Signal(`${label}.done`);
-  const resume = (): void => {
-    const result = body.next();
+  return new ProcessRun(scheduler, label, body, subject).done;
+}
+
+/** What a process's timer calls: one function for every process (see Scheduler.targetTimer). */
+function resumeRun(run: ProcessRun): void {
+  run.resume();
+}
+
+/**
+ * A running process. Its sleeps reuse one timer, which orders them exactly as one event per
+ * sleep would (each takes a fresh seq) without allocating one: a runbook's fan-out starts a
+ * process per instance at once, and what each holds while it waits is the bulk of what that
+ * burst allocates. The timer's slot is given back when the process returns.
+ */
+class ProcessRun {
+  readonly done: Signal;
+  private readonly sleep: Timer;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly label: string,
+    private readonly body: Process,
+    private readonly subject: string | undefined,
+  ) {
+    this.done = new Signal(`${label}.done`);
+    this.sleep = scheduler.targetTimer(timerKind(label, resumeRun, Priority.normal, subject), this);
+    this.sleep.after(0);
+  }
+
+  resume(): void {
+    const result = this.body.next();
     if (result.done) {
-      done.fire();
+      this.sleep.release();
+      this.done.fire();
       return;
     }
     const waitFor = result.value;
     if (typeof waitFor === 'number') {
       if (!Number.isInteger(waitFor) || waitFor < 0) {
-        throw new SimulationError(`process '${label}' yielded an invalid delay: ${String(waitFor)}`);
+        throw new SimulationError(`process '${this.label}' yielded an invalid delay: ${String(waitFor)}`);
       }
-      scheduler.after(waitFor, label, resume, Priority.normal, subject);
+      this.sleep.after(waitFor);
     } else {
       // Resume through the queue (urgent lane) so that signal order, not call depth, decides who runs first.
-      waitFor.onFire(() => scheduler.after(0, label, resume, Priority.urgent, subject));
+      waitFor.onFire(() =>
+        this.scheduler.after(0, this.label, () => this.resume(), Priority.urgent, this.subject),
+      );
     }
-  };
-  scheduler.after(0, label, resume, Priority.normal, subject);
-  return done;
+  }
 }
 
 /** A signal that fires when all of `signals` have fired. */

@@ -74,7 +74,10 @@ export class EventQueue<T> {
   private readonly slotPayload: (T | undefined)[] = [];
   /** The handle of a one-shot entry; undefined for a reusable slot. */
   private readonly slotEntry: (QueueEntry<T> | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  /** Free slot numbers, a stack of `freeCount`. */
+  private freeSlots = new Int32Array(CAPACITY_INITIAL);
+  private freeCount = 0;
+  /** Slots handed out so far (`slotPayload` and `slotEntry` may be longer after a clear). */
   private slotCount = 0;
   private nextSeq = 0;
   private live = 0;
@@ -167,9 +170,11 @@ export class EventQueue<T> {
     if (this.live !== 0) throw new Error(`cannot clear an event queue with ${this.live} live events`);
     for (let pos = 0; pos < this.length; pos++) this.slotPos[this.heapSlot[pos]!] = NOT_QUEUED;
     this.length = 0;
-    this.slotPayload.length = 0;
-    this.slotEntry.length = 0;
-    this.freeSlots.length = 0;
+    // Emptied in place: setting an array's length to 0 gives its storage back, and a queue that
+    // is cleared once per instance (the isolated warm-up) would then grow it anew each time.
+    this.slotPayload.fill(undefined, 0, this.slotCount);
+    this.slotEntry.fill(undefined, 0, this.slotCount);
+    this.freeCount = 0;
     this.slotCount = 0;
     this.nextSeq = 0;
   }
@@ -224,10 +229,29 @@ export class EventQueue<T> {
     return pos === NOT_QUEUED ? undefined : this.heapTimeMs[pos];
   }
 
-  /** The priority and seq of a queued slot (undefined when it is not queued). */
-  keyOf(slot: number): { readonly priority: number; readonly seq: number } | undefined {
+  /** Whether queued slot `slot` leaves before the key `(timeMs, priority, seq)`. */
+  queuedBefore(slot: number, timeMs: number, priority: number, seq: number): boolean {
     const pos = this.slotPos[slot]!;
-    return pos === NOT_QUEUED ? undefined : { priority: this.heapPriority[pos]!, seq: this.heapSeq[pos]! };
+    return this.keyBefore(
+      this.heapTimeMs[pos]!,
+      this.heapPriority[pos]!,
+      this.heapSeq[pos]!,
+      timeMs,
+      priority,
+      seq,
+    );
+  }
+
+  /** The priority of a queued slot (undefined when it is not queued). */
+  priorityOf(slot: number): number | undefined {
+    const pos = this.slotPos[slot]!;
+    return pos === NOT_QUEUED ? undefined : this.heapPriority[pos];
+  }
+
+  /** The seq of a queued slot (undefined when it is not queued). */
+  seqOf(slot: number): number | undefined {
+    const pos = this.slotPos[slot]!;
+    return pos === NOT_QUEUED ? undefined : this.heapSeq[pos];
   }
 
   /** Gives a reusable slot back (unscheduling it first); the number may be handed out again. */
@@ -251,18 +275,23 @@ export class EventQueue<T> {
   }
 
   private newSlot(payload: T): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.slotCount++;
-      if (slot >= this.slotPos.length) {
-        const grown = new Int32Array(this.slotPos.length * 2).fill(NOT_QUEUED);
-        grown.set(this.slotPos);
-        this.slotPos = grown;
-      }
+    if (this.freeCount > 0) {
+      const slot = this.freeSlots[--this.freeCount]!;
+      this.slotPayload[slot] = payload;
+      return slot;
+    }
+    const slot = this.slotCount++;
+    if (slot >= this.slotPos.length) {
+      const grown = new Int32Array(this.slotPos.length * 2).fill(NOT_QUEUED);
+      grown.set(this.slotPos);
+      this.slotPos = grown;
+    }
+    if (slot < this.slotPayload.length) {
+      this.slotPayload[slot] = payload;
+      this.slotEntry[slot] = undefined;
+    } else {
       this.slotPayload.push(payload);
       this.slotEntry.push(undefined);
-    } else {
-      this.slotPayload[slot] = payload;
     }
     return slot;
   }
@@ -270,7 +299,12 @@ export class EventQueue<T> {
   private freeSlot(slot: number): void {
     this.slotPayload[slot] = undefined;
     this.slotEntry[slot] = undefined;
-    this.freeSlots.push(slot);
+    if (this.freeCount === this.freeSlots.length) {
+      const grown = new Int32Array(this.freeSlots.length * 2);
+      grown.set(this.freeSlots);
+      this.freeSlots = grown;
+    }
+    this.freeSlots[this.freeCount++] = slot;
   }
 
   private dropCancelledTop(): void {

@@ -15,15 +15,64 @@ export interface RandomSource {
   next(): number;
 }
 
-export class RandomStream implements RandomSource {
-  private readonly prng: () => number;
+/** Scratch for chars(): the codes of the string being built (one string at a time, single-threaded). */
+const charCodes: number[] = [];
 
-  constructor(readonly seedKey: string) {
-    this.prng = seedrandom.alea(seedKey);
+export class RandomStream implements RandomSource {
+  /**
+   * The generator, made at the first draw: seeding Alea (hashing the seed key six times) is a
+   * fair share of a fleet run's cost, and a stream that is named but never drawn from (an
+   * instance that is never touched) then costs nothing but this object.
+   */
+  private prng: (() => number) | undefined = undefined;
+  /** The seed until the generator is made (then dropped: a fleet holds two streams per instance). */
+  private seedKey: string | undefined;
+  /** The generator's state while parked (see park). */
+  private parked: seedrandom.State.Alea | undefined = undefined;
+
+  /**
+   * @param parkable whether `park` may set the generator aside (its generator then keeps the
+   *   means to report its state, which costs a little memory while it is live).
+   */
+  constructor(
+    seedKey: string,
+    private readonly parkable = false,
+  ) {
+    this.seedKey = seedKey;
   }
 
   next(): number {
-    return this.prng();
+    let prng = this.prng;
+    if (prng === undefined) {
+      prng = this.makePrng();
+      this.prng = prng;
+    }
+    return prng();
+  }
+
+  /**
+   * Sets a parkable stream's generator aside until the next draw, keeping only its state (four
+   * numbers, against a live generator's few hundred bytes of closures): for a stream drawn from
+   * now and then, such as an instance's EC2 delays, held by every instance of a fleet. The next
+   * draw restores it through seedrandom's own state option, so the sequence goes on unchanged.
+   * A stream that is not parkable, or not yet drawn from, is left as it is.
+   */
+  park(): void {
+    const prng = this.prng as seedrandom.StatefulPRNG<seedrandom.State.Alea> | undefined;
+    if (!this.parkable || prng === undefined) return;
+    this.parked = prng.state();
+    this.prng = undefined;
+  }
+
+  private makePrng(): () => number {
+    const parked = this.parked;
+    if (parked !== undefined) {
+      this.parked = undefined;
+      return seedrandom.alea('', { state: parked });
+    }
+    const seedKey = this.seedKey!;
+    this.seedKey = undefined;
+    return this.parkable ? seedrandom.alea(seedKey, { state: true }) : seedrandom.alea(seedKey);
   }
 
   /** Uniform integer in [minInclusive, maxInclusive]. */
@@ -36,11 +85,17 @@ export class RandomStream implements RandomSource {
     return standardNormal(this);
   }
 
-  /** A string of `length` characters drawn from `alphabet`. */
-  chars(alphabet: string, length: number): string {
-    let out = '';
-    for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
-    return out;
+  /**
+   * `prefix` followed by `length` characters drawn from `alphabet`, built in one piece: appending
+   * a character at a time would leave a tree of string fragments (V8's cons strings) behind every
+   * id, which a fleet keeps by the hundred thousand and hashes on every lookup.
+   */
+  chars(alphabet: string, length: number, prefix = ''): string {
+    charCodes.length = 0;
+    for (let i = 0; i < prefix.length; i++) charCodes.push(prefix.charCodeAt(i));
+    for (let i = 0; i < length; i++)
+      charCodes.push(alphabet.charCodeAt(Math.floor(this.next() * alphabet.length)));
+    return String.fromCharCode.apply(null, charCodes);
   }
 }
 
@@ -71,8 +126,11 @@ export class RandomStreams {
     return s;
   }
 
-  /** A fresh stream for `name` that does not share position with `stream(name)`. */
-  fresh(name: string): RandomStream {
-    return new RandomStream(`${String(this.rootSeed)}/${name}`);
+  /**
+   * A fresh stream for `name` that does not share position with `stream(name)`; `parkable` (see
+   * RandomStream.park) for a stream its owner sets aside between rare draws.
+   */
+  fresh(name: string, parkable = false): RandomStream {
+    return new RandomStream(`${String(this.rootSeed)}/${name}`, parkable);
   }
 }

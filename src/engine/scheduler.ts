@@ -163,7 +163,17 @@ export class Scheduler {
    * leaves no tombstone. The timer lives as long as the scheduler.
    */
   timer(label: string, action: EventAction, priority: Priority = Priority.normal, subject?: string): Timer {
-    return new Timer(this, this.queue, label, action, priority, subject);
+    return new Timer(this, this.queue, timerKind(label, callAction, priority, subject), action);
+  }
+
+  /**
+   * A timer (see `timer`) of kind `kind` that calls `kind.fire(target)`: for actors of which a
+   * fleet has one per instance, the kind (label, function, priority) is made once and shared by
+   * all of them, so each timer holds only its scheduler, its target and its slot: no closure and
+   * no captured context of its own.
+   */
+  targetTimer<T>(kind: TimerKind<T>, target: T): Timer {
+    return new Timer(this, this.queue, kind as TimerKind<unknown>, target);
   }
 
   /** @internal The queue timers of this scheduler live in (for moveTimers). */
@@ -254,6 +264,31 @@ export class Scheduler {
   }
 }
 
+/** What timers of one kind share (see Scheduler.targetTimer). */
+export interface TimerKind<T> {
+  /** A short label for traces, e.g. `imds.rotate`. */
+  readonly label: string;
+  /** Called with the timer's target when it fires. */
+  readonly fire: (target: T) => void;
+  readonly priority: Priority;
+  readonly subject: string | undefined;
+}
+
+/** A kind of timer, made once (at module or class level) for all the timers of that kind. */
+export function timerKind<T>(
+  label: string,
+  fire: (target: T) => void,
+  priority: Priority = Priority.normal,
+  subject?: string,
+): TimerKind<T> {
+  return { label, fire, priority, subject };
+}
+
+/** The `fire` of a plain timer, whose target is its action. */
+function callAction(action: unknown): void {
+  (action as EventAction)();
+}
+
 /**
  * A reusable event (see `Scheduler.timer`). `at` and `after` (re)schedule it, `cancel` takes it out
  * of the queue; when it fires it is no longer pending and may be scheduled again, also from its
@@ -265,12 +300,27 @@ export class Timer implements ScheduledEvent {
   constructor(
     private scheduler: Scheduler,
     private queue: EventQueue<ScheduledEvent>,
-    readonly label: string,
-    readonly action: EventAction,
-    readonly priority: Priority,
-    readonly subject: string | undefined,
+    private readonly kind: TimerKind<unknown>,
+    private readonly target: unknown,
   ) {
     this.slot = queue.allocSlot(this);
+  }
+
+  /** What the scheduler calls when the timer fires. */
+  action(): void {
+    this.kind.fire(this.target);
+  }
+
+  get label(): string {
+    return this.kind.label;
+  }
+
+  get priority(): Priority {
+    return this.kind.priority;
+  }
+
+  get subject(): string | undefined {
+    return this.kind.subject;
   }
 
   /** The scheduler the timer belongs to now. */
@@ -322,11 +372,23 @@ export class Timer implements ScheduledEvent {
     return this.queue.unschedule(this.slot);
   }
 
-  /** @internal The key of a pending timer, for moveTimers. */
-  pendingKey(): { readonly timeMs: number; readonly priority: number; readonly seq: number } | undefined {
-    const timeMs = this.queue.timeOf(this.slot);
-    const key = this.queue.keyOf(this.slot);
-    return timeMs === undefined || key === undefined ? undefined : { timeMs, ...key };
+  /**
+   * Gives the timer's queue slot back, for a timer whose owner is finished (a process that
+   * returned). Not pending any more; it must not be used again.
+   */
+  release(): void {
+    this.queue.releaseSlot(this.slot);
+  }
+
+  /** @internal Whether this pending timer fires before pending timer `other` (by their queue keys; moveTimers). */
+  queuedBefore(other: Timer): boolean {
+    const { queue, slot } = other;
+    return this.queue.queuedBefore(
+      this.slot,
+      queue.timeOf(slot)!,
+      queue.priorityOf(slot)!,
+      queue.seqOf(slot)!,
+    );
   }
 
   /** @internal Leaves the current scheduler (unscheduled) and joins `to`'s queue, not yet scheduled. */
@@ -351,21 +413,30 @@ export class Timer implements ScheduledEvent {
  * @throws SimulationError when a pending timer lies before `to`'s current time.
  */
 export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
-  const pending: { timer: Timer; timeMs: number; priority: number; seq: number }[] = [];
+  // Pending timers in their old order, by insertion (a handful at a time), into scratch lists
+  // reused from call to call: the warm-up moves every instance twice.
+  const pending = movingTimers;
+  const times = movingTimesMs;
+  pending.length = 0;
+  times.length = 0;
   for (const timer of timers) {
-    const key = timer.pendingKey();
-    if (key !== undefined) pending.push({ timer, ...key });
-  }
-  if (pending.length > 1) {
-    pending.sort((a, b) =>
-      a.timeMs !== b.timeMs
-        ? a.timeMs - b.timeMs
-        : a.priority !== b.priority
-          ? a.priority - b.priority
-          : a.seq - b.seq,
-    );
+    const timeMs = timer.timeMs;
+    if (timeMs === undefined) continue;
+    let i = pending.length;
+    while (i > 0 && timer.queuedBefore(pending[i - 1]!)) {
+      pending[i] = pending[i - 1]!;
+      times[i] = times[i - 1]!;
+      i--;
+    }
+    pending[i] = timer;
+    times[i] = timeMs;
   }
   const queue = to.queueForTimers();
   for (const timer of timers) timer.rebind(to, queue);
-  for (const p of pending) p.timer.at(p.timeMs);
+  for (let i = 0; i < pending.length; i++) pending[i]!.at(times[i]!);
+  pending.length = 0;
 }
+
+/** moveTimers' scratch lists (moveTimers does not call itself). */
+const movingTimers: Timer[] = [];
+const movingTimesMs: number[] = [];

@@ -16,7 +16,13 @@
  *   credentials already issued stay valid until they expire;
  * - stop: everything is dropped; start: a fresh publisher.
  */
-import type { Distribution, RandomStream, Scheduler, Timer } from '../engine/index.ts';
+import {
+  type Distribution,
+  type RandomStream,
+  type Scheduler,
+  type Timer,
+  timerKind,
+} from '../engine/index.ts';
 import type { Credentials } from './credentials.ts';
 
 /** Documented: new credentials are available at least five minutes before the old expire (EC2 UG). */
@@ -26,6 +32,13 @@ export type ProfileRole =
   | { readonly kind: 'role'; readonly roleName: string; readonly roleId: string }
   | { readonly kind: 'noRole' }
   | { readonly kind: 'notFound' };
+
+/** The instance's association as EC2 holds it: read, never kept (it may be EC2's own record). */
+export interface AssociationState {
+  readonly id: string;
+  readonly state: string;
+  readonly profileId: string;
+}
 
 /** The publisher's configuration: its clock, its delays and its random stream. */
 export interface ImdsOptions {
@@ -48,9 +61,7 @@ export interface ImdsOptions {
  */
 export interface ImdsHost {
   /** The instance's active association as EC2 sees it now. */
-  association():
-    | { readonly associationId: string; readonly state: string; readonly profileId: string }
-    | undefined;
+  association(): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
   newAccessKeyId(): string;
@@ -86,7 +97,8 @@ export class ImdsPublisher {
   private readonly rotation: Timer;
   private readonly pickup: Timer;
   /** Fires when served credentials expire before the next rotation could replace them (profile without role). */
-  private readonly expiry: Timer;
+  /** Made when first needed: only a profile without a role lets served credentials run out. */
+  private expiry: Timer | undefined = undefined;
   private running = false;
   private scheduler: Scheduler;
   private readonly stream: RandomStream;
@@ -106,14 +118,21 @@ export class ImdsPublisher {
     this.lifetime = options.lifetime;
     this.pickupDelay = options.pickupDelay;
     this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
-    this.rotation = scheduler.timer('imds.rotate', () => this.rotate());
-    this.pickup = scheduler.timer('imds.pickup', () => this.pickUpAssociation());
-    this.expiry = scheduler.timer('imds.expire', () => this.host.imdsChanged());
+    this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
+    this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
   }
 
-  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  get timers(): readonly Timer[] {
-    return [this.rotation, this.pickup, this.expiry];
+  // The kinds of its timers, shared by every publisher (see Scheduler.targetTimer).
+  private static readonly ROTATE = timerKind<ImdsPublisher>('imds.rotate', (imds) => imds.rotate());
+  private static readonly PICKUP = timerKind<ImdsPublisher>('imds.pickup', (imds) =>
+    imds.pickUpAssociation(),
+  );
+  private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
+
+  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  addTimers(into: Timer[]): void {
+    into.push(this.rotation, this.pickup);
+    if (this.expiry !== undefined) into.push(this.expiry);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -144,7 +163,7 @@ export class ImdsPublisher {
   private reset(): void {
     this.rotation.cancel();
     this.pickup.cancel();
-    this.expiry.cancel();
+    this.expiry?.cancel();
     this.creds = undefined;
     this.endpoint = false;
     this.servingProfileId = undefined;
@@ -164,8 +183,8 @@ export class ImdsPublisher {
     // A replacement still settling (or a disassociation in flight): keep serving what we have.
     if (association.state !== 'associated') return;
     // The same association seen again (e.g. its own settle event): nothing new to fetch.
-    if (association.associationId === this.servingAssociationId && this.creds !== undefined) return;
-    this.servingAssociationId = association.associationId;
+    if (association.id === this.servingAssociationId && this.creds !== undefined) return;
+    this.servingAssociationId = association.id;
     this.servingProfileId = association.profileId;
     this.endpoint = true;
     this.rotate();
@@ -209,8 +228,9 @@ export class ImdsPublisher {
     }
     nextMs = Math.max(nextMs, nowMs + 1);
     this.rotation.at(nextMs);
-    this.expiry.cancel();
+    this.expiry?.cancel();
     if (expiresAtMs !== undefined && expiresAtMs > nowMs && expiresAtMs < nextMs) {
+      this.expiry ??= this.scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
       this.expiry.at(expiresAtMs);
     }
   }

@@ -4,9 +4,15 @@
  * association changes, reboots) and to the region's authorization view, and classifies
  * credentials into new / old / other through a function the simulation provides.
  */
-import { moveTimers, type Scheduler } from '../engine/index.ts';
+import { moveTimers, type Scheduler, type Timer } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
-import { type ImdsHost, type ImdsOptions, ImdsPublisher, type ProfileRole } from './imds.ts';
+import {
+  type AssociationState,
+  type ImdsHost,
+  type ImdsOptions,
+  ImdsPublisher,
+  type ProfileRole,
+} from './imds.ts';
 import type { SdkPolicy } from './sdk.ts';
 import { SdkCache, type SdkHost } from './sdk-cache.ts';
 import { Lane, type LaneState, laneState } from './timeline.ts';
@@ -24,9 +30,7 @@ export interface Window {
  */
 export interface InstanceWorld<D> {
   /** The instance's active association as EC2 sees it now. */
-  association(
-    runtime: InstanceRuntime<D>,
-  ): { readonly associationId: string; readonly state: string; readonly profileId: string } | undefined;
+  association(runtime: InstanceRuntime<D>): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
   /** A fresh, unique access key id for the instance's next credentials. */
@@ -58,6 +62,8 @@ export interface RuntimeOptions<D> {
   readonly outages: readonly Window[];
 }
 
+/** moveTo's scratch list of an instance's timers (every instance moves twice in the warm-up). */
+const movingTimers: Timer[] = [];
 const DOWN: LaneState = laneState('down', undefined, false);
 const NONE: LaneState = laneState('none', undefined, false);
 
@@ -98,7 +104,12 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
    * among themselves, ties at the same millisecond included.
    */
   moveTo(to: Scheduler): void {
-    moveTimers(this.imds.timers.concat(this.app.timers), to);
+    const timers = movingTimers;
+    timers.length = 0;
+    this.imds.addTimers(timers);
+    this.app.addTimers(timers);
+    moveTimers(timers, to);
+    timers.length = 0;
     this.scheduler = to;
     this.imds.useScheduler(to);
     this.app.useScheduler(to);
@@ -106,9 +117,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
 
   // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.
 
-  association():
-    | { readonly associationId: string; readonly state: string; readonly profileId: string }
-    | undefined {
+  association(): AssociationState | undefined {
     return this.world.association(this);
   }
 

@@ -5,7 +5,7 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import type { RandomStream, Scheduler, Timer } from '../engine/index.ts';
+import { type RandomStream, type Scheduler, type Timer, timerKind } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
@@ -40,8 +40,10 @@ export class SdkCache {
   // (expiry, then the end of static stability).
   private readonly refresh: Timer;
   private readonly expiry: Timer;
-  private readonly staleEnd: Timer;
-  private readonly mandatory: Timer;
+  // Made when first needed: most caches never outlive their credentials, and only some policies
+  // have a mandatory window (a fleet holds a cache per instance).
+  private staleEnd: Timer | undefined = undefined;
+  private mandatory: Timer | undefined = undefined;
   /** The credentials the pending expiry or stale-end timer is about. */
   private expiring: Credentials | undefined;
 
@@ -54,23 +56,29 @@ export class SdkCache {
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
-    this.refresh = scheduler.timer('sdk.refresh', () => this.fetch());
-    this.expiry = scheduler.timer('sdk.expire', () => this.expired());
-    this.staleEnd = scheduler.timer('sdk.stale-end', () => {
-      if (this.held === this.expiring) this.dropHeld();
-    });
-    // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
-    this.mandatory = scheduler.timer('sdk.mandatory', () => this.fetch());
+    this.refresh = scheduler.targetTimer(SdkCache.REFRESH, this);
+    this.expiry = scheduler.targetTimer(SdkCache.EXPIRE, this);
   }
+
+  // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
+  private static readonly REFRESH = timerKind<SdkCache>('sdk.refresh', (cache) => cache.fetch());
+  private static readonly EXPIRE = timerKind<SdkCache>('sdk.expire', (cache) => cache.expired());
+  private static readonly STALE_END = timerKind<SdkCache>('sdk.stale-end', (cache) => {
+    if (cache.held === cache.expiring) cache.dropHeld();
+  });
+  // Entering the mandatory window, the SDK's next call refreshes synchronously: a read now.
+  private static readonly MANDATORY = timerKind<SdkCache>('sdk.mandatory', (cache) => cache.fetch());
 
   /** What the application can use for calls now: nothing while blocked in the mandatory window. */
   get usable(): Credentials | undefined {
     return this.blocked ? undefined : this.held;
   }
 
-  /** Its timers, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  get timers(): readonly Timer[] {
-    return [this.refresh, this.expiry, this.staleEnd, this.mandatory];
+  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
+  addTimers(into: Timer[]): void {
+    into.push(this.refresh, this.expiry);
+    if (this.staleEnd !== undefined) into.push(this.staleEnd);
+    if (this.mandatory !== undefined) into.push(this.mandatory);
   }
 
   /** Reads the time from `scheduler` from now on (the caller moves the timers). */
@@ -102,8 +110,8 @@ export class SdkCache {
   private clear(): void {
     this.refresh.cancel();
     this.expiry.cancel();
-    this.staleEnd.cancel();
-    this.mandatory.cancel();
+    this.staleEnd?.cancel();
+    this.mandatory?.cancel();
     this.expiring = undefined;
     this.held = undefined;
     this.staleUntilMs = undefined;
@@ -188,16 +196,18 @@ export class SdkCache {
 
   private scheduleExpiry(creds: Credentials): void {
     this.expiry.cancel();
-    this.staleEnd.cancel();
-    this.mandatory.cancel();
+    this.staleEnd?.cancel();
+    this.mandatory?.cancel();
     this.expiring = undefined;
     const nowMs = this.scheduler.nowMs;
     if (!isValidAt(creds, nowMs)) return;
     this.expiring = creds;
     this.expiry.at(creds.expiresAtMs);
     const windowMs = this.policy.mandatoryBeforeExpiryMs;
-    if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs)
+    if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs) {
+      this.mandatory ??= this.scheduler.targetTimer(SdkCache.MANDATORY, this);
       this.mandatory.at(creds.expiresAtMs - windowMs);
+    }
   }
 
   /** The held credentials reached their expiry without being replaced. */
@@ -207,6 +217,7 @@ export class SdkCache {
     const extensionMs = this.policy.staticStabilityMs(this.stream);
     if (extensionMs > 0) {
       this.staleUntilMs = creds.expiresAtMs + extensionMs;
+      this.staleEnd ??= this.scheduler.targetTimer(SdkCache.STALE_END, this);
       this.staleEnd.at(this.staleUntilMs);
       this.host.appChanged();
     } else {

@@ -41,8 +41,15 @@ export function laneState(kind: HoldingKind, role: string | undefined, probeAllo
   return states[KINDS.indexOf(kind) * 2 + (probeAllowed ? 1 : 0)]!;
 }
 
+/**
+ * Up to this many closed segments a lane's list is kept at its exact length: a lane usually
+ * closes only a few, and `push` would give each list room for 17 (two lanes per instance, ~240
+ * bytes of a fleet's per-instance memory). Longer lists grow as arrays do.
+ */
+const EXACT_SEGMENTS_MAX = 32;
+
 export class Lane {
-  private readonly closed: RecordedSegment[] = [];
+  private closed: RecordedSegment[] = [];
   private current: LaneState;
   private currentFromMs: number;
 
@@ -59,7 +66,9 @@ export class Lane {
   set(nowMs: number, next: LaneState): void {
     if (next === this.current || same(this.current, next)) return;
     if (nowMs > this.currentFromMs) {
-      this.closed.push(segment(this.currentFromMs, nowMs, this.current));
+      const closing = segment(this.currentFromMs, nowMs, this.current);
+      if (this.closed.length < EXACT_SEGMENTS_MAX) this.closed = this.closed.concat([closing]);
+      else this.closed.push(closing);
       this.currentFromMs = nowMs;
     } else {
       // The current state lasted 0 ms (several changes within one event time): drop it, and if

@@ -12,6 +12,27 @@ export interface Service {
   invoke(operation: string, params: Readonly<Record<string, unknown>>, region: string): unknown;
 }
 
+/**
+ * `service:operation`, one string per operation: a fleet's runbook records a few calls per
+ * instance. Bounded, since a served world takes operation names from its clients.
+ */
+const callNames = new Map<string, Map<string, string>>();
+const CALL_NAMES_MAX = 1000;
+
+function callName(service: string, operation: string): string {
+  let names = callNames.get(service);
+  if (names === undefined) {
+    names = new Map();
+    callNames.set(service, names);
+  }
+  let name = names.get(operation);
+  if (name === undefined) {
+    name = `${service}:${operation}`;
+    if (names.size < CALL_NAMES_MAX) names.set(operation, name);
+  }
+  return name;
+}
+
 /** Executes `request` now and builds its record (`at.atMs` in scenario ms). */
 export function executeCall(
   request: CallRequest,
@@ -43,7 +64,7 @@ export function executeCall(
   const record: StepRecord = {
     index: at.index,
     atMs: at.atMs,
-    call: `${request.service}:${request.operation}`,
+    call: callName(request.service, request.operation),
     region,
     ok: outcome.ok,
     ...(outcome.ok && at.keepResponse ? { response: outcome.response } : {}),

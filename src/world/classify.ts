@@ -42,6 +42,7 @@ export class CredentialClassifier {
   private readonly newRoleLower: string | undefined;
   /** Lower-cased role names (roles are compared case-insensitively, as IAM names are). */
   private readonly lowerCase = new Map<string, string>();
+  private readonly scenarioRolePermissions = new Map<string, PermissionSet | undefined>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -59,11 +60,17 @@ export class CredentialClassifier {
 
   /** Which relevant actions a scenario role's allow list grants (undefined: not a scenario role). */
   permissionsOfScenarioRole(roleName: string): PermissionSet | undefined {
+    // Asked once per instance: worked out once per role name.
+    if (this.scenarioRolePermissions.has(roleName)) return this.scenarioRolePermissions.get(roleName);
     const role = this.scenario.roles.find((r) => r.name.toLowerCase() === roleName.toLowerCase());
-    if (role === undefined) return undefined;
-    return this.permissions.intern(
-      this.relevantActions.map((a) => role.allow.some((p) => actionMatches(p, a))),
-    );
+    const perms =
+      role === undefined
+        ? undefined
+        : this.permissions.intern(
+            this.relevantActions.map((a) => role.allow.some((p) => actionMatches(p, a))),
+          );
+    this.scenarioRolePermissions.set(roleName, perms);
+    return perms;
   }
 
   /** The index of `action` among the relevant actions (-1 if it is not one). */

@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
+  checkStructure,
+  frontEndOptions,
   inputShape,
   models,
   operationNames,
@@ -147,6 +149,40 @@ describe('the operation catalogue', () => {
       }
     }
     expect(refused).toEqual([]);
+  });
+
+  it('names every problem by its path: members by name, list items by index', () => {
+    const problems = checkStructure(
+      'ec2',
+      inputShape('ec2', 'DescribeIamInstanceProfileAssociations'),
+      {
+        Filters: [
+          { Name: 'instance-id', Values: ['i-1', 7] },
+          { Nme: 'x', Values: 'not-a-list' },
+        ],
+        MaxResults: 'many',
+        Bogus: 1,
+      },
+      frontEndOptions('ec2'),
+    );
+    expect(problems.map((p) => [p.kind, p.path])).toEqual([
+      ['type', 'Filters.0.Values.1'],
+      ['unknown', 'Filters.1.Nme'],
+      ['type', 'Filters.1.Values'],
+      ['type', 'MaxResults'],
+      ['unknown', 'Bogus'],
+    ]);
+    expect(problems[3]!.message).toBe(
+      'Value (many) for parameter MaxResults is invalid. Expected an integer.',
+    );
+    const nested = checkStructure(
+      'ec2',
+      shapeOf('ec2', 'Filter'),
+      { Values: [1] },
+      frontEndOptions('ec2'),
+      'Top',
+    );
+    expect(nested.map((p) => p.path)).toEqual(['Top.Values.0']);
   });
 
   it('a member outside the model is refused by validate and by run, both naming it', () => {

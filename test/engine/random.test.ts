@@ -126,6 +126,42 @@ describe('RandomStream', () => {
     expect(Number.isFinite(standardNormal(source))).toBe(true);
   });
 
+  it('chars(alphabet, length, prefix) draws as one draw per character appended to the prefix', () => {
+    const alphabet = '0123456789abcdef';
+    const reference = new RandomStream('ids');
+    const expected = Array.from({ length: 3 }, () => {
+      let out = 'i-';
+      for (let i = 0; i < 17; i++) out += alphabet[Math.floor(reference.next() * alphabet.length)];
+      return out;
+    });
+    const s = new RandomStream('ids');
+    expect([s.chars(alphabet, 17, 'i-'), s.chars(alphabet, 17, 'i-'), `i-${s.chars(alphabet, 17)}`]).toEqual(
+      expected,
+    );
+  });
+
+  it('a parked stream goes on with the sequence it would have drawn, wherever it is parked', () => {
+    fc.assert(
+      fc.property(
+        nameArb,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        (name, parkAfter, parkable) => {
+          const reference = take(new RandomStreams(3).fresh(name), parkAfter.length);
+          const s = new RandomStreams(3).fresh(name, parkable);
+          s.park(); // before the first draw: nothing to park
+          const drawn = parkAfter.map((park) => {
+            const x = s.next();
+            if (park) s.park();
+            return x;
+          });
+          expect(drawn).toEqual(reference);
+        },
+      ),
+      propertyOptions(100),
+    );
+  });
+
   it('chars(alphabet, length) uses only the alphabet', () => {
     const s = new RandomStream('chars');
     const text = s.chars('abc', 300);

@@ -7,7 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceCapError, SimulationError } from '../../src/engine/errors.ts';
 import { EventQueue, Priority } from '../../src/engine/queue.ts';
-import { type EventHandle, moveTimers, Scheduler, type Timer } from '../../src/engine/scheduler.ts';
+import {
+  type EventHandle,
+  moveTimers,
+  Scheduler,
+  type Timer,
+  timerKind,
+} from '../../src/engine/scheduler.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { traceLine } from '../helpers/trace.ts';
 
@@ -155,6 +161,24 @@ describe('Scheduler.timer', () => {
     expect(fired).toEqual([7]);
     expect(t.pending).toBe(false);
     expect(s.counters).toEqual({ eventsProcessed: 1, queueHighWater: 1 });
+  });
+
+  it('a target timer calls its shared function with its target, in the same order as a plain timer', () => {
+    const s = new Scheduler();
+    const fired: string[] = [];
+    const fire = (target: { readonly name: string }): void => {
+      fired.push(`${target.name}@${s.nowMs}`);
+    };
+    const a = s.targetTimer(timerKind('a', fire), { name: 'a' });
+    const plain = s.timer('plain', () => fired.push(`plain@${s.nowMs}`));
+    const b = s.targetTimer(timerKind('b', fire, Priority.urgent), { name: 'b' });
+    a.at(5);
+    plain.at(5);
+    b.at(5);
+    a.at(5); // rescheduled: now after plain at the same time and priority
+    s.run({ untilMs: 10 });
+    expect(fired).toEqual(['b@5', 'plain@5', 'a@5']);
+    expect([a.label, b.priority, a.pending]).toEqual(['a', Priority.urgent, false]);
   });
 
   it('rejects bad times like at/after, and respects the pending cap only when it adds an event', () => {

@@ -14,7 +14,7 @@
  * Every call validates completely before it changes anything, so a failed call changes nothing
  * and draws nothing from any random stream.
  */
-import { type Distribution, Priority, type RandomStream } from '../../engine/index.ts';
+import { type Distribution, Priority } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
@@ -121,6 +121,16 @@ export class Ec2Service {
     const a = this.instances.get(instanceId)?.association;
     if (a === undefined) return undefined;
     return { AssociationId: a.id, State: a.state, profileId: a.profileId, profileArn: a.profileArn };
+  }
+
+  /**
+   * The instance's current association (as activeAssociation) as EC2 holds it: not a copy, for
+   * the instance model, which asks at every pickup and only reads it at once.
+   */
+  associationOf(
+    instanceId: string,
+  ): { readonly id: string; readonly state: string; readonly profileId: string } | undefined {
+    return this.instances.get(instanceId)?.association;
   }
 
   /** Instances of `region` in launch order, terminated ones included. */
@@ -372,7 +382,7 @@ export class Ec2Service {
       // A reboot request while one is in progress joins it: the OS is already restarting.
       if (r.rebootTimer !== undefined) continue;
       this.emit({ type: 'rebootStarted', instanceId: r.id });
-      const delayMs = this.opts.delays.instanceReboot.sample(this.streamOf(r.id));
+      const delayMs = this.delayFor(r, this.opts.delays.instanceReboot);
       r.rebootTimer = this.opts.scheduler.after(
         delayMs,
         'ec2.rebooted',
@@ -506,7 +516,7 @@ export class Ec2Service {
     if (a.state !== 'disassociating') {
       if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
       a.state = 'disassociating';
-      const delayMs = this.opts.delays.disassociationSettle.sample(this.streamOf(instance.id));
+      const delayMs = this.delayFor(instance, this.opts.delays.disassociationSettle);
       a.timer = this.opts.scheduler.after(
         delayMs,
         'ec2.disassociated',
@@ -527,8 +537,20 @@ export class Ec2Service {
     for (const l of this.listeners) l(event);
   }
 
-  private streamOf(instanceId: string): RandomStream {
-    return this.opts.streamFor(`instance/${instanceId}/ec2`);
+  /**
+   * A delay drawn from the instance's own stream, which is asked for once and kept on its record
+   * (not in a map of every instance's), and parked between draws: an instance draws only a few
+   * EC2 delays in a run, and a fleet holds one stream per instance.
+   */
+  private delayFor(r: InstanceRecord, delay: Distribution): number {
+    let stream = r.stream;
+    if (stream === undefined) {
+      stream = this.opts.streamFor(`instance/${r.id}/ec2`);
+      r.stream = stream;
+    }
+    const delayMs = delay.sample(stream);
+    stream.park();
+    return delayMs;
   }
 
   private iamIn(region: string) {
@@ -586,6 +608,7 @@ export class Ec2Service {
       association: undefined,
       timer: undefined,
       rebootTimer: undefined,
+      stream: undefined,
     };
     this.instances.set(id, record);
     this.instancesByRegion.get(region)!.push(record);
@@ -601,7 +624,7 @@ export class Ec2Service {
 
   /** Moves the instance to `state` after a delay drawn from its own stream. */
   private scheduleState(r: InstanceRecord, state: InstanceStateName, delay: Distribution): void {
-    const delayMs = delay.sample(this.streamOf(r.id));
+    const delayMs = this.delayFor(r, delay);
     r.timer = this.opts.scheduler.after(
       delayMs,
       `ec2.${state}`,
@@ -643,7 +666,7 @@ export class Ec2Service {
   private startAssociation(instance: InstanceRecord, profile: InstanceProfile): AssociationRecord {
     const a = this.newAssociation(instance, profile, 'associating');
     instance.association = a;
-    const delayMs = this.opts.delays.associationSettle.sample(this.streamOf(instance.id));
+    const delayMs = this.delayFor(instance, this.opts.delays.associationSettle);
     a.timer = this.opts.scheduler.after(
       delayMs,
       'ec2.associated',

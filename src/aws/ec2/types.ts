@@ -129,7 +129,10 @@ export interface Ec2ServiceOptions {
   readonly ids: IdFactory;
   readonly regions: readonly string[];
   readonly delays: Ec2Delays;
-  /** Named random substreams; the service asks for `instance/<id>/ec2` so instances draw independently. */
+  /**
+   * Named random substreams; the service asks for `instance/<id>/ec2` so instances draw
+   * independently, once per instance (it keeps the stream on the instance's record).
+   */
   readonly streamFor: (name: string) => RandomStream;
   /** Cap on MaxCount of one RunInstances call (AWS's per-account instance limit stands in here). Default 1000. */
   readonly runInstancesCountMax?: number;
