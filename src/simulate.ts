@@ -47,6 +47,7 @@ import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
+import type { RecordedSegment } from './instance/timeline.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord } from './result.ts';
@@ -61,6 +62,8 @@ import type { Replacement } from './world/slots.ts';
 const H = 3_600_000;
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
 export const WARMUP_CYCLES = 2;
+/** The default cap on events processed in a run (SimulateOptions.eventsMax). */
+export const EVENTS_MAX_DEFAULT = 50_000_000;
 
 export interface SimulateOptions {
   readonly seed: number;
@@ -86,6 +89,20 @@ export interface SimulateOptions {
    * traces need to see it; it is what observers and traces get.
    */
   readonly warmUp?: 'isolated' | 'interleaved';
+  /**
+   * Simulate the instance side (IMDS, SDK cache, lanes, results) of only some instances; the
+   * shared world (IAM, region views, EC2, the runbook's calls for every instance) runs whole.
+   * See src/parallel/slice.ts for why the other instances' results are unchanged by it.
+   */
+  readonly slice?: InstanceSlice;
+}
+
+/** Scenario instances `fromIndex` (inclusive) to `toIndex` (exclusive), and what the merge needs. */
+export interface InstanceSlice {
+  readonly fromIndex: number;
+  readonly toIndex: number;
+  /** Receives the slice's targets' application lanes (scenario time), which fleet measures read. */
+  readonly targetApps?: (apps: readonly (readonly RecordedSegment[])[]) => void;
 }
 
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
@@ -195,6 +212,10 @@ class World {
   private readonly imdsDelays: { period: Distribution; lifetime: Distribution; pickup: Distribution };
   /** Replacements launched by replace-instances, by the name of the scenario instance (slot) they replace. */
   private readonly replacements = new Map<string, Replacement>();
+  /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
+  private runtimeCount = 0;
+  /** Ids of every instance with a runtime in the whole world (see replaceInstance). */
+  private readonly runtimeIds = new Set<string>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => {
@@ -322,7 +343,7 @@ class World {
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
     scenario.instances.forEach((spec, i) => {
-      this.addInstance(spec, bootsMs[i]);
+      this.addInstance(spec, bootsMs[i], this.inSlice(i));
     });
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
@@ -347,7 +368,13 @@ class World {
     }
   }
 
-  private addInstance(spec: InstanceSpec, bootMs: number | undefined): void {
+  /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
+  private inSlice(index: number): boolean {
+    const slice = this.options.slice;
+    return slice === undefined || (index >= slice.fromIndex && index < slice.toIndex);
+  }
+
+  private addInstance(spec: InstanceSpec, bootMs: number | undefined, inSlice: boolean): void {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
@@ -359,17 +386,22 @@ class World {
       state: spec.state,
       ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
     });
-    const rt = this.addRuntime(spec, id);
-    if (bootMs === undefined) return;
+    const rt = this.addRuntime(spec, id, inSlice);
+    if (rt === undefined || bootMs === undefined) return;
     if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
     else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, spec.name);
   }
 
   /**
    * The runtime (IMDS + SDK cache + lanes) of EC2 instance `id`, as `spec` describes it; EC2's
-   * events drive it from now on. `spec.instanceProfile` gives the role counted as old.
+   * events drive it from now on. `spec.instanceProfile` gives the role counted as old. Outside
+   * the slice only what the shared world knows of it is kept (undefined).
    */
-  private addRuntime(spec: InstanceSpec, id: string): InstanceRuntime<InstanceFacts> {
+  private addRuntime(
+    spec: InstanceSpec,
+    id: string,
+    inSlice: boolean,
+  ): InstanceRuntime<InstanceFacts> | undefined {
     const { scheduler, streams } = this;
     const { period, lifetime, pickup } = this.imdsDelays;
     this.refs.set(spec.name, {
@@ -378,6 +410,9 @@ class World {
       region: spec.region,
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
+    const index = this.runtimeCount++;
+    this.runtimeIds.add(id);
+    if (!inSlice) return undefined;
     const stream = streams.stream(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
@@ -385,7 +420,7 @@ class World {
       id,
       // Access key ids: unique and deterministic without a random draw, from the instance's index
       // and its issuance count.
-      accessKeyPrefix: accessKeyPrefix(this.runtimes.size),
+      accessKeyPrefix: accessKeyPrefix(index),
       issuedCount: 0,
       oldRole,
       oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
@@ -432,8 +467,9 @@ class World {
    * result follows it (see run() and src/slots.ts). Its IMDS draws from a stream named after it.
    */
   private replaceInstance(slot: string, id: string, name: string): boolean {
-    const spec = this.scenario.instances.find((i) => i.name === slot);
-    if (spec === undefined || this.replacements.has(slot) || this.runtimes.has(id)) {
+    const index = this.scenario.instances.findIndex((i) => i.name === slot);
+    const spec = this.scenario.instances[index];
+    if (spec === undefined || this.replacements.has(slot) || this.runtimeIds.has(id)) {
       this.failures.push({
         name: `runbook replace ${slot}`,
         kind: 'runbook',
@@ -442,7 +478,7 @@ class World {
       });
       return false;
     }
-    this.addRuntime({ ...spec, name }, id);
+    this.addRuntime({ ...spec, name }, id, this.inSlice(index));
     this.replacements.set(slot, { name, id });
     return true;
   }
@@ -528,7 +564,7 @@ class World {
     const op = this.operator();
     this.attachObservers();
     spawn(scheduler, 'runbook', this.runbook(op));
-    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
     try {
       if (this.isolatedWarmUp) {
@@ -563,8 +599,13 @@ class World {
     }
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
+    const slice = this.options.slice;
     const { instances, targetApps } = instanceResults({
-      scenario,
+      // A slice reports its own instances only; the merge puts the slices together (parallel/).
+      scenario:
+        slice === undefined
+          ? scenario
+          : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
       targets: this.plan?.targets ?? [],
       lanesOf: (name) => {
         const rt = this.runtimes.get(this.refs.get(name)!.id)!;
@@ -591,6 +632,7 @@ class World {
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });
+    slice?.targetApps?.(targetApps);
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
@@ -616,7 +658,7 @@ class World {
     const { scheduler, offsetMs } = this;
     const op = this.operator();
     const view = this.attachObservers();
-    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     scheduler.run({ untilMs: offsetMs, eventsMax });
     return {
       view,

@@ -1,0 +1,55 @@
+/**
+ * A run split into slices of its instances (see slice.ts), handed to an executor (worker threads,
+ * or this thread in tests), and merged. Slices are cut into chunks so that no thread holds more
+ * than `chunkInstances` instances' runtimes at once: each chunk re-simulates the shared world,
+ * which costs little next to its instances, and frees its runtimes when it ends.
+ */
+import type { RunResult } from '../result.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { mergeSlices, type SlicePart, type SliceTask } from './slice.ts';
+
+/** Instances one chunk simulates at most, by default: bounds a thread's memory (~14 KB each today). */
+const CHUNK_INSTANCES_DEFAULT = 100_000;
+
+/**
+ * The slices of a run over `instances` instances for `workers` threads: first the shared slice (no
+ * instances), then equal chunks in instance order, as many as a multiple of `workers` that keeps
+ * each at most `chunkInstances`.
+ */
+export function sliceTasks(
+  instances: number,
+  workers: number,
+  chunkInstances = CHUNK_INSTANCES_DEFAULT,
+): SliceTask[] {
+  const perWorker = Math.ceil(instances / Math.max(1, workers));
+  const chunksPerWorker = Math.max(1, Math.ceil(perWorker / Math.max(1, chunkInstances)));
+  const chunks = Math.max(1, Math.min(instances, workers * chunksPerWorker));
+  const tasks: SliceTask[] = [{ fromIndex: 0, toIndex: 0, shared: true }];
+  for (let k = 0; k < chunks; k++) {
+    tasks.push({
+      fromIndex: Math.floor((k * instances) / chunks),
+      toIndex: Math.floor(((k + 1) * instances) / chunks),
+      shared: false,
+    });
+  }
+  return tasks;
+}
+
+/**
+ * Runs `tasks` (sliceTasks) through `execute` and merges them into the run's result. When a slice
+ * went over the event cap (or all together do), the run is repeated by `onOneThread`, whose error
+ * names where the whole run reached the cap.
+ */
+export async function simulateSliced(
+  scenario: Scenario,
+  tasks: readonly SliceTask[],
+  execute: (task: SliceTask) => Promise<SlicePart>,
+  eventsMax: number,
+  onOneThread: () => RunResult,
+): Promise<RunResult> {
+  const parts = await Promise.all(tasks.map(execute));
+  if (parts.some((p) => p.capReached === true)) return onOneThread();
+  const [shared, ...rest] = parts;
+  const result = mergeSlices(scenario, shared!, rest);
+  return result.eventsProcessed > eventsMax ? onOneThread() : result;
+}
