@@ -101,9 +101,19 @@ export interface SimulateOptions {
 export interface InstanceSlice {
   readonly fromIndex: number;
   readonly toIndex: number;
-  /** Receives the slice's targets' application lanes (scenario time), which fleet measures read. */
-  readonly targetApps?: (apps: readonly (readonly RecordedSegment[])[]) => void;
+  /**
+   * Called at the end with the slice's targets' application lanes (scenario time), which fleet
+   * measures read, and how many of the events processed were the slice's instances' own.
+   */
+  readonly finished?: (targetApps: readonly (readonly RecordedSegment[])[], instanceEvents: number) => void;
 }
+
+/**
+ * Labels of the events of an instance's own side: IMDS's and the SDK cache's timers, its boot and
+ * its IMDS outages' edges. A sliced run counts them apart from the shared world's (src/parallel/
+ * checks that every slice then counts the same shared events).
+ */
+const INSTANCE_EVENT_LABEL = /^(imds|sdk|instance)\./;
 
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
 export interface WorldView {
@@ -566,6 +576,11 @@ class World {
     spawn(scheduler, 'runbook', this.runbook(op));
     const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
+    let instanceEvents = 0;
+    if (this.options.slice !== undefined)
+      scheduler.onTrace((rec) => {
+        if (INSTANCE_EVENT_LABEL.test(rec.label)) instanceEvents++;
+      });
     try {
       if (this.isolatedWarmUp) {
         // Time 0 in the shared order first (the runbook's first step), then the rest of the
@@ -632,7 +647,8 @@ class World {
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });
-    slice?.targetApps?.(targetApps);
+    // Every isolated warm-up event is an instance's own (that is why it may run isolated).
+    slice?.finished?.(targetApps, instanceEvents + warmUpEvents);
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),

@@ -12,9 +12,9 @@ import { mergeSlices, type SlicePart, type SliceTask } from './slice.ts';
 const CHUNK_INSTANCES_DEFAULT = 100_000;
 
 /**
- * The slices of a run over `instances` instances for `workers` threads: first the shared slice (no
- * instances), then equal chunks in instance order, as many as a multiple of `workers` that keeps
- * each at most `chunkInstances`.
+ * The slices of a run over `instances` instances for `workers` threads: equal chunks in instance
+ * order, as many as a multiple of `workers` that keeps each at most `chunkInstances`; the first
+ * also returns the shared part of the result.
  */
 export function sliceTasks(
   instances: number,
@@ -24,15 +24,11 @@ export function sliceTasks(
   const perWorker = Math.ceil(instances / Math.max(1, workers));
   const chunksPerWorker = Math.max(1, Math.ceil(perWorker / Math.max(1, chunkInstances)));
   const chunks = Math.max(1, Math.min(instances, workers * chunksPerWorker));
-  const tasks: SliceTask[] = [{ fromIndex: 0, toIndex: 0, shared: true }];
-  for (let k = 0; k < chunks; k++) {
-    tasks.push({
-      fromIndex: Math.floor((k * instances) / chunks),
-      toIndex: Math.floor(((k + 1) * instances) / chunks),
-      shared: false,
-    });
-  }
-  return tasks;
+  return Array.from({ length: chunks }, (_, k) => ({
+    fromIndex: Math.floor((k * instances) / chunks),
+    toIndex: Math.floor(((k + 1) * instances) / chunks),
+    shared: k === 0,
+  }));
 }
 
 /**
@@ -49,7 +45,6 @@ export async function simulateSliced(
 ): Promise<RunResult> {
   const parts = await Promise.all(tasks.map(execute));
   if (parts.some((p) => p.capReached === true)) return onOneThread();
-  const [shared, ...rest] = parts;
-  const result = mergeSlices(scenario, shared!, rest);
+  const result = mergeSlices(scenario, parts);
   return result.eventsProcessed > eventsMax ? onOneThread() : result;
 }

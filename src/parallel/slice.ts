@@ -24,6 +24,7 @@
  */
 import { simulateExplained } from '../check/causes.ts';
 import { ResourceCapError } from '../engine/index.ts';
+import type { RecordedSegment } from '../instance/timeline.ts';
 import { metricCheckOutcomes, metricCheckSubjects, minUpShareOf, upDeltas } from '../metrics.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -39,7 +40,7 @@ export interface SliceRunOptions {
   readonly explain: boolean;
 }
 
-/** Scenario instances [fromIndex, toIndex); `shared` asks for the shared part of the result too. */
+/** Scenario instances [fromIndex, toIndex); `shared` asks for the shared part of the result too (the first slice). */
 export interface SliceTask {
   readonly fromIndex: number;
   readonly toIndex: number;
@@ -49,7 +50,10 @@ export interface SliceTask {
 /** A slice's result: its instances, its targets' ups and downs, and (if asked) the shared part. */
 export interface SlicePart {
   readonly instances: readonly InstanceResult[];
-  readonly eventsProcessed: number;
+  /** Events of the shared world, which every slice processes (the same in every slice). */
+  readonly sharedEvents: number;
+  /** Events of the slice's instances' own sides. */
+  readonly instanceEvents: number;
   /** Targets in the slice, and their up/down counts by instant (see upDeltas). */
   readonly targets: number;
   readonly upDeltas: readonly (readonly [number, number])[];
@@ -82,11 +86,19 @@ export function singleThreadReason(scenario: Scenario, options: SimulateOptions)
 
 /** Simulates one slice of `scenario` (on whatever thread calls it). */
 export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
-  let apps: Parameters<NonNullable<NonNullable<SimulateOptions['slice']>['targetApps']>>[0] = [];
+  let apps: readonly (readonly RecordedSegment[])[] = [];
+  let instanceEvents = 0;
   const { explain, ...rest } = options;
   const simulateOptions: SimulateOptions = {
     ...rest,
-    slice: { fromIndex: task.fromIndex, toIndex: task.toIndex, targetApps: (a) => (apps = a) },
+    slice: {
+      fromIndex: task.fromIndex,
+      toIndex: task.toIndex,
+      finished: (targetApps, ownEvents) => {
+        apps = targetApps;
+        instanceEvents = ownEvents;
+      },
+    },
   };
   let result: RunResult;
   try {
@@ -95,7 +107,8 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     if (!(e instanceof ResourceCapError)) throw e;
     return {
       instances: [],
-      eventsProcessed: 0,
+      sharedEvents: 0,
+      instanceEvents: 0,
       targets: 0,
       upDeltas: [],
       stepCount: 0,
@@ -108,34 +121,38 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     start === null || start >= scenario.horizonMs ? [] : upDeltas(apps, start, scenario.horizonMs);
   return {
     instances: result.instances,
-    eventsProcessed: result.eventsProcessed,
+    sharedEvents: result.eventsProcessed - instanceEvents,
+    instanceEvents,
     targets: apps.length,
     upDeltas: [...deltas],
     stepCount: result.steps.length,
     changeStartMs: start,
+    // Only one slice sends the shared part: the calls alone are ~0.5 KB per instance.
     ...(task.shared ? { shared: { ...result, instances: [] } } : {}),
   };
 }
 
 /**
- * The run's result from its slices, in instance order: `sharedPart` is a slice of no instances
- * (its events are the shared world's alone, which every slice also processed), `parts` cover the
- * instances in order. Fleet measures and metric checks are computed over the merged instances
- * exactly as one run computes them.
- * @throws Error when the slices disagree on the shared world (a broken soundness assumption).
+ * The run's result from its slices, `parts` covering the instances in order, the first with the
+ * shared part of the result. Fleet measures and metric checks are computed over the merged
+ * instances exactly as one run computes them; the events are the shared world's (counted once)
+ * plus each slice's own.
+ * @throws Error when the slices disagree on the shared world (a broken soundness assumption:
+ *   every slice must process the same shared events and make the same calls).
  */
-export function mergeSlices(
-  scenario: Scenario,
-  sharedPart: SlicePart,
-  parts: readonly SlicePart[],
-): RunResult {
-  const shared = sharedPart.shared;
-  if (shared === undefined || sharedPart.instances.length > 0)
-    throw new Error('mergeSlices: the shared part must be a slice of no instances, with its shared result');
+export function mergeSlices(scenario: Scenario, parts: readonly SlicePart[]): RunResult {
+  const first = parts[0];
+  const shared = first?.shared;
+  if (first === undefined || shared === undefined)
+    throw new Error('mergeSlices: the first slice must carry the shared result');
   for (const p of parts) {
-    if (p.stepCount !== sharedPart.stepCount || p.changeStartMs !== sharedPart.changeStartMs)
+    if (
+      p.sharedEvents !== first.sharedEvents ||
+      p.stepCount !== first.stepCount ||
+      p.changeStartMs !== first.changeStartMs
+    )
       throw new Error(
-        `a slice's shared world diverged (${p.stepCount} calls, change at ${p.changeStartMs}; expected ${sharedPart.stepCount}, ${sharedPart.changeStartMs})`,
+        `a slice's shared world diverged: ${p.sharedEvents} shared events, ${p.stepCount} calls, change at ${p.changeStartMs}; the first slice had ${first.sharedEvents}, ${first.stepCount}, ${first.changeStartMs}`,
       );
   }
   const instances = parts.flatMap((p) => p.instances);
@@ -158,9 +175,7 @@ export function mergeSlices(
       ...shared.checks.filter((c) => c.kind !== 'metric'),
       ...metricCheckOutcomes(scenario.checks, metricCheckSubjects(instances)),
     ],
-    eventsProcessed:
-      sharedPart.eventsProcessed +
-      parts.reduce((n, p) => n + p.eventsProcessed - sharedPart.eventsProcessed, 0),
+    eventsProcessed: first.sharedEvents + parts.reduce((n, p) => n + p.instanceEvents, 0),
   };
 }
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateExplained } from '../../src/check/causes.ts';
 import { simulateSliced, sliceTasks } from '../../src/parallel/run.ts';
-import { runSlice, type SliceRunOptions, singleThreadReason } from '../../src/parallel/slice.ts';
+import { mergeSlices, runSlice, type SliceRunOptions, singleThreadReason } from '../../src/parallel/slice.ts';
 import { runJson } from '../../src/report/run-json.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
@@ -107,15 +107,15 @@ describe('a run split over slices of its instances', () => {
     expect(split).toBe(whole);
   });
 
-  it('cuts the instances into the shared slice and equal chunks, in order', () => {
+  it('cuts the instances into equal chunks, in order, the first with the shared part', () => {
     expect(sliceTasks(10, 2, 3)).toEqual([
-      { fromIndex: 0, toIndex: 0, shared: true },
-      { fromIndex: 0, toIndex: 2, shared: false },
+      { fromIndex: 0, toIndex: 2, shared: true },
       { fromIndex: 2, toIndex: 5, shared: false },
       { fromIndex: 5, toIndex: 7, shared: false },
       { fromIndex: 7, toIndex: 10, shared: false },
     ]);
-    expect(sliceTasks(3, 8).map((t) => t.toIndex - t.fromIndex)).toEqual([0, 1, 1, 1]);
+    expect(sliceTasks(3, 8).map((t) => t.toIndex - t.fromIndex)).toEqual([1, 1, 1]);
+    expect(sliceTasks(0, 2)).toEqual([{ fromIndex: 0, toIndex: 0, shared: true }]);
   });
 
   it('says why incidents, traces and checkers keep a run on one thread', () => {
@@ -163,5 +163,18 @@ describe('the events a slice keeps', () => {
     const whole = simulate(scenario, { seed: 5 }).eventsProcessed;
     expect(count(0, 10) - shared + (count(10, 24) - shared) + shared).toBe(whole);
     expect(whole - shared).toBeGreaterThan(24 * 10);
+  });
+});
+
+describe('merging slices', () => {
+  it('refuses slices whose shared worlds differ, naming what differed', () => {
+    const scenario = cases[0]![1];
+    const options = { seed: 1, explain: false };
+    const tasks = sliceTasks(scenario.instances.length, 2);
+    const parts = tasks.map((t) => runSlice(scenario, options, t));
+    expect(mergeSlices(scenario, parts).instances).toHaveLength(24);
+    const bent = { ...parts[1]!, sharedEvents: parts[1]!.sharedEvents + 1 };
+    expect(() => mergeSlices(scenario, [parts[0]!, bent])).toThrow(/shared world diverged/);
+    expect(() => mergeSlices(scenario, [parts[0]!])).toThrow(/12 of 24 instances/);
   });
 });
