@@ -61,7 +61,7 @@ export const runCommand = defineCommand({
       })
       .option('workers', {
         type: 'number',
-        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default: 1 below ${WORKERS_FROM_INSTANCES.toLocaleString('en-US')} instances, else the machine's cores). Runs with --trace, and scenarios with incidents, use one thread`,
+        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default: 1 below ${WORKERS_FROM_INSTANCES.toLocaleString('en-US')} instances, else the machine's cores). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
       })
       .option('trace', {
         type: 'string',

@@ -95,6 +95,13 @@ describe('iamsim run --workers', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it('--help says what keeps a run on one thread', async () => {
+    const help = await runCli('run', '--help');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      'Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)',
+    );
+  });
+
   it('refuses a worker count that is not a whole number from 1', async () => {
     const bad = await runCli('run', faulty, '--workers', '0');
     expect(bad.code).toBe(2);
