@@ -95,6 +95,17 @@ describe('iamsim run --workers', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it.each([
+    ['1000', 'fewer than the whole run, more than any slice alone'],
+    ['300', 'fewer than one slice alone'],
+  ])('reports the event cap (%s: %s) exactly as the one-thread run does', async (cap) => {
+    const one = await runCli('run', faulty, '--json', '--events-max', cap, '--workers', '1');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(new RegExp(`more than ${cap} events (at t=|during the warm-up)`));
+    const two = await runCli('run', faulty, '--json', '--events-max', cap, '--workers', '2');
+    expect([two.code, two.stderr, two.stdout]).toEqual([one.code, one.stderr, one.stdout]);
+  });
+
   it('--help says what keeps a run on one thread', async () => {
     const help = await runCli('run', '--help');
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
