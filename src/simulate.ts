@@ -340,8 +340,9 @@ class World {
     this.imdsDelays = { period, lifetime, pickup };
     // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
     // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
-    const bootsMs = scenario.instances.map((spec) =>
-      spec.state === 'running'
+    // Only the instances simulated here boot (a slice's others have no runtime to boot).
+    const bootsMs = scenario.instances.map((spec, i) =>
+      spec.state === 'running' && this.inSlice(i)
         ? Math.min(streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
         : undefined,
     );
