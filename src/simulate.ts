@@ -224,8 +224,8 @@ class World {
   private readonly replacements = new Map<string, Replacement>();
   /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
   private runtimeCount = 0;
-  /** Ids of every instance with a runtime in the whole world (see replaceInstance). */
-  private readonly runtimeIds = new Set<string>();
+  /** Ids of the instances whose runtimes are other slices' (see replaceInstance). */
+  private readonly otherSlicesIds = new Set<string>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => {
@@ -422,8 +422,10 @@ class World {
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
     const index = this.runtimeCount++;
-    this.runtimeIds.add(id);
-    if (!inSlice) return undefined;
+    if (!inSlice) {
+      this.otherSlicesIds.add(id);
+      return undefined;
+    }
     const stream = streams.stream(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
@@ -480,7 +482,12 @@ class World {
   private replaceInstance(slot: string, id: string, name: string): boolean {
     const index = this.scenario.instances.findIndex((i) => i.name === slot);
     const spec = this.scenario.instances[index];
-    if (spec === undefined || this.replacements.has(slot) || this.runtimeIds.has(id)) {
+    if (
+      spec === undefined ||
+      this.replacements.has(slot) ||
+      this.runtimes.has(id) ||
+      this.otherSlicesIds.has(id)
+    ) {
       this.failures.push({
         name: `runbook replace ${slot}`,
         kind: 'runbook',
