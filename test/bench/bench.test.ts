@@ -6,7 +6,7 @@ import { BenchUsageError, parseBenchArgs, renderJsonLine, renderTable, runBenchC
 import { baselineRound, engineBenchDefaults, engineRound, runEngineBench } from './engine.ts';
 import { runFleetBench } from './fleet.ts';
 import { fleetChecksum, fleetScenario } from './fleet-run.ts';
-import { runMillionBench } from './million.ts';
+import { affordableInstances, runMillionBench } from './million.ts';
 import { type CpuProfile, inclusiveTime, renderSelfTimes, selfTimes } from './profile-summary.ts';
 import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
 import { runScaleBench } from './scale.ts';
@@ -302,6 +302,7 @@ describe('million benchmark (CI size)', () => {
     const result = await runMillionBench({ instances: 40, compareInstances: 20, chunkInstances: 7, seed: 2 });
     expect(result.name).toBe('million');
     expect(result.instances).toBe(40);
+    expect(result.requestedInstances).toBe(40);
     expect(result.workers).toBe(2);
     expect(result.comparedInstances).toBe(20);
     expect(result.equalsOneThread).toBe(true);
@@ -311,4 +312,12 @@ describe('million benchmark (CI size)', () => {
     expect(result.usPerInstance).toBe(Math.round(((result.cpuMs as number) * 1000) / 40));
     expect(typeof result.bytesPerInstance).toBe('number');
   }, 120_000);
+
+  it('runs a smaller fleet when the asked one would not fit in half the free memory', () => {
+    const GB = 1e9;
+    expect(affordableInstances(1_000_000, 48 * GB)).toBe(1_000_000);
+    expect(affordableInstances(1_000_000, 10 * GB)).toBe(250_000);
+    expect(affordableInstances(1_000_000, 0)).toBe(10_000);
+    expect(affordableInstances(40, 0)).toBe(40);
+  });
 });
