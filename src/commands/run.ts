@@ -7,7 +7,6 @@ import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simulateExplained } from '../check/causes.ts';
 import { runnableScenario } from '../check/strategy.ts';
-import { defaultWorkers } from '../compare/pool.ts';
 import { simulateOnWorkers } from '../compare/slices.ts';
 import type { TraceRecord } from '../engine/index.ts';
 import { ChecksFailedError } from '../errors.ts';
@@ -22,9 +21,6 @@ import { loadForCommand, resolveSeed } from './load.ts';
 
 /** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
 const DEFAULT_EVENTS_MAX = 50_000_000;
-
-/** Fleets from this size split over the machine's cores by default: below it threads cost more than they save. */
-const WORKERS_FROM_INSTANCES = 20_000;
 
 export const runCommand = defineCommand({
   command: 'run <file>',
@@ -61,7 +57,7 @@ export const runCommand = defineCommand({
       })
       .option('workers', {
         type: 'number',
-        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default: 1 below ${WORKERS_FROM_INSTANCES.toLocaleString('en-US')} instances, else the machine's cores). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
+        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: every thread also simulates the shared world, which costs CPU and memory for the whole fleet, so more threads pay only on free cores). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
       })
       .option('trace', {
         type: 'string',
@@ -121,11 +117,10 @@ export const runCommand = defineCommand({
           }
         : {}),
     };
-    let workers =
-      args.workers ?? (scenario.instances.length >= WORKERS_FROM_INSTANCES ? defaultWorkers() : 1);
+    let workers = args.workers ?? 1;
     const oneThread = workers > 1 ? singleThreadReason(scenario, options) : undefined;
     if (oneThread !== undefined) {
-      if (args.workers !== undefined) io.stderr(`running on one thread: ${oneThread}\n`);
+      io.stderr(`running on one thread: ${oneThread}\n`);
       workers = 1;
     }
     const result =
