@@ -93,6 +93,19 @@ export function fleetMetrics(
   horizonMs: number,
 ): FleetMetrics {
   if (startMs === null || apps.length === 0 || startMs >= horizonMs) return { minUpShare: null };
+  return minUpShareOf(upDeltas(apps, startMs, horizonMs), apps.length, startMs, horizonMs);
+}
+
+/**
+ * How many targets go up (+) or down (-) at each instant of [startMs, horizonMs], by instant.
+ * Integer counts: the deltas of disjoint sets of targets add up to those of their union exactly,
+ * which is how a run split over workers gets the same fleet measures (src/parallel/).
+ */
+export function upDeltas(
+  apps: readonly (readonly TimelineSegment[])[],
+  startMs: number,
+  horizonMs: number,
+): Map<number, number> {
   const deltas = new Map<number, number>();
   const add = (atMs: number, d: number) => deltas.set(atMs, (deltas.get(atMs) ?? 0) + d);
   for (const segments of apps) {
@@ -105,6 +118,16 @@ export function fleetMetrics(
       add(toMs, -1);
     }
   }
+  return deltas;
+}
+
+/** The fleet measures of `targets` targets whose ups and downs are `deltas` (see upDeltas). */
+export function minUpShareOf(
+  deltas: ReadonlyMap<number, number>,
+  targets: number,
+  startMs: number,
+  horizonMs: number,
+): FleetMetrics {
   // Before any event at startMs nobody counts as up; the first batch is at startMs itself (or
   // later, when no target is up at the start: then the minimum is 0).
   const instants = [...deltas.keys()].sort((a, b) => a - b);
@@ -115,7 +138,7 @@ export function fleetMetrics(
     if (t < horizonMs) min = Math.min(min, up);
   }
   if (!Number.isFinite(min)) min = up;
-  return { minUpShare: Math.round((min / apps.length) * 1e6) / 1e6 };
+  return { minUpShare: Math.round((min / targets) * 1e6) / 1e6 };
 }
 
 /** Number of probe ticks (phase + k * every, k >= 0) in [fromMs, toMs). */

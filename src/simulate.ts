@@ -47,6 +47,7 @@ import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
+import type { RecordedSegment } from './instance/timeline.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
 import { ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.ts';
@@ -63,6 +64,8 @@ const H = 3_600_000;
 const NO_OUTAGES: readonly Window[] = [];
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
 export const WARMUP_CYCLES = 2;
+/** The default cap on events processed in a run (SimulateOptions.eventsMax). */
+export const EVENTS_MAX_DEFAULT = 50_000_000;
 
 export interface SimulateOptions {
   readonly seed: number;
@@ -88,7 +91,31 @@ export interface SimulateOptions {
    * traces need to see it; it is what observers and traces get.
    */
   readonly warmUp?: 'isolated' | 'interleaved';
+  /**
+   * Simulate the instance side (IMDS, SDK cache, lanes, results) of only some instances; the
+   * shared world (IAM, region views, EC2, the runbook's calls for every instance) runs whole.
+   * See src/parallel/slice.ts for why the other instances' results are unchanged by it.
+   */
+  readonly slice?: InstanceSlice;
 }
+
+/** Scenario instances `fromIndex` (inclusive) to `toIndex` (exclusive), and what the merge needs. */
+export interface InstanceSlice {
+  readonly fromIndex: number;
+  readonly toIndex: number;
+  /**
+   * Called at the end with the slice's targets' application lanes (scenario time), which fleet
+   * measures read, and how many of the events processed were the slice's instances' own.
+   */
+  readonly finished?: (targetApps: readonly (readonly RecordedSegment[])[], instanceEvents: number) => void;
+}
+
+/**
+ * Labels of the events of an instance's own side: IMDS's and the SDK cache's timers, its boot and
+ * its IMDS outages' edges. A sliced run counts them apart from the shared world's (src/parallel/
+ * checks that every slice then counts the same shared events).
+ */
+const INSTANCE_EVENT_LABEL = /^(imds|sdk|instance)\./;
 
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
 export interface WorldView {
@@ -198,6 +225,10 @@ class World {
   private readonly imdsDelays: { period: Distribution; lifetime: Distribution; pickup: Distribution };
   /** Replacements launched by replace-instances, by the name of the scenario instance (slot) they replace. */
   private readonly replacements = new Map<string, Replacement>();
+  /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
+  private runtimeCount = 0;
+  /** Ids of the instances whose runtimes are other slices' (see replaceInstance). */
+  private readonly otherSlicesIds = new Set<string>();
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => this.ec2.associationOf(rt.facts.id),
@@ -309,8 +340,9 @@ class World {
     this.imdsDelays = { period, lifetime, pickup };
     // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
     // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
-    const bootsMs = scenario.instances.map((spec) =>
-      spec.state === 'running'
+    // Only the instances simulated here boot (a slice's others have no runtime to boot).
+    const bootsMs = scenario.instances.map((spec, i) =>
+      spec.state === 'running' && this.inSlice(i)
         ? Math.min(streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
         : undefined,
     );
@@ -322,7 +354,7 @@ class World {
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
     scenario.instances.forEach((spec, i) => {
-      this.addInstance(spec, bootsMs[i]);
+      this.addInstance(spec, bootsMs[i], this.inSlice(i));
     });
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
@@ -347,7 +379,13 @@ class World {
     }
   }
 
-  private addInstance(spec: InstanceSpec, bootMs: number | undefined): void {
+  /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
+  private inSlice(index: number): boolean {
+    const slice = this.options.slice;
+    return slice === undefined || (index >= slice.fromIndex && index < slice.toIndex);
+  }
+
+  private addInstance(spec: InstanceSpec, bootMs: number | undefined, inSlice: boolean): void {
     const { scheduler, streams } = this;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
@@ -360,17 +398,22 @@ class World {
       ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
       ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
     });
-    const rt = this.addRuntime(spec, id);
-    if (bootMs === undefined) return;
+    const rt = this.addRuntime(spec, id, inSlice);
+    if (rt === undefined || bootMs === undefined) return;
     if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
     else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, spec.name);
   }
 
   /**
    * The runtime (IMDS + SDK cache + lanes) of EC2 instance `id`, as `spec` describes it; EC2's
-   * events drive it from now on. `spec.instanceProfile` gives the role counted as old.
+   * events drive it from now on. `spec.instanceProfile` gives the role counted as old. Outside
+   * the slice only what the shared world knows of it is kept (undefined).
    */
-  private addRuntime(spec: InstanceSpec, id: string): InstanceRuntime<InstanceFacts> {
+  private addRuntime(
+    spec: InstanceSpec,
+    id: string,
+    inSlice: boolean,
+  ): InstanceRuntime<InstanceFacts> | undefined {
     const { scheduler, streams } = this;
     const { period, lifetime, pickup } = this.imdsDelays;
     this.refs.set(spec.name, {
@@ -379,6 +422,11 @@ class World {
       region: spec.region,
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
+    const index = this.runtimeCount++;
+    if (!inSlice) {
+      this.otherSlicesIds.add(id);
+      return undefined;
+    }
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
     // not the named-stream cache.
     const stream = streams.fresh(`instance/${spec.name}/imds`);
@@ -388,7 +436,7 @@ class World {
       id,
       // Access key ids: unique and deterministic without a random draw, from the instance's index
       // and its issuance count.
-      accessKeyPrefix: accessKeyPrefix(this.runtimes.size),
+      accessKeyPrefix: accessKeyPrefix(index),
       issuedCount: 0,
       oldRole,
       oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
@@ -441,8 +489,14 @@ class World {
    * result follows it (see run() and src/slots.ts). Its IMDS draws from a stream named after it.
    */
   private replaceInstance(slot: string, id: string, name: string): boolean {
-    const spec = this.scenario.instances.find((i) => i.name === slot);
-    if (spec === undefined || this.replacements.has(slot) || this.runtimes.has(id)) {
+    const index = this.scenario.instances.findIndex((i) => i.name === slot);
+    const spec = this.scenario.instances[index];
+    if (
+      spec === undefined ||
+      this.replacements.has(slot) ||
+      this.runtimes.has(id) ||
+      this.otherSlicesIds.has(id)
+    ) {
       this.failures.push({
         name: `runbook replace ${slot}`,
         kind: 'runbook',
@@ -451,7 +505,7 @@ class World {
       });
       return false;
     }
-    this.addRuntime({ ...spec, name }, id);
+    this.addRuntime({ ...spec, name }, id, this.inSlice(index));
     this.replacements.set(slot, { name, id });
     return true;
   }
@@ -538,8 +592,13 @@ class World {
     const op = this.operator();
     this.attachObservers();
     spawn(scheduler, 'runbook', this.runbook(op));
-    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
+    let instanceEvents = 0;
+    if (this.options.slice !== undefined)
+      scheduler.onTrace((rec) => {
+        if (INSTANCE_EVENT_LABEL.test(rec.label)) instanceEvents++;
+      });
     try {
       if (this.isolatedWarmUp) {
         // Time 0 in the shared order first (the runbook's first step), then the rest of the
@@ -573,8 +632,13 @@ class World {
     }
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
+    const slice = this.options.slice;
     const { instances, targetApps } = instanceResults({
-      scenario,
+      // A slice reports its own instances only; the merge puts the slices together (parallel/).
+      scenario:
+        slice === undefined
+          ? scenario
+          : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
       targets: this.plan?.targets ?? [],
       lanesOf: (name) => {
         const rt = this.runtimes.get(this.refs.get(name)!.id)!;
@@ -601,6 +665,8 @@ class World {
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });
+    // Every isolated warm-up event is an instance's own (that is why it may run isolated).
+    slice?.finished?.(targetApps, instanceEvents + warmUpEvents);
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
@@ -627,7 +693,7 @@ class World {
     const { scheduler, offsetMs } = this;
     const op = this.operator();
     const view = this.attachObservers();
-    const eventsMax = this.options.eventsMax ?? 50_000_000;
+    const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     scheduler.run({ untilMs: offsetMs, eventsMax });
     return {
       view,

@@ -52,6 +52,8 @@ function importsOf(path: string, text = readFileSync(path, 'utf8')): string[] {
  *   assembles, built on the measured change and the instances.
  * - simulate: builds the world from a scenario and runs it.
  * - check (observers of a run) and report (statistics and renderers of results): users of runs.
+ * - parallel: one run split over slices of its instances and merged (simulate, the cause
+ *   recorder, the metrics); the compare workers serve its slices.
  * - compare (the comparison pipeline over simulate and report) and serve (the model behind the
  *   AWS protocols, over simulate and the run report).
  * - commands, then cli, then bin: the thin command line over the library.
@@ -68,6 +70,7 @@ const layers: readonly (readonly string[])[] = [
   ['world', 'incident'],
   ['simulate'],
   ['check', 'report'],
+  ['parallel'],
   ['compare', 'serve'],
   ['commands'],
   ['cli'],

@@ -7,7 +7,10 @@ import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simulateExplained } from '../check/causes.ts';
 import { runnableScenario } from '../check/strategy.ts';
+import { simulateOnWorkers } from '../compare/slices.ts';
+import type { TraceRecord } from '../engine/index.ts';
 import { ChecksFailedError } from '../errors.ts';
+import { singleThreadReason } from '../parallel/slice.ts';
 import { shellQuote } from '../report/format.ts';
 import { runJson } from '../report/run-json.ts';
 import { renderRunText } from '../report/run-text.ts';
@@ -52,6 +55,10 @@ export const runCommand = defineCommand({
         default: DEFAULT_EVENTS_MAX,
         describe: 'Stop with an error (exit 2) if the run would process more events than this',
       })
+      .option('workers', {
+        type: 'number',
+        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: every thread also simulates the shared world, which costs CPU and memory for the whole fleet, so more threads pay only on free cores). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
+      })
       .option('trace', {
         type: 'string',
         describe: 'Write every simulation event to this JSON Lines file',
@@ -60,6 +67,7 @@ export const runCommand = defineCommand({
       .check((args) => {
         checkInteger(args, 'seed', 0, Number.MAX_SAFE_INTEGER);
         checkInteger(args, 'events-max', 1, Number.MAX_SAFE_INTEGER);
+        checkInteger(args, 'workers', 1, 256);
         return true;
       }),
   handler: async (args, io) => {
@@ -97,18 +105,28 @@ export const runCommand = defineCommand({
           stream.end(() => rename(temp, target).then(done, fail));
         });
     }
-    const result = simulateExplained(scenario, {
+    const options = {
       seed,
       eventsMax: args.eventsMax,
       ...(trace !== undefined
         ? {
-            trace: (rec, offsetMs) =>
+            trace: (rec: TraceRecord, offsetMs: number) =>
               trace(
                 `${JSON.stringify({ timeMs: rec.timeMs - offsetMs, priority: rec.priority, seq: rec.seq, label: rec.label, ...(rec.subject !== undefined ? { subject: rec.subject } : {}) })}\n`,
               ),
           }
         : {}),
-    });
+    };
+    let workers = args.workers ?? 1;
+    const oneThread = workers > 1 ? singleThreadReason(scenario, options) : undefined;
+    if (oneThread !== undefined) {
+      io.stderr(`running on one thread: ${oneThread}\n`);
+      workers = 1;
+    }
+    const result =
+      workers > 1
+        ? await simulateOnWorkers(scenario, { seed, eventsMax: args.eventsMax, explain: true }, workers)
+        : simulateExplained(scenario, options);
     await finishTrace?.();
     if (args.json) {
       io.stdout(runJson(result, hashScenario(loaded), packageVersion()));

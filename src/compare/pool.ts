@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { SliceMessage } from '../parallel/slice.ts';
 import type { CompareInput } from '../report/types.ts';
 import type { CompareEntry, CompareJob } from './jobs.ts';
 
@@ -11,7 +12,8 @@ import type { CompareEntry, CompareJob } from './jobs.ts';
 export type WorkerRequest =
   | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
-  | { readonly kind: 'summarize'; readonly input: CompareInput };
+  | { readonly kind: 'summarize'; readonly input: CompareInput }
+  | { readonly kind: 'slice'; readonly message: SliceMessage };
 
 /** A worker's answer to request `id`. */
 export type WorkerReply =

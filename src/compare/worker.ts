@@ -3,6 +3,7 @@
  * summaries it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
+import { serveSlice } from '../parallel/slice.ts';
 import { summarizeComparison } from '../report/summarize.ts';
 import { type CompareEntry, runJob } from './jobs.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
@@ -21,6 +22,9 @@ function serve(request: WorkerRequest): unknown {
     }
     case 'summarize':
       return summarizeComparison(request.input);
+    case 'slice':
+      // One run split over instances (iamsim run --workers), see src/parallel/.
+      return serveSlice(request.message);
   }
 }
 

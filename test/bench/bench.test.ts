@@ -6,6 +6,7 @@ import { BenchUsageError, parseBenchArgs, renderJsonLine, renderTable, runBenchC
 import { baselineRound, engineBenchDefaults, engineRound, runEngineBench } from './engine.ts';
 import { runFleetBench } from './fleet.ts';
 import { fleetChecksum, fleetScenario } from './fleet-run.ts';
+import { affordableInstances, runMillionBench } from './million.ts';
 import { type CpuProfile, inclusiveTime, renderSelfTimes, selfTimes } from './profile-summary.ts';
 import { benchmarks, selectBenchmarks, UnknownBenchmarkError } from './registry.ts';
 import { runScaleBench } from './scale.ts';
@@ -69,9 +70,9 @@ describe('bench registry and CLI', () => {
   });
   const registry = [fake('alpha', 1000), fake('beta', 2.5), fake('gamma', 3)];
 
-  it('registers engine, fleet, scale, sweep and startup under unique names', () => {
+  it('registers engine, fleet, scale, million, sweep and startup under unique names', () => {
     const names = benchmarks.map((b) => b.name);
-    expect(names).toEqual(['engine', 'fleet', 'scale', 'sweep', 'startup']);
+    expect(names).toEqual(['engine', 'fleet', 'scale', 'million', 'sweep', 'startup']);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -294,4 +295,29 @@ describe('startup benchmark (CI size)', () => {
     expect(result.bundleFresh).toBe(true);
     expect(JSON.parse(renderJsonLine(result))).toEqual(result);
   }, 180_000);
+});
+
+describe('million benchmark (CI size)', () => {
+  it('splits the run over 2 threads in chunks and finds it equal to the one-thread run', async () => {
+    const result = await runMillionBench({ instances: 40, compareInstances: 20, chunkInstances: 7, seed: 2 });
+    expect(result.name).toBe('million');
+    expect(result.instances).toBe(40);
+    expect(result.requestedInstances).toBe(40);
+    expect(result.workers).toBe(2);
+    expect(result.comparedInstances).toBe(20);
+    expect(result.equalsOneThread).toBe(true);
+    // 40 instances x 24 h: the warm-up and a day of hourly rotations and SDK refreshes each.
+    expect(result.eventsProcessed).toBeGreaterThan(40 * 24);
+    expect(result.checksum).toMatch(/^[0-9a-f]{16}$/);
+    expect(result.usPerInstance).toBe(Math.round(((result.cpuMs as number) * 1000) / 40));
+    expect(typeof result.bytesPerInstance).toBe('number');
+  }, 120_000);
+
+  it('runs a smaller fleet when the asked one would not fit in half the free memory', () => {
+    const GB = 1e9;
+    expect(affordableInstances(1_000_000, 48 * GB)).toBe(1_000_000);
+    expect(affordableInstances(1_000_000, 10 * GB)).toBe(250_000);
+    expect(affordableInstances(1_000_000, 0)).toBe(10_000);
+    expect(affordableInstances(40, 0)).toBe(40);
+  });
 });

@@ -5,6 +5,7 @@
 import type { Benchmark } from './benchmark.ts';
 import { engineBenchmark } from './engine.ts';
 import { fleetBenchmark } from './fleet.ts';
+import { millionBenchmark } from './million.ts';
 import { scaleBenchmark } from './scale.ts';
 import { startupBenchmark } from './startup.ts';
 import { sweepBenchmark } from './sweep.ts';
@@ -13,6 +14,7 @@ export const benchmarks: readonly Benchmark[] = [
   engineBenchmark,
   fleetBenchmark,
   scaleBenchmark,
+  millionBenchmark,
   sweepBenchmark,
   startupBenchmark,
 ];

@@ -1,0 +1,103 @@
+/**
+ * Child process of the `million` benchmark: one run of the million scenario (replace-profile on
+ * a fleet in two regions, 24 h, a probe per minute, every SDK preset round robin) split over
+ * `--workers` threads (src/parallel/), timed, with a checksum of its whole result. Prints one
+ * JSON line.
+ *
+ *   node --import tsx test/bench/million-run.ts --instances 1000000 --workers 2 [--chunk-instances N] [--seed 1]
+ */
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { simulateOnWorkers } from '../../src/compare/slices.ts';
+import type { RunResult } from '../../src/result.ts';
+import { makeScenario } from '../helpers/scenario.ts';
+import { cpuMs, peakRssBytes } from './child.ts';
+import { FLEET_SDKS } from './fleet-run.ts';
+
+const M = 60_000;
+const H = 60 * M;
+
+export interface MillionRunOptions {
+  readonly instances: number;
+  readonly workers: number;
+  /** Instances a thread simulates at once at most (chunks); default: all of its share. */
+  readonly chunkInstances?: number;
+  readonly seed: number;
+}
+
+export interface MillionRunResult {
+  readonly instances: number;
+  readonly workers: number;
+  readonly wallMs: number;
+  /** CPU time of the process, every thread included. */
+  readonly cpuMs: number;
+  readonly peakRssBytes: number;
+  readonly rssBeforeBytes: number;
+  readonly eventsProcessed: number;
+  /** 1-minute load average when the run ended (the machine is shared). */
+  readonly loadAverage: number;
+  /** sha256 (hex, 16 digits) of the whole result: equal runs, equal checksums. */
+  readonly checksum: string;
+}
+
+/** sha256 over every field of a run's result, instance by instance (a 1M-instance JSON would not fit a string). */
+function resultChecksum(result: RunResult): string {
+  const hash = createHash('sha256');
+  const { instances, steps, ...rest } = result;
+  hash.update(JSON.stringify(rest));
+  for (const s of steps) hash.update(JSON.stringify(s));
+  for (const i of instances) hash.update(JSON.stringify(i));
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function millionRun(options: MillionRunOptions): Promise<MillionRunResult> {
+  const rssBeforeBytes = process.memoryUsage.rss();
+  const scenario = makeScenario({
+    instances: options.instances,
+    regions: ['us-east-1', 'eu-west-1'],
+    sdk: [...FLEET_SDKS],
+    strategy: 'replace-profile',
+    horizonMs: 24 * H,
+    probeEveryMs: M,
+  });
+  const cpuStartMs = cpuMs();
+  const startMs = performance.now();
+  const result = await simulateOnWorkers(
+    scenario,
+    { seed: options.seed, timelines: false, responses: false, explain: false, eventsMax: 2_000_000_000 },
+    options.workers,
+    options.chunkInstances,
+  );
+  const wallMs = performance.now() - startMs;
+  return {
+    instances: options.instances,
+    workers: options.workers,
+    wallMs: Math.round(wallMs),
+    cpuMs: Math.round(cpuMs() - cpuStartMs),
+    peakRssBytes: peakRssBytes(),
+    rssBeforeBytes,
+    eventsProcessed: result.eventsProcessed,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+    checksum: resultChecksum(result),
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string' },
+      workers: { type: 'string', default: '2' },
+      'chunk-instances': { type: 'string' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const out = await millionRun({
+    instances: Number(values.instances),
+    workers: Number(values.workers),
+    ...(values['chunk-instances'] !== undefined ? { chunkInstances: Number(values['chunk-instances']) } : {}),
+    seed: Number(values.seed),
+  });
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
