@@ -11,7 +11,12 @@
  * sharded over (see shard.ts): a report is a function of the job results.
  */
 
-import { summarizeComparison } from '../report/summarize.ts';
+import {
+  assembleComparison,
+  type SummaryTaskResult,
+  summarizeComparison,
+  summaryTasks,
+} from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
   ApiErrorCount,
@@ -128,6 +133,8 @@ export function groupingPlan(
  * an error is handled when a later call of the same step and operation succeeded.
  */
 function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
+  // Most runs have no failed call: then there is nothing to key (a sweep's runs do this 10^3 times).
+  if (!steps.some((r) => r.error !== undefined)) return [];
   const lastOk = new Map<string, number>();
   steps.forEach((r, i) => {
     if (r.ok) lastOk.set(`${r.origin}\n${r.call}`, i);
@@ -314,13 +321,13 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
 }
 
 /**
- * summarizeComparison, with the strategies spread over `workers` threads. Each strategy's part of
- * the report depends only on that strategy's samples (its bootstrap streams are named after it),
- * so the report assembled from one-strategy reports is the report of all of them; a test checks
- * the two byte for byte.
+ * summarizeComparison, with its tasks spread over `workers` threads. Each task's result depends
+ * only on what the task carries (its bootstrap streams are named after the strategy, group and
+ * metric), so the report is the same whichever thread ran which task; a test checks the two byte
+ * for byte.
  */
 export async function summarize(input: CompareInput, workers: number): Promise<CompareReport> {
-  const pool = WorkerPool.create(workers, input.strategies.length);
+  const pool = WorkerPool.create(workers, input.strategies.length * 2);
   if (pool === undefined) return summarizeComparison(input);
   try {
     return await summarizeWith(pool, input);
@@ -344,14 +351,23 @@ export async function compareAndSummarize(
   });
 }
 
+/**
+ * The report's statistics as tasks spread over the pool (a group's metrics, a strategy's curves:
+ * dozens of tasks, so both threads stay busy to the end), largest first so that the last task to
+ * finish is a small one; the report is assembled from the results in task order.
+ */
 async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<CompareReport> {
-  const parts = await Promise.all(
-    input.strategies.map((strategy) =>
-      pool.request<CompareReport>({ kind: 'summarize', input: { ...input, strategies: [strategy] } }),
-    ),
+  const tasks = summaryTasks(input);
+  const results: SummaryTaskResult[] = new Array(tasks.length);
+  const bySize = [...tasks.keys()].sort(
+    (a, b) => tasks[b]!.columns.seeds.length - tasks[a]!.columns.seeds.length || a - b,
   );
-  if (parts.length === 0) return summarizeComparison(input);
-  return { ...parts[0]!, strategies: parts.flatMap((p) => p.strategies) };
+  await Promise.all(
+    bySize.map(async (i) => {
+      results[i] = await pool.request<SummaryTaskResult>({ kind: 'summary', task: tasks[i]! });
+    }),
+  );
+  return assembleComparison(input, results);
 }
 
 async function runJobs(

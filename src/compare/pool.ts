@@ -4,14 +4,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CompareInput } from '../report/types.ts';
+import type { SummaryTask } from '../report/summarize.ts';
 import type { CompareEntry, CompareJob } from './jobs.ts';
 
 /** What the main thread asks of a worker (see worker.ts). */
 export type WorkerRequest =
   | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
-  | { readonly kind: 'summarize'; readonly input: CompareInput };
+  | { readonly kind: 'summary'; readonly task: SummaryTask };
 
 /** A worker's answer to request `id`. */
 export type WorkerReply =

@@ -1,9 +1,9 @@
 /**
- * Worker thread for compare(): keeps the comparison entries it was sent, runs the jobs or the one-strategy
- * summaries it is asked for, and answers each request by id (see WorkerPool in pool.ts).
+ * Worker thread for compare(): keeps the comparison entries it was sent, runs the jobs or the report's
+ * summary tasks it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { summarizeComparison } from '../report/summarize.ts';
+import { runSummaryTask } from '../report/summarize.ts';
 import { type CompareEntry, runJob } from './jobs.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
@@ -19,8 +19,8 @@ function serve(request: WorkerRequest): unknown {
       if (s === undefined) throw new Error('compare worker: jobs before the entries');
       return request.jobs.map((job) => runJob(s, job, request.keep));
     }
-    case 'summarize':
-      return summarizeComparison(request.input);
+    case 'summary':
+      return runSummaryTask(request.task);
   }
 }
 
