@@ -304,12 +304,25 @@ export function runSummaryTask(task: SummaryTask): SummaryTaskResult {
     : curves(task.columns, task.windowMs, task.settings, task.name);
 }
 
-/** A strategy's groups: every sample, then per SDK preset and per region, each sorted by name. */
-function groupsOf(st: StrategyInput): { sdks: string[]; regions: string[] } {
-  return {
-    sdks: [...new Set(st.samples.map((r) => r.sdk))].sort(byString),
-    regions: [...new Set(st.samples.map((r) => r.region ?? ''))].filter((r) => r !== '').sort(byString),
-  };
+/** A strategy's samples per SDK preset and per region (each sorted by name), in one pass. */
+function groupsOf(st: StrategyInput): {
+  readonly sdks: readonly (readonly [string, Row[]])[];
+  readonly regions: readonly (readonly [string, Row[]])[];
+} {
+  const sdks = new Map<string, Row[]>();
+  const regions = new Map<string, Row[]>();
+  for (const row of st.samples) {
+    const bySdk = sdks.get(row.sdk);
+    if (bySdk === undefined) sdks.set(row.sdk, [row]);
+    else bySdk.push(row);
+    const region = row.region ?? '';
+    if (region === '') continue;
+    const byRegion = regions.get(region);
+    if (byRegion === undefined) regions.set(region, [row]);
+    else byRegion.push(row);
+  }
+  const sorted = (groups: Map<string, Row[]>) => [...groups].sort((a, b) => byString(a[0], b[0]));
+  return { sdks: sorted(sdks), regions: sorted(regions) };
 }
 
 function settingsOf(input: CompareInput): Settings {
@@ -340,18 +353,8 @@ export function summaryTasks(input: CompareInput): SummaryTask[] {
     });
     return [
       metrics(st.samples, `${name}/all`),
-      ...sdks.map((sdk) =>
-        metrics(
-          st.samples.filter((r) => r.sdk === sdk),
-          `${name}/sdk/${sdk}`,
-        ),
-      ),
-      ...regions.map((region) =>
-        metrics(
-          st.samples.filter((r) => r.region === region),
-          `${name}/region/${region}`,
-        ),
-      ),
+      ...sdks.map(([sdk, rows]) => metrics(rows, `${name}/sdk/${sdk}`)),
+      ...regions.map(([region, rows]) => metrics(rows, `${name}/region/${region}`)),
       {
         kind: 'curves',
         settings,
@@ -367,14 +370,10 @@ function strategyReport(st: StrategyInput, s: Settings, next: () => SummaryTaskR
   const name = st.strategy;
   const { sdks, regions } = groupsOf(st);
   const metrics = next() as MetricSummaries;
-  const bySdk = sdks.map((sdk) => ({
-    sdk,
-    n: st.samples.filter((r) => r.sdk === sdk).length,
-    metrics: next() as MetricSummaries,
-  }));
-  const byRegion = regions.map((region) => ({
+  const bySdk = sdks.map(([sdk, rows]) => ({ sdk, n: rows.length, metrics: next() as MetricSummaries }));
+  const byRegion = regions.map(([region, rows]) => ({
     region,
-    n: st.samples.filter((r) => r.region === region).length,
+    n: rows.length,
     metrics: next() as MetricSummaries,
   }));
   const { runbook, tVisibility, cdf } = next() as Curves;
