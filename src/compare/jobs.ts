@@ -31,6 +31,7 @@ import type {
 } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
+import { type PackedJobs, unpackJobResults } from './packed.ts';
 import { WorkerPool } from './pool.ts';
 
 /**
@@ -395,7 +396,8 @@ async function runJobs(
   for (let start = 0; start < jobs.length; start += chunkSize) {
     const chunk = jobs.slice(start, start + chunkSize);
     chunks.push(
-      pool.request<JobResult[]>({ kind: 'jobs', jobs: chunk, keep }).then((out) => {
+      pool.request<JobResult[] | PackedJobs>({ kind: 'jobs', jobs: chunk, keep }).then((reply) => {
+        const out = Array.isArray(reply) ? reply : unpackJobResults(reply);
         out.forEach((r, i) => {
           results[start + i] = r;
         });

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runSummaryTask } from '../report/summarize.ts';
 import { type CompareEntry, runJob } from './jobs.ts';
+import { packJobResults } from './packed.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 let entries: readonly CompareEntry[] | undefined;
@@ -17,7 +18,9 @@ function serve(request: WorkerRequest): unknown {
     case 'jobs': {
       const s = entries;
       if (s === undefined) throw new Error('compare worker: jobs before the entries');
-      return request.jobs.map((job) => runJob(s, job, request.keep));
+      const results = request.jobs.map((job) => runJob(s, job, request.keep));
+      // Compact across the thread boundary (see packed.ts); as they are if they do not pack.
+      return packJobResults(results) ?? results;
     }
     case 'summary':
       return runSummaryTask(request.task);
