@@ -13,6 +13,7 @@
 
 import {
   assembleComparison,
+  type SummaryTask,
   type SummaryTaskResult,
   summarizeComparison,
   summaryTasks,
@@ -242,6 +243,7 @@ async function withJobResults<T>(
   entries: readonly CompareEntry[],
   options: CompareOptions,
   then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
+  onEntryDone?: EntryDone,
 ): Promise<T> {
   const jobs = jobsFor(
     entries.map((e) => e.label),
@@ -251,7 +253,7 @@ async function withJobResults<T>(
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {
-    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress), pool, keep);
+    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress, onEntryDone), pool, keep);
   } finally {
     await pool?.close();
   }
@@ -340,17 +342,53 @@ export async function summarize(input: CompareInput, workers: number): Promise<C
 /**
  * Jobs, then the aggregation, on one pool of threads (started once): what `iamsim compare`
  * does. `toInput` turns the grouped samples into the report's input.
+ *
+ * With a pool, an entry's summary tasks are queued as soon as its last job is done, ahead of the
+ * remaining jobs: the main thread groups that entry's samples while the workers run other jobs,
+ * and only the last entry's tasks are left once the jobs are done.
  */
 export async function compareAndSummarize(
   entries: readonly CompareEntry[],
   options: CompareOptions,
   toInput: (strategies: StrategySamples[]) => CompareInput,
 ): Promise<CompareReport> {
-  return withJobResults(entries, options, async (results, pool, keep) => {
-    const input = toInput(groupSamples(groupingPlan(entries, keep), results));
-    return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
-  });
+  const plan = groupingPlan(entries, options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT);
+  const early = new Map<string, { samples: StrategySamples; results: Promise<SummaryTaskResult[]> }>();
+  let pipelined = true;
+  const onEntryDone: EntryDone = (pool, strategy, results) => {
+    if (!pipelined) return;
+    const [samples] = groupSamples({ ...plan, strategies: [strategy] }, results);
+    let tasks: SummaryTask[];
+    try {
+      tasks = summaryTasks(toInput([samples!]));
+    } catch {
+      // Invalid samples: the whole input's summary below reports every problem, with its path.
+      pipelined = false;
+      return;
+    }
+    const done = runSummaryTasks(pool, tasks, true);
+    // Awaited below; a failing pool also fails the jobs, which then surface first.
+    done.catch(() => {});
+    early.set(strategy, { samples: samples!, results: done });
+  };
+  return withJobResults(
+    entries,
+    options,
+    async (results, pool) => {
+      if (pool === undefined || !pipelined || early.size !== plan.strategies.length) {
+        const input = toInput(groupSamples(plan, results));
+        return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
+      }
+      const parts = plan.strategies.map((s) => early.get(s)!);
+      const input = toInput(parts.map((p) => p.samples));
+      return assembleComparison(input, (await Promise.all(parts.map((p) => p.results))).flat());
+    },
+    onEntryDone,
+  );
 }
+
+/** Called once per entry, with its results in job order, as soon as its last job is done. */
+type EntryDone = (pool: WorkerPool, strategy: string, results: readonly JobResult[]) => void;
 
 /**
  * The report's statistics as tasks spread over the pool (a group's metrics, a strategy's curves:
@@ -358,17 +396,25 @@ export async function compareAndSummarize(
  * finish is a small one; the report is assembled from the results in task order.
  */
 async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<CompareReport> {
-  const tasks = summaryTasks(input);
+  return assembleComparison(input, await runSummaryTasks(pool, summaryTasks(input), false));
+}
+
+/** Runs `tasks` on the pool, largest first (`first`: ahead of queued jobs); results in task order. */
+async function runSummaryTasks(
+  pool: WorkerPool,
+  tasks: readonly SummaryTask[],
+  first: boolean,
+): Promise<SummaryTaskResult[]> {
   const results: SummaryTaskResult[] = new Array(tasks.length);
   const bySize = [...tasks.keys()].sort(
     (a, b) => tasks[b]!.columns.seeds.length - tasks[a]!.columns.seeds.length || a - b,
   );
   await Promise.all(
     bySize.map(async (i) => {
-      results[i] = await pool.request<SummaryTaskResult>({ kind: 'summary', task: tasks[i]! });
+      results[i] = await pool.request<SummaryTaskResult>({ kind: 'summary', task: tasks[i]! }, { first });
     }),
   );
-  return assembleComparison(input, results);
+  return results;
 }
 
 async function runJobs(
@@ -377,6 +423,7 @@ async function runJobs(
   jobs: readonly CompareJob[],
   keep: number,
   onProgress?: (done: number, total: number) => void,
+  onEntryDone?: EntryDone,
 ): Promise<JobResult[]> {
   if (pool === undefined) {
     const out: JobResult[] = [];
@@ -391,6 +438,16 @@ async function runJobs(
   // reassembled by job index, so the order of completion never shows.
   const results: (JobResult | undefined)[] = new Array(jobs.length);
   let done = 0;
+  const left = new Map<string, number>();
+  for (const job of jobs) left.set(job.strategy, (left.get(job.strategy) ?? 0) + 1);
+  const jobDone = (strategy: string): void => {
+    const n = left.get(strategy)! - 1;
+    left.set(strategy, n);
+    if (n === 0 && onEntryDone !== undefined) {
+      const mine = jobs.flatMap((job, i) => (job.strategy === strategy ? [results[i]!] : []));
+      onEntryDone(pool, strategy, mine);
+    }
+  };
   const chunkSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (pool.size * 8))));
   const chunks: Promise<void>[] = [];
   for (let start = 0; start < jobs.length; start += chunkSize) {
@@ -403,6 +460,7 @@ async function runJobs(
         });
         done += out.length;
         onProgress?.(done, jobs.length);
+        for (const job of chunk) jobDone(job.strategy);
       }),
     );
   }

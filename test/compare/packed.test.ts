@@ -45,7 +45,11 @@ describe('packed job results', () => {
       { ...sample, extra: 1 },
       { sdk: sample.sdk, instance: sample.instance, region: sample.region, metrics: sample.metrics },
       { ...sample, metrics: { ...sample.metrics, deniedMs: Number.NaN } },
-      { ...sample, metrics: { deniedMs: 0, ...sample.metrics } },
+      // The same metrics, keys in another order.
+      {
+        ...sample,
+        metrics: Object.fromEntries(Object.entries(sample.metrics).reverse()) as typeof sample.metrics,
+      },
     ];
     for (const odd of variants) {
       expect(packJobResults([{ ...job!, samples: [...job!.samples, odd] }])).toBeUndefined();
