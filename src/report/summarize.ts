@@ -75,7 +75,7 @@ export interface SampleColumns {
 }
 
 /** The columns of `metrics` over `rows`, in row order. */
-export function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): SampleColumns {
+function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): SampleColumns {
   const n = rows.length;
   const seeds = new Float64Array(n);
   const columns = metrics.map(() => new Float64Array(n));
@@ -91,7 +91,7 @@ export function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]):
 }
 
 /** The sample of one column (censored as +Infinity): sorted, and split by seed in row order, seeds ascending. */
-export function sampleOfColumn(seeds: Float64Array, column: Float64Array): Sample {
+function sampleOfColumn(seeds: Float64Array, column: Float64Array): Sample {
   const clusters = new Map<number, number[]>();
   // Rows come seed by seed: look a seed's list up only when the seed changes.
   let lastSeed = Number.NaN;
