@@ -11,7 +11,13 @@
  * sharded over (see shard.ts): a report is a function of the job results.
  */
 
-import { summarizeComparison } from '../report/summarize.ts';
+import {
+  assembleComparison,
+  type SummaryTask,
+  type SummaryTaskResult,
+  summarizeComparison,
+  summaryTasks,
+} from '../report/summarize.ts';
 import type { CompareInput, CompareReport } from '../report/types.ts';
 import type {
   ApiErrorCount,
@@ -29,6 +35,7 @@ import type {
 import { waiterHazards } from '../runbook/waiter-hazard.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
+import { type PackedJobs, unpackJobResults } from './packed.ts';
 import { WorkerPool } from './pool.ts';
 
 /**
@@ -133,26 +140,43 @@ export function groupingPlan(
  * an error is handled when a later call of the same step and operation succeeded.
  */
 function apiErrorCounts(steps: readonly StepRecord[]): ApiErrorCount[] {
-  const lastOk = new Map<string, number>();
-  steps.forEach((r, i) => {
-    if (r.ok) lastOk.set(`${r.origin}\n${r.call}`, i);
-  });
-  const groups = new Map<
-    string,
-    { code: string; call: string; origin: string; count: number; handled: number }
-  >();
-  steps.forEach((r, i) => {
-    if (r.error === undefined) return;
-    const key = `${r.error.code}\n${r.call}\n${r.origin}`;
-    let g = groups.get(key);
+  const firstError = steps.findIndex((r) => r.error !== undefined);
+  if (firstError < 0) return [];
+  // Keyed through nested maps by the records' own strings, whose hashes V8 keeps: a joined key
+  // would be built and hashed anew for every step of every run (~2% of a sweep's CPU). Only a
+  // success after the first error can make an error handled.
+  const lastOk = new Map<string, Map<string, number>>();
+  for (let i = firstError; i < steps.length; i++) {
+    const r = steps[i]!;
+    if (r.ok) inner(lastOk, r.origin).set(r.call, i);
+  }
+  type Group = { code: string; call: string; origin: string; count: number; handled: number };
+  const byCode = new Map<string, Map<string, Map<string, Group>>>();
+  const groups: Group[] = [];
+  for (let i = firstError; i < steps.length; i++) {
+    const r = steps[i]!;
+    if (r.error === undefined) continue;
+    const byOrigin = inner(inner(byCode, r.error.code), r.call);
+    let g = byOrigin.get(r.origin);
     if (g === undefined) {
       g = { code: r.error.code, call: r.call, origin: r.origin, count: 0, handled: 0 };
-      groups.set(key, g);
+      byOrigin.set(r.origin, g);
+      groups.push(g);
     }
     g.count++;
-    if ((lastOk.get(`${r.origin}\n${r.call}`) ?? -1) > i) g.handled++;
-  });
-  return [...groups.values()];
+    if ((lastOk.get(r.origin)?.get(r.call) ?? -1) > i) g.handled++;
+  }
+  return groups;
+}
+
+/** The map under `key`, made empty the first time. */
+function inner<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = outer.get(key);
+  if (map === undefined) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
 }
 
 /**
@@ -246,6 +270,7 @@ async function withJobResults<T>(
   entries: readonly CompareEntry[],
   options: CompareOptions,
   then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
+  onEntryDone?: EntryDone,
 ): Promise<T> {
   const jobs = jobsFor(
     entries.map((e) => e.label),
@@ -255,7 +280,7 @@ async function withJobResults<T>(
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {
-    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress), pool, keep);
+    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress, onEntryDone), pool, keep);
   } finally {
     await pool?.close();
   }
@@ -327,13 +352,13 @@ export function groupSamples(plan: GroupingPlan, results: readonly JobResult[]):
 }
 
 /**
- * summarizeComparison, with the strategies spread over `workers` threads. Each strategy's part of
- * the report depends only on that strategy's samples (its bootstrap streams are named after it),
- * so the report assembled from one-strategy reports is the report of all of them; a test checks
- * the two byte for byte.
+ * summarizeComparison, with its tasks spread over `workers` threads. Each task's result depends
+ * only on what the task carries (its bootstrap streams are named after the strategy, group and
+ * metric), so the report is the same whichever thread ran which task; a test checks the two byte
+ * for byte.
  */
 export async function summarize(input: CompareInput, workers: number): Promise<CompareReport> {
-  const pool = WorkerPool.create(workers, input.strategies.length);
+  const pool = WorkerPool.create(workers, input.strategies.length * 2);
   if (pool === undefined) return summarizeComparison(input);
   try {
     return await summarizeWith(pool, input);
@@ -345,26 +370,79 @@ export async function summarize(input: CompareInput, workers: number): Promise<C
 /**
  * Jobs, then the aggregation, on one pool of threads (started once): what `iamsim compare`
  * does. `toInput` turns the grouped samples into the report's input.
+ *
+ * With a pool, an entry's summary tasks are queued as soon as its last job is done, ahead of the
+ * remaining jobs: the main thread groups that entry's samples while the workers run other jobs,
+ * and only the last entry's tasks are left once the jobs are done.
  */
 export async function compareAndSummarize(
   entries: readonly CompareEntry[],
   options: CompareOptions,
   toInput: (strategies: StrategySamples[]) => CompareInput,
 ): Promise<CompareReport> {
-  return withJobResults(entries, options, async (results, pool, keep) => {
-    const input = toInput(groupSamples(groupingPlan(entries, keep), results));
-    return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
-  });
+  const plan = groupingPlan(entries, options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT);
+  const early = new Map<string, { samples: StrategySamples; results: Promise<SummaryTaskResult[]> }>();
+  let pipelined = true;
+  const onEntryDone: EntryDone = (pool, strategy, results) => {
+    if (!pipelined) return;
+    const [samples] = groupSamples({ ...plan, strategies: [strategy] }, results);
+    let tasks: SummaryTask[];
+    try {
+      tasks = summaryTasks(toInput([samples!]));
+    } catch {
+      // Invalid samples: the whole input's summary below reports every problem, with its path.
+      pipelined = false;
+      return;
+    }
+    const done = runSummaryTasks(pool, tasks, true);
+    // Awaited below; a failing pool also fails the jobs, which then surface first.
+    done.catch(() => {});
+    early.set(strategy, { samples: samples!, results: done });
+  };
+  return withJobResults(
+    entries,
+    options,
+    async (results, pool) => {
+      if (pool === undefined || !pipelined || early.size !== plan.strategies.length) {
+        const input = toInput(groupSamples(plan, results));
+        return pool === undefined ? summarizeComparison(input) : await summarizeWith(pool, input);
+      }
+      const parts = plan.strategies.map((s) => early.get(s)!);
+      const input = toInput(parts.map((p) => p.samples));
+      return assembleComparison(input, (await Promise.all(parts.map((p) => p.results))).flat());
+    },
+    onEntryDone,
+  );
 }
 
+/** Called once per entry, with its results in job order, as soon as its last job is done. */
+type EntryDone = (pool: WorkerPool, strategy: string, results: readonly JobResult[]) => void;
+
+/**
+ * The report's statistics as tasks spread over the pool (a group's metrics, a strategy's curves:
+ * dozens of tasks, so both threads stay busy to the end), largest first so that the last task to
+ * finish is a small one; the report is assembled from the results in task order.
+ */
 async function summarizeWith(pool: WorkerPool, input: CompareInput): Promise<CompareReport> {
-  const parts = await Promise.all(
-    input.strategies.map((strategy) =>
-      pool.request<CompareReport>({ kind: 'summarize', input: { ...input, strategies: [strategy] } }),
-    ),
+  return assembleComparison(input, await runSummaryTasks(pool, summaryTasks(input), false));
+}
+
+/** Runs `tasks` on the pool, largest first (`first`: ahead of queued jobs); results in task order. */
+async function runSummaryTasks(
+  pool: WorkerPool,
+  tasks: readonly SummaryTask[],
+  first: boolean,
+): Promise<SummaryTaskResult[]> {
+  const results: SummaryTaskResult[] = new Array(tasks.length);
+  const bySize = [...tasks.keys()].sort(
+    (a, b) => tasks[b]!.columns.seeds.length - tasks[a]!.columns.seeds.length || a - b,
   );
-  if (parts.length === 0) return summarizeComparison(input);
-  return { ...parts[0]!, strategies: parts.flatMap((p) => p.strategies) };
+  await Promise.all(
+    bySize.map(async (i) => {
+      results[i] = await pool.request<SummaryTaskResult>({ kind: 'summary', task: tasks[i]! }, { first });
+    }),
+  );
+  return results;
 }
 
 async function runJobs(
@@ -373,6 +451,7 @@ async function runJobs(
   jobs: readonly CompareJob[],
   keep: number,
   onProgress?: (done: number, total: number) => void,
+  onEntryDone?: EntryDone,
 ): Promise<JobResult[]> {
   if (pool === undefined) {
     const out: JobResult[] = [];
@@ -387,17 +466,29 @@ async function runJobs(
   // reassembled by job index, so the order of completion never shows.
   const results: (JobResult | undefined)[] = new Array(jobs.length);
   let done = 0;
+  const left = new Map<string, number>();
+  for (const job of jobs) left.set(job.strategy, (left.get(job.strategy) ?? 0) + 1);
+  const jobDone = (strategy: string): void => {
+    const n = left.get(strategy)! - 1;
+    left.set(strategy, n);
+    if (n === 0 && onEntryDone !== undefined) {
+      const mine = jobs.flatMap((job, i) => (job.strategy === strategy ? [results[i]!] : []));
+      onEntryDone(pool, strategy, mine);
+    }
+  };
   const chunkSize = Math.max(1, Math.min(16, Math.ceil(jobs.length / (pool.size * 8))));
   const chunks: Promise<void>[] = [];
   for (let start = 0; start < jobs.length; start += chunkSize) {
     const chunk = jobs.slice(start, start + chunkSize);
     chunks.push(
-      pool.request<JobResult[]>({ kind: 'jobs', jobs: chunk, keep }).then((out) => {
+      pool.request<JobResult[] | PackedJobs>({ kind: 'jobs', jobs: chunk, keep }).then((reply) => {
+        const out = Array.isArray(reply) ? reply : unpackJobResults(reply);
         out.forEach((r, i) => {
           results[start + i] = r;
         });
         done += out.length;
         onProgress?.(done, jobs.length);
+        for (const job of chunk) jobDone(job.strategy);
       }),
     );
   }

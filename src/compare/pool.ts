@@ -5,14 +5,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SliceMessage } from '../parallel/slice.ts';
-import type { CompareInput } from '../report/types.ts';
+import type { SummaryTask } from '../report/summarize.ts';
 import type { CompareEntry, CompareJob } from './jobs.ts';
 
 /** What the main thread asks of a worker (see worker.ts). */
 export type WorkerRequest =
   | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
-  | { readonly kind: 'summarize'; readonly input: CompareInput }
+  | { readonly kind: 'summary'; readonly task: SummaryTask }
   | { readonly kind: 'slice'; readonly message: SliceMessage };
 
 /** A worker's answer to request `id`. */
@@ -28,6 +28,8 @@ export class WorkerPool {
   private readonly workers: Worker[];
   private readonly idle: Worker[] = [];
   private readonly queue: { id: number; request: WorkerRequest }[] = [];
+  /** How many requests at the head of the queue were asked for `first` (they keep their order). */
+  private queuedFirst = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failed: Error | undefined;
@@ -60,13 +62,18 @@ export class WorkerPool {
     for (const worker of this.workers) worker.postMessage({ id: -1, request });
   }
 
-  request<T>(request: WorkerRequest): Promise<T> {
+  /**
+   * Queues `request`; with `first`, ahead of every request queued without it (after those queued
+   * with it), e.g. work that finishes a result while other work is still queued.
+   */
+  request<T>(request: WorkerRequest, options: { readonly first?: boolean } = {}): Promise<T> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     const id = this.nextId++;
     const promise = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
-    this.queue.push({ id, request });
+    if (options.first === true) this.queue.splice(this.queuedFirst++, 0, { id, request });
+    else this.queue.push({ id, request });
     this.dispatch();
     return promise;
   }
@@ -79,6 +86,7 @@ export class WorkerPool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.shift()!;
       worker.postMessage(this.queue.shift()!);
+      if (this.queuedFirst > 0) this.queuedFirst--;
     }
   }
 

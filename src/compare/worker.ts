@@ -1,11 +1,12 @@
 /**
- * Worker thread for compare(): keeps the comparison entries it was sent, runs the jobs or the one-strategy
- * summaries it is asked for, and answers each request by id (see WorkerPool in pool.ts).
+ * Worker thread for compare(): keeps the comparison entries it was sent, runs the jobs or the report's
+ * summary tasks it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { serveSlice } from '../parallel/slice.ts';
-import { summarizeComparison } from '../report/summarize.ts';
+import { runSummaryTask } from '../report/summarize.ts';
 import { type CompareEntry, runJob } from './jobs.ts';
+import { packJobResults } from './packed.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 let entries: readonly CompareEntry[] | undefined;
@@ -18,10 +19,12 @@ function serve(request: WorkerRequest): unknown {
     case 'jobs': {
       const s = entries;
       if (s === undefined) throw new Error('compare worker: jobs before the entries');
-      return request.jobs.map((job) => runJob(s, job, request.keep));
+      const results = request.jobs.map((job) => runJob(s, job, request.keep));
+      // Compact across the thread boundary (see packed.ts); as they are if they do not pack.
+      return packJobResults(results) ?? results;
     }
-    case 'summarize':
-      return summarizeComparison(request.input);
+    case 'summary':
+      return runSummaryTask(request.task);
     case 'slice':
       // One run split over instances (iamsim run --workers), see src/parallel/.
       return serveSlice(request.message);

@@ -160,7 +160,7 @@ export function quantileIntervalSorted(
 }
 
 /** Number of sample values <= t in an ascending sample (censored values never count). */
-export function countAtMost(sorted: readonly number[], t: number): number {
+export function countAtMost(sorted: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -3,6 +3,11 @@
  * intervals per strategy and per SDK, runbook answers, t-visibility curves. Pure and
  * deterministic: the same input gives a byte-identical report (the bootstrap, when chosen, draws
  * from streams named after the scenario hash, strategy, group and metric).
+ *
+ * One file because the report is computed as tasks (a group's metric summaries, a strategy's
+ * curves) that another thread may run, and then assembled here: keeping the statistics, the
+ * split into tasks and the assembly side by side shows that one thread and many run exactly
+ * the same code.
  */
 import { RandomStream } from '../engine/random.ts';
 import { type MetricName, metricNames, type StrategySamples } from '../result.ts';
@@ -16,7 +21,6 @@ import {
   orderStatisticRanks,
   quantileSorted,
   round6,
-  sortCensored,
   type ValueInterval,
   wilsonInterval,
 } from './stats.ts';
@@ -54,30 +58,76 @@ export interface Settings {
 
 /** Values of one metric for one group, sorted (censored last), plus the same split by seed for the bootstrap. */
 export interface Sample {
-  readonly sorted: number[];
+  readonly sorted: Float64Array;
   readonly bySeed: number[][];
 }
 
 type Row = StrategySamples['samples'][number];
+
+/**
+ * Samples of one group, column by column: each row's seed and, per metric, its value with null
+ * (censored) as +Infinity. Typed arrays, so a group crosses to a worker thread as a copy of a few
+ * buffers rather than a graph of 10^5 objects.
+ */
+export interface SampleColumns {
+  readonly seeds: Float64Array;
+  readonly values: Readonly<Partial<Record<MetricName, Float64Array>>>;
+}
+
+/** The columns of `metrics` over `rows`, in row order. */
+function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): SampleColumns {
+  const n = rows.length;
+  const seeds = new Float64Array(n);
+  const columns = metrics.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    seeds[i] = row.seed;
+    for (let m = 0; m < metrics.length; m++) {
+      const v = row.metrics[metrics[m]!];
+      columns[m]![i] = v === null ? Number.POSITIVE_INFINITY : v;
+    }
+  }
+  return { seeds, values: Object.fromEntries(metrics.map((m, k) => [m, columns[k]!])) };
+}
+
+/** The sample of one column (censored as +Infinity): sorted, and split by seed in row order, seeds ascending. */
+function sampleOfColumn(seeds: Float64Array, column: Float64Array): Sample {
+  const clusters = new Map<number, number[]>();
+  // Rows come seed by seed: look a seed's list up only when the seed changes.
+  let lastSeed = Number.NaN;
+  let list: number[] = [];
+  for (let i = 0; i < seeds.length; i++) {
+    const seed = seeds[i]!;
+    if (seed !== lastSeed) {
+      const known = clusters.get(seed);
+      if (known === undefined) {
+        list = [];
+        clusters.set(seed, list);
+      } else list = known;
+      lastSeed = seed;
+    }
+    list.push(column[i]!);
+  }
+  const bySeed = [...clusters.entries()].sort((a, b) => a[0] - b[0]).map(([, values]) => values);
+  // A native numeric sort: +Infinity (censored) lands last.
+  return { sorted: column.slice().sort(), bySeed };
+}
 
 /** A sample of one value per row (null: censored, beyond the window), whole and split by seed. */
 export function sampleOfValues<R extends { readonly seed: number }>(
   rows: readonly R[],
   value: (row: R) => number | null,
 ): Sample {
-  const seeds = new Map<number, number[]>();
-  for (const row of rows) {
-    const v = value(row);
-    const list = seeds.get(row.seed) ?? [];
-    list.push(v === null ? Number.POSITIVE_INFINITY : v);
-    seeds.set(row.seed, list);
-  }
-  const bySeed = [...seeds.entries()].sort((a, b) => a[0] - b[0]).map(([, values]) => values);
-  return { sorted: sortCensored(rows.map(value)), bySeed };
+  return sampleOfColumn(
+    Float64Array.from(rows, (r) => r.seed),
+    Float64Array.from(rows, (r) => value(r) ?? Number.POSITIVE_INFINITY),
+  );
 }
 
-function sampleOf(rows: readonly Row[], metric: MetricName): Sample {
-  return sampleOfValues(rows, (r) => r.metrics[metric]);
+function columnOf(columns: SampleColumns, metric: MetricName): Float64Array {
+  const column = columns.values[metric];
+  if (column === undefined) throw new Error(`summary: no ${metric} column`);
+  return column;
 }
 
 const roundMs = (v: number): number => Math.round(v);
@@ -129,18 +179,16 @@ export function quantileStats(
   });
 }
 
-function metricSummary(
-  rows: readonly Row[],
-  metric: MetricName,
-  s: Settings,
-  streamName: string,
-): MetricSummary {
-  const sample = sampleOf(rows, metric);
-  const [p50, p90, p99] = quantileStats(sample, SUMMARY_PS, s, `${streamName}/${metric}`);
-  const last = sample.sorted[sample.sorted.length - 1]!;
-  const censored = sample.sorted.filter((v) => !Number.isFinite(v)).length;
+function metricSummary(sample: Sample, s: Settings, streamName: string): MetricSummary {
+  const [p50, p90, p99] = quantileStats(sample, SUMMARY_PS, s, streamName);
+  const { sorted } = sample;
+  const n = sorted.length;
+  const last = sorted[n - 1]!;
+  // Censored values sort last.
+  let censored = 0;
+  while (censored < n && !Number.isFinite(sorted[n - 1 - censored]!)) censored++;
   return {
-    n: sample.sorted.length,
+    n,
     censored,
     p50: p50!,
     p90: p90!,
@@ -149,14 +197,21 @@ function metricSummary(
   };
 }
 
-function summaries(rows: readonly Row[], s: Settings, streamName: string): MetricSummaries {
+/** Every metric's summary of one group of samples. */
+function summaries(columns: SampleColumns, s: Settings, streamName: string): MetricSummaries {
   const out = {} as Record<MetricName, MetricSummary>;
-  for (const metric of metricNames) out[metric] = metricSummary(rows, metric, s, streamName);
+  for (const metric of metricNames) {
+    out[metric] = metricSummary(
+      sampleOfColumn(columns.seeds, columnOf(columns, metric)),
+      s,
+      `${streamName}/${metric}`,
+    );
+  }
   return out;
 }
 
 function visibility(
-  sorted: readonly number[],
+  sorted: ArrayLike<number>,
   grid: readonly number[],
   confidence: number,
 ): VisibilityPoint[] {
@@ -168,7 +223,7 @@ function visibility(
   });
 }
 
-function cdfPoints(sorted: readonly number[]): CdfPoint[] {
+function cdfPoints(sorted: ArrayLike<number>): CdfPoint[] {
   return CDF_PS.map((p) => {
     const v = quantileSorted(sorted, p);
     return { p, ms: Number.isFinite(v) ? roundMs(v) : null };
@@ -192,30 +247,146 @@ function shareStat(values: readonly (number | null)[], confidence: number): Shar
   };
 }
 
-function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
+/** The metrics the runbook table, t-visibility curves and CDF charts read. */
+const CURVE_METRICS: readonly MetricName[] = ['appNewRoleMs', 'oldRoleExposureMs', 'imdsNewRoleMs'];
+
+type Curves = Pick<StrategyReport, 'runbook' | 'tVisibility' | 'cdf'>;
+
+function curves(columns: SampleColumns, windowMs: number, s: Settings, name: string): Curves {
+  const grid =
+    windowMs <= GRID_START_MS ? [roundMs(windowMs)] : logGrid(GRID_START_MS, windowMs, GRID_PER_DECADE);
+  const app = sampleOfColumn(columns.seeds, columnOf(columns, 'appNewRoleMs'));
+  const old = sampleOfColumn(columns.seeds, columnOf(columns, 'oldRoleExposureMs'));
+  return {
+    runbook: {
+      newPermissionsInApp: quantileStats(app, RUNBOOK_PS, s, `${name}/runbook/appNewRoleMs`),
+      oldPermissionsGone: quantileStats(old, RUNBOOK_PS, s, `${name}/runbook/oldRoleExposureMs`),
+    },
+    tVisibility: {
+      appNew: visibility(app.sorted, grid, s.confidence),
+      oldGone: visibility(old.sorted, grid, s.confidence),
+    },
+    cdf: {
+      imdsNewRoleMs: cdfPoints(columnOf(columns, 'imdsNewRoleMs').slice().sort()),
+      appNewRoleMs: cdfPoints(app.sorted),
+    },
+  };
+}
+
+/**
+ * One self-contained piece of a report's statistics (nearly all of its cost): a group's metric
+ * summaries, or a strategy's runbook table and curves. A task carries everything it needs and
+ * its result depends on nothing else (its bootstrap streams are named after the strategy, group
+ * and metric), so tasks can run in any thread, in any order: `iamsim compare --workers` spreads
+ * them over its worker threads, and the report is byte-identical whatever the number of threads.
+ */
+export type SummaryTask =
+  | {
+      readonly kind: 'metrics';
+      readonly settings: Settings;
+      readonly streamName: string;
+      readonly columns: SampleColumns;
+    }
+  | {
+      readonly kind: 'curves';
+      readonly settings: Settings;
+      readonly name: string;
+      readonly windowMs: number;
+      readonly columns: SampleColumns;
+    };
+
+export type SummaryTaskResult = MetricSummaries | Curves;
+
+/** Runs one task (pure). */
+export function runSummaryTask(task: SummaryTask): SummaryTaskResult {
+  return task.kind === 'metrics'
+    ? summaries(task.columns, task.settings, task.streamName)
+    : curves(task.columns, task.windowMs, task.settings, task.name);
+}
+
+/** A strategy's samples per SDK preset and per region (each sorted by name), in one pass. */
+function groupsOf(st: StrategyInput): {
+  readonly sdks: readonly (readonly [string, Row[]])[];
+  readonly regions: readonly (readonly [string, Row[]])[];
+} {
+  const sdks = new Map<string, Row[]>();
+  const regions = new Map<string, Row[]>();
+  for (const row of st.samples) {
+    const bySdk = sdks.get(row.sdk);
+    if (bySdk === undefined) sdks.set(row.sdk, [row]);
+    else bySdk.push(row);
+    const region = row.region ?? '';
+    if (region === '') continue;
+    const byRegion = regions.get(region);
+    if (byRegion === undefined) regions.set(region, [row]);
+    else byRegion.push(row);
+  }
+  const sorted = (groups: Map<string, Row[]>) => [...groups].sort((a, b) => byString(a[0], b[0]));
+  return { sdks: sorted(sdks), regions: sorted(regions) };
+}
+
+function settingsOf(input: CompareInput): Settings {
+  return {
+    method: input.ci?.method ?? DEFAULT_CI,
+    confidence: input.ci?.confidence ?? 0.95,
+    resamples: input.ci?.resamples ?? DEFAULT_RESAMPLES,
+    scenarioHash: input.scenarioHash,
+  };
+}
+
+/**
+ * The report's tasks, strategy by strategy: the metric summaries of all samples, of each SDK
+ * preset, of each region, then the curves. `assembleComparison` takes their results in this order.
+ * @throws ReportInputError listing every malformed field (see summarizeComparison).
+ */
+export function summaryTasks(input: CompareInput): SummaryTask[] {
+  validateCompareInput(input);
+  const settings = settingsOf(input);
+  return input.strategies.flatMap((st): SummaryTask[] => {
+    const name = st.strategy;
+    const { sdks, regions } = groupsOf(st);
+    const metrics = (rows: readonly Row[], streamName: string): SummaryTask => ({
+      kind: 'metrics',
+      settings,
+      streamName,
+      columns: columnsOf(rows, metricNames),
+    });
+    return [
+      metrics(st.samples, `${name}/all`),
+      ...sdks.map(([sdk, rows]) => metrics(rows, `${name}/sdk/${sdk}`)),
+      ...regions.map(([region, rows]) => metrics(rows, `${name}/region/${region}`)),
+      {
+        kind: 'curves',
+        settings,
+        name,
+        windowMs: st.observationWindowMs,
+        columns: columnsOf(st.samples, CURVE_METRICS),
+      },
+    ];
+  });
+}
+
+function strategyReport(st: StrategyInput, s: Settings, next: () => SummaryTaskResult): StrategyReport {
   const name = st.strategy;
-  const sdks = [...new Set(st.samples.map((r) => r.sdk))].sort(byString);
-  const regions = [...new Set(st.samples.map((r) => r.region ?? ''))].filter((r) => r !== '').sort(byString);
-  const window = st.observationWindowMs;
-  const grid = window <= GRID_START_MS ? [roundMs(window)] : logGrid(GRID_START_MS, window, GRID_PER_DECADE);
-  const app = sampleOf(st.samples, 'appNewRoleMs');
-  const old = sampleOf(st.samples, 'oldRoleExposureMs');
+  const { sdks, regions } = groupsOf(st);
+  const metrics = next() as MetricSummaries;
+  const bySdk = sdks.map(([sdk, rows]) => ({ sdk, n: rows.length, metrics: next() as MetricSummaries }));
+  const byRegion = regions.map(([region, rows]) => ({
+    region,
+    n: rows.length,
+    metrics: next() as MetricSummaries,
+  }));
+  const { runbook, tVisibility, cdf } = next() as Curves;
   return {
     strategy: name,
     judgedBy: st.judgedBy ?? 'role',
     ...(st.checks === undefined ? {} : { checks: st.checks }),
     ...(st.waiters === undefined ? {} : { waiters: st.waiters }),
     n: st.samples.length,
-    observationWindowMs: roundMs(window),
-    metrics: summaries(st.samples, s, `${name}/all`),
-    bySdk: sdks.map((sdk) => {
-      const rows = st.samples.filter((r) => r.sdk === sdk);
-      return { sdk, n: rows.length, metrics: summaries(rows, s, `${name}/sdk/${sdk}`) };
-    }),
-    byRegion: regions.map((region) => {
-      const rows = st.samples.filter((r) => r.region === region);
-      return { region, n: rows.length, metrics: summaries(rows, s, `${name}/region/${region}`) };
-    }),
+    observationWindowMs: roundMs(st.observationWindowMs),
+    metrics,
+    bySdk,
+    byRegion,
     fleet: {
       minUpShare: shareStat(
         (st.fleet ?? []).map((f) => f.minUpShare),
@@ -234,18 +405,9 @@ function strategyReport(st: StrategyInput, s: Settings): StrategyReport {
       const count = mine.reduce((sum, e) => sum + e.count, 0);
       return { code, count, unresolved: count - mine.reduce((sum, e) => sum + e.handled, 0) };
     }),
-    runbook: {
-      newPermissionsInApp: quantileStats(app, RUNBOOK_PS, s, `${name}/runbook/appNewRoleMs`),
-      oldPermissionsGone: quantileStats(old, RUNBOOK_PS, s, `${name}/runbook/oldRoleExposureMs`),
-    },
-    tVisibility: {
-      appNew: visibility(app.sorted, grid, s.confidence),
-      oldGone: visibility(old.sorted, grid, s.confidence),
-    },
-    cdf: {
-      imdsNewRoleMs: cdfPoints(sampleOf(st.samples, 'imdsNewRoleMs').sorted),
-      appNewRoleMs: cdfPoints(app.sorted),
-    },
+    runbook,
+    tVisibility,
+    cdf,
     sampleTimelines: st.sampleTimelines,
     timelineChangeStartMs: st.timelineChangeStartMs ?? null,
     ...(st.incident === undefined ? {} : { incident: incidentSummary(st, s) }),
@@ -295,15 +457,28 @@ function describeMethod(s: Settings): string {
  *   NaN or infinite metric, a bad window, change start, confidence or resample count).
  */
 export function summarizeComparison(input: CompareInput): CompareReport {
-  validateCompareInput(input);
-  const method = input.ci?.method ?? DEFAULT_CI;
-  const settings: Settings = {
-    method,
-    confidence: input.ci?.confidence ?? 0.95,
-    resamples: input.ci?.resamples ?? DEFAULT_RESAMPLES,
-    scenarioHash: input.scenarioHash,
+  return assembleComparison(input, summaryTasks(input).map(runSummaryTask));
+}
+
+/**
+ * The report from the results of `summaryTasks(input)`, in task order (wherever they ran).
+ * @throws Error when there are fewer or more results than tasks.
+ */
+export function assembleComparison(
+  input: CompareInput,
+  results: readonly SummaryTaskResult[],
+): CompareReport {
+  const settings = settingsOf(input);
+  const { method } = settings;
+  let taken = 0;
+  const next = (): SummaryTaskResult => {
+    const result = results[taken++];
+    if (result === undefined) throw new Error(`summary: task ${taken - 1} has no result`);
+    return result;
   };
   const seeds = [...new Set(input.seeds)].sort((a, b) => a - b);
+  const strategies = input.strategies.map((st) => strategyReport(st, settings, next));
+  if (taken !== results.length) throw new Error(`summary: ${results.length} results for ${taken} tasks`);
   return {
     schemaVersion: 2,
     scenario: { name: input.scenarioName, hash: input.scenarioHash },
@@ -317,6 +492,6 @@ export function summarizeComparison(input: CompareInput): CompareReport {
       description: describeMethod(settings),
     },
     calibration: input.calibration.map((c) => ({ key: c.key, description: c.description, source: c.source })),
-    strategies: input.strategies.map((st) => strategyReport(st, settings)),
+    strategies,
   };
 }
