@@ -13,8 +13,9 @@ import { main } from '../../src/cli.ts';
 const root = join(import.meta.dirname, '../..');
 const scenarioDir = join(root, 'scenarios');
 const goldenDir = join(import.meta.dirname, 'golden');
+// `iamsim check` writes NAME.shrunk.yaml next to a failing scenario: output, not an example.
 const files = readdirSync(scenarioDir)
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.shrunk.yaml'))
   .sort();
 
 async function runJson(
