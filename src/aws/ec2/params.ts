@@ -21,20 +21,6 @@ export interface Filter {
   readonly values: readonly string[];
 }
 
-/**
- * The request object, with unknown top-level parameters rejected (AWS answers UnknownParameter;
- * catching typos here is what makes a runbook step trustworthy). `undefined` or `null` means `{}`.
- */
-function readParams(params: unknown, allowed: readonly string[], prefix = ''): Params {
-  if (params === undefined || params === null) return {};
-  if (!isRecord(params))
-    throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && !allowed.includes(key)) throw Errors.ec2UnknownParameter(prefix + key);
-  }
-  return params;
-}
-
 export function optionalString(p: Params, name: string): string | undefined {
   const v = p[name];
   if (v === undefined || v === null) return undefined;
@@ -126,13 +112,9 @@ export function requiredStringList(p: Params, name: string): string[] {
  * InvalidParameterCombination (aws/aws-cli#8058, aws/aws-sdk-java#647).
  */
 export function optionalProfileRef(p: Params, name: string): ProfileRef | undefined {
-  const v = p[name];
-  if (v === undefined || v === null) return undefined;
-  if (!isRecord(v))
-    throw Errors.ec2InvalidParameter(
-      `Value (${show(v)}) for parameter ${name} is invalid. Expected {Name} or {Arn}.`,
-    );
-  const inner = readParams(v, ['Name', 'Arn'], `${name}.`);
+  // readRequest checked the shape: a structure of Name and Arn strings, nothing else.
+  const inner = p[name] as Params | undefined | null;
+  if (inner === undefined || inner === null) return undefined;
   const profileName = optionalString(inner, 'Name');
   const arn = optionalString(inner, 'Arn');
   if (profileName !== undefined && arn !== undefined) throw Errors.profileNameWithArn();
@@ -147,20 +129,14 @@ export function requiredProfileRef(p: Params, name: string): ProfileRef {
   return ref;
 }
 
-/** `Filters: [{ Name, Values: [..] }]`; the names are checked by filters.ts against the operation's table. */
+/**
+ * `Filters: [{ Name, Values: [..] }]`, as readRequest checked its shape (a list of Filter
+ * structures); the names are checked by filters.ts against the operation's table.
+ */
 export function readFilters(p: Params): Filter[] {
-  const v = p.Filters;
+  const v = p.Filters as readonly Params[] | undefined | null;
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v))
-    throw Errors.ec2InvalidParameter(`Value (${show(v)}) for parameter Filters is invalid. Expected a list.`);
-  return v.map((item, i) => {
-    if (!isRecord(item))
-      throw Errors.ec2InvalidParameter(`Value (${show(item)}) for parameter Filter.${i + 1} is invalid.`);
-    const f = readParams(item, ['Name', 'Values'], `Filter.${i + 1}.`);
-    const name = requiredString(f, 'Name');
-    const values = optionalStringList(f, 'Values') ?? [];
-    return { name, values };
-  });
+  return v.map((f) => ({ name: requiredString(f, 'Name'), values: optionalStringList(f, 'Values') ?? [] }));
 }
 
 /** MaxResults within [min, max] as EC2 validates it (InvalidParameterValue otherwise). */
