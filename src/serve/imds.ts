@@ -13,6 +13,8 @@ import type { ServeSession } from './session.ts';
 
 export type ImdsTokens = 'optional' | 'required';
 
+/** iam/info's message for a profile without a role (the troubleshooting page quotes its start). */
+const NO_ROLE_MESSAGE = 'Instance Profile does not contain a role.';
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
 const TTL_MAX_S = 21_600;
@@ -130,6 +132,10 @@ export class ImdsEndpoint {
           200,
           imdsJson({
             Code: 'Success',
+            // "The iam/info document indicates a success but indicates "Message":"Instance Profile
+            // does not contain a role..."" once RemoveRoleFromInstanceProfile reached the region
+            // (IAM User Guide, troubleshoot_iam-ec2); the set issued before is still served.
+            ...(rt.imds.info === 'noRole' ? { Message: NO_ROLE_MESSAGE } : {}),
             LastUpdated: imdsTime(creds === undefined ? session.now : iso(creds.issuedAtMs)),
             InstanceProfileArn: association?.profileArn ?? '',
             InstanceProfileId: association?.profileId ?? '',

@@ -5,7 +5,12 @@
  * (AWSRevokeOlderSessions) turns them into explicit denies and expiry into ExpiredToken.
  */
 import { DescribeIamInstanceProfileAssociationsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { GetInstanceProfileCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetInstanceProfileCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
+} from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { withServer } from './helpers.ts';
@@ -149,6 +154,27 @@ describe('instance credentials over IMDS, STS and authorization', () => {
         headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '21601' },
       });
       expect(tooLong.status).toBe(400);
+    });
+  });
+});
+
+describe('iam/info after the role is removed from the profile', () => {
+  it('still says Success, with the message the troubleshooting page quotes, while the old set is served', async () => {
+    await withServer({ clock: { kind: 'manual' } }, async (served) => {
+      const imds = served.imdsUrl('web-0');
+      const info = async () => JSON.parse(await (await fetch(`${imds}/latest/meta-data/iam/info`)).text());
+      expect((await info()).Message).toBeUndefined();
+      const iam = new IAMClient(served.config());
+      await iam.send(
+        new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'web-v1', RoleName: 'app-v1' }),
+      );
+      await served.advance(5 * 60_000); // past IAM propagation's 2 min cap
+      const after = await info();
+      expect(after).toMatchObject({ Code: 'Success', Message: 'Instance Profile does not contain a role.' });
+      expect(after.InstanceProfileArn).toBe('arn:aws:iam::123456789012:instance-profile/web-v1');
+      // Nothing new is issued, and the set issued before is still there (field research, issue 17).
+      const role = await (await fetch(`${imds}/latest/meta-data/iam/security-credentials/`)).text();
+      expect(role).toBe('app-v1');
     });
   });
 });
