@@ -124,13 +124,8 @@ class RetryQuota {
   }
 }
 
-export interface RetriedOutcome {
-  readonly outcome: CallOutcome;
-  /** Attempts made, the first included. */
-  readonly attempts: number;
-  /** The last attempt failed with a retryable error, but no attempt or quota was left. */
-  readonly gaveUp: boolean;
-}
+/** Hears of a call whose last attempt failed with a retryable error, with no attempt or quota left. */
+export type GaveUp = (request: CallRequest, attempts: number, code: string | undefined) => void;
 
 /**
  * One client's retrying caller: every attempt is a real call, recorded in the run's steps; the
@@ -142,23 +137,35 @@ export class RetryClient {
 
   constructor(private readonly random: RandomSource) {}
 
-  *call(op: Operator, request: CallRequest, spec: RetrySpec): Generator<Yieldable, RetriedOutcome, void> {
+  /**
+   * Makes `request` with retries; the outcome of the last attempt. Returns the outcome itself,
+   * not a summary object, and tells `gaveUp` (if any) when it gave up: a fleet's fan-out makes a
+   * few calls per instance, all in flight at once, and each allocation here is paid per call.
+   */
+  *call(
+    op: Operator,
+    request: CallRequest,
+    spec: RetrySpec,
+    gaveUp?: GaveUp,
+  ): Generator<Yieldable, CallOutcome, void> {
     let lastCost = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = yield* op.call(request);
       if (outcome.ok || outcome.error === undefined) {
         if (spec.mode !== 'legacy') this.quota.release(lastCost);
-        return { outcome, attempts: attempt, gaveUp: false };
+        return outcome;
       }
-      if (!isRetryable(spec.mode, request.service, outcome.error))
-        return { outcome, attempts: attempt, gaveUp: false };
+      if (!isRetryable(spec.mode, request.service, outcome.error)) return outcome;
       const cost =
         attempt >= spec.maxAttempts
           ? undefined
           : spec.mode === 'legacy'
             ? 0
             : this.quota.acquire(outcome.error);
-      if (cost === undefined) return { outcome, attempts: attempt, gaveUp: true };
+      if (cost === undefined) {
+        gaveUp?.(request, attempt, outcome.error.code);
+        return outcome;
+      }
       lastCost = cost;
       // An `expect` judges the command's final outcome, as a script's exit status does, so the
       // attempt about to be retried loses it. op.call has just pushed its record synchronously.

@@ -4,6 +4,7 @@
  * the model (an AwsError) is an outcome; anything else is a bug and propagates.
  */
 import { AwsError } from '../aws/errors.ts';
+import type { Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
 import type { CallOutcome, CallRequest } from '../runbook/operator.ts';
 
@@ -61,16 +62,74 @@ export function executeCall(
       : request.expect === 'ok'
         ? outcome.ok
         : outcome.error?.code === request.expect;
-  const record: StepRecord = {
-    index: at.index,
-    atMs: at.atMs,
-    call: callName(request.service, request.operation),
-    region,
-    ok: outcome.ok,
-    ...(outcome.ok && at.keepResponse ? { response: outcome.response } : {}),
-    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
-    origin: request.origin,
-  };
+  const keepResponse = outcome.ok && at.keepResponse;
+  const call = callName(request.service, request.operation);
+  // The plain record (what a fleet's runbook makes a few of per instance) without the
+  // conditional spreads, each of which builds a temporary object; the same members, same order.
+  const record: StepRecord =
+    !keepResponse && outcome.error === undefined && request.expect === undefined
+      ? { index: at.index, atMs: at.atMs, call, region, ok: outcome.ok, origin: request.origin }
+      : {
+          index: at.index,
+          atMs: at.atMs,
+          call,
+          region,
+          ok: outcome.ok,
+          ...(keepResponse ? { response: outcome.response } : {}),
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
+          origin: request.origin,
+        };
   return { outcome, record };
+}
+
+/** Where an operator's calls are made: the API latency drawn for each, then its execution. */
+export interface CallSite {
+  /** The next call's API latency, ms (drawn when the call starts). */
+  latencyMs(): number;
+  /** Executes `request` now and records it. */
+  execute(request: CallRequest): CallOutcome;
+}
+
+/**
+ * One call in flight as a process step (`yield* op.call(request)`): the latency passes, then the
+ * call executes. The same steps as the generator `{ ms = latency(); if (ms > 0) yield ms; return
+ * execute(); }`, but a plain object of three fields: a fleet's fan-out has a call in flight for
+ * every instance at once, and a suspended generator keeps a frame several times that size.
+ */
+export class CallInFlight implements Generator<Yieldable, CallOutcome, void> {
+  /** 0: not started; 1: waiting out the latency; 2: finished. */
+  private stage = 0;
+
+  constructor(
+    private readonly site: CallSite,
+    private readonly request: CallRequest,
+  ) {}
+
+  next(): IteratorResult<Yieldable, CallOutcome> {
+    if (this.stage === 0) {
+      this.stage = 1;
+      const latencyMs = this.site.latencyMs();
+      if (latencyMs > 0) return { done: false, value: latencyMs };
+    }
+    if (this.stage === 1) {
+      this.stage = 2;
+      return { done: true, value: this.site.execute(this.request) };
+    }
+    return { done: true, value: undefined as never };
+  }
+
+  return(value: CallOutcome): IteratorResult<Yieldable, CallOutcome> {
+    this.stage = 2;
+    return { done: true, value };
+  }
+
+  throw(e: unknown): IteratorResult<Yieldable, CallOutcome> {
+    this.stage = 2;
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
 }
