@@ -124,3 +124,63 @@ export function allOf(label: string, signals: readonly Signal[]): Signal {
   for (const s of signals) s.onFire(oneFired);
   return all;
 }
+
+/**
+ * A step of a process (`yield* step`) written as a small iterator object instead of a generator.
+ * For the steps a fleet's fan-out has in flight once per instance at the same time (a call, its
+ * retries): a suspended generator keeps a frame several times the size of a few fields.
+ * Subclasses implement `advance`, which is called only until it has returned `done`.
+ */
+export abstract class ProcessStep<Y, R> implements Generator<Y, R, void> {
+  private finished = false;
+
+  /** The next step (what the generator would yield or return next). */
+  protected abstract advance(): IteratorResult<Y, R>;
+
+  next(): IteratorResult<Y, R> {
+    if (this.finished) return { done: true, value: undefined as never };
+    const step = this.advance();
+    if (step.done === true) this.finished = true;
+    return step;
+  }
+
+  return(value: R): IteratorResult<Y, R> {
+    this.finished = true;
+    return { done: true, value };
+  }
+
+  throw(e: unknown): IteratorResult<Y, R> {
+    this.finished = true;
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/**
+ * A process step that runs `inner` and returns `map` of its result: what
+ * `function* () { return map(yield* inner); }` does, as a ProcessStep. `map` should be a function
+ * made once (not a closure per call), for the same reason.
+ */
+export function mapReturn<Y, A, B>(
+  inner: Generator<Y, A, void>,
+  map: (value: A) => B,
+): Generator<Y, B, void> {
+  return new MappedReturn(inner, map);
+}
+
+class MappedReturn<Y, A, B> extends ProcessStep<Y, B> {
+  constructor(
+    private readonly inner: Generator<Y, A, void>,
+    private readonly map: (value: A) => B,
+  ) {
+    super();
+  }
+
+  protected advance(): IteratorResult<Y, B> {
+    const step = this.inner.next();
+    return step.done === true ? { done: true, value: this.map(step.value) } : step;
+  }
+}

@@ -21,7 +21,7 @@
  *   EC2ThrottledException with HTTP 503.
  * The AWS CLI v2 uses `standard` by default (AWS CLI User Guide, "AWS CLI retries").
  */
-import type { RandomSource, Yieldable } from '../engine/index.ts';
+import { ProcessStep, type RandomSource, type Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 import { RETRY_DEFAULT_ATTEMPTS, type RetryMode, type RetrySpec } from '../scenario/types.ts';
 
@@ -133,45 +133,85 @@ export type GaveUp = (request: CallRequest, attempts: number, code: string | und
  * without retryable errors draw nothing and stay as they were.
  */
 export class RetryClient {
-  private readonly quota = new RetryQuota();
+  /** @internal The quota RetriedCall draws on. */
+  readonly quota = new RetryQuota();
 
-  constructor(private readonly random: RandomSource) {}
+  /** `random` (internal to RetriedCall): the jitter stream. */
+  constructor(readonly random: RandomSource) {}
 
   /**
-   * Makes `request` with retries; the outcome of the last attempt. Returns the outcome itself,
-   * not a summary object, and tells `gaveUp` (if any) when it gave up: a fleet's fan-out makes a
-   * few calls per instance, all in flight at once, and each allocation here is paid per call.
+   * Makes `request` with retries (a process step: `yield* client.call(...)`); returns the outcome
+   * of the last attempt and tells `gaveUp` (if any) when it gave up.
    */
-  *call(
+  call(
     op: Operator,
     request: CallRequest,
     spec: RetrySpec,
     gaveUp?: GaveUp,
   ): Generator<Yieldable, CallOutcome, void> {
-    let lastCost = 0;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = yield* op.call(request);
-      if (outcome.ok || outcome.error === undefined) {
-        if (spec.mode !== 'legacy') this.quota.release(lastCost);
-        return outcome;
-      }
-      if (!isRetryable(spec.mode, request.service, outcome.error)) return outcome;
-      const cost =
-        attempt >= spec.maxAttempts
-          ? undefined
-          : spec.mode === 'legacy'
-            ? 0
-            : this.quota.acquire(outcome.error);
-      if (cost === undefined) {
-        gaveUp?.(request, attempt, outcome.error.code);
-        return outcome;
-      }
-      lastCost = cost;
-      // An `expect` judges the command's final outcome, as a script's exit status does, so the
-      // attempt about to be retried loses it. op.call has just pushed its record synchronously.
-      if (request.expect !== undefined) dropExpectation(op.records);
-      yield backoffMs(spec.mode, attempt, this.random.next());
+    return new RetriedCall(this, op, request, spec, gaveUp);
+  }
+}
+
+/**
+ * One call with retries in flight, as a ProcessStep (a fleet's fan-out has one in flight for every
+ * instance at once) rather than the generator
+ *
+ *   for (attempt = 1; ; attempt++) {
+ *     outcome = yield* op.call(request);
+ *     if (no retry) return outcome;      // see advance()
+ *     yield backoffMs(...);
+ *   }
+ *
+ * Same steps, same order, same draws.
+ */
+class RetriedCall extends ProcessStep<Yieldable, CallOutcome> {
+  private attempt = 0;
+  /** What the quota gave for the last retry (a success gives it back). */
+  private lastCost = 0;
+  /** The attempt being made, or undefined between attempts (backing off). */
+  private inFlight: Generator<Yieldable, CallOutcome, void> | undefined = undefined;
+
+  constructor(
+    private readonly client: RetryClient,
+    private readonly op: Operator,
+    private readonly request: CallRequest,
+    private readonly spec: RetrySpec,
+    private readonly gaveUp: GaveUp | undefined,
+  ) {
+    super();
+  }
+
+  protected advance(): IteratorResult<Yieldable, CallOutcome> {
+    if (this.inFlight === undefined) {
+      this.attempt++;
+      this.inFlight = this.op.call(this.request);
     }
+    const step = this.inFlight.next();
+    if (step.done !== true) return step;
+    this.inFlight = undefined;
+    const outcome = step.value;
+    const { spec, request, attempt } = this;
+    if (outcome.ok || outcome.error === undefined) {
+      if (spec.mode !== 'legacy') this.client.quota.release(this.lastCost);
+      return { done: true, value: outcome };
+    }
+    if (!isRetryable(spec.mode, request.service, outcome.error)) return { done: true, value: outcome };
+    const cost =
+      attempt >= spec.maxAttempts
+        ? undefined
+        : spec.mode === 'legacy'
+          ? 0
+          : this.client.quota.acquire(outcome.error);
+    if (cost === undefined) {
+      this.gaveUp?.(request, attempt, outcome.error.code);
+      return { done: true, value: outcome };
+    }
+    this.lastCost = cost;
+    // An `expect` judges the command's final outcome, as a script's exit status does, so the
+    // attempt about to be retried loses it. op.call has just pushed its record synchronously.
+    if (request.expect !== undefined) dropExpectation(this.op.records);
+    return { done: false, value: backoffMs(spec.mode, attempt, this.client.random.next()) };
   }
 }
 

@@ -3,7 +3,7 @@
  * consistency causes, polling a describe call until a condition holds, and finding or creating
  * the profile for a role.
  */
-import type { Yieldable } from '../engine/index.ts';
+import { mapReturn, type Yieldable } from '../engine/index.ts';
 import { type CallOutcome, type CallRequest, type Operator, readPath } from './operator.ts';
 
 /** Terraform's AWS provider waits up to 2 minutes for IAM propagation (iamPropagationTimeout). [CODE] */
@@ -86,21 +86,32 @@ export interface AssociationRow {
 }
 
 /** The instance's association as DescribeIamInstanceProfileAssociations reports it (not disassociating). */
-export function* describeAssociation(
+export function describeAssociation(
   op: Operator,
   instanceId: string,
   region: string,
   origin: string,
 ): Generator<Yieldable, AssociationRow | undefined, void> {
-  const outcome = yield* op.call({
-    service: 'ec2',
-    operation: 'DescribeIamInstanceProfileAssociations',
-    params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-    region,
-    origin,
-  });
+  // mapReturn, not a generator: every instance of a fan-out has one of these in flight at once.
+  return mapReturn(
+    op.call({
+      service: 'ec2',
+      operation: 'DescribeIamInstanceProfileAssociations',
+      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
+      region,
+      origin,
+    }),
+    activeAssociation,
+  );
+}
+
+function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
   const rows = (readPath(outcome.response, 'IamInstanceProfileAssociations') ?? []) as AssociationRow[];
-  return rows.find((r) => r.State === 'associated' || r.State === 'associating');
+  return rows.find(isActive);
+}
+
+function isActive(row: AssociationRow): boolean {
+  return row.State === 'associated' || row.State === 'associating';
 }
 
 /** Polls until the instance has no association left (a disassociation has completed). */

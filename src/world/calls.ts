@@ -4,7 +4,7 @@
  * the model (an AwsError) is an outcome; anything else is a bug and propagates.
  */
 import { AwsError } from '../aws/errors.ts';
-import type { Yieldable } from '../engine/index.ts';
+import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
 import type { CallOutcome, CallRequest } from '../runbook/operator.ts';
 
@@ -93,43 +93,25 @@ export interface CallSite {
 
 /**
  * One call in flight as a process step (`yield* op.call(request)`): the latency passes, then the
- * call executes. The same steps as the generator `{ ms = latency(); if (ms > 0) yield ms; return
- * execute(); }`, but a plain object of three fields: a fleet's fan-out has a call in flight for
- * every instance at once, and a suspended generator keeps a frame several times that size.
+ * call executes. The generator `{ ms = latency(); if (ms > 0) yield ms; return execute(); }` as a
+ * ProcessStep (a fleet's fan-out has a call in flight for every instance at once).
  */
-export class CallInFlight implements Generator<Yieldable, CallOutcome, void> {
-  /** 0: not started; 1: waiting out the latency; 2: finished. */
-  private stage = 0;
+export class CallInFlight extends ProcessStep<Yieldable, CallOutcome> {
+  private started = false;
 
   constructor(
     private readonly site: CallSite,
     private readonly request: CallRequest,
-  ) {}
+  ) {
+    super();
+  }
 
-  next(): IteratorResult<Yieldable, CallOutcome> {
-    if (this.stage === 0) {
-      this.stage = 1;
+  protected advance(): IteratorResult<Yieldable, CallOutcome> {
+    if (!this.started) {
+      this.started = true;
       const latencyMs = this.site.latencyMs();
       if (latencyMs > 0) return { done: false, value: latencyMs };
     }
-    if (this.stage === 1) {
-      this.stage = 2;
-      return { done: true, value: this.site.execute(this.request) };
-    }
-    return { done: true, value: undefined as never };
-  }
-
-  return(value: CallOutcome): IteratorResult<Yieldable, CallOutcome> {
-    this.stage = 2;
-    return { done: true, value };
-  }
-
-  throw(e: unknown): IteratorResult<Yieldable, CallOutcome> {
-    this.stage = 2;
-    throw e;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
+    return { done: true, value: this.site.execute(this.request) };
   }
 }

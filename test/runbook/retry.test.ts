@@ -1,0 +1,186 @@
+/**
+ * RetryClient.call is written out as an iterator (RetriedCall) for the fan-out's memory; this
+ * holds it to the generator it replaced, step by step: the same yields (latencies, backoffs),
+ * the same outcome, the same jitter draws, the same gave-up reports and expectation records.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RandomSource, Yieldable } from '../../src/engine/index.ts';
+import type { AwsErrorData, StepRecord } from '../../src/result.ts';
+import type { CallOutcome, CallRequest, Operator } from '../../src/runbook/operator.ts';
+import { backoffMs, isRetryable, RetryClient } from '../../src/runbook/retry.ts';
+import type { RetrySpec } from '../../src/scenario/types.ts';
+import { propertyOptions } from '../helpers/fc.ts';
+
+const QUOTA = 500;
+
+/** The generator RetryClient.call was before RetriedCall (quota included), as the reference. */
+function* referenceCall(
+  quota: { available: number },
+  random: RandomSource,
+  op: Operator,
+  request: CallRequest,
+  spec: RetrySpec,
+  gaveUp: (attempts: number, code: string | undefined) => void,
+): Generator<Yieldable, CallOutcome, void> {
+  let lastCost = 0;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = yield* op.call(request);
+    if (outcome.ok || outcome.error === undefined) {
+      if (spec.mode !== 'legacy')
+        quota.available = Math.min(QUOTA, quota.available + (lastCost > 0 ? lastCost : 1));
+      return outcome;
+    }
+    if (!isRetryable(spec.mode, request.service, outcome.error)) return outcome;
+    let cost: number | undefined;
+    if (attempt >= spec.maxAttempts) cost = undefined;
+    else if (spec.mode === 'legacy') cost = 0;
+    else {
+      const want = ['RequestTimeout', 'RequestTimeoutException', 'PriorRequestNotComplete'].includes(
+        outcome.error.code,
+      )
+        ? 10
+        : 5;
+      cost = want > quota.available ? undefined : want;
+      if (cost !== undefined) quota.available -= cost;
+    }
+    if (cost === undefined) {
+      gaveUp(attempt, outcome.error.code);
+      return outcome;
+    }
+    lastCost = cost;
+    if (request.expect !== undefined) {
+      const last = op.records[op.records.length - 1]!;
+      const { expect: _e, expectMet: _m, ...rest } = last;
+      op.records[op.records.length - 1] = rest;
+    }
+    yield backoffMs(spec.mode, attempt, random.next());
+  }
+}
+
+const ERRORS: readonly AwsErrorData[] = [
+  { code: 'Throttling', message: 'Rate exceeded', statusCode: 400 },
+  { code: 'RequestTimeout', message: 'timeout', statusCode: 400 },
+  { code: 'InternalFailure', message: 'oops', statusCode: 500 },
+  { code: 'NoSuchEntity', message: 'no', statusCode: 404 },
+];
+
+/** An operator whose calls take `latencyMs` and answer from `outcomes` in turn (then ok). */
+function scriptedOperator(outcomes: readonly (number | undefined)[], latencyMs: number): Operator {
+  let n = 0;
+  const records: StepRecord[] = [];
+  return {
+    records,
+    *call(request: CallRequest) {
+      if (latencyMs > 0) yield latencyMs;
+      const e = outcomes[n++];
+      const outcome: CallOutcome =
+        e === undefined ? { ok: true, response: {} } : { ok: false, error: ERRORS[e]! };
+      records.push({
+        index: records.length,
+        atMs: 0,
+        call: request.operation,
+        region: 'us-east-1',
+        ok: outcome.ok,
+        ...(request.expect === undefined ? {} : { expect: request.expect, expectMet: outcome.ok }),
+        origin: request.origin,
+      });
+      return outcome;
+    },
+  } as unknown as Operator;
+}
+
+function counting(seed: number): RandomSource & { draws: number } {
+  let x = seed;
+  const r = {
+    draws: 0,
+    next() {
+      r.draws++;
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    },
+  };
+  return r;
+}
+
+/** Every step of `step`, and what it returned. */
+function drive(step: Generator<Yieldable, CallOutcome, void>): { yields: Yieldable[]; outcome: CallOutcome } {
+  const yields: Yieldable[] = [];
+  for (;;) {
+    const r = step.next();
+    if (r.done === true) return { yields, outcome: r.value };
+    yields.push(r.value);
+  }
+}
+
+describe('RetryClient.call', () => {
+  it('steps, draws, reports and records as the generator it replaced', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
+            maxLength: 8,
+          }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        fc.constantFrom<RetrySpec['mode']>('standard', 'adaptive', 'legacy'),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1000 }),
+        (calls, mode, maxAttempts, latencyMs, expectOk, seed) => {
+          const spec: RetrySpec = { mode, maxAttempts };
+          // One client over several calls in a row, so the quota carries from call to call.
+          const randomA = counting(seed);
+          const randomB = counting(seed);
+          const client = new RetryClient(randomA);
+          const quota = { available: QUOTA };
+          for (const script of calls) {
+            const opA = scriptedOperator(script, latencyMs);
+            const opB = scriptedOperator(script, latencyMs);
+            const request: CallRequest = {
+              service: 'iam',
+              operation: 'GetRole',
+              params: {},
+              origin: 'test',
+              ...(expectOk ? { expect: 'ok' } : {}),
+            };
+            const gaveA: [number, string | undefined][] = [];
+            const gaveB: [number, string | undefined][] = [];
+            const a = drive(client.call(opA, request, spec, (_r, n, code) => gaveA.push([n, code])));
+            const b = drive(
+              referenceCall(quota, randomB, opB, request, spec, (n, code) => gaveB.push([n, code])),
+            );
+            expect(a).toEqual(b);
+            expect(gaveA).toEqual(gaveB);
+            expect(opA.records).toEqual(opB.records);
+            expect(randomA.draws).toBe(randomB.draws);
+          }
+        },
+      ),
+      propertyOptions(300),
+    );
+  });
+
+  it('retries a throttled call and gives up after maxAttempts', () => {
+    const op = scriptedOperator([0, 0, 0, 0], 5);
+    const gave: number[] = [];
+    const { yields, outcome } = drive(
+      new RetryClient(counting(7)).call(
+        op,
+        { service: 'iam', operation: 'GetRole', params: {}, origin: 'test' },
+        { mode: 'standard', maxAttempts: 3 },
+        (_r, n) => gave.push(n),
+      ),
+    );
+    // Latency, backoff, latency, backoff, latency: three attempts.
+    expect(yields.filter((_, i) => i % 2 === 0)).toEqual([5, 5, 5]);
+    expect(yields).toHaveLength(5);
+    expect(outcome.ok).toBe(false);
+    expect(gave).toEqual([3]);
+    expect(op.records).toHaveLength(3);
+  });
+});
