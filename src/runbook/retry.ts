@@ -154,49 +154,72 @@ export class RetryClient {
 }
 
 /**
- * One call with retries in flight, as a ProcessStep (a fleet's fan-out has one in flight for every
- * instance at once) rather than the generator
+ * A call made again after a delay until `retryDelayMs` says to stop: the generator
  *
  *   for (attempt = 1; ; attempt++) {
  *     outcome = yield* op.call(request);
- *     if (no retry) return outcome;      // see advance()
- *     yield backoffMs(...);
+ *     delayMs = retryDelayMs(outcome);   // undefined: no retry
+ *     if (delayMs === undefined) return outcome;
+ *     yield delayMs;
  *   }
  *
- * Same steps, same order, same draws.
+ * as a ProcessStep: a fleet's fan-out has one of these in flight for every instance at once.
  */
-class RetriedCall extends ProcessStep<Yieldable, CallOutcome> {
-  private attempt = 0;
-  /** What the quota gave for the last retry (a success gives it back). */
-  private lastCost = 0;
-  /** The attempt being made, or undefined between attempts (backing off). */
+export abstract class RetryLoop extends ProcessStep<Yieldable, CallOutcome> {
+  /** Attempts made so far, the one in flight included. */
+  protected attempt = 0;
+  /** The attempt being made, or undefined between attempts (waiting to retry). */
   private inFlight: Generator<Yieldable, CallOutcome, void> | undefined = undefined;
 
   constructor(
-    private readonly client: RetryClient,
-    private readonly op: Operator,
-    private readonly request: CallRequest,
-    private readonly spec: RetrySpec,
-    private readonly gaveUp: GaveUp | undefined,
+    protected readonly op: Operator,
+    protected readonly request: CallRequest,
   ) {
     super();
   }
 
+  /** Called when the step starts, before the first attempt. */
+  protected started(): void {}
+
+  /** After an attempt: the delay before the next one, or undefined to return `outcome`. */
+  protected abstract retryDelayMs(outcome: CallOutcome): number | undefined;
+
   protected advance(): IteratorResult<Yieldable, CallOutcome> {
     if (this.inFlight === undefined) {
       this.attempt++;
+      if (this.attempt === 1) this.started();
       this.inFlight = this.op.call(this.request);
     }
     const step = this.inFlight.next();
     if (step.done !== true) return step;
     this.inFlight = undefined;
-    const outcome = step.value;
+    const delayMs = this.retryDelayMs(step.value);
+    return delayMs === undefined ? { done: true, value: step.value } : { done: false, value: delayMs };
+  }
+}
+
+/** One call with the SDK's retries (RetryClient.call). */
+class RetriedCall extends RetryLoop {
+  /** What the quota gave for the last retry (a success gives it back). */
+  private lastCost = 0;
+
+  constructor(
+    private readonly client: RetryClient,
+    op: Operator,
+    request: CallRequest,
+    private readonly spec: RetrySpec,
+    private readonly gaveUp: GaveUp | undefined,
+  ) {
+    super(op, request);
+  }
+
+  protected retryDelayMs(outcome: CallOutcome): number | undefined {
     const { spec, request, attempt } = this;
     if (outcome.ok || outcome.error === undefined) {
       if (spec.mode !== 'legacy') this.client.quota.release(this.lastCost);
-      return { done: true, value: outcome };
+      return undefined;
     }
-    if (!isRetryable(spec.mode, request.service, outcome.error)) return { done: true, value: outcome };
+    if (!isRetryable(spec.mode, request.service, outcome.error)) return undefined;
     const cost =
       attempt >= spec.maxAttempts
         ? undefined
@@ -205,13 +228,13 @@ class RetriedCall extends ProcessStep<Yieldable, CallOutcome> {
           : this.client.quota.acquire(outcome.error);
     if (cost === undefined) {
       this.gaveUp?.(request, attempt, outcome.error.code);
-      return { done: true, value: outcome };
+      return undefined;
     }
     this.lastCost = cost;
     // An `expect` judges the command's final outcome, as a script's exit status does, so the
     // attempt about to be retried loses it. op.call has just pushed its record synchronously.
     if (request.expect !== undefined) dropExpectation(this.op.records);
-    return { done: false, value: backoffMs(spec.mode, attempt, this.client.random.next()) };
+    return backoffMs(spec.mode, attempt, this.client.random.next());
   }
 }
 

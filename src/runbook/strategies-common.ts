@@ -5,6 +5,7 @@
  */
 import { mapReturn, type Yieldable } from '../engine/index.ts';
 import { type CallOutcome, type CallRequest, type Operator, readPath } from './operator.ts';
+import { RetryLoop } from './retry.ts';
 
 /** Terraform's AWS provider waits up to 2 minutes for IAM propagation (iamPropagationTimeout). [CODE] */
 const PROPAGATION_RETRY_BUDGET_MS = 2 * 60 * 1000;
@@ -17,19 +18,38 @@ const POLL_EVERY_MS = 2000;
 const POLL_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** Calls, retrying with exponential backoff while the error code is one of `retryOn`. */
-export function* callWithRetry(
+export function callWithRetry(
   op: Operator,
   request: CallRequest,
   retryOn: readonly string[],
 ): Generator<Yieldable, CallOutcome, void> {
-  const startMs = op.nowMs;
-  let backoffMs = BACKOFF_FIRST_MS;
-  for (;;) {
-    const outcome = yield* op.call(request);
-    if (outcome.ok || outcome.error === undefined || !retryOn.includes(outcome.error.code)) return outcome;
-    if (op.nowMs - startMs + backoffMs > PROPAGATION_RETRY_BUDGET_MS) return outcome;
-    yield backoffMs;
-    backoffMs = Math.min(backoffMs * 2, BACKOFF_CAP_MS);
+  return new RetryOnCodes(op, request, retryOn);
+}
+
+/** callWithRetry's loop (a RetryLoop: every instance of a fan-out has one in flight at once). */
+class RetryOnCodes extends RetryLoop {
+  private startMs = 0;
+  private backoffMs = BACKOFF_FIRST_MS;
+
+  constructor(
+    op: Operator,
+    request: CallRequest,
+    private readonly retryOn: readonly string[],
+  ) {
+    super(op, request);
+  }
+
+  protected override started(): void {
+    this.startMs = this.op.nowMs;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome): number | undefined {
+    if (outcome.ok || outcome.error === undefined || !this.retryOn.includes(outcome.error.code))
+      return undefined;
+    if (this.op.nowMs - this.startMs + this.backoffMs > PROPAGATION_RETRY_BUDGET_MS) return undefined;
+    const delayMs = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_CAP_MS);
+    return delayMs;
   }
 }
 

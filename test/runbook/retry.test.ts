@@ -2,6 +2,7 @@
  * RetryClient.call is written out as an iterator (RetriedCall) for the fan-out's memory; this
  * holds it to the generator it replaced, step by step: the same yields (latencies, backoffs),
  * the same outcome, the same jitter draws, the same gave-up reports and expectation records.
+ * Likewise callWithRetry (a strategy's retry on chosen error codes).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import type { RandomSource, Yieldable } from '../../src/engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../../src/result.ts';
 import type { CallOutcome, CallRequest, Operator } from '../../src/runbook/operator.ts';
 import { backoffMs, isRetryable, RetryClient } from '../../src/runbook/retry.ts';
+import { callWithRetry } from '../../src/runbook/strategies-common.ts';
 import type { RetrySpec } from '../../src/scenario/types.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
@@ -66,11 +68,18 @@ const ERRORS: readonly AwsErrorData[] = [
 ];
 
 /** An operator whose calls take `latencyMs` and answer from `outcomes` in turn (then ok). */
-function scriptedOperator(outcomes: readonly (number | undefined)[], latencyMs: number): Operator {
+function scriptedOperator(
+  outcomes: readonly (number | undefined)[],
+  latencyMs: number,
+  clock = { nowMs: 0 },
+): Operator {
   let n = 0;
   const records: StepRecord[] = [];
   return {
     records,
+    get nowMs() {
+      return clock.nowMs;
+    },
     *call(request: CallRequest) {
       if (latencyMs > 0) yield latencyMs;
       const e = outcomes[n++];
@@ -103,13 +112,17 @@ function counting(seed: number): RandomSource & { draws: number } {
   return r;
 }
 
-/** Every step of `step`, and what it returned. */
-function drive(step: Generator<Yieldable, CallOutcome, void>): { yields: Yieldable[]; outcome: CallOutcome } {
+/** Every step of `step`, and what it returned; each yielded delay advances `clock`. */
+function drive(
+  step: Generator<Yieldable, CallOutcome, void>,
+  clock = { nowMs: 0 },
+): { yields: Yieldable[]; outcome: CallOutcome } {
   const yields: Yieldable[] = [];
   for (;;) {
     const r = step.next();
     if (r.done === true) return { yields, outcome: r.value };
     yields.push(r.value);
+    if (typeof r.value === 'number') clock.nowMs += r.value;
   }
 }
 
@@ -182,5 +195,49 @@ describe('RetryClient.call', () => {
     expect(outcome.ok).toBe(false);
     expect(gave).toEqual([3]);
     expect(op.records).toHaveLength(3);
+  });
+});
+
+/** The generator callWithRetry was before RetryOnCodes, as the reference. */
+function* referenceCallWithRetry(
+  op: Operator,
+  request: CallRequest,
+  retryOn: readonly string[],
+): Generator<Yieldable, CallOutcome, void> {
+  const startMs = op.nowMs;
+  let backoffMs = 2000;
+  for (;;) {
+    const outcome = yield* op.call(request);
+    if (outcome.ok || outcome.error === undefined || !retryOn.includes(outcome.error.code)) return outcome;
+    if (op.nowMs - startMs + backoffMs > 120_000) return outcome;
+    yield backoffMs;
+    backoffMs = Math.min(backoffMs * 2, 30_000);
+  }
+}
+
+describe('callWithRetry', () => {
+  it('steps as the generator it replaced, within the same time budget', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
+          maxLength: 12,
+        }),
+        fc.subarray(ERRORS.map((e) => e.code)),
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        (script, retryOn, latencyMs, startMs) => {
+          const clockA = { nowMs: startMs };
+          const clockB = { nowMs: startMs };
+          const opA = scriptedOperator(script, latencyMs, clockA);
+          const opB = scriptedOperator(script, latencyMs, clockB);
+          const request: CallRequest = { service: 'ec2', operation: 'X', params: {}, origin: 'test' };
+          const a = drive(callWithRetry(opA, request, retryOn), clockA);
+          const b = drive(referenceCallWithRetry(opB, request, retryOn), clockB);
+          expect(a).toEqual(b);
+          expect(opA.records).toEqual(opB.records);
+        },
+      ),
+      propertyOptions(300),
+    );
   });
 });
