@@ -157,23 +157,26 @@ export class RetryClient {
  * A call made again after a delay until `retryDelayMs` says to stop: the generator
  *
  *   for (attempt = 1; ; attempt++) {
- *     outcome = yield* op.call(request);
- *     delayMs = retryDelayMs(outcome);   // undefined: no retry
- *     if (delayMs === undefined) return outcome;
+ *     outcome = yield* op.call(request);   // a request function is called before each attempt
+ *     delayMs = retryDelayMs(outcome);     // undefined: no retry
+ *     if (delayMs === undefined) return result(outcome);
  *     yield delayMs;
  *   }
  *
- * as a ProcessStep: a fleet's fan-out has one of these in flight for every instance at once.
+ * as a ProcessStep: a fleet's fan-out has one of these (a retried call, a poll) in flight for
+ * every instance at once.
  */
-export abstract class RetryLoop extends ProcessStep<Yieldable, CallOutcome> {
+export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   /** Attempts made so far, the one in flight included. */
   protected attempt = 0;
+  /** The request of the attempt in flight (or of the last one). */
+  private current: CallRequest | undefined = undefined;
   /** The attempt being made, or undefined between attempts (waiting to retry). */
   private inFlight: Generator<Yieldable, CallOutcome, void> | undefined = undefined;
 
   constructor(
     protected readonly op: Operator,
-    protected readonly request: CallRequest,
+    private readonly request: CallRequest | (() => CallRequest),
   ) {
     super();
   }
@@ -181,25 +184,32 @@ export abstract class RetryLoop extends ProcessStep<Yieldable, CallOutcome> {
   /** Called when the step starts, before the first attempt. */
   protected started(): void {}
 
-  /** After an attempt: the delay before the next one, or undefined to return `outcome`. */
-  protected abstract retryDelayMs(outcome: CallOutcome): number | undefined;
+  /** After an attempt made with `request`: the delay before the next one, or undefined to stop. */
+  protected abstract retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined;
 
-  protected advance(): IteratorResult<Yieldable, CallOutcome> {
+  /** What the step returns, from the last attempt's outcome. */
+  protected abstract result(outcome: CallOutcome): R;
+
+  protected advance(): IteratorResult<Yieldable, R> {
     if (this.inFlight === undefined) {
       this.attempt++;
       if (this.attempt === 1) this.started();
-      this.inFlight = this.op.call(this.request);
+      const request = this.request;
+      this.current = typeof request === 'function' ? request() : request;
+      this.inFlight = this.op.call(this.current);
     }
     const step = this.inFlight.next();
     if (step.done !== true) return step;
     this.inFlight = undefined;
-    const delayMs = this.retryDelayMs(step.value);
-    return delayMs === undefined ? { done: true, value: step.value } : { done: false, value: delayMs };
+    const delayMs = this.retryDelayMs(step.value, this.current!);
+    return delayMs === undefined
+      ? { done: true, value: this.result(step.value) }
+      : { done: false, value: delayMs };
   }
 }
 
 /** One call with the SDK's retries (RetryClient.call). */
-class RetriedCall extends RetryLoop {
+class RetriedCall extends RetryLoop<CallOutcome> {
   /** What the quota gave for the last retry (a success gives it back). */
   private lastCost = 0;
 
@@ -213,8 +223,12 @@ class RetriedCall extends RetryLoop {
     super(op, request);
   }
 
-  protected retryDelayMs(outcome: CallOutcome): number | undefined {
-    const { spec, request, attempt } = this;
+  protected result(outcome: CallOutcome): CallOutcome {
+    return outcome;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined {
+    const { spec, attempt } = this;
     if (outcome.ok || outcome.error === undefined) {
       if (spec.mode !== 'legacy') this.client.quota.release(this.lastCost);
       return undefined;

@@ -27,7 +27,7 @@ export function callWithRetry(
 }
 
 /** callWithRetry's loop (a RetryLoop: every instance of a fan-out has one in flight at once). */
-class RetryOnCodes extends RetryLoop {
+class RetryOnCodes extends RetryLoop<CallOutcome> {
   private startMs = 0;
   private backoffMs = BACKOFF_FIRST_MS;
 
@@ -41,6 +41,10 @@ class RetryOnCodes extends RetryLoop {
 
   protected override started(): void {
     this.startMs = this.op.nowMs;
+  }
+
+  protected result(outcome: CallOutcome): CallOutcome {
+    return outcome;
   }
 
   protected retryDelayMs(outcome: CallOutcome): number | undefined {
@@ -75,27 +79,54 @@ export interface PollPace {
  * `request` may be a function, called before each attempt, for requests whose substitutions can
  * change while waiting (a waitUntil on `${inst.associationId}`).
  */
-export function* pollUntil(
+export function pollUntil(
   op: Operator,
   request: CallRequest | (() => CallRequest),
   done: (response: unknown) => boolean,
   pace: PollPace = { everyMs: POLL_EVERY_MS, timeoutMs: POLL_TIMEOUT_MS },
   timeoutReason?: string,
 ): Generator<Yieldable, boolean, void> {
-  const startMs = op.nowMs;
-  for (;;) {
-    const attempt = typeof request === 'function' ? request() : request;
-    const outcome = yield* op.call(attempt);
-    if (outcome.ok && done(outcome.response)) return true;
-    if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
-      op.fail(
-        attempt.origin,
-        timeoutReason ??
-          `gave up waiting after ${pace.timeoutMs / 1000} s on ${attempt.service}:${attempt.operation}`,
-      );
-      return false;
+  return new Poll(op, request, done, pace, timeoutReason);
+}
+
+/** pollUntil's loop (a RetryLoop: a batch's or a restart's instances all poll at once). */
+class Poll extends RetryLoop<boolean> {
+  private startMs = 0;
+  private held = false;
+
+  constructor(
+    op: Operator,
+    request: CallRequest | (() => CallRequest),
+    private readonly done: (response: unknown) => boolean,
+    private readonly pace: PollPace,
+    private readonly timeoutReason: string | undefined,
+  ) {
+    super(op, request);
+  }
+
+  protected override started(): void {
+    this.startMs = this.op.nowMs;
+  }
+
+  protected result(): boolean {
+    return this.held;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined {
+    if (outcome.ok && this.done(outcome.response)) {
+      this.held = true;
+      return undefined;
     }
-    yield pace.everyMs;
+    const { pace } = this;
+    if (this.op.nowMs - this.startMs + pace.everyMs > pace.timeoutMs) {
+      this.op.fail(
+        request.origin,
+        this.timeoutReason ??
+          `gave up waiting after ${pace.timeoutMs / 1000} s on ${request.service}:${request.operation}`,
+      );
+      return undefined;
+    }
+    return pace.everyMs;
   }
 }
 
@@ -135,13 +166,13 @@ function isActive(row: AssociationRow): boolean {
 }
 
 /** Polls until the instance has no association left (a disassociation has completed). */
-export function* waitNoAssociation(
+export function waitNoAssociation(
   op: Operator,
   instanceId: string,
   region: string,
   origin: string,
 ): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
+  return pollUntil(
     op,
     {
       service: 'ec2',
@@ -155,14 +186,14 @@ export function* waitNoAssociation(
 }
 
 /** Polls DescribeInstances until the instance reaches `state`. */
-export function* waitInstanceState(
+export function waitInstanceState(
   op: Operator,
   instanceId: string,
   region: string,
   state: string,
   origin: string,
 ): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
+  return pollUntil(
     op,
     { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
     (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,

@@ -2,7 +2,7 @@
  * RetryClient.call is written out as an iterator (RetriedCall) for the fan-out's memory; this
  * holds it to the generator it replaced, step by step: the same yields (latencies, backoffs),
  * the same outcome, the same jitter draws, the same gave-up reports and expectation records.
- * Likewise callWithRetry (a strategy's retry on chosen error codes).
+ * Likewise callWithRetry (a strategy's retry on chosen error codes) and pollUntil.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { RandomSource, Yieldable } from '../../src/engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../../src/result.ts';
 import type { CallOutcome, CallRequest, Operator } from '../../src/runbook/operator.ts';
 import { backoffMs, isRetryable, RetryClient } from '../../src/runbook/retry.ts';
-import { callWithRetry } from '../../src/runbook/strategies-common.ts';
+import { callWithRetry, pollUntil } from '../../src/runbook/strategies-common.ts';
 import type { RetrySpec } from '../../src/scenario/types.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
@@ -75,8 +75,11 @@ function scriptedOperator(
 ): Operator {
   let n = 0;
   const records: StepRecord[] = [];
+  const failures: string[] = [];
   return {
     records,
+    failures,
+    fail: (origin: string, detail: string) => failures.push(`${origin}: ${detail}`),
     get nowMs() {
       return clock.nowMs;
     },
@@ -235,6 +238,78 @@ describe('callWithRetry', () => {
           const b = drive(referenceCallWithRetry(opB, request, retryOn), clockB);
           expect(a).toEqual(b);
           expect(opA.records).toEqual(opB.records);
+        },
+      ),
+      propertyOptions(300),
+    );
+  });
+});
+
+/** The generator pollUntil was before Poll, as the reference. */
+function* referencePollUntil(
+  op: Operator,
+  request: CallRequest | (() => CallRequest),
+  done: (response: unknown) => boolean,
+  pace: { everyMs: number; timeoutMs: number },
+  timeoutReason?: string,
+): Generator<Yieldable, boolean, void> {
+  const startMs = op.nowMs;
+  for (;;) {
+    const attempt = typeof request === 'function' ? request() : request;
+    const outcome = yield* op.call(attempt);
+    if (outcome.ok && done(outcome.response)) return true;
+    if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
+      op.fail(
+        attempt.origin,
+        timeoutReason ??
+          `gave up waiting after ${pace.timeoutMs / 1000} s on ${attempt.service}:${attempt.operation}`,
+      );
+      return false;
+    }
+    yield pace.everyMs;
+  }
+}
+
+describe('pollUntil', () => {
+  it('steps, records and fails as the generator it replaced', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
+          maxLength: 12,
+        }),
+        fc.integer({ min: 0, max: 12 }),
+        // Round numbers, so that the time budget is often met exactly (its boundary).
+        fc.constantFrom(0, 500, 1_000),
+        fc.constantFrom(0, 1_000, 2_000, 3_000),
+        fc.constantFrom(0, 2_000, 6_000, 10_000, 30_000),
+        fc.boolean(),
+        fc.option(fc.constant('custom reason'), { nil: undefined }),
+        (script, okNeeded, latencyMs, everyMs, timeoutMs, requestFn, reason) => {
+          const run = (poll: typeof referencePollUntil) => {
+            const clock = { nowMs: 1_000 };
+            const op = scriptedOperator(script, latencyMs, clock);
+            let asked = 0;
+            // A request function sees each attempt (as waitUntil's substitutions do).
+            const request = requestFn
+              ? (): CallRequest => ({ service: 'ec2', operation: 'X', params: {}, origin: `o${asked++}` })
+              : { service: 'ec2' as const, operation: 'X', params: {}, origin: 'o' };
+            let oks = 0;
+            const done = () => ++oks > okNeeded;
+            const steps = drive(
+              poll(op, request, done, { everyMs, timeoutMs }, reason) as unknown as Generator<
+                Yieldable,
+                CallOutcome,
+                void
+              >,
+              clock,
+            );
+            return {
+              steps,
+              records: op.records,
+              failures: (op as unknown as { failures: string[] }).failures,
+            };
+          };
+          expect(run(pollUntil)).toEqual(run(referencePollUntil));
         },
       ),
       propertyOptions(300),
