@@ -2,7 +2,8 @@
  * RetryClient.call is written out as an iterator (RetriedCall) for the fan-out's memory; this
  * holds it to the generator it replaced, step by step: the same yields (latencies, backoffs),
  * the same outcome, the same jitter draws, the same gave-up reports and expectation records.
- * Likewise callWithRetry (a strategy's retry on chosen error codes) and pollUntil.
+ * Likewise callWithRetry (a strategy's retry on chosen error codes) and pollUntil. One file
+ * (over 300 lines) because the three RetryLoops share the scripted operator and the driver.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
