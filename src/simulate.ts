@@ -54,7 +54,7 @@ import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.t
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
-import { executeCall } from './world/calls.ts';
+import { CallInFlight, type CallSite, executeCall } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
@@ -750,17 +750,17 @@ class World {
     const { scheduler } = this;
     const latencyStream = this.streams.stream('operator/latency');
     const keepResponses = this.options.responses ?? true;
+    const site: CallSite = {
+      latencyMs: () => world.apiLatency.sample(latencyStream),
+      execute: (request) => world.execute(request, keepResponses),
+    };
     return {
       get nowMs() {
         return scheduler.nowMs - world.offsetMs;
       },
       defaultRegion: this.scenario.model.defaultRegion,
       records: this.records,
-      *call(request: CallRequest) {
-        const latencyMs = world.apiLatency.sample(latencyStream);
-        if (latencyMs > 0) yield latencyMs;
-        return world.execute(request, keepResponses);
-      },
+      call: (request) => new CallInFlight(site, request),
       instance: (name) => {
         const ref = this.refs.get(name);
         if (ref === undefined) throw new Error(`unknown instance ${name}`);

@@ -7,28 +7,45 @@
  */
 import { SimulationError } from './errors.ts';
 import { Priority } from './queue.ts';
-import { type Scheduler, type Timer, timerKind } from './scheduler.ts';
+import type { Scheduler, Timer, TimerKind } from './scheduler.ts';
 
-/** A one-shot condition that processes can wait on. */
+/**
+ * A one-shot condition that processes can wait on. Every process has one (its `done`), and a
+ * fleet's fan-out starts a process per instance at once, each waited on by exactly one `allOf`:
+ * so the first waiter has a field of its own (no array until a second one comes), and a done
+ * signal's label is joined only when asked for.
+ */
 export class Signal {
-  private waiters: (() => void)[] = [];
+  private first: (() => void) | undefined = undefined;
+  private rest: (() => void)[] | undefined = undefined;
   fired = false;
 
-  constructor(readonly label: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly suffix = '',
+  ) {}
+
+  get label(): string {
+    return this.suffix === '' ? this.name : this.name + this.suffix;
+  }
 
   /** Fires the signal; waiting processes resume at the current time, in the order they started waiting. */
   fire(): void {
     if (this.fired) return;
     this.fired = true;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    const { first, rest } = this;
+    this.first = undefined;
+    this.rest = undefined;
+    if (first !== undefined) first();
+    if (rest !== undefined) for (const w of rest) w();
   }
 
   /** Calls `callback` when the signal fires (at once if it already has). */
   onFire(callback: () => void): void {
     if (this.fired) callback();
-    else this.waiters.push(callback);
+    else if (this.first === undefined) this.first = callback;
+    else if (this.rest === undefined) this.rest = [callback];
+    else this.rest.push(callback);
   }
 }
 
@@ -40,30 +57,36 @@ export function spawn(scheduler: Scheduler, label: string, body: Process, subjec
   return new ProcessRun(scheduler, label, body, subject).done;
 }
 
-/** What a process's timer calls: one function for every process (see Scheduler.targetTimer). */
-function resumeRun(run: ProcessRun): void {
-  run.resume();
-}
-
 /**
  * A running process. Its sleeps reuse one timer, which orders them exactly as one event per
  * sleep would (each takes a fresh seq) without allocating one: a runbook's fan-out starts a
  * process per instance at once, and what each holds while it waits is the bulk of what that
- * burst allocates. The timer's slot is given back when the process returns.
+ * burst allocates. The process is its timer's kind itself (label, subject, what to call), so
+ * that no kind object is made per process. The timer's slot is given back when the process
+ * returns.
  */
-class ProcessRun {
+class ProcessRun implements TimerKind<ProcessRun> {
   readonly done: Signal;
   private readonly sleep: Timer;
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly label: string,
+    readonly label: string,
     private readonly body: Process,
-    private readonly subject: string | undefined,
+    readonly subject: string | undefined,
   ) {
-    this.done = new Signal(`${label}.done`);
-    this.sleep = scheduler.targetTimer(timerKind(label, resumeRun, Priority.normal, subject), this);
+    this.done = new Signal(label, '.done');
+    this.sleep = scheduler.targetTimer(this, this);
     this.sleep.after(0);
+  }
+
+  get priority(): Priority {
+    return Priority.normal;
+  }
+
+  /** What the timer calls (TimerKind.fire), with the process as its target. */
+  fire(run: ProcessRun): void {
+    run.resume();
   }
 
   resume(): void {
@@ -93,11 +116,71 @@ export function allOf(label: string, signals: readonly Signal[]): Signal {
   const all = new Signal(label);
   let remaining = signals.length;
   if (remaining === 0) all.fire();
-  for (const s of signals) {
-    s.onFire(() => {
-      remaining--;
-      if (remaining === 0) all.fire();
-    });
-  }
+  // One callback for all of them (it does not depend on which fired), not one per signal.
+  const oneFired = () => {
+    remaining--;
+    if (remaining === 0) all.fire();
+  };
+  for (const s of signals) s.onFire(oneFired);
   return all;
+}
+
+/**
+ * A step of a process (`yield* step`) written as a small iterator object instead of a generator.
+ * For the steps a fleet's fan-out has in flight once per instance at the same time (a call, its
+ * retries): a suspended generator keeps a frame several times the size of a few fields.
+ * Subclasses implement `advance`, which is called only until it has returned `done`.
+ */
+export abstract class ProcessStep<Y, R> implements Generator<Y, R, void> {
+  private finished = false;
+
+  /** The next step (what the generator would yield or return next). */
+  protected abstract advance(): IteratorResult<Y, R>;
+
+  next(): IteratorResult<Y, R> {
+    if (this.finished) return { done: true, value: undefined as never };
+    const step = this.advance();
+    if (step.done === true) this.finished = true;
+    return step;
+  }
+
+  return(value: R): IteratorResult<Y, R> {
+    this.finished = true;
+    return { done: true, value };
+  }
+
+  throw(e: unknown): IteratorResult<Y, R> {
+    this.finished = true;
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/**
+ * A process step that runs `inner` and returns `map` of its result: what
+ * `function* () { return map(yield* inner); }` does, as a ProcessStep. `map` should be a function
+ * made once (not a closure per call), for the same reason.
+ */
+export function mapReturn<Y, A, B>(
+  inner: Generator<Y, A, void>,
+  map: (value: A) => B,
+): Generator<Y, B, void> {
+  return new MappedReturn(inner, map);
+}
+
+class MappedReturn<Y, A, B> extends ProcessStep<Y, B> {
+  constructor(
+    private readonly inner: Generator<Y, A, void>,
+    private readonly map: (value: A) => B,
+  ) {
+    super();
+  }
+
+  protected advance(): IteratorResult<Y, B> {
+    const step = this.inner.next();
+    return step.done === true ? { done: true, value: this.map(step.value) } : step;
+  }
 }

@@ -56,9 +56,20 @@ export function* runInBatches<T>(run: BatchRun<T>): Generator<Yieldable, void, v
     const pauseMs = run.batch?.pauseMs ?? 0;
     if (i > 0 && pauseMs > 0) yield pauseMs;
     const more = i < batches.length - 1;
-    const done = items.map((item) => run.op.spawn(run.childLabel(item), run.work(item, more)));
-    yield allOf(batches.length === 1 ? `${run.label}.all` : `${run.label}.batch-${i}`, done);
+    yield startBatch(run, items, more, batches.length === 1 ? `${run.label}.all` : `${run.label}.batch-${i}`);
     run.afterBatch?.(items);
     if (run.shouldStop?.() === true) return;
   }
+}
+
+/**
+ * Spawns a batch's work and returns the signal that fires when all of it has finished. Apart from
+ * runInBatches so that the list of the items' done signals is not held by its suspended frame: a
+ * finished process is then garbage at once, not kept until its whole batch (a fleet) is done.
+ */
+function startBatch<T>(run: BatchRun<T>, items: readonly T[], more: boolean, label: string) {
+  return allOf(
+    label,
+    items.map((item) => run.op.spawn(run.childLabel(item), run.work(item, more))),
+  );
 }

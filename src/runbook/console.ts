@@ -62,25 +62,25 @@ export function* consoleProcedure(
         RoleName: role,
         AssumeRolePolicyDocument: EC2_TRUST_POLICY_DOCUMENT,
       });
-      if (failed(r.outcome, 'CreateRole')) return true;
+      if (failed(r, 'CreateRole')) return true;
       if (step.allow !== undefined) {
         r = yield* call('iam', 'PutRolePolicy', {
           RoleName: role,
           PolicyName: ctx.policyName,
           PolicyDocument: ctx.allowDocument(step.allow),
         });
-        if (failed(r.outcome, 'PutRolePolicy')) return true;
+        if (failed(r, 'PutRolePolicy')) return true;
       }
       r = yield* call('iam', 'CreateInstanceProfile', { InstanceProfileName: role });
-      if (failed(r.outcome, 'CreateInstanceProfile')) return true;
+      if (failed(r, 'CreateInstanceProfile')) return true;
       r = yield* call('iam', 'AddRoleToInstanceProfile', { InstanceProfileName: role, RoleName: role });
-      return failed(r.outcome, 'AddRoleToInstanceProfile');
+      return failed(r, 'AddRoleToInstanceProfile');
     }
     case 'launch-with-role': {
       const wanted = step.instanceProfile!;
       const list = yield* call('iam', 'ListInstanceProfiles', { MaxItems: 1000 }, step.region);
-      if (failed(list.outcome, 'ListInstanceProfiles')) return true;
-      const profiles = (readPath(list.outcome.response, 'InstanceProfiles') ?? []) as {
+      if (failed(list, 'ListInstanceProfiles')) return true;
+      const profiles = (readPath(list.response, 'InstanceProfiles') ?? []) as {
         InstanceProfileName: string;
         Arn: string;
       }[];
@@ -99,14 +99,14 @@ export function* consoleProcedure(
         { MinCount: count, MaxCount: count, IamInstanceProfile: { Arn: picked.Arn } },
         step.region,
       );
-      return failed(run.outcome, 'RunInstances');
+      return failed(run, 'RunInstances');
     }
     case 'delete-role': {
       const role = step.role!;
       const held = yield* call('iam', 'ListInstanceProfilesForRole', { RoleName: role });
-      if (failed(held.outcome, 'ListInstanceProfilesForRole')) return true;
+      if (failed(held, 'ListInstanceProfilesForRole')) return true;
       const names = (
-        (readPath(held.outcome.response, 'InstanceProfiles') ?? []) as { InstanceProfileName: string }[]
+        (readPath(held.response, 'InstanceProfiles') ?? []) as { InstanceProfileName: string }[]
       ).map((p) => p.InstanceProfileName);
       const others = names.filter((n) => n !== role);
       if (others.length > 0) {
@@ -117,22 +117,22 @@ export function* consoleProcedure(
         return true;
       }
       const policies = yield* call('iam', 'ListRolePolicies', { RoleName: role });
-      if (failed(policies.outcome, 'ListRolePolicies')) return true;
-      for (const name of (readPath(policies.outcome.response, 'PolicyNames') ?? []) as string[]) {
+      if (failed(policies, 'ListRolePolicies')) return true;
+      for (const name of (readPath(policies.response, 'PolicyNames') ?? []) as string[]) {
         const r = yield* call('iam', 'DeleteRolePolicy', { RoleName: role, PolicyName: name });
-        if (failed(r.outcome, 'DeleteRolePolicy')) return true;
+        if (failed(r, 'DeleteRolePolicy')) return true;
       }
       if (names.includes(role)) {
         let r = yield* call('iam', 'RemoveRoleFromInstanceProfile', {
           InstanceProfileName: role,
           RoleName: role,
         });
-        if (failed(r.outcome, 'RemoveRoleFromInstanceProfile')) return true;
+        if (failed(r, 'RemoveRoleFromInstanceProfile')) return true;
         r = yield* call('iam', 'DeleteInstanceProfile', { InstanceProfileName: role });
-        if (failed(r.outcome, 'DeleteInstanceProfile')) return true;
+        if (failed(r, 'DeleteInstanceProfile')) return true;
       }
       const r = yield* call('iam', 'DeleteRole', { RoleName: role });
-      return failed(r.outcome, 'DeleteRole');
+      return failed(r, 'DeleteRole');
     }
   }
 }

@@ -103,12 +103,12 @@ export function* eachTarget(
  * Polls until the instance's association is `associated`: an association strategy's work on an
  * instance has taken effect (IMDS picks the new profile up only then).
  */
-export function* waitAssociated(
+export function waitAssociated(
   ctx: StrategyContext,
   inst: InstanceRef,
   o: string,
 ): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
+  return pollUntil(
     ctx.op,
     ec2Request(
       inst,

@@ -78,7 +78,7 @@ export function* callPaginated(
       ...(resume.token === undefined ? {} : { [pager.input_token]: resume.token }),
       ...(pageSize !== undefined && pager.limit_key !== undefined ? { [pager.limit_key]: pageSize } : {}),
     };
-    const { outcome } = yield* client.call(op, { ...request, params }, retry);
+    const outcome = yield* client.call(op, { ...request, params }, retry);
     if (!outcome.ok) return outcome;
     last = (outcome.response ?? {}) as Record<string, unknown>;
     const pageItems = ((readPath(last, pager.result_key) ?? []) as unknown[]).slice(resume.skip);

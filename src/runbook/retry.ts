@@ -21,7 +21,7 @@
  *   EC2ThrottledException with HTTP 503.
  * The AWS CLI v2 uses `standard` by default (AWS CLI User Guide, "AWS CLI retries").
  */
-import type { RandomSource, Yieldable } from '../engine/index.ts';
+import { ProcessStep, type RandomSource, type Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 import { RETRY_DEFAULT_ATTEMPTS, type RetryMode, type RetrySpec } from '../scenario/types.ts';
 
@@ -124,13 +124,8 @@ class RetryQuota {
   }
 }
 
-export interface RetriedOutcome {
-  readonly outcome: CallOutcome;
-  /** Attempts made, the first included. */
-  readonly attempts: number;
-  /** The last attempt failed with a retryable error, but no attempt or quota was left. */
-  readonly gaveUp: boolean;
-}
+/** Hears of a call whose last attempt failed with a retryable error, with no attempt or quota left. */
+export type GaveUp = (request: CallRequest, attempts: number, code: string | undefined) => void;
 
 /**
  * One client's retrying caller: every attempt is a real call, recorded in the run's steps; the
@@ -138,33 +133,122 @@ export interface RetriedOutcome {
  * without retryable errors draw nothing and stay as they were.
  */
 export class RetryClient {
-  private readonly quota = new RetryQuota();
+  /** @internal The quota RetriedCall draws on. */
+  readonly quota = new RetryQuota();
 
-  constructor(private readonly random: RandomSource) {}
+  /** `random` (internal to RetriedCall): the jitter stream. */
+  constructor(readonly random: RandomSource) {}
 
-  *call(op: Operator, request: CallRequest, spec: RetrySpec): Generator<Yieldable, RetriedOutcome, void> {
-    let lastCost = 0;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = yield* op.call(request);
-      if (outcome.ok || outcome.error === undefined) {
-        if (spec.mode !== 'legacy') this.quota.release(lastCost);
-        return { outcome, attempts: attempt, gaveUp: false };
-      }
-      if (!isRetryable(spec.mode, request.service, outcome.error))
-        return { outcome, attempts: attempt, gaveUp: false };
-      const cost =
-        attempt >= spec.maxAttempts
-          ? undefined
-          : spec.mode === 'legacy'
-            ? 0
-            : this.quota.acquire(outcome.error);
-      if (cost === undefined) return { outcome, attempts: attempt, gaveUp: true };
-      lastCost = cost;
-      // An `expect` judges the command's final outcome, as a script's exit status does, so the
-      // attempt about to be retried loses it. op.call has just pushed its record synchronously.
-      if (request.expect !== undefined) dropExpectation(op.records);
-      yield backoffMs(spec.mode, attempt, this.random.next());
+  /**
+   * Makes `request` with retries (a process step: `yield* client.call(...)`); returns the outcome
+   * of the last attempt and tells `gaveUp` (if any) when it gave up.
+   */
+  call(
+    op: Operator,
+    request: CallRequest,
+    spec: RetrySpec,
+    gaveUp?: GaveUp,
+  ): Generator<Yieldable, CallOutcome, void> {
+    return new RetriedCall(this, op, request, spec, gaveUp);
+  }
+}
+
+/**
+ * A call made again after a delay until `retryDelayMs` says to stop: the generator
+ *
+ *   for (attempt = 1; ; attempt++) {
+ *     outcome = yield* op.call(request);   // a request function is called before each attempt
+ *     delayMs = retryDelayMs(outcome);     // undefined: no retry
+ *     if (delayMs === undefined) return result(outcome);
+ *     yield delayMs;
+ *   }
+ *
+ * as a ProcessStep: a fleet's fan-out has one of these (a retried call, a poll) in flight for
+ * every instance at once.
+ */
+export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
+  /** Attempts made so far, the one in flight included. */
+  protected attempt = 0;
+  /** The request of the attempt in flight (or of the last one). */
+  private current: CallRequest | undefined = undefined;
+  /** The attempt being made, or undefined between attempts (waiting to retry). */
+  private inFlight: Generator<Yieldable, CallOutcome, void> | undefined = undefined;
+
+  constructor(
+    protected readonly op: Operator,
+    private readonly request: CallRequest | (() => CallRequest),
+  ) {
+    super();
+  }
+
+  /** Called when the step starts, before the first attempt. */
+  protected started(): void {}
+
+  /** After an attempt made with `request`: the delay before the next one, or undefined to stop. */
+  protected abstract retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined;
+
+  /** What the step returns, from the last attempt's outcome. */
+  protected abstract result(outcome: CallOutcome): R;
+
+  protected advance(): IteratorResult<Yieldable, R> {
+    if (this.inFlight === undefined) {
+      this.attempt++;
+      if (this.attempt === 1) this.started();
+      const request = this.request;
+      this.current = typeof request === 'function' ? request() : request;
+      this.inFlight = this.op.call(this.current);
     }
+    const step = this.inFlight.next();
+    if (step.done !== true) return step;
+    this.inFlight = undefined;
+    const delayMs = this.retryDelayMs(step.value, this.current!);
+    return delayMs === undefined
+      ? { done: true, value: this.result(step.value) }
+      : { done: false, value: delayMs };
+  }
+}
+
+/** One call with the SDK's retries (RetryClient.call). */
+class RetriedCall extends RetryLoop<CallOutcome> {
+  /** What the quota gave for the last retry (a success gives it back). */
+  private lastCost = 0;
+
+  constructor(
+    private readonly client: RetryClient,
+    op: Operator,
+    request: CallRequest,
+    private readonly spec: RetrySpec,
+    private readonly gaveUp: GaveUp | undefined,
+  ) {
+    super(op, request);
+  }
+
+  protected result(outcome: CallOutcome): CallOutcome {
+    return outcome;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined {
+    const { spec, attempt } = this;
+    if (outcome.ok || outcome.error === undefined) {
+      if (spec.mode !== 'legacy') this.client.quota.release(this.lastCost);
+      return undefined;
+    }
+    if (!isRetryable(spec.mode, request.service, outcome.error)) return undefined;
+    const cost =
+      attempt >= spec.maxAttempts
+        ? undefined
+        : spec.mode === 'legacy'
+          ? 0
+          : this.client.quota.acquire(outcome.error);
+    if (cost === undefined) {
+      this.gaveUp?.(request, attempt, outcome.error.code);
+      return undefined;
+    }
+    this.lastCost = cost;
+    // An `expect` judges the command's final outcome, as a script's exit status does, so the
+    // attempt about to be retried loses it. op.call has just pushed its record synchronously.
+    if (request.expect !== undefined) dropExpectation(this.op.records);
+    return backoffMs(spec.mode, attempt, this.client.random.next());
   }
 }
 

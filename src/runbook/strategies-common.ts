@@ -3,8 +3,9 @@
  * consistency causes, polling a describe call until a condition holds, and finding or creating
  * the profile for a role.
  */
-import type { Yieldable } from '../engine/index.ts';
+import { mapReturn, type Yieldable } from '../engine/index.ts';
 import { type CallOutcome, type CallRequest, type Operator, readPath } from './operator.ts';
+import { RetryLoop } from './retry.ts';
 
 /** Terraform's AWS provider waits up to 2 minutes for IAM propagation (iamPropagationTimeout). [CODE] */
 const PROPAGATION_RETRY_BUDGET_MS = 2 * 60 * 1000;
@@ -17,19 +18,42 @@ const POLL_EVERY_MS = 2000;
 const POLL_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** Calls, retrying with exponential backoff while the error code is one of `retryOn`. */
-export function* callWithRetry(
+export function callWithRetry(
   op: Operator,
   request: CallRequest,
   retryOn: readonly string[],
 ): Generator<Yieldable, CallOutcome, void> {
-  const startMs = op.nowMs;
-  let backoffMs = BACKOFF_FIRST_MS;
-  for (;;) {
-    const outcome = yield* op.call(request);
-    if (outcome.ok || outcome.error === undefined || !retryOn.includes(outcome.error.code)) return outcome;
-    if (op.nowMs - startMs + backoffMs > PROPAGATION_RETRY_BUDGET_MS) return outcome;
-    yield backoffMs;
-    backoffMs = Math.min(backoffMs * 2, BACKOFF_CAP_MS);
+  return new RetryOnCodes(op, request, retryOn);
+}
+
+/** callWithRetry's loop (a RetryLoop: every instance of a fan-out has one in flight at once). */
+class RetryOnCodes extends RetryLoop<CallOutcome> {
+  private startMs = 0;
+  private backoffMs = BACKOFF_FIRST_MS;
+
+  constructor(
+    op: Operator,
+    request: CallRequest,
+    private readonly retryOn: readonly string[],
+  ) {
+    super(op, request);
+  }
+
+  protected override started(): void {
+    this.startMs = this.op.nowMs;
+  }
+
+  protected result(outcome: CallOutcome): CallOutcome {
+    return outcome;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome): number | undefined {
+    if (outcome.ok || outcome.error === undefined || !this.retryOn.includes(outcome.error.code))
+      return undefined;
+    if (this.op.nowMs - this.startMs + this.backoffMs > PROPAGATION_RETRY_BUDGET_MS) return undefined;
+    const delayMs = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_CAP_MS);
+    return delayMs;
   }
 }
 
@@ -55,27 +79,54 @@ export interface PollPace {
  * `request` may be a function, called before each attempt, for requests whose substitutions can
  * change while waiting (a waitUntil on `${inst.associationId}`).
  */
-export function* pollUntil(
+export function pollUntil(
   op: Operator,
   request: CallRequest | (() => CallRequest),
   done: (response: unknown) => boolean,
   pace: PollPace = { everyMs: POLL_EVERY_MS, timeoutMs: POLL_TIMEOUT_MS },
   timeoutReason?: string,
 ): Generator<Yieldable, boolean, void> {
-  const startMs = op.nowMs;
-  for (;;) {
-    const attempt = typeof request === 'function' ? request() : request;
-    const outcome = yield* op.call(attempt);
-    if (outcome.ok && done(outcome.response)) return true;
-    if (op.nowMs - startMs + pace.everyMs > pace.timeoutMs) {
-      op.fail(
-        attempt.origin,
-        timeoutReason ??
-          `gave up waiting after ${pace.timeoutMs / 1000} s on ${attempt.service}:${attempt.operation}`,
-      );
-      return false;
+  return new Poll(op, request, done, pace, timeoutReason);
+}
+
+/** pollUntil's loop (a RetryLoop: a batch's or a restart's instances all poll at once). */
+class Poll extends RetryLoop<boolean> {
+  private startMs = 0;
+  private held = false;
+
+  constructor(
+    op: Operator,
+    request: CallRequest | (() => CallRequest),
+    private readonly done: (response: unknown) => boolean,
+    private readonly pace: PollPace,
+    private readonly timeoutReason: string | undefined,
+  ) {
+    super(op, request);
+  }
+
+  protected override started(): void {
+    this.startMs = this.op.nowMs;
+  }
+
+  protected result(): boolean {
+    return this.held;
+  }
+
+  protected retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined {
+    if (outcome.ok && this.done(outcome.response)) {
+      this.held = true;
+      return undefined;
     }
-    yield pace.everyMs;
+    const { pace } = this;
+    if (this.op.nowMs - this.startMs + pace.everyMs > pace.timeoutMs) {
+      this.op.fail(
+        request.origin,
+        this.timeoutReason ??
+          `gave up waiting after ${pace.timeoutMs / 1000} s on ${request.service}:${request.operation}`,
+      );
+      return undefined;
+    }
+    return pace.everyMs;
   }
 }
 
@@ -86,31 +137,42 @@ export interface AssociationRow {
 }
 
 /** The instance's association as DescribeIamInstanceProfileAssociations reports it (not disassociating). */
-export function* describeAssociation(
+export function describeAssociation(
   op: Operator,
   instanceId: string,
   region: string,
   origin: string,
 ): Generator<Yieldable, AssociationRow | undefined, void> {
-  const outcome = yield* op.call({
-    service: 'ec2',
-    operation: 'DescribeIamInstanceProfileAssociations',
-    params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-    region,
-    origin,
-  });
+  // mapReturn, not a generator: every instance of a fan-out has one of these in flight at once.
+  return mapReturn(
+    op.call({
+      service: 'ec2',
+      operation: 'DescribeIamInstanceProfileAssociations',
+      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
+      region,
+      origin,
+    }),
+    activeAssociation,
+  );
+}
+
+function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
   const rows = (readPath(outcome.response, 'IamInstanceProfileAssociations') ?? []) as AssociationRow[];
-  return rows.find((r) => r.State === 'associated' || r.State === 'associating');
+  return rows.find(isActive);
+}
+
+function isActive(row: AssociationRow): boolean {
+  return row.State === 'associated' || row.State === 'associating';
 }
 
 /** Polls until the instance has no association left (a disassociation has completed). */
-export function* waitNoAssociation(
+export function waitNoAssociation(
   op: Operator,
   instanceId: string,
   region: string,
   origin: string,
 ): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
+  return pollUntil(
     op,
     {
       service: 'ec2',
@@ -124,14 +186,14 @@ export function* waitNoAssociation(
 }
 
 /** Polls DescribeInstances until the instance reaches `state`. */
-export function* waitInstanceState(
+export function waitInstanceState(
   op: Operator,
   instanceId: string,
   region: string,
   state: string,
   origin: string,
 ): Generator<Yieldable, boolean, void> {
-  return yield* pollUntil(
+  return pollUntil(
     op,
     { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
     (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,

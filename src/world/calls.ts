@@ -4,6 +4,7 @@
  * the model (an AwsError) is an outcome; anything else is a bug and propagates.
  */
 import { AwsError } from '../aws/errors.ts';
+import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
 import type { CallOutcome, CallRequest } from '../runbook/operator.ts';
 
@@ -61,16 +62,56 @@ export function executeCall(
       : request.expect === 'ok'
         ? outcome.ok
         : outcome.error?.code === request.expect;
-  const record: StepRecord = {
-    index: at.index,
-    atMs: at.atMs,
-    call: callName(request.service, request.operation),
-    region,
-    ok: outcome.ok,
-    ...(outcome.ok && at.keepResponse ? { response: outcome.response } : {}),
-    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
-    origin: request.origin,
-  };
+  const keepResponse = outcome.ok && at.keepResponse;
+  const call = callName(request.service, request.operation);
+  // The plain record (what a fleet's runbook makes a few of per instance) without the
+  // conditional spreads, each of which builds a temporary object; the same members, same order.
+  const record: StepRecord =
+    !keepResponse && outcome.error === undefined && request.expect === undefined
+      ? { index: at.index, atMs: at.atMs, call, region, ok: outcome.ok, origin: request.origin }
+      : {
+          index: at.index,
+          atMs: at.atMs,
+          call,
+          region,
+          ok: outcome.ok,
+          ...(keepResponse ? { response: outcome.response } : {}),
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+          ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
+          origin: request.origin,
+        };
   return { outcome, record };
+}
+
+/** Where an operator's calls are made: the API latency drawn for each, then its execution. */
+export interface CallSite {
+  /** The next call's API latency, ms (drawn when the call starts). */
+  latencyMs(): number;
+  /** Executes `request` now and records it. */
+  execute(request: CallRequest): CallOutcome;
+}
+
+/**
+ * One call in flight as a process step (`yield* op.call(request)`): the latency passes, then the
+ * call executes. The generator `{ ms = latency(); if (ms > 0) yield ms; return execute(); }` as a
+ * ProcessStep (a fleet's fan-out has a call in flight for every instance at once).
+ */
+export class CallInFlight extends ProcessStep<Yieldable, CallOutcome> {
+  private started = false;
+
+  constructor(
+    private readonly site: CallSite,
+    private readonly request: CallRequest,
+  ) {
+    super();
+  }
+
+  protected advance(): IteratorResult<Yieldable, CallOutcome> {
+    if (!this.started) {
+      this.started = true;
+      const latencyMs = this.site.latencyMs();
+      if (latencyMs > 0) return { done: false, value: latencyMs };
+    }
+    return { done: true, value: this.site.execute(this.request) };
+  }
 }

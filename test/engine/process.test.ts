@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulationError } from '../../src/engine/errors.ts';
-import { allOf, type Process, Signal, spawn } from '../../src/engine/process.ts';
+import { allOf, mapReturn, type Process, Signal, spawn, type Yieldable } from '../../src/engine/process.ts';
 import { Priority } from '../../src/engine/queue.ts';
 import { Scheduler } from '../../src/engine/scheduler.ts';
 import { recordTrace } from '../helpers/trace.ts';
@@ -262,5 +262,41 @@ describe('allOf', () => {
     );
     s.run({ untilMs: 100 });
     expect(joinedAtMs).toBe(60);
+  });
+});
+
+describe('mapReturn', () => {
+  it('yields what the inner step yields and returns the mapped result, as a generator would', () => {
+    function* inner(): Generator<Yieldable, number, void> {
+      yield 10;
+      yield 0;
+      yield 25;
+      return 4;
+    }
+    const run = (step: Generator<Yieldable, string, void>) => {
+      const s = new Scheduler();
+      const log: string[] = [];
+      spawn(
+        s,
+        'p',
+        (function* (): Process {
+          const got = yield* step;
+          log.push(`${got}@${s.nowMs}`);
+        })(),
+      );
+      s.run({ untilMs: 1000 });
+      return log;
+    };
+    const viaGenerator = run(
+      (function* () {
+        return `n${yield* inner()}`;
+      })(),
+    );
+    const viaMap = run(mapReturn(inner(), (n) => `n${n}`));
+    expect(viaMap).toEqual(['n4@35']);
+    expect(viaMap).toEqual(viaGenerator);
+    const done = mapReturn(inner(), (n) => n);
+    while (done.next().done !== true);
+    expect(done.next()).toEqual({ done: true, value: undefined });
   });
 });
