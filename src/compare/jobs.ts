@@ -504,11 +504,6 @@ async function runJobs(
  * failure is only reported by the runs it happened in; an expect whose step did not run is not
  * counted (that run's runbook failure says where it stopped). Empty when no run has checks.
  */
-function waiterTallies(results: readonly JobResult[]): { waiters?: WaiterHazard[] } {
-  const waiters = waiterHazards(results.map((r) => r.waiterPasses ?? []));
-  return waiters.length === 0 ? {} : { waiters };
-}
-
 function checkTallies(results: readonly JobResult[]): { checks?: CheckTally[] } {
   const tallies = new Map<string, CheckTally>();
   for (const r of results)
@@ -521,4 +516,10 @@ function checkTallies(results: readonly JobResult[]): { checks?: CheckTally[] } 
     tallies.set(t.name, { ...t, runsFailed: failed });
   }
   return { checks: [...tallies.values()] };
+}
+
+/** Per profile waiter step: in how many runs it passed, and passed before the role showed (absent without). */
+function waiterTallies(results: readonly JobResult[]): { waiters?: WaiterHazard[] } {
+  const waiters = waiterHazards(results.map((r) => r.waiterPasses ?? []));
+  return waiters.length === 0 ? {} : { waiters };
 }

@@ -3,6 +3,7 @@
  * strings (and the JSON test can map every shown number back to a JSON value).
  */
 import type { MetricName } from '../result.ts';
+import { pascalToKebab } from '../scenario/aws-cli.ts';
 import type { MaxStat, QuantileStat } from './types.ts';
 
 const SECOND = 1000;
@@ -113,4 +114,9 @@ export function escapeXml(text: string): string {
 /** Quotes a command-line argument for a POSIX shell when it needs it. */
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** A profile waiter step as reports name it: `steps.2 (iam wait instance-profile-exists)`. */
+export function waiterLabel(w: { readonly origin: string; readonly waiter: string }): string {
+  return `${w.origin} (iam wait ${pascalToKebab(w.waiter)})`;
 }

@@ -7,7 +7,7 @@
 import type { Cause } from '../cause.ts';
 import { formatClock } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
-import { pascalToKebab } from '../scenario/aws-cli.ts';
+import { waiterLabel } from './format.ts';
 
 /**
  * A span as a person reads it: the two largest units, e.g. 3h20m, 1m35s, 4.2s, 150ms
@@ -126,7 +126,7 @@ function waiterLines(result: RunResult): string[] {
     .filter((w) => w.roleShown === false)
     .map(
       (w) =>
-        `  note: ${w.origin} (iam wait ${pascalToKebab(w.waiter)}) passed at ${formatClock(w.atMs)} while ${w.region}'s view showed the profile without a role`,
+        `  note: ${waiterLabel(w)} passed at ${formatClock(w.atMs)} while ${w.region}'s view showed the profile without a role`,
     );
 }
 

@@ -10,7 +10,7 @@
  * the same code.
  */
 import { RandomStream } from '../engine/random.ts';
-import { type MetricName, metricNames, type StrategySamples } from '../result.ts';
+import { type MetricName, metricNames, type StrategySamples, type WaiterHazard } from '../result.ts';
 import { clusterBootstrapQuantiles } from './bootstrap.ts';
 import { incidentSummary } from './incident.ts';
 import {
@@ -37,6 +37,7 @@ import {
   type StrategyInput,
   type StrategyReport,
   type VisibilityPoint,
+  type WaiterReport,
 } from './types.ts';
 import { validateCompareInput } from './validate.ts';
 
@@ -234,6 +235,13 @@ function cdfPoints(sorted: ArrayLike<number>): CdfPoint[] {
  * A per-seed share summarised over seeds: the median with a distribution-free order-statistic
  * interval (seeds are independent runs, so the binomial argument holds), and the worst seed.
  */
+/** A profile waiter step with the share of runs it passed before the role showed, and its Wilson interval. */
+function waiterReport(w: WaiterHazard, confidence: number): WaiterReport {
+  const { low, high } = wilsonInterval(w.runsWithoutRole, w.runs, confidence);
+  const share = w.runsWithoutRole / w.runs;
+  return { ...w, withoutRoleShare: { share: round6(share), low: round6(low), high: round6(high) } };
+}
+
 function shareStat(values: readonly (number | null)[], confidence: number): ShareStat {
   const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const n = sorted.length;
@@ -381,7 +389,7 @@ function strategyReport(st: StrategyInput, s: Settings, next: () => SummaryTaskR
     strategy: name,
     judgedBy: st.judgedBy ?? 'role',
     ...(st.checks === undefined ? {} : { checks: st.checks }),
-    ...(st.waiters === undefined ? {} : { waiters: st.waiters }),
+    ...(st.waiters === undefined ? {} : { waiters: st.waiters.map((w) => waiterReport(w, s.confidence)) }),
     n: st.samples.length,
     observationWindowMs: roundMs(st.observationWindowMs),
     metrics,

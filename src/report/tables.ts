@@ -3,7 +3,6 @@
  * two formats can never show different numbers.
  */
 import { metricNames } from '../result.ts';
-import { pascalToKebab } from '../scenario/aws-cli.ts';
 import {
   formatMax,
   formatQuantile,
@@ -12,8 +11,8 @@ import {
   metricLabels,
   percentileLabel,
   percentLabel,
+  waiterLabel,
 } from './format.ts';
-import { wilsonInterval } from './stats.ts';
 import { RUNBOOK_PS } from './summarize.ts';
 import type { CompareReport, MetricSummaries, ShareStat, StrategyReport } from './types.ts';
 
@@ -214,10 +213,9 @@ export function checksIntro(): string {
 /**
  * The runbook's profile waiters per strategy: in how many runs each passed, and in how many it
  * passed while its region's view still showed the profile without a role (with the share's
- * Wilson interval at the report's confidence). Empty rows without such waiters.
+ * Wilson interval, computed by the summary). Empty rows without such waiters.
  */
 export function waitersTable(report: CompareReport): Table {
-  const confidence = report.ci.confidence;
   return {
     headers: [
       'Strategy',
@@ -230,14 +228,14 @@ export function waitersTable(report: CompareReport): Table {
     align: ['left', 'left', 'left', 'right', 'right', 'right'],
     rows: report.strategies.flatMap((s) =>
       (s.waiters ?? []).map((w) => {
-        const { low, high } = wilsonInterval(w.runsWithoutRole, w.runs, confidence);
+        const { share, low, high } = w.withoutRoleShare;
         return [
           s.strategy,
-          `${w.origin} (iam wait ${pascalToKebab(w.waiter)})`,
+          waiterLabel(w),
           w.regions.join(', '),
           `${w.runsPassed} of ${w.runs}`,
           `${w.runsWithoutRole} of ${w.runs}`,
-          `${formatShare(w.runsWithoutRole / w.runs)} [${formatShare(low)}–${formatShare(high)}]`,
+          `${formatShare(share)} [${formatShare(low)}–${formatShare(high)}]`,
         ];
       }),
     ),

@@ -3,7 +3,8 @@
  * (the answer), and the facts a reader must not miss (instances outside the targets that the
  * change touched, API errors no later call got past), as aligned plain text.
  */
-import { pascalToKebab } from '../scenario/aws-cli.ts';
+
+import { waiterLabel } from './format.ts';
 import { incidentGuidance, incidentStrategies, incidentTable } from './incident-render.ts';
 import { runbookTable, textTable } from './tables.ts';
 import type { CompareReport } from './types.ts';
@@ -38,7 +39,7 @@ export function renderTerminalSummary(report: CompareReport): string {
       );
     for (const w of s.waiters ?? [])
       out.push(
-        `${s.strategy}: ${w.origin} (iam wait ${pascalToKebab(w.waiter)}) passed before ${w.regions.join(', ')}'s view showed the role in ${w.runsWithoutRole} of ${w.runs} runs (see the report's "Waiters")`,
+        `${s.strategy}: ${waiterLabel(w)} passed before ${w.regions.join(', ')}'s view showed the role in ${w.runsWithoutRole} of ${w.runs} runs (see the report's "Waiters")`,
       );
     if (s.judgedBy === 'permissions')
       out.push(`${s.strategy}: keeps the role, so new and old are told apart by effective permissions`);

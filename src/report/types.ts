@@ -162,7 +162,7 @@ export interface StrategyReport {
   /** The file's own checks over this entry's runs (absent when it has none). */
   readonly checks?: readonly CheckTally[];
   /** The runbook's `aws iam wait instance-profile-exists` steps over this entry's runs (absent without). */
-  readonly waiters?: readonly WaiterHazard[];
+  readonly waiters?: readonly WaiterReport[];
   /** The same summed per error code, sorted by code. */
   readonly apiErrorsByCode: readonly {
     readonly code: string;
@@ -216,4 +216,12 @@ export interface CompareReport {
     readonly source: string;
   }[];
   readonly strategies: readonly StrategyReport[];
+}
+
+/**
+ * A profile waiter step over an entry's runs, with the share of runs in which it passed before
+ * its region's view showed the role, and that share's Wilson interval at the report's confidence.
+ */
+export interface WaiterReport extends WaiterHazard {
+  readonly withoutRoleShare: { readonly share: number; readonly low: number; readonly high: number };
 }
