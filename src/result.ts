@@ -136,15 +136,14 @@ export interface RunResult {
   readonly eventsProcessed: number;
   /** What the attacker of the scenario's incidents got (absent without incidents). */
   readonly incident?: IncidentRunResult;
-  /** The runbook's waiter steps that passed, in the order they passed (absent when none did). */
+  /** The runbook's profile waiter steps that passed, in the order they passed (absent when none did). */
   readonly waiterPasses?: readonly WaiterPass[];
 }
 
 /**
- * A waiter step (`aws SERVICE wait NAME`) that passed, and what its passing poll showed. For
- * `aws iam wait instance-profile-exists`, whose only success acceptor is HTTP 200 on
- * GetInstanceProfile, `roleShown` says whether the caller's region's view showed a role in the
- * profile: the waiter's hazard is passing before it does.
+ * An `aws iam wait instance-profile-exists` step that passed, and what its passing poll showed:
+ * its only success acceptor is HTTP 200 on GetInstanceProfile, so `roleShown` says whether the
+ * caller's region's view showed a role in the profile (the hazard is passing before it does).
  */
 export interface WaiterPass {
   readonly origin: string;
@@ -152,7 +151,7 @@ export interface WaiterPass {
   readonly waiter: string;
   readonly region: string;
   readonly atMs: number;
-  readonly roleShown?: boolean;
+  readonly roleShown: boolean;
 }
 
 /** One `aws iam wait instance-profile-exists` step over many runs (src/runbook/waiter-hazard.ts). */

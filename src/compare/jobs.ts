@@ -231,14 +231,8 @@ export function runJob(
     judgedBy: result.judgedBy,
     checks: result.checks.map((c) => ({ name: c.name, kind: c.kind, ok: c.ok })),
     ...(result.incident === undefined ? {} : { incident: result.incident }),
-    ...profileWaiterPasses(result),
+    ...(result.waiterPasses === undefined ? {} : { waiterPasses: result.waiterPasses }),
   };
-}
-
-/** The run's profile waiter passes (the only ones the report reads), when there are any. */
-function profileWaiterPasses(result: RunResult): { waiterPasses?: WaiterPass[] } {
-  const passes = (result.waiterPasses ?? []).filter((p) => p.roleShown !== undefined);
-  return passes.length === 0 ? {} : { waiterPasses: passes };
 }
 
 /** The jobs of a comparison, in job order: strategy by strategy, seed by seed. */

@@ -201,7 +201,7 @@ const jobResult = z.strictObject({
         waiter: z.string(),
         region: z.string(),
         atMs: ms,
-        roleShown: z.boolean().optional(),
+        roleShown: z.boolean(),
       }),
     )
     .optional(),

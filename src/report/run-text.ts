@@ -123,7 +123,7 @@ function causeLines(label: string, cause: Cause | undefined, why: boolean): stri
 /** Profile waiters that passed before their region's view showed the role: the runbook's hazard. */
 function waiterLines(result: RunResult): string[] {
   return (result.waiterPasses ?? [])
-    .filter((w) => w.roleShown === false)
+    .filter((w) => !w.roleShown)
     .map(
       (w) =>
         `  note: ${waiterLabel(w)} passed at ${formatClock(w.atMs)} while ${w.region}'s view showed the profile without a role`,

@@ -45,7 +45,7 @@ export interface Operator {
   markChangeStart(): void;
   /** Records a failed runbook expectation that is not a call (e.g. a waitUntil timeout). */
   fail(origin: string, detail: string): void;
-  /** Records a waiter step that passed (what the report says of waiters). */
+  /** Records a profile waiter step that passed (what the report says of waiters). */
   waiterPassed(pass: WaiterPass): void;
   /**
    * The instance `id`, just launched as `name`, takes the place of scenario instance `slot`

@@ -343,9 +343,8 @@ function* runWaiter(
     const outcome = yield* client.call(op, request, retry);
     const state = matchAcceptors(w, outcome);
     if (state === 'success') {
-      op.waiterPassed(
-        waiterPass(step.waiter!, origin, request.region ?? op.defaultRegion, op.nowMs, outcome),
-      );
+      const pass = waiterPass(step.waiter!, origin, request.region ?? op.defaultRegion, op.nowMs, outcome);
+      if (pass !== undefined) op.waiterPassed(pass);
       return saveValues(op, step, scope, origin, outcome);
     }
     const why =

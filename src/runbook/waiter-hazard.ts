@@ -8,22 +8,24 @@
 import type { WaiterHazard, WaiterPass } from '../result.ts';
 import type { CallOutcome } from './operator.ts';
 
-/** The waiter whose passing poll is read for a role (the others record no `roleShown`). */
+/** The one waiter with this hazard; the others' passes are not recorded. */
 const PROFILE_WAITER = 'InstanceProfileExists';
 
-/** What a waiter that passed now with `outcome` recorded. */
+/**
+ * What a waiter that passed now with `outcome` records: for the profile waiter, whether the
+ * profile showed a role; undefined for any other waiter (nothing reads their passes).
+ */
 export function waiterPass(
   waiter: string,
   origin: string,
   region: string,
   atMs: number,
   outcome: CallOutcome,
-): WaiterPass {
-  const pass = { origin, waiter, region, atMs };
-  if (waiter !== PROFILE_WAITER) return pass;
+): WaiterPass | undefined {
+  if (waiter !== PROFILE_WAITER) return undefined;
   const roles = (outcome.response as { InstanceProfile?: { Roles?: unknown[] } } | undefined)?.InstanceProfile
     ?.Roles;
-  return { ...pass, roleShown: roles !== undefined && roles.length > 0 };
+  return { origin, waiter, region, atMs, roleShown: roles !== undefined && roles.length > 0 };
 }
 
 /**
@@ -38,7 +40,6 @@ export function waiterHazards(runs: readonly (readonly WaiterPass[])[]): WaiterH
   for (const passes of runs) {
     const seen = new Map<string, boolean>();
     for (const p of passes) {
-      if (p.roleShown === undefined) continue;
       let step = steps.get(p.origin);
       if (step === undefined) {
         step = { waiter: p.waiter, regions: new Set(), passed: 0, withoutRole: 0 };

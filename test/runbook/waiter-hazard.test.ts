@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CompareReport } from '../../src/report/types.ts';
 import type { WaiterPass } from '../../src/result.ts';
-import { waiterHazards } from '../../src/runbook/waiter-hazard.ts';
+import { waiterHazards, waiterPass } from '../../src/runbook/waiter-hazard.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { simulate } from '../../src/simulate.ts';
 import { runCli } from '../cli/capture.ts';
@@ -77,18 +77,32 @@ describe('aws iam wait instance-profile-exists in scenarios/aws-cli-runbook.yaml
   });
 });
 
+describe('waiterPass', () => {
+  it('records the profile waiter only: nothing reads the others', () => {
+    const ok = { ok: true, response: { InstanceProfile: { Roles: [] } } } as const;
+    expect(waiterPass('InstanceRunning', 'steps.3.steps.0', 'us-east-1', 5, ok)).toBeUndefined();
+    expect(waiterPass('InstanceProfileExists', 'steps.2', 'eu-west-1', 5, ok)).toEqual({
+      origin: 'steps.2',
+      waiter: 'InstanceProfileExists',
+      region: 'eu-west-1',
+      atMs: 5,
+      roleShown: false,
+    });
+  });
+});
+
 describe('waiterHazards', () => {
-  const pass = (origin: string, roleShown?: boolean, region = 'us-east-1'): WaiterPass => ({
+  const pass = (origin: string, roleShown: boolean, region = 'us-east-1'): WaiterPass => ({
     origin,
-    waiter: roleShown === undefined ? 'InstanceRunning' : 'InstanceProfileExists',
+    waiter: 'InstanceProfileExists',
     region,
     atMs: 0,
-    ...(roleShown === undefined ? {} : { roleShown }),
+    roleShown,
   });
 
-  it('counts runs, not passes, and leaves out waiters that read no profile', () => {
+  it('counts runs, not passes (a waiter in a forEach passes once per instance)', () => {
     const hazards = waiterHazards([
-      [pass('steps.1', true), pass('steps.3.steps.0'), pass('steps.1', false, 'eu-west-1')],
+      [pass('steps.1', true), pass('steps.1', false, 'eu-west-1')],
       [pass('steps.1', true)],
       [],
       [pass('steps.1', false)],
