@@ -66,6 +66,8 @@ export const Errors = {
       400,
       'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
     ),
+  iamReservedTag: () =>
+    awsError('InvalidInput', 400, "Tag keys and values can't begin with the reserved prefix 'aws:'."),
   tagQuota: (what: 'TagsPerInstanceProfile' | 'TagsPerRole', limit: number) =>
     awsError('LimitExceeded', 409, `Cannot exceed quota for ${what}: ${limit}`),
   invalidMarker: () => awsError('InvalidInput', 400, 'Invalid Marker.'),

@@ -11,6 +11,7 @@
  * (and the JSON Schema is generated from the whole of it).
  */
 import * as z from 'zod';
+import { hasReservedTagPrefix } from '../aws/tags.ts';
 import { calibrationKeys } from '../calibration.ts';
 import { metricNames } from '../result.ts';
 import { describeValue, durationExamples, durationPattern, parseDuration, quoteValue } from './duration.ts';
@@ -104,8 +105,7 @@ const concreteAction = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, {
   error: 'a probe action is one concrete service:Action, e.g. s3:GetObject',
 });
 
-/** Tag keys (and IAM tag values) starting with aws:, in any case, are AWS's own. */
-const RESERVED_TAG_PREFIX = /^aws:/i;
+/** Tag keys (and IAM tag values) starting with aws:, in any case, are AWS's own (aws/tags.ts). */
 const RESERVED_TAG_MESSAGE = "tag keys starting with 'aws:' are reserved for AWS";
 
 // Tag keys and values allow any Unicode letter; the check is a refinement rather than a regex so
@@ -117,7 +117,7 @@ const tagKey = z
   .refine((s) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(s), {
     error: 'a tag key may contain letters, digits, spaces and _.:/=+-@',
   })
-  .refine((s) => !RESERVED_TAG_PREFIX.test(s), { error: RESERVED_TAG_MESSAGE });
+  .refine((s) => !hasReservedTagPrefix(s), { error: RESERVED_TAG_MESSAGE });
 const tagValue = z
   .string()
   .max(256, { error: 'a tag value must be at most 256 characters' })
@@ -125,7 +125,7 @@ const tagValue = z
     error: 'a tag value may contain letters, digits, spaces and _.:/=+-@',
   })
   // IAM reserves the prefix in values too (the IAM model refuses both: aws/iam/validate.ts).
-  .refine((s) => !RESERVED_TAG_PREFIX.test(s), {
+  .refine((s) => !hasReservedTagPrefix(s), {
     error: "tag values starting with 'aws:' are reserved for AWS",
   });
 const tagsSchema = z
@@ -254,7 +254,7 @@ const ec2TagsSchema = z
       .string()
       .min(1, { error: 'a tag key must not be empty' })
       .max(128, { error: 'a tag key must be at most 128 characters' })
-      .refine((k) => !RESERVED_TAG_PREFIX.test(k), { error: RESERVED_TAG_MESSAGE })
+      .refine((k) => !hasReservedTagPrefix(k), { error: RESERVED_TAG_MESSAGE })
       .refine((k) => k !== 'Name', { error: 'the Name tag is the instance name; leave it out of tags' }),
     z.string().max(256, { error: 'a tag value must be at most 256 characters' }),
   )

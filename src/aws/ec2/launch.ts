@@ -8,6 +8,7 @@
  */
 import { isRecord } from '../../is-record.ts';
 import { Errors } from '../errors.ts';
+import { hasReservedTagPrefix } from '../tags.ts';
 import type { Params } from './params.ts';
 
 export interface Ec2Tag {
@@ -100,7 +101,7 @@ export function readLaunchDetails(p: Params): LaunchDetails {
       if (!isRecord(tag)) continue;
       const key = typeof tag.Key === 'string' ? tag.Key : '';
       if (key === '') throw Errors.ec2InvalidParameter('Tag key must not be empty');
-      if (key.toLowerCase().startsWith('aws:')) throw Errors.reservedTagKey();
+      if (hasReservedTagPrefix(key)) throw Errors.reservedTagKey();
       // Instance tags describe the instance; tags for volumes or interfaces are accepted and not kept.
       if (spec.ResourceType === 'instance') tags.push({ Key: key, Value: String(tag.Value ?? '') });
     }

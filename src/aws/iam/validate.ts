@@ -10,6 +10,7 @@
  */
 import { isRecord } from '../../is-record.ts';
 import { type AwsError, Errors } from '../errors.ts';
+import { hasReservedTagPrefix } from '../tags.ts';
 import {
   type IntegerShape,
   MAX_ITEMS,
@@ -67,8 +68,6 @@ function presentKeys(obj: Record<string, unknown>): string[] {
  * Reads one request's parameters against the operation's members. Construct with `ParamReader.of`.
  * Accessors record problems and return placeholders; call `finish()` before using any value.
  */
-const RESERVED_TAG_PREFIX = /^aws:/i;
-
 export class ParamReader {
   private readonly missing: string[] = [];
   private readonly issues: string[] = [];
@@ -202,10 +201,8 @@ export class ParamReader {
     });
     const lower = new Set(tags.map((t) => t.Key.toLowerCase()));
     if (lower.size < tags.length) this.duplicateTags = true;
-    // The aws: prefix, in any case, is reserved for AWS in tag keys and values (IAM User Guide,
-    // "Rules for tagging in IAM and AWS STS"; Tagging AWS resources, best practices); EC2 refuses
-    // it in keys too (launch.ts).
-    if (tags.some((t) => RESERVED_TAG_PREFIX.test(t.Key) || RESERVED_TAG_PREFIX.test(t.Value)))
+    // IAM reserves the aws: prefix in tag keys and values (aws/tags.ts).
+    if (tags.some((t) => hasReservedTagPrefix(t.Key) || hasReservedTagPrefix(t.Value)))
       this.reservedTag = true;
     return tags;
   }
@@ -246,7 +243,6 @@ export class ParamReader {
     if (this.missing.length > 0) throw Errors.missingParameter(this.missing[0]!);
     if (this.issues.length > 0) throw Errors.validations(this.issues);
     if (this.duplicateTags) throw Errors.duplicateTagKeys();
-    if (this.reservedTag)
-      throw Errors.invalidInput("Tag keys and values can't begin with the reserved prefix 'aws:'.");
+    if (this.reservedTag) throw Errors.iamReservedTag();
   }
 }
