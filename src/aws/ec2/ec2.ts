@@ -173,7 +173,8 @@ export class Ec2Service {
     }
     const now = this.opts.scheduler.nowMs;
     const record = this.newInstance(id, spec.region, spec.name, spec.state, `r-${id.slice(2)}`, now);
-    if (spec.tags !== undefined && spec.tags.length > 0) record.seedTags = spec.tags;
+    // Built once: tag filters read an instance's tags on every Describe call.
+    record.seedTags = [{ Key: 'Name', Value: spec.name }, ...(spec.tags ?? [])];
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;
@@ -609,6 +610,7 @@ export class Ec2Service {
       timer: undefined,
       rebootTimer: undefined,
       stream: undefined,
+      seedTags: undefined,
     };
     this.instances.set(id, record);
     this.instancesByRegion.get(region)!.push(record);

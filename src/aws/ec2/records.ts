@@ -11,6 +11,8 @@ import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
 import { type Ec2Tag, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
 import { type AssociationStateName, type InstanceStateName, instanceStateCodes } from './types.ts';
 
+const NO_TAGS: readonly Ec2Tag[] = [];
+
 export interface InstanceRecord {
   readonly id: string;
   readonly region: string;
@@ -22,8 +24,8 @@ export interface InstanceRecord {
   readonly launchIndex: number;
   /** What RunInstances asked for; undefined for the scenario's seeded instances (defaults apply). */
   readonly launch: LaunchDetails | undefined;
-  /** A seeded instance's tags besides Name (the scenario's `tags`); launched ones keep theirs in `launch`. */
-  seedTags?: readonly Ec2Tag[];
+  /** A seeded instance's tags: Name, then the scenario's `tags`; launched ones keep theirs in `launch`. */
+  seedTags: readonly Ec2Tag[] | undefined;
   /** When the instance last entered `running` (for its status checks), ms; undefined when not running. */
   runningSinceMs: number | undefined;
   /** The one non-terminal association (associating, associated or disassociating), if any. */
@@ -67,9 +69,7 @@ function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord 
 
 /** The instance's tags: the launch's instance tags, or the seeded instance's Name and `tags`. */
 export function instanceTags(r: InstanceRecord): readonly Ec2Tag[] {
-  if (r.launch !== undefined) return r.launch.tags;
-  const name = r.name === undefined ? [] : [{ Key: 'Name', Value: r.name }];
-  return r.seedTags === undefined ? name : [...name, ...r.seedTags];
+  return r.launch?.tags ?? r.seedTags ?? NO_TAGS;
 }
 
 /** The instance's availability zone: the launch's Placement, or the region's first zone. */
