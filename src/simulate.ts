@@ -227,8 +227,8 @@ class World {
   private readonly replacements = new Map<string, Replacement>();
   /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
   private runtimeCount = 0;
-  /** Ids of the instances whose runtimes are other slices' (see replaceInstance). */
-  private readonly otherSlicesIds = new Set<string>();
+  /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
+  private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => this.ec2.associationOf(rt.facts.id),
@@ -423,10 +423,7 @@ class World {
       ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
     });
     const index = this.runtimeCount++;
-    if (!inSlice) {
-      this.otherSlicesIds.add(id);
-      return undefined;
-    }
+    if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
     // not the named-stream cache.
     const stream = streams.fresh(`instance/${spec.name}/imds`);
@@ -489,14 +486,11 @@ class World {
    * result follows it (see run() and src/slots.ts). Its IMDS draws from a stream named after it.
    */
   private replaceInstance(slot: string, id: string, name: string): boolean {
-    const index = this.scenario.instances.findIndex((i) => i.name === slot);
+    this.slotIndex ??= new Map(this.scenario.instances.map((s, i) => [s.name, i]));
+    const index = this.slotIndex.get(slot) ?? -1;
     const spec = this.scenario.instances[index];
-    if (
-      spec === undefined ||
-      this.replacements.has(slot) ||
-      this.runtimes.has(id) ||
-      this.otherSlicesIds.has(id)
-    ) {
+    // `id` is one RunInstances just drew (unique among every instance, other slices' too).
+    if (spec === undefined || this.replacements.has(slot)) {
       this.failures.push({
         name: `runbook replace ${slot}`,
         kind: 'runbook',
