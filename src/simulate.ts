@@ -117,6 +117,13 @@ export interface InstanceSlice {
  */
 const INSTANCE_EVENT_LABEL = /^(imds|sdk|instance)\./;
 
+/** How many of the events counted per label were an instance's own (INSTANCE_EVENT_LABEL). */
+function instanceEventsOf(counts: ReadonlyMap<string, number> | undefined): number {
+  let n = 0;
+  for (const [label, count] of counts ?? []) if (INSTANCE_EVENT_LABEL.test(label)) n += count;
+  return n;
+}
+
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
 export interface WorldView {
   readonly scheduler: Scheduler;
@@ -588,11 +595,7 @@ class World {
     spawn(scheduler, 'runbook', this.runbook(op));
     const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
-    let instanceEvents = 0;
-    if (this.options.slice !== undefined)
-      scheduler.onTrace((rec) => {
-        if (INSTANCE_EVENT_LABEL.test(rec.label)) instanceEvents++;
-      });
+    if (this.options.slice !== undefined) scheduler.countLabels();
     try {
       if (this.isolatedWarmUp) {
         // Time 0 in the shared order first (the runbook's first step), then the rest of the
@@ -660,7 +663,7 @@ class World {
       timelines: this.options.timelines ?? true,
     });
     // Every isolated warm-up event is an instance's own (that is why it may run isolated).
-    slice?.finished?.(targetApps, instanceEvents + warmUpEvents);
+    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents);
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),

@@ -60,6 +60,8 @@ export class Scheduler {
   private nowMsValue = 0;
   private currentLabelValue = '';
   private readonly observers: TraceObserver[] = [];
+  /** Events processed per label, when asked for (countLabels): no record is built per event. */
+  private labelCountsValue: Map<string, number> | undefined;
   private readonly pendingMax: number;
   readonly counters: SchedulerCounters = { eventsProcessed: 0, queueHighWater: 0 };
 
@@ -105,6 +107,19 @@ export class Scheduler {
   /** Adds an observer that sees every event as it fires, in order. */
   onTrace(observer: TraceObserver): void {
     this.observers.push(observer);
+  }
+
+  /**
+   * From now on, counts the events processed per label (see labelCounts): what a caller that only
+   * needs counts asks for instead of a trace observer, which builds a record per event.
+   */
+  countLabels(): void {
+    this.labelCountsValue ??= new Map();
+  }
+
+  /** Events processed per label since countLabels(), or undefined when it was not called. */
+  get labelCounts(): ReadonlyMap<string, number> | undefined {
+    return this.labelCountsValue;
   }
 
   /**
@@ -215,6 +230,8 @@ export class Scheduler {
     this.nowMsValue = timeMs;
     this.currentLabelValue = event.label;
     this.counters.eventsProcessed++;
+    const counts = this.labelCountsValue;
+    if (counts !== undefined) counts.set(event.label, (counts.get(event.label) ?? 0) + 1);
     if (this.observers.length > 0) {
       const priority = queue.poppedPriority;
       const seq = queue.poppedSeq;

@@ -511,6 +511,24 @@ describe('Scheduler: trace hook and counters', () => {
     expect(log).toEqual(['trace x@4', 'action x@4']);
   });
 
+  it('counts events per label from countLabels() on, as a trace would, cancelled ones left out', () => {
+    const s = new Scheduler();
+    const trace = recordTrace(s);
+    s.after(1, 'early', noop);
+    s.run({ untilMs: 1 });
+    expect(s.labelCounts).toBeUndefined();
+    s.countLabels();
+    for (const t of [2, 3, 4]) s.after(t, 'a', noop);
+    s.cancel(s.after(5, 'b', noop));
+    s.after(6, 'b', noop);
+    s.run({ untilMs: 10 });
+    expect([...s.labelCounts!]).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
+    expect(trace.records.filter((r) => r.timeMs > 1).length).toBe(4);
+  });
+
   it('does not trace cancelled events', () => {
     const s = new Scheduler();
     const trace = recordTrace(s);
