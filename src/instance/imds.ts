@@ -93,11 +93,13 @@ export class ImdsPublisher {
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
   // One reusable timer per kind of next event: rescheduled in place, so a rotation allocates no
-  // event and leaves no cancelled entry behind (see Scheduler.timer).
+  // event and leaves no cancelled entry behind (see Scheduler.targetTimer).
   private readonly rotation: Timer;
   private readonly pickup: Timer;
-  /** Fires when served credentials expire before the next rotation could replace them (profile without role). */
-  /** Made when first needed: only a profile without a role lets served credentials run out. */
+  /**
+   * Fires when served credentials expire before the next rotation could replace them. Made when
+   * first needed: only a profile without a role lets served credentials run out.
+   */
   private expiry: Timer | undefined = undefined;
   private running = false;
   private scheduler: Scheduler;

@@ -36,7 +36,7 @@ export class SdkCache {
    * every call, so the application has no usable credentials although it still holds some.
    */
   blocked = false;
-  // Reusable timers (see Scheduler.timer): the next read, and the end of the held credentials
+  // Reusable timers (see Scheduler.targetTimer): the next read, and the end of the held credentials
   // (expiry, then the end of static stability).
   private readonly refresh: Timer;
   private readonly expiry: Timer;
