@@ -263,7 +263,7 @@ export async function compareJobs(
 async function withJobResults<T>(
   entries: readonly CompareEntry[],
   options: CompareOptions,
-  then: (results: JobResult[], pool: WorkerPool | undefined, keep: number) => Promise<T>,
+  then: (results: JobResult[], pool: WorkerPool | undefined) => Promise<T>,
   onEntryDone?: EntryDone,
 ): Promise<T> {
   const jobs = jobsFor(
@@ -274,7 +274,7 @@ async function withJobResults<T>(
   const keep = options.sampleTimelines ?? SAMPLE_TIMELINES_DEFAULT;
   const pool = WorkerPool.create(options.workers, jobs.length);
   try {
-    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress, onEntryDone), pool, keep);
+    return await then(await runJobs(pool, entries, jobs, keep, options.onProgress, onEntryDone), pool);
   } finally {
     await pool?.close();
   }

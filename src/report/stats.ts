@@ -12,15 +12,6 @@
  * seeded source (bootstrap.ts) and never an unseeded generator.
  */
 
-/**
- * Sorts metric values ascending, nulls (censored) last as +Infinity. Through a Float64Array,
- * whose native numeric sort needs no comparator calls: several times faster on a sweep's 10^5
- * values than Array.prototype.sort with one.
- */
-export function sortCensored(values: readonly (number | null)[]): number[] {
-  return Array.from(Float64Array.from(values, (v) => (v === null ? Number.POSITIVE_INFINITY : v)).sort());
-}
-
 function checkProbability(p: number, openInterval: boolean): void {
   const ok = openInterval ? p > 0 && p < 1 : p >= 0 && p <= 1;
   if (!ok) throw new RangeError(`probability must be within ${openInterval ? '(0, 1)' : '[0, 1]'}, got ${p}`);

@@ -10,10 +10,14 @@ import {
   orderStatisticRanks,
   quantileIntervalSorted,
   quantileSorted,
-  sortCensored,
   wilsonInterval,
   zForConfidence,
 } from '../../src/report/stats.ts';
+
+/** Metric values ascending, censored (null) last as +Infinity: the order the quantile functions read. */
+function sortCensored(values: readonly (number | null)[]): number[] {
+  return values.map((v) => (v === null ? Number.POSITIVE_INFINITY : v)).sort((a, b) => a - b);
+}
 
 const ONE_TO_TEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
