@@ -92,7 +92,6 @@ export function fleetMetrics(
   startMs: number | null,
   horizonMs: number,
 ): FleetMetrics {
-  if (startMs === null || apps.length === 0 || startMs >= horizonMs) return { minUpShare: null };
   return minUpShareOf(upDeltas(apps, startMs, horizonMs), apps.length, startMs, horizonMs);
 }
 
@@ -103,10 +102,12 @@ export function fleetMetrics(
  */
 export function upDeltas(
   apps: readonly (readonly TimelineSegment[])[],
-  startMs: number,
+  startMs: number | null,
   horizonMs: number,
 ): Map<number, number> {
   const deltas = new Map<number, number>();
+  // No change (or one at or past the horizon): nothing is measured.
+  if (startMs === null || startMs >= horizonMs) return deltas;
   const add = (atMs: number, d: number) => deltas.set(atMs, (deltas.get(atMs) ?? 0) + d);
   for (const segments of apps) {
     for (const s of segments) {
@@ -125,9 +126,10 @@ export function upDeltas(
 export function minUpShareOf(
   deltas: ReadonlyMap<number, number>,
   targets: number,
-  startMs: number,
+  startMs: number | null,
   horizonMs: number,
 ): FleetMetrics {
+  if (startMs === null || targets === 0 || startMs >= horizonMs) return { minUpShare: null };
   // Before any event at startMs nobody counts as up; the first batch is at startMs itself (or
   // later, when no target is up at the start: then the minimum is 0).
   const instants = [...deltas.keys()].sort((a, b) => a - b);

@@ -2,12 +2,11 @@
  * One run split over worker threads (`iamsim run --workers N`): the compare pool's threads serve
  * the slices of src/parallel/, so a run starts its threads exactly as a comparison does.
  */
-import { simulateExplained } from '../check/causes.ts';
 import { simulateSliced, sliceTasks } from '../parallel/run.ts';
-import type { SlicePart, SliceRunOptions } from '../parallel/slice.ts';
+import { type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { EVENTS_MAX_DEFAULT, simulate } from '../simulate.ts';
+import { EVENTS_MAX_DEFAULT } from '../simulate.ts';
 import { WorkerPool } from './pool.ts';
 
 /**
@@ -21,8 +20,7 @@ export async function simulateOnWorkers(
   workers: number,
   chunkInstances?: number,
 ): Promise<RunResult> {
-  const { explain, ...rest } = options;
-  const oneThread = () => (explain ? simulateExplained(scenario, rest) : simulate(scenario, rest));
+  const oneThread = () => simulateAs(scenario, options);
   const tasks = sliceTasks(scenario.instances.length, workers, chunkInstances);
   const pool = workers > 1 ? WorkerPool.create(workers, tasks.length) : undefined;
   if (pool === undefined) return oneThread();

@@ -84,13 +84,21 @@ export function singleThreadReason(scenario: Scenario, options: SimulateOptions)
   return undefined;
 }
 
+/** One run of `scenario`, with causes (what `iamsim run` prints) when `explain` is set. */
+export function simulateAs(
+  scenario: Scenario,
+  options: SimulateOptions & { readonly explain?: boolean },
+): RunResult {
+  const { explain, ...rest } = options;
+  return explain === true ? simulateExplained(scenario, rest) : simulate(scenario, rest);
+}
+
 /** Simulates one slice of `scenario` (on whatever thread calls it). */
 export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
   let apps: readonly (readonly RecordedSegment[])[] = [];
   let instanceEvents = 0;
-  const { explain, ...rest } = options;
-  const simulateOptions: SimulateOptions = {
-    ...rest,
+  const simulateOptions: SimulateOptions & { readonly explain: boolean } = {
+    ...options,
     slice: {
       fromIndex: task.fromIndex,
       toIndex: task.toIndex,
@@ -102,7 +110,7 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
   };
   let result: RunResult;
   try {
-    result = explain ? simulateExplained(scenario, simulateOptions) : simulate(scenario, simulateOptions);
+    result = simulateAs(scenario, simulateOptions);
   } catch (e) {
     if (!(e instanceof ResourceCapError)) throw e;
     return {
@@ -117,8 +125,7 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     };
   }
   const start = result.changeStartMs;
-  const deltas =
-    start === null || start >= scenario.horizonMs ? [] : upDeltas(apps, start, scenario.horizonMs);
+  const deltas = upDeltas(apps, start, scenario.horizonMs);
   return {
     instances: result.instances,
     sharedEvents: result.eventsProcessed - instanceEvents,
@@ -160,12 +167,9 @@ export function mergeSlices(scenario: Scenario, parts: readonly SlicePart[]): Ru
     throw new Error(`the slices hold ${instances.length} of ${scenario.instances.length} instances`);
   const start = shared.changeStartMs;
   const targets = parts.reduce((n, p) => n + p.targets, 0);
-  let fleet: RunResult['fleet'] = { minUpShare: null };
-  if (start !== null && targets > 0 && start < scenario.horizonMs) {
-    const deltas = new Map<number, number>();
-    for (const p of parts) for (const [atMs, d] of p.upDeltas) deltas.set(atMs, (deltas.get(atMs) ?? 0) + d);
-    fleet = minUpShareOf(deltas, targets, start, scenario.horizonMs);
-  }
+  const deltas = new Map<number, number>();
+  for (const p of parts) for (const [atMs, d] of p.upDeltas) deltas.set(atMs, (deltas.get(atMs) ?? 0) + d);
+  const fleet = minUpShareOf(deltas, targets, start, scenario.horizonMs);
   return {
     ...shared,
     instances,
