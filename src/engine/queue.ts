@@ -229,29 +229,18 @@ export class EventQueue<T> {
     return pos === NOT_QUEUED ? undefined : this.heapTimeMs[pos];
   }
 
-  /** Whether queued slot `slot` leaves before the key `(timeMs, priority, seq)`. */
-  queuedBefore(slot: number, timeMs: number, priority: number, seq: number): boolean {
-    const pos = this.slotPos[slot]!;
+  /** Whether queued slot `a` leaves before queued slot `b` (both of this queue). */
+  slotBefore(a: number, b: number): boolean {
+    const pa = this.slotPos[a]!;
+    const pb = this.slotPos[b]!;
     return this.keyBefore(
-      this.heapTimeMs[pos]!,
-      this.heapPriority[pos]!,
-      this.heapSeq[pos]!,
-      timeMs,
-      priority,
-      seq,
+      this.heapTimeMs[pa]!,
+      this.heapPriority[pa]!,
+      this.heapSeq[pa]!,
+      this.heapTimeMs[pb]!,
+      this.heapPriority[pb]!,
+      this.heapSeq[pb]!,
     );
-  }
-
-  /** The priority of a queued slot (undefined when it is not queued). */
-  priorityOf(slot: number): number | undefined {
-    const pos = this.slotPos[slot]!;
-    return pos === NOT_QUEUED ? undefined : this.heapPriority[pos];
-  }
-
-  /** The seq of a queued slot (undefined when it is not queued). */
-  seqOf(slot: number): number | undefined {
-    const pos = this.slotPos[slot]!;
-    return pos === NOT_QUEUED ? undefined : this.heapSeq[pos];
   }
 
   /** Gives a reusable slot back (unscheduling it first); the number may be handed out again. */

@@ -399,13 +399,9 @@ export class Timer implements ScheduledEvent {
 
   /** @internal Whether this pending timer fires before pending timer `other` (by their queue keys; moveTimers). */
   queuedBefore(other: Timer): boolean {
-    const { queue, slot } = other;
-    return this.queue.queuedBefore(
-      this.slot,
-      queue.timeOf(slot)!,
-      queue.priorityOf(slot)!,
-      queue.seqOf(slot)!,
-    );
+    // Seqs order events of one queue only; moveTimers moves timers of one scheduler.
+    if (other.queue !== this.queue) throw new SimulationError('timers of different schedulers have no order');
+    return this.queue.slotBefore(this.slot, other.slot);
   }
 
   /** @internal Leaves the current scheduler (unscheduled) and joins `to`'s queue, not yet scheduled. */
