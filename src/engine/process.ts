@@ -13,21 +13,15 @@ import type { Scheduler, Timer, TimerKind } from './scheduler.ts';
  * A one-shot condition that processes can wait on. Every process has one (its `done`), and a
  * fleet's fan-out starts a process per instance at once, each waited on by exactly one `allOf`:
  * so the first waiter has a field of its own (no array until a second one comes), and a done
- * signal's label is joined only when asked for.
+ * signal is labelled with its process's label (no string built per process).
  */
 export class Signal {
   private first: (() => void) | undefined = undefined;
   private rest: (() => void)[] | undefined = undefined;
   fired = false;
 
-  constructor(
-    private readonly name: string,
-    private readonly suffix = '',
-  ) {}
-
-  get label(): string {
-    return this.suffix === '' ? this.name : this.name + this.suffix;
-  }
+  /** For debugging: what the signal marks (a process's done signal carries the process's label). */
+  constructor(readonly label: string) {}
 
   /** Fires the signal; waiting processes resume at the current time, in the order they started waiting. */
   fire(): void {
@@ -75,7 +69,7 @@ class ProcessRun implements TimerKind<ProcessRun> {
     private readonly body: Process,
     readonly subject: string | undefined,
   ) {
-    this.done = new Signal(label, '.done');
+    this.done = new Signal(label);
     this.sleep = scheduler.targetTimer(this, this);
     this.sleep.after(0);
   }

@@ -40,7 +40,7 @@ describe('spawn', () => {
         log.push(`d@${s.nowMs}`);
       })(),
     );
-    expect(done.label).toBe('sleeper.done');
+    expect(done.label).toBe('sleeper');
     s.run({ untilMs: 99 });
     expect(done.fired).toBe(false);
     s.run({ untilMs: 100 });
