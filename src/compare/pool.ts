@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SliceMessage } from '../parallel/slice.ts';
+import type { SliceRunOptions, SliceTask } from '../parallel/slice.ts';
 import type { SummaryTask } from '../report/summarize.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { CompareEntry, CompareJob } from './jobs.ts';
 
 /** What the main thread asks of a worker (see worker.ts). */
@@ -13,7 +14,9 @@ export type WorkerRequest =
   | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
   | { readonly kind: 'summary'; readonly task: SummaryTask }
-  | { readonly kind: 'slice'; readonly message: SliceMessage };
+  // One run split over instances (iamsim run --workers, src/parallel/): the run once, then slices.
+  | { readonly kind: 'run'; readonly scenario: Scenario; readonly options: SliceRunOptions }
+  | { readonly kind: 'slice'; readonly task: SliceTask };
 
 /** A worker's answer to request `id`. */
 export type WorkerReply =

@@ -25,11 +25,11 @@ export async function simulateOnWorkers(
   const pool = workers > 1 ? WorkerPool.create(workers, tasks.length) : undefined;
   if (pool === undefined) return oneThread();
   try {
-    pool.broadcast({ kind: 'slice', message: { kind: 'run', scenario, options } });
+    pool.broadcast({ kind: 'run', scenario, options });
     return await simulateSliced(
       scenario,
       tasks,
-      (task) => pool.request<SlicePart>({ kind: 'slice', message: { kind: 'slice', task } }),
+      (task) => pool.request<SlicePart>({ kind: 'slice', task }),
       options.eventsMax ?? EVENTS_MAX_DEFAULT,
       oneThread,
     );

@@ -3,13 +3,16 @@
  * summary tasks it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { serveSlice } from '../parallel/slice.ts';
+import { runSlice, type SliceRunOptions } from '../parallel/slice.ts';
 import { runSummaryTask } from '../report/summarize.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { type CompareEntry, runJob } from './jobs.ts';
 import { packJobResults } from './packed.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 
 let entries: readonly CompareEntry[] | undefined;
+/** The run whose slices this thread serves (iamsim run --workers, src/parallel/). */
+let run: { readonly scenario: Scenario; readonly options: SliceRunOptions } | undefined;
 
 function serve(request: WorkerRequest): unknown {
   switch (request.kind) {
@@ -25,9 +28,12 @@ function serve(request: WorkerRequest): unknown {
     }
     case 'summary':
       return runSummaryTask(request.task);
+    case 'run':
+      run = { scenario: request.scenario, options: request.options };
+      return undefined;
     case 'slice':
-      // One run split over instances (iamsim run --workers), see src/parallel/.
-      return serveSlice(request.message);
+      if (run === undefined) throw new Error('compare worker: a slice before its run');
+      return runSlice(run.scenario, run.options, request.task);
   }
 }
 

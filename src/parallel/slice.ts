@@ -182,21 +182,3 @@ export function mergeSlices(scenario: Scenario, parts: readonly SlicePart[]): Ru
     eventsProcessed: first.sharedEvents + parts.reduce((n, p) => n + p.instanceEvents, 0),
   };
 }
-
-/** What the main thread sends a worker thread: the run once, then slices of it (see serveSlice). */
-export type SliceMessage =
-  | { readonly kind: 'run'; readonly scenario: Scenario; readonly options: SliceRunOptions }
-  | { readonly kind: 'slice'; readonly task: SliceTask };
-
-/** The run this thread was sent (a worker serves one run at a time). */
-let current: { readonly scenario: Scenario; readonly options: SliceRunOptions } | undefined;
-
-/** A worker thread's answer to `message`: nothing for the run, the part for a slice. */
-export function serveSlice(message: SliceMessage): SlicePart | undefined {
-  if (message.kind === 'run') {
-    current = { scenario: message.scenario, options: message.options };
-    return undefined;
-  }
-  if (current === undefined) throw new Error('slice worker: a slice before its run');
-  return runSlice(current.scenario, current.options, message.task);
-}
