@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { pathNames } from '../../src/check/paths.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
 const M = 60_000;
@@ -16,12 +16,6 @@ const bug = { imdsKeepsRemovedRole: true } as const;
 
 const swap = () =>
   makeScenario({ instances: 3, regions: ['us-east-1', 'eu-west-1'], strategy: 'swap-role-in-profile' });
-
-function reload(yaml: string): Scenario {
-  const result = loadScenario(yaml);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return result.scenario;
-}
 
 describe('checkScenario on a healthy model', () => {
   it('passes every run and reports what it checked and covered', () => {
@@ -123,7 +117,7 @@ describe('checkScenario on the broken model (IMDS keeps a removed role)', () => 
     expect(shrunk.before).toEqual({ instances: 3, steps: 1, faults: 0, regions: 2 });
     expect(shrunk.after).toEqual({ instances: 1, steps: 1, faults: 0, regions: 1 });
     expect(shrunk.yaml).toMatch(/^# Shrunk by iamsim check: liveness-imds-role fails with seed 7\.\n/);
-    const scenario = reload(shrunk.yaml);
+    const scenario = loadYaml(shrunk.yaml);
     expect(scenario.seed).toBe(7);
     const again = checkScenario(scenario, { runs: 1, seed: 7, modelBugs: bug });
     expect(again.failed?.failure.key).toBe('invariant:liveness-imds-role');
@@ -134,7 +128,7 @@ describe('checkScenario on the broken model (IMDS keeps a removed role)', () => 
     const jittered = checkScenario(swap(), { runs: 3, seed: 7, jitter: true, modelBugs: bug }).failed!;
     expect(Object.keys(jittered.jitterFactors!)).toContain('iamPropagation');
     expect(jittered.shrunk!.yaml).toContain('overrides:');
-    const scenario = reload(jittered.shrunk!.yaml);
+    const scenario = loadYaml(jittered.shrunk!.yaml);
     expect(
       checkScenario(scenario, { runs: 1, seed: jittered.seed, modelBugs: bug }).failed?.failure.key,
     ).toBe('invariant:liveness-imds-role');
@@ -173,7 +167,7 @@ describe('checkScenario reports the scenario own checks', () => {
     const failed = checkScenario(scenario, { runs: 2, seed: 3 }).failed!;
     expect([failed.failure.key, failed.failure.kind]).toEqual(['metric:app within a second', 'metric']);
     expect(failed.witness.timelines.map((t) => t.lane)).toEqual(['imds', 'app']);
-    const shrunk = reload(failed.shrunk!.yaml);
+    const shrunk = loadYaml(failed.shrunk!.yaml);
     expect(shrunk.checks.map((c) => c.name)).toEqual(['app within a second']);
     expect(shrunk.instances).toHaveLength(1);
   });
@@ -193,7 +187,7 @@ describe('checkScenario reports the scenario own checks', () => {
     ]);
     expect(failed.witness.timelines.map((t) => t.lane)).toEqual(['imds', 'app']);
     expect(failed.shrinkError).toBeUndefined();
-    const shrunk = reload(failed.shrunk!.yaml);
+    const shrunk = loadYaml(failed.shrunk!.yaml);
     expect(shrunk.checks).toEqual([{ name, metric: 'appNewRoleMs', maxMs: 1000 }]);
     expect(shrunk.instances).toHaveLength(1);
   });

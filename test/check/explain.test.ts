@@ -10,19 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/check/check-scenario.ts';
 import { sameSignature } from '../../src/check/types.ts';
 import { main } from '../../src/cli.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
 import { captureIo } from '../cli/capture.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 
 const root = join(import.meta.dirname, '../..');
 const hastyFile = join(import.meta.dirname, 'fixtures', 'hasty-runbook.yaml');
-
-function load(text: string): Scenario {
-  const result = loadScenario(text);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return result.scenario;
-}
 
 function calls(steps: readonly Step[]): string[] {
   return steps.flatMap((s) =>
@@ -38,7 +32,7 @@ function calls(steps: readonly Step[]): string[] {
 
 describe('shrinking keeps the cause', () => {
   it('the hasty runbook shrinks to a scenario that still creates the profile and fails from propagation; its replay fails the same way', () => {
-    const hasty = load(readFileSync(hastyFile, 'utf8'));
+    const hasty = loadYaml(readFileSync(hastyFile, 'utf8'));
     const report = checkScenario(hasty, { runs: 1, seed: 1 });
     const failed = report.failed!;
     expect(failed.signature).toEqual({
@@ -47,7 +41,7 @@ describe('shrinking keeps the cause', () => {
       code: 'InvalidParameterValue',
       cause: 'propagation',
     });
-    const shrunk = load(failed.shrunk!.yaml);
+    const shrunk = loadYaml(failed.shrunk!.yaml);
     // Without the CreateInstanceProfile the Replace fails too, with the same code, but because
     // the profile does not exist: a different cause, so a different signature, refused.
     expect(calls(shrunk.steps)).toContain('iam:CreateInstanceProfile');
@@ -64,7 +58,7 @@ describe('shrinking keeps the cause', () => {
   });
 
   it('the same runbook without the create fails with the same code but another cause', () => {
-    const hasty = load(readFileSync(hastyFile, 'utf8'));
+    const hasty = loadYaml(readFileSync(hastyFile, 'utf8'));
     const withoutCreate: Scenario = { ...hasty, steps: hasty.steps.slice(1) };
     const failed = checkScenario(withoutCreate, { runs: 1, seed: 1, shrink: false }).failed!;
     expect([failed.signature.code, failed.signature.cause]).toEqual(['InvalidParameterValue', 'missing']);
@@ -76,14 +70,14 @@ describe('shrinking keeps the cause', () => {
       /\nsteps:/,
       '\nchecks:\n  - { name: app-fast, metric: appNewRoleMs, max: 5m }\nsteps:',
     );
-    const swap = load(text);
+    const swap = loadYaml(text);
     const failed = checkScenario(swap, { runs: 1, seed: 7 }).failed!;
     expect(failed.signature.check).toBe('metric:app-fast');
     expect(failed.signature.origin).toBe('appNewRoleMs');
     // Deleting the strategy would fail the check too ("never": no change to measure), for
     // another reason: the signature's cause kind keeps the swap in.
     expect(['sdk-refresh', 'imds-rotation']).toContain(failed.signature.cause);
-    const shrunk = load(failed.shrunk!.yaml);
+    const shrunk = loadYaml(failed.shrunk!.yaml);
     expect(calls(shrunk.steps)).toEqual(['swap-role-in-profile']);
     expect(shrunk.checks.map((c) => c.name)).toEqual(['app-fast']);
     const replay = checkScenario(shrunk, { runs: 1, seed: 7, shrink: false }).failed!;
@@ -161,7 +155,7 @@ describe('tallies', () => {
       .concat(
         'checks:\n  - { name: imds-within-2m, metric: imdsNewRoleMs, max: 2m }\n  - { name: no-gap, metric: credentialGapMs, equals: 0 }\n',
       );
-    const scenario = load(text);
+    const scenario = loadYaml(text);
     const report = checkScenario(scenario, { runs: 100, seed: 1, shrink: false });
     expect(report.runsDone).toBe(100);
     const byName = new Map(report.tallies.map((t) => [t.name, t]));
@@ -206,7 +200,7 @@ describe('tallies', () => {
   });
 
   it('--until-failure stops at the first failing run', () => {
-    const hasty = load(readFileSync(hastyFile, 'utf8'));
+    const hasty = loadYaml(readFileSync(hastyFile, 'utf8'));
     const report = checkScenario(hasty, { runs: 50, seed: 1, shrink: false, untilFailure: true });
     expect([report.runsDone, report.runsFailed, report.failed?.run]).toEqual([1, 1, 1]);
   });

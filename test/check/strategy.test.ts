@@ -9,17 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { checkStrategyRun, runnableScenario, summariseStrategyChecks } from '../../src/check/strategy.ts';
 import { main } from '../../src/cli.ts';
 import { UsageError } from '../../src/errors.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
-import type { Scenario } from '../../src/scenario/types.ts';
 import { captureIo } from '../cli/capture.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 
 const root = join(import.meta.dirname, '../..');
-
-function load(text: string): Scenario {
-  const result = loadScenario(text);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return result.scenario;
-}
 
 /** A small compare-only file: four instances, two strategies, one metric check. */
 const compareOnly = `
@@ -45,7 +38,7 @@ compare:
 
 describe('a compare-only file outside compare', () => {
   it('runs the first strategy, or the one named, instead of nothing', () => {
-    const s = load(compareOnly);
+    const s = loadYaml(compareOnly);
     expect(s.steps).toEqual([]);
     const first = runnableScenario(s);
     expect(first.steps.map((st) => (st.kind === 'strategy' ? st.strategy : st.kind))).toEqual([
@@ -53,7 +46,7 @@ describe('a compare-only file outside compare', () => {
     ]);
     const named = runnableScenario(s, 'stop-start');
     expect(named.steps.map((st) => (st.kind === 'strategy' ? st.strategy : st.kind))).toEqual(['stop-start']);
-    const plain = load(readFileSync(join(root, 'scenarios', 'replace-profile.yaml'), 'utf8'));
+    const plain = loadYaml(readFileSync(join(root, 'scenarios', 'replace-profile.yaml'), 'utf8'));
     expect(runnableScenario(plain)).toBe(plain);
     expect(() => runnableScenario(plain, 'stop-start')).toThrow(UsageError);
   });
@@ -102,7 +95,7 @@ describe('a compare-only file outside compare', () => {
 
 describe('checkStrategyRun', () => {
   it('gives every invariant and check a verdict per strategy, and the summary counts failed runs', () => {
-    const s = load(compareOnly);
+    const s = loadYaml(compareOnly);
     const runs = (['swap-role-in-profile', 'stop-start'] as const).flatMap((strategy) =>
       [1, 2].map((seed) => checkStrategyRun(s, strategy, seed)),
     );

@@ -6,8 +6,8 @@
  * old role until its next hourly rotation (686 of 800 instances over 5 minutes on these seeds).
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.ts';
 import { simulate } from '../../src/simulate.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 
 const SEEDS = 200;
 
@@ -57,11 +57,10 @@ ${
 }
 
 function imdsNewRoleMs(waitForView: boolean): number[] {
-  const loaded = loadScenario(scenario(waitForView));
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+  const loaded = loadYaml(scenario(waitForView));
   const out: number[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const r = simulate(loaded.scenario, { seed, timelines: false, responses: false });
+    const r = simulate(loaded, { seed, timelines: false, responses: false });
     expect(
       r.checks.filter((c) => !c.ok),
       `seed ${seed}`,

@@ -1,8 +1,8 @@
 /** RunInstances' stored members, the instance shape, ids, tags and Describe filters with wildcards. */
 import { describe, expect, it } from 'vitest';
 import { wildcardPattern } from '../../../src/aws/ec2/filters.ts';
-import { loadScenario } from '../../../src/scenario/load.ts';
 import { simulate } from '../../../src/simulate.ts';
+import { loadYaml } from '../../helpers/run-yaml.ts';
 import { makeWorld } from './world.ts';
 
 const launch = (w: ReturnType<typeof makeWorld>, params: Record<string, unknown> = {}) =>
@@ -147,7 +147,7 @@ describe('Describe filters', () => {
 
 describe("the scenario's own instances carry their tags", () => {
   it('a runbook finds its fleet by tag, and the untouched fleet is not found', () => {
-    const loaded = loadScenario(`
+    const scenario = loadYaml(`
 name: by-tag
 horizon: 1h
 regions: [us-east-1]
@@ -160,8 +160,7 @@ steps:
   - aws: aws ec2 describe-instances --filters Name=tag:Role,Values=web Name=tag-key,Values=Team
     at: 1m
 `);
-    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
-    const run = simulate(loaded.scenario, { seed: 1, timelines: false });
+    const run = simulate(scenario, { seed: 1, timelines: false });
     const response = run.steps[0]!.response as {
       Reservations: { Instances: { Tags: { Key: string; Value: string }[] }[] }[];
     };
