@@ -76,3 +76,8 @@ export function readPath(value: unknown, path: string): unknown {
   }
   return cur;
 }
+
+/** Whether `outcome` is what a step's `expect` asked for: `ok`, or that error code. */
+export function expectationMet(expect: string, outcome: CallOutcome): boolean {
+  return expect === 'ok' ? outcome.ok : outcome.error?.code === expect;
+}

@@ -22,7 +22,14 @@ import type {
 } from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
 import { consoleProcedure } from './console.ts';
-import { type CallOutcome, type CallRequest, type InstanceRef, type Operator, readPath } from './operator.ts';
+import {
+  type CallOutcome,
+  type CallRequest,
+  expectationMet,
+  type InstanceRef,
+  type Operator,
+  readPath,
+} from './operator.ts';
 import { callPaginated } from './paginate.ts';
 import { CLI_DEFAULT_RETRY, type GaveUp, RetryClient } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
@@ -317,10 +324,6 @@ function saveValues(
     scope.vars.set(name, value);
   }
   return failed;
-}
-
-function expectationMet(expect: string, outcome: CallOutcome): boolean {
-  return expect === 'ok' ? outcome.ok : outcome.error?.code === expect;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { AwsError } from '../aws/errors.ts';
 import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
-import type { CallOutcome, CallRequest } from '../runbook/operator.ts';
+import { type CallOutcome, type CallRequest, expectationMet } from '../runbook/operator.ts';
 
 /** A modelled service: an operation name, its parameters and the caller's region in, a response out. */
 export interface Service {
@@ -56,12 +56,6 @@ export function executeCall(
     if (!(e instanceof AwsError)) throw e;
     outcome = { ok: false, error: e.toJSON() };
   }
-  const expectMet =
-    request.expect === undefined
-      ? undefined
-      : request.expect === 'ok'
-        ? outcome.ok
-        : outcome.error?.code === request.expect;
   const keepResponse = outcome.ok && at.keepResponse;
   const call = callName(request.service, request.operation);
   // The plain record (what a fleet's runbook makes a few of per instance) without the
@@ -77,7 +71,9 @@ export function executeCall(
           ok: outcome.ok,
           ...(keepResponse ? { response: outcome.response } : {}),
           ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-          ...(request.expect !== undefined ? { expect: request.expect, expectMet: expectMet === true } : {}),
+          ...(request.expect !== undefined
+            ? { expect: request.expect, expectMet: expectationMet(request.expect, outcome) }
+            : {}),
           origin: request.origin,
         };
   return { outcome, record };
