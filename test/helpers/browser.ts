@@ -12,6 +12,8 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 
 export interface BrowserChoice {
   readonly executablePath: string;
@@ -67,4 +69,26 @@ export async function chooseChromium(env = process.env): Promise<BrowserChoice> 
     args: [...new Set([...packaged.args, ...COMMON_ARGS])],
     source: 'npm:@sparticuz/chromium',
   };
+}
+
+/**
+ * Opens the local file `path` in a new page of `browser` and collects what a report must never
+ * cause: console errors and warnings, page errors, and any request that is not a local file.
+ */
+export async function openReportPage(
+  browser: Browser,
+  path: string,
+): Promise<{ readonly page: Page; readonly problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning')
+      problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`);
+  });
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  return { page, problems };
 }

@@ -6,10 +6,10 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chooseChromium } from '../helpers/browser.ts';
+import { chooseChromium, openReportPage } from '../helpers/browser.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -20,17 +20,7 @@ describe('incident report in a headless browser', () => {
     const choice = await chooseChromium();
     const browser = await chromium.launch({ executablePath: choice.executablePath, args: [...choice.args] });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' || msg.type() === 'warning')
-          problems.push(`console ${msg.type()}: ${msg.text()}`);
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('request', (req) => {
-        if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`);
-      });
-      await page.goto(pathToFileURL(join(root, 'reports', 'incident-ssrf.html')).href, { waitUntil: 'load' });
+      const { page, problems } = await openReportPage(browser, join(root, 'reports', 'incident-ssrf.html'));
 
       const chart = page.locator('svg#incident-chart');
       expect(await chart.count()).toBe(1);

@@ -10,12 +10,12 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarizeComparison } from '../../src/report/summarize.ts';
 import { writeReports } from '../../src/report/write.ts';
-import { type BrowserChoice, chooseChromium } from '../helpers/browser.ts';
+import { type BrowserChoice, chooseChromium, openReportPage } from '../helpers/browser.ts';
 import { makeCompareInput } from './fixtures.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,17 +41,7 @@ describe('HTML report in a headless browser', () => {
     const report = summarizeComparison(makeCompareInput());
     const [, , htmlPath] = writeReports(report, join(artifacts, 'browser', 'report'));
     browser = await chromium.launch({ executablePath: choice.executablePath, args: [...choice.args] });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning')
-        problems.push(`console ${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('request', (req) => {
-      if (!req.url().startsWith('file:')) problems.push(`network request: ${req.url()}`);
-    });
-    await page.goto(pathToFileURL(htmlPath!).href, { waitUntil: 'load' });
+    const { page, problems } = await openReportPage(browser, htmlPath!);
 
     const charts = page.locator('svg.chart');
     // CDF + t-visibility + one timeline per strategy (4 in the fixture).
