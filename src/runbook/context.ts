@@ -119,3 +119,34 @@ export function waitAssociated(
     (response) => readPath(response, 'IamInstanceProfileAssociations.0.State') === 'associated',
   );
 }
+
+/** PutRolePolicy of `document` as inline policy `policyName` of `role`. */
+export function* putRolePolicy(
+  ctx: StrategyContext,
+  role: string,
+  policyName: string,
+  document: string,
+  why: string,
+): Generator<Yieldable, void, void> {
+  yield* ctx.op.call({
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    params: { RoleName: role, PolicyName: policyName, PolicyDocument: document },
+    origin: origin(ctx, why),
+  });
+}
+
+/** AWSRevokeOlderSessions on `role`: Deny * to sessions issued before now (IAM UG, revoke sessions). */
+export function* revokeOlderSessions(
+  ctx: StrategyContext,
+  role: string,
+  why: string,
+): Generator<Yieldable, void, void> {
+  yield* putRolePolicy(
+    ctx,
+    role,
+    'AWSRevokeOlderSessions',
+    ctx.policies.revokeOlderSessions(ctx.op.nowMs),
+    why,
+  );
+}

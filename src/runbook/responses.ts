@@ -9,7 +9,14 @@
  */
 import type { Process, Yieldable } from '../engine/index.ts';
 import type { ResponseName } from '../scenario/incident.ts';
-import { eachTarget, origin, type StrategyContext, stopThenStart } from './context.ts';
+import {
+  eachTarget,
+  origin,
+  putRolePolicy,
+  revokeOlderSessions,
+  type StrategyContext,
+  stopThenStart,
+} from './context.ts';
 import { readPath } from './operator.ts';
 import { currentRoles, distinctProfiles, replaceProfile, roleInProfile } from './strategies.ts';
 import { describeAssociation } from './strategies-common.ts';
@@ -52,31 +59,10 @@ function* noResponse(ctx: StrategyContext): Process {
   yield 0;
 }
 
-function* putRolePolicy(
-  ctx: StrategyContext,
-  role: string,
-  policyName: string,
-  document: string,
-  why: string,
-): Generator<Yieldable, void, void> {
-  yield* ctx.op.call({
-    service: 'iam',
-    operation: 'PutRolePolicy',
-    params: { RoleName: role, PolicyName: policyName, PolicyDocument: document },
-    origin: origin(ctx, why),
-  });
-}
-
 /** AWSRevokeOlderSessions on each current role: Deny * to sessions issued before now (IAM UG, revoke sessions). */
 function* revoke(ctx: StrategyContext, why: string): Generator<Yieldable, void, void> {
   for (const role of yield* currentRoles(ctx, why)) {
-    yield* putRolePolicy(
-      ctx,
-      role,
-      'AWSRevokeOlderSessions',
-      ctx.policies.revokeOlderSessions(ctx.op.nowMs),
-      why,
-    );
+    yield* revokeOlderSessions(ctx, role, why);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   ec2Request,
   fanOut,
   origin,
+  revokeOlderSessions,
   type StrategyContext,
   stopThenStart,
   waitAssociated,
@@ -122,17 +123,7 @@ export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process 
   const newRole = yield* newRoleName(ctx, why);
   for (const role of oldRoles) {
     if (role === newRole) continue;
-    // AWSRevokeOlderSessions: deny every action to sessions issued before now (IAM UG, revoke sessions).
-    yield* ctx.op.call({
-      service: 'iam',
-      operation: 'PutRolePolicy',
-      params: {
-        RoleName: role,
-        PolicyName: 'AWSRevokeOlderSessions',
-        PolicyDocument: ctx.policies.revokeOlderSessions(ctx.op.nowMs),
-      },
-      origin: origin(ctx, why),
-    });
+    yield* revokeOlderSessions(ctx, role, why);
   }
 }
 
