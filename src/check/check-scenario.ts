@@ -205,7 +205,7 @@ export function checkScenario(scenario: Scenario, options: CheckOptions): CheckR
  * One run with the checkers and the path observer attached, and, when `explain`, the cause
  * recorder too: its failures then carry causes and cause kinds in their signatures.
  */
-export function runOnce(
+function runOnce(
   scenario: Scenario,
   seed: number,
   modelBugs: SimulateOptions['modelBugs'],

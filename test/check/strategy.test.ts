@@ -1,12 +1,11 @@
 /**
  * A file with only a `compare:` section: `run` and `check` run its first strategy (or the one
- * named), and checkStrategyRun() evaluates the file's checks for one (strategy, seed) job, the
- * per-run evaluation `compare` can call to show pass/fail per strategy.
+ * named).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkStrategyRun, runnableScenario, summariseStrategyChecks } from '../../src/check/strategy.ts';
+import { runnableScenario } from '../../src/check/strategy.ts';
 import { main } from '../../src/cli.ts';
 import { UsageError } from '../../src/errors.ts';
 import { captureIo } from '../cli/capture.ts';
@@ -90,37 +89,5 @@ describe('a compare-only file outside compare', () => {
     expect(captured.stdout()).toContain(
       `change: the compare: section's ${label} (--strategy NAME for another)\n`,
     );
-  });
-});
-
-describe('checkStrategyRun', () => {
-  it('gives every invariant and check a verdict per strategy, and the summary counts failed runs', () => {
-    const s = loadYaml(compareOnly);
-    const runs = (['swap-role-in-profile', 'stop-start'] as const).flatMap((strategy) =>
-      [1, 2].map((seed) => checkStrategyRun(s, strategy, seed)),
-    );
-    const verdict = (strategy: string, seed: number, name: string) =>
-      runs.find((r) => r.strategy === strategy && r.seed === seed)!.checks.find((c) => c.name === name)!;
-    // botocore holds old credentials for hours after a swap; stop-start restarts the application.
-    expect(verdict('swap-role-in-profile', 1, 'app-within-15m').ok).toBe(false);
-    expect(verdict('swap-role-in-profile', 1, 'app-within-15m').detail).toMatch(/^appNewRoleMs fails for/);
-    expect(verdict('stop-start', 1, 'app-within-15m')).toMatchObject({ ok: true, kind: 'metric' });
-    expect(verdict('stop-start', 2, 'liveness-imds-role')).toMatchObject({ ok: true, kind: 'liveness' });
-    expect(runs[0]!.checks).toHaveLength(9 + 1);
-    const summary = summariseStrategyChecks(runs);
-    expect(summary.map((x) => [x.strategy, x.runs])).toEqual([
-      ['swap-role-in-profile', 2],
-      ['stop-start', 2],
-    ]);
-    const failedRuns = (strategy: string, name: string) =>
-      summary.find((x) => x.strategy === strategy)!.checks.find((c) => c.name === name)!.runsFailed;
-    expect(failedRuns('swap-role-in-profile', 'app-within-15m')).toBe(
-      runs.filter(
-        (r) =>
-          r.strategy === 'swap-role-in-profile' && !r.checks.find((c) => c.name === 'app-within-15m')!.ok,
-      ).length,
-    );
-    expect(failedRuns('stop-start', 'app-within-15m')).toBe(0);
-    expect(failedRuns('stop-start', 'imds-overlap')).toBe(0);
   });
 });
