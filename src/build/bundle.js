@@ -107,7 +107,7 @@ export async function buildBundle(rootDir, options = {}) {
       // Without this esbuild also honours the bundler-only "module" export condition and could
       // pick a different file of a package than Node does.
       conditions: [],
-      // Bundled CommonJS packages (seedrandom, yaml) call require() for Node's built-ins.
+      // Bundled CommonJS packages (yaml) call require() for Node's built-ins.
       banner: {
         js: "import { createRequire as __iamsimRequire } from 'node:module';\nconst require = __iamsimRequire(import.meta.url);",
       },

@@ -7,11 +7,13 @@
  *
  * Layout (why it looks like this): a simulation of a large fleet keeps hundreds of thousands of
  * events pending, and a heap of objects then spends most of its time on cache misses, chasing a
- * pointer per comparison. The heap here is a struct of typed arrays (time, priority, seq and slot
- * per heap position), so a sift compares numbers that lie next to each other. Each queued thing
- * lives in a *slot*: a small integer naming its payload and its current heap position. Four
- * children per node instead of two halve the depth; the four lie side by side, so a level costs
- * about one cache line where a binary heap's two levels cost two.
+ * pointer per comparison. The heap here is one Float64Array holding, per position, the element's
+ * time, its order (priority and seq folded into one exact number) and a reference to its slot,
+ * side by side (see STRIDE): a sift level reads the four children's keys from two or three
+ * adjacent cache lines and moves the chosen one without touching any other array (separate
+ * arrays for time, priority, seq and slot cost a line each per moved element). Each queued
+ * thing lives in a *slot*: a small integer naming its payload and, for a reusable slot, its
+ * current heap position. Four children per node instead of two halve the depth.
  *
  * Two kinds of slots:
  * - one-shot entries (`push`): a slot per entry, returned as a `QueueEntry` handle. Cancelling is
@@ -57,20 +59,38 @@ const SMALL_INTEGER_MAX = 0x3fffffff;
  * fleet scale is an allocation per stored time.
  */
 function smallInteger(x: number): number {
-  return x >= 0 && x <= SMALL_INTEGER_MAX ? x | 0 : x;
+  // Whole numbers only: a fractional time (the queue accepts one; the scheduler never makes one)
+  // is not truncated.
+  return x >= 0 && x <= SMALL_INTEGER_MAX && x === Math.floor(x) ? x | 0 : x;
 }
 /** slotPos value of a slot that is not in the heap. */
 const NOT_QUEUED = -1;
 
+/**
+ * A heap element is three doubles side by side (24 bytes): its time, its *order* and its ref.
+ * The order folds priority and seq into one exact number, `priority * 2^52 + seq`: priority is
+ * 0 or 1 and seq counts the events of one run (it would take 2^52 of them to reach the priority
+ * bit), so comparing orders is comparing (priority, seq). Time stays a double of its own, any
+ * value at all. The ref (an int32 in the low half of the third double) names the element's slot:
+ * the slot number for a reusable slot, `~slot` (negative) for a one-shot entry. One-shot entries
+ * are never looked up by slot, so moving them in the heap writes no back-pointer.
+ */
+const STRIDE = 3;
+/** Int32 words per element, and the word of the ref within an element. */
+const STRIDE_WORDS = STRIDE * 2;
+const REF_WORD = 4;
+const PRIORITY_UNIT = 2 ** 52;
+
 export class EventQueue<T> {
-  // Per heap position.
-  private heapTimeMs = new Float64Array(CAPACITY_INITIAL);
-  private heapPriority = new Float64Array(CAPACITY_INITIAL);
-  private heapSeq = new Float64Array(CAPACITY_INITIAL);
-  private heapSlot = new Int32Array(CAPACITY_INITIAL);
+  /** The heap, STRIDE doubles per position (see STRIDE), and an int32 view of it for the refs. */
+  private heap = new Float64Array(CAPACITY_INITIAL * STRIDE);
+  private heapWords = new Int32Array(this.heap.buffer);
+  private capacity = CAPACITY_INITIAL;
   private length = 0;
   // Per slot.
+  /** Heap position of a reusable slot, NOT_QUEUED when it is not in the heap (unused for one-shot entries). */
   private slotPos = new Int32Array(CAPACITY_INITIAL).fill(NOT_QUEUED);
+  /** The payload of a reusable slot (a one-shot entry's is on its handle). */
   private readonly slotPayload: (T | undefined)[] = [];
   /** The handle of a one-shot entry; undefined for a reusable slot. */
   private readonly slotEntry: (QueueEntry<T> | undefined)[] = [];
@@ -97,13 +117,17 @@ export class EventQueue<T> {
     return this.length;
   }
 
-  /** Adds a one-shot entry. */
-  push(timeMs: number, priority: number, payload: T): QueueEntry<T> {
+  /**
+   * Adds a one-shot entry.
+   * @throws RangeError when `priority` is not a Priority (0 or 1).
+   */
+  push(timeMs: number, priority: Priority, payload: T): QueueEntry<T> {
+    const order = orderOf(priority, this.nextSeq);
     const seq = this.nextSeq++;
     const entry: QueueEntry<T> = { timeMs, priority, seq, payload, cancelled: false };
-    const slot = this.newSlot(payload);
+    const slot = this.newSlot(undefined);
     this.slotEntry[slot] = entry;
-    this.insert(slot, timeMs, priority, seq);
+    this.insert(~slot, timeMs, order);
     this.live++;
     return entry;
   }
@@ -135,7 +159,7 @@ export class EventQueue<T> {
   /** Time of the next live event, or undefined when the queue is empty. */
   peekTimeMs(): number | undefined {
     this.dropCancelledTop();
-    return this.length === 0 ? undefined : this.heapTimeMs[0];
+    return this.length === 0 ? undefined : this.heap[0];
   }
 
   /**
@@ -143,22 +167,38 @@ export class EventQueue<T> {
    * key is left in `poppedTimeMs`, `poppedPriority` and `poppedSeq`. Allocates nothing.
    */
   popSlot(): T | undefined {
+    return this.popSlotUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Like popSlot, but only when the next live event is due at or before `untilMs`: undefined (and
+   * nothing removed) when it is later or the queue is empty. What a run loop calls once per event
+   * instead of peeking and then popping.
+   */
+  popSlotUntil(untilMs: number): T | undefined {
     this.dropCancelledTop();
     if (this.length === 0) return undefined;
-    const slot = this.heapSlot[0]!;
-    this.poppedTimeMs = smallInteger(this.heapTimeMs[0]!);
-    this.poppedPriority = smallInteger(this.heapPriority[0]!);
-    this.poppedSeq = smallInteger(this.heapSeq[0]!);
-    this.removeAt(0);
+    const heap = this.heap;
+    const timeMs = heap[0]!;
+    if (timeMs > untilMs) return undefined;
+    const order = heap[1]!;
+    const ref = this.heapWords[REF_WORD]!;
+    const priority = order >= PRIORITY_UNIT ? 1 : 0;
+    this.poppedTimeMs = smallInteger(timeMs);
+    this.poppedPriority = priority;
+    this.poppedSeq = smallInteger(order - priority * PRIORITY_UNIT);
+    this.removeTop();
     this.live--;
-    const payload = this.slotPayload[slot];
-    const entry = this.slotEntry[slot];
-    if (entry !== undefined) {
-      // A popped entry can no longer be cancelled: mark it so cancel() reports false.
-      entry.cancelled = true;
-      this.freeSlot(slot);
+    if (ref >= 0) {
+      this.slotPos[ref] = NOT_QUEUED;
+      return this.slotPayload[ref];
     }
-    return payload;
+    const slot = ~ref;
+    const entry = this.slotEntry[slot]!;
+    // A popped entry can no longer be cancelled: mark it so cancel() reports false.
+    entry.cancelled = true;
+    this.freeSlot(slot);
+    return entry.payload;
   }
 
   /**
@@ -168,7 +208,10 @@ export class EventQueue<T> {
    */
   clear(): void {
     if (this.live !== 0) throw new Error(`cannot clear an event queue with ${this.live} live events`);
-    for (let pos = 0; pos < this.length; pos++) this.slotPos[this.heapSlot[pos]!] = NOT_QUEUED;
+    for (let pos = 0; pos < this.length; pos++) {
+      const ref = this.heapWords[pos * STRIDE_WORDS + REF_WORD]!;
+      if (ref >= 0) this.slotPos[ref] = NOT_QUEUED;
+    }
     this.length = 0;
     // Emptied in place: setting an array's length to 0 gives its storage back, and a queue that
     // is cleared once per instance (the isolated warm-up) would then grow it anew each time.
@@ -189,22 +232,24 @@ export class EventQueue<T> {
   /**
    * Schedules a reusable slot at `(timeMs, priority)` with a fresh seq, moving it if it is already
    * queued: the same order as cancelling it and pushing anew. Returns the seq.
+   * @throws RangeError when `priority` is not a Priority (0 or 1).
    */
-  schedule(slot: number, timeMs: number, priority: number): number {
+  schedule(slot: number, timeMs: number, priority: Priority): number {
+    const order = orderOf(priority, this.nextSeq);
     const seq = this.nextSeq++;
     const pos = this.slotPos[slot]!;
     if (pos === NOT_QUEUED) {
-      this.insert(slot, timeMs, priority, seq);
+      this.insert(slot, timeMs, order);
       this.live++;
       return seq;
     }
-    // The new key is later than the old one in seq, so only a time or priority decrease moves it up.
-    const oldTimeMs = this.heapTimeMs[pos]!;
-    const oldPriority = this.heapPriority[pos]!;
-    if (timeMs < oldTimeMs || (timeMs === oldTimeMs && priority < oldPriority)) {
-      this.siftUp(pos, slot, timeMs, priority, seq);
+    // The new order is later than the old one in seq, so only a time or priority decrease moves it up.
+    const oldTimeMs = this.heap[pos * STRIDE]!;
+    const oldOrder = this.heap[pos * STRIDE + 1]!;
+    if (timeMs < oldTimeMs || (timeMs === oldTimeMs && order < oldOrder)) {
+      this.siftUp(pos, slot, timeMs, order);
     } else {
-      this.siftDown(pos, slot, timeMs, priority, seq);
+      this.siftDown(pos, slot, timeMs, order);
     }
     return seq;
   }
@@ -213,6 +258,7 @@ export class EventQueue<T> {
   unschedule(slot: number): boolean {
     const pos = this.slotPos[slot]!;
     if (pos === NOT_QUEUED) return false;
+    this.slotPos[slot] = NOT_QUEUED;
     this.removeAt(pos);
     this.live--;
     return true;
@@ -226,21 +272,17 @@ export class EventQueue<T> {
   /** The time a queued slot is due at, or undefined when it is not queued. */
   timeOf(slot: number): number | undefined {
     const pos = this.slotPos[slot]!;
-    return pos === NOT_QUEUED ? undefined : this.heapTimeMs[pos];
+    return pos === NOT_QUEUED ? undefined : this.heap[pos * STRIDE];
   }
 
   /** Whether queued slot `a` leaves before queued slot `b` (both of this queue). */
   slotBefore(a: number, b: number): boolean {
-    const pa = this.slotPos[a]!;
-    const pb = this.slotPos[b]!;
-    return this.keyBefore(
-      this.heapTimeMs[pa]!,
-      this.heapPriority[pa]!,
-      this.heapSeq[pa]!,
-      this.heapTimeMs[pb]!,
-      this.heapPriority[pb]!,
-      this.heapSeq[pb]!,
-    );
+    const ia = this.slotPos[a]! * STRIDE;
+    const ib = this.slotPos[b]! * STRIDE;
+    const heap = this.heap;
+    const timeA = heap[ia]!;
+    const timeB = heap[ib]!;
+    return timeA < timeB || (timeA === timeB && heap[ia + 1]! < heap[ib + 1]!);
   }
 
   /** Gives a reusable slot back (unscheduling it first); the number may be handed out again. */
@@ -250,20 +292,21 @@ export class EventQueue<T> {
   }
 
   private entryAt(pos: number): QueueEntry<T> {
-    const slot = this.heapSlot[pos]!;
-    const entry = this.slotEntry[slot];
-    if (entry !== undefined) return entry;
+    const ref = this.heapWords[pos * STRIDE_WORDS + REF_WORD]!;
+    if (ref < 0) return this.slotEntry[~ref]!;
     // A reusable slot seen through the entry API (peek/pop): describe it by value.
+    const order = this.heap[pos * STRIDE + 1]!;
+    const priority = order >= PRIORITY_UNIT ? 1 : 0;
     return {
-      timeMs: this.heapTimeMs[pos]!,
-      priority: this.heapPriority[pos]!,
-      seq: this.heapSeq[pos]!,
-      payload: this.slotPayload[slot] as T,
+      timeMs: this.heap[pos * STRIDE]!,
+      priority,
+      seq: order - priority * PRIORITY_UNIT,
+      payload: this.slotPayload[ref] as T,
       cancelled: false,
     };
   }
 
-  private newSlot(payload: T): number {
+  private newSlot(payload: T | undefined): number {
     if (this.freeCount > 0) {
       const slot = this.freeSlots[--this.freeCount]!;
       this.slotPayload[slot] = payload;
@@ -296,128 +339,133 @@ export class EventQueue<T> {
     this.freeSlots[this.freeCount++] = slot;
   }
 
+  /** Drops cancelled one-shot entries off the top; a reusable slot at the top is always live. */
   private dropCancelledTop(): void {
     while (this.length > 0) {
-      const slot = this.heapSlot[0]!;
-      const entry = this.slotEntry[slot];
-      if (entry === undefined || !entry.cancelled) return;
-      this.removeAt(0);
+      const ref = this.heapWords[REF_WORD]!;
+      if (ref >= 0) return;
+      const slot = ~ref;
+      if (!this.slotEntry[slot]!.cancelled) return;
+      this.removeTop();
       this.freeSlot(slot);
     }
   }
 
-  private insert(slot: number, timeMs: number, priority: number, seq: number): void {
-    if (this.length === this.heapSlot.length) this.grow();
-    this.siftUp(this.length++, slot, timeMs, priority, seq);
+  private insert(ref: number, timeMs: number, order: number): void {
+    if (this.length === this.capacity) this.grow();
+    this.siftUp(this.length++, ref, timeMs, order);
   }
 
   private grow(): void {
-    const capacity = this.heapSlot.length * 2;
-    const time = new Float64Array(capacity);
-    time.set(this.heapTimeMs);
-    this.heapTimeMs = time;
-    const priority = new Float64Array(capacity);
-    priority.set(this.heapPriority);
-    this.heapPriority = priority;
-    const seq = new Float64Array(capacity);
-    seq.set(this.heapSeq);
-    this.heapSeq = seq;
-    const slots = new Int32Array(capacity);
-    slots.set(this.heapSlot);
-    this.heapSlot = slots;
+    this.capacity *= 2;
+    const heap = new Float64Array(this.capacity * STRIDE);
+    heap.set(this.heap);
+    this.heap = heap;
+    this.heapWords = new Int32Array(heap.buffer);
   }
 
-  /** Removes the element at heap position `pos` and marks its slot not queued. */
+  /** Removes the element at the top (its slot's bookkeeping is the caller's). */
+  private removeTop(): void {
+    const last = --this.length;
+    if (last === 0) return;
+    const heap = this.heap;
+    const i = last * STRIDE;
+    this.siftDown(0, this.heapWords[last * STRIDE_WORDS + REF_WORD]!, heap[i]!, heap[i + 1]!);
+  }
+
+  /** Removes the element at heap position `pos` (its slot's bookkeeping is the caller's). */
   private removeAt(pos: number): void {
-    const removedSlot = this.heapSlot[pos]!;
-    this.slotPos[removedSlot] = NOT_QUEUED;
     const last = --this.length;
     if (pos === last) return;
     // Refill the hole with the last element, which may belong above or below it.
-    const slot = this.heapSlot[last]!;
-    const timeMs = this.heapTimeMs[last]!;
-    const priority = this.heapPriority[last]!;
-    const seq = this.heapSeq[last]!;
-    if (pos > 0 && this.before(timeMs, priority, seq, (pos - 1) >> 2)) {
-      this.siftUp(pos, slot, timeMs, priority, seq);
-    } else {
-      this.siftDown(pos, slot, timeMs, priority, seq);
+    const heap = this.heap;
+    const i = last * STRIDE;
+    const ref = this.heapWords[last * STRIDE_WORDS + REF_WORD]!;
+    const timeMs = heap[i]!;
+    const order = heap[i + 1]!;
+    if (pos > 0) {
+      const p = ((pos - 1) >> 2) * STRIDE;
+      const parentTimeMs = heap[p]!;
+      if (timeMs < parentTimeMs || (timeMs === parentTimeMs && order < heap[p + 1]!)) {
+        this.siftUp(pos, ref, timeMs, order);
+        return;
+      }
     }
+    this.siftDown(pos, ref, timeMs, order);
   }
 
-  /** True when the key `(timeMs, priority, seq)` leaves before the element at heap position `pos`. */
-  private before(timeMs: number, priority: number, seq: number, pos: number): boolean {
-    const t = this.heapTimeMs[pos]!;
-    if (timeMs !== t) return timeMs < t;
-    const p = this.heapPriority[pos]!;
-    if (priority !== p) return priority < p;
-    return seq < this.heapSeq[pos]!;
-  }
-
-  /** Places the element `(slot, key)` at `pos` or above it. */
-  private siftUp(pos: number, slot: number, timeMs: number, priority: number, seq: number): void {
+  /** Places the element `(ref, timeMs, order)` at `pos` or above it. */
+  private siftUp(pos: number, ref: number, timeMs: number, order: number): void {
+    const heap = this.heap;
     let i = pos;
     while (i > 0) {
       const parent = (i - 1) >> 2;
-      if (!this.before(timeMs, priority, seq, parent)) break;
+      const p = parent * STRIDE;
+      const parentTimeMs = heap[p]!;
+      if (!(timeMs < parentTimeMs || (timeMs === parentTimeMs && order < heap[p + 1]!))) break;
       this.moveEntry(parent, i);
       i = parent;
     }
-    this.putEntry(i, slot, timeMs, priority, seq);
+    this.putEntry(i, ref, timeMs, order);
   }
 
-  /** Places the element `(slot, key)` at `pos` or below it. */
-  private siftDown(pos: number, slot: number, timeMs: number, priority: number, seq: number): void {
-    const time = this.heapTimeMs;
-    const prio = this.heapPriority;
-    const seqs = this.heapSeq;
+  /** Places the element `(ref, timeMs, order)` at `pos` or below it. */
+  private siftDown(pos: number, ref: number, timeMs: number, order: number): void {
+    const heap = this.heap;
     const n = this.length;
     let i = pos;
     for (;;) {
       const first = (i << 2) + 1;
       if (first >= n) break;
-      // The earliest of up to four children; they sit next to each other in every array.
+      // The earliest of up to four children; they lie side by side, time and order together.
       let child = first;
-      const last = Math.min(first + 4, n);
-      for (let c = first + 1; c < last; c++) {
-        if (this.before(time[c]!, prio[c]!, seqs[c]!, child)) child = c;
+      let childTimeMs = heap[first * STRIDE]!;
+      let childOrder = heap[first * STRIDE + 1]!;
+      const end = Math.min(first + 4, n);
+      for (let c = first + 1; c < end; c++) {
+        const t = heap[c * STRIDE]!;
+        if (t < childTimeMs || (t === childTimeMs && heap[c * STRIDE + 1]! < childOrder)) {
+          child = c;
+          childTimeMs = t;
+          childOrder = heap[c * STRIDE + 1]!;
+        }
       }
-      if (!this.keyBefore(time[child]!, prio[child]!, seqs[child]!, timeMs, priority, seq)) break;
+      if (!(childTimeMs < timeMs || (childTimeMs === timeMs && childOrder < order))) break;
       this.moveEntry(child, i);
       i = child;
     }
-    this.putEntry(i, slot, timeMs, priority, seq);
+    this.putEntry(i, ref, timeMs, order);
   }
 
-  /** Copies the heap entry at `from` to position `to`, keeping its slot's back-pointer right. */
+  /** Copies the heap element at `from` to position `to`, keeping a reusable slot's back-pointer right. */
   private moveEntry(from: number, to: number): void {
-    this.heapTimeMs[to] = this.heapTimeMs[from]!;
-    this.heapPriority[to] = this.heapPriority[from]!;
-    this.heapSeq[to] = this.heapSeq[from]!;
-    const moved = this.heapSlot[from]!;
-    this.heapSlot[to] = moved;
-    this.slotPos[moved] = to;
+    const heap = this.heap;
+    const words = this.heapWords;
+    heap[to * STRIDE] = heap[from * STRIDE]!;
+    heap[to * STRIDE + 1] = heap[from * STRIDE + 1]!;
+    const ref = words[from * STRIDE_WORDS + REF_WORD]!;
+    words[to * STRIDE_WORDS + REF_WORD] = ref;
+    if (ref >= 0) this.slotPos[ref] = to;
   }
 
-  /** Writes an entry at heap position `i`. */
-  private putEntry(i: number, slot: number, timeMs: number, priority: number, seq: number): void {
-    this.heapTimeMs[i] = timeMs;
-    this.heapPriority[i] = priority;
-    this.heapSeq[i] = seq;
-    this.heapSlot[i] = slot;
-    this.slotPos[slot] = i;
+  /** Writes an element at heap position `i`. */
+  private putEntry(i: number, ref: number, timeMs: number, order: number): void {
+    this.heap[i * STRIDE] = timeMs;
+    this.heap[i * STRIDE + 1] = order;
+    this.heapWords[i * STRIDE_WORDS + REF_WORD] = ref;
+    if (ref >= 0) this.slotPos[ref] = i;
   }
+}
 
-  private keyBefore(
-    timeA: number,
-    priorityA: number,
-    seqA: number,
-    timeB: number,
-    priorityB: number,
-    seqB: number,
-  ): boolean {
-    if (timeA !== timeB) return timeA < timeB;
-    if (priorityA !== priorityB) return priorityA < priorityB;
-    return seqA < seqB;
+/**
+ * The order of an event of `priority` taking `seq` (see STRIDE).
+ * @throws RangeError when `priority` is not 0 or 1 (or seq has reached 2^52).
+ */
+function orderOf(priority: Priority, seq: number): number {
+  if ((priority !== 0 && priority !== 1) || seq >= PRIORITY_UNIT) {
+    throw new RangeError(
+      `an event's priority must be 0 or 1 (and at most 2^52 events per run), got ${priority}`,
+    );
   }
+  return priority * PRIORITY_UNIT + seq;
 }

@@ -4,76 +4,121 @@
  * One root seed; every consumer asks for a named substream (`region/eu-west-1`,
  * `instance/i-0abc/imds`) whose seed is derived from the root seed and the name alone. Adding an
  * instance therefore never changes what any other instance draws, and a run is reproduced from
- * the single root seed. The generator is seedrandom's Alea: fast, and its output is the same on
- * every platform. (Writing Alea out inline was measured at ~10% faster on the fleet benchmark:
- * not worth owning a copy of the library's algorithm.)
+ * the single root seed.
+ *
+ * The generator is Baagøe's Alea exactly as the seedrandom package implements it (the draws are
+ * the same, double for double, for every seed string), written out here as a class of four
+ * numbers. An earlier inline copy measured only ~10% faster on the fleet benchmark and was not
+ * worth owning; issue 16's per-instance targets changed that: a fleet instance seeds five streams,
+ * and seedrandom's seeding (a Mash closure, a generator closure and four helper closures per
+ * stream, the seed hashed after three constant hashes) cost ~3.2 µs each, ~16 µs of a ~150-180 µs
+ * instance, while a live generator held a few hundred bytes of closures. Here seeding is three
+ * passes of a plain function over the seed (the constant part is done once per process), and a
+ * stream's whole state is its four numbers, whether it is drawn from again soon or not. seedrandom
+ * stays the reference: test/engine/random.test.ts holds this class to it draw for draw.
  */
-import seedrandom from 'seedrandom';
 
 export interface RandomSource {
   /** Uniform in [0, 1). */
   next(): number;
 }
 
-/** Scratch for chars(): the codes of the string being built (one string at a time, single-threaded). */
-const charCodes: number[] = [];
+/** 2^-32: Alea's and Mash's fixed-point scale. */
+const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+/** Mash's initial state. */
+const MASH_INITIAL = 0xefc8249d;
 
-export class RandomStream implements RandomSource {
-  /**
-   * The generator, made at the first draw: seeding Alea (hashing the seed key six times) is a
-   * fair share of a fleet run's cost, and a stream that is named but never drawn from (an
-   * instance that is never touched) then costs nothing but this object.
-   */
-  private prng: (() => number) | undefined = undefined;
-  /** The seed until the generator is made (then dropped: a fleet holds two streams per instance). */
+/**
+ * Baagøe's Mash hash (seedrandom's `Mash`) of `data` continued from state `n`: returns the new
+ * state, whose hash value is `mashValue(state)`. A plain function over a local instead of a
+ * closure, so hashing a seed allocates nothing.
+ */
+function mash(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    // seedrandom writes `n = h >>> 0` for both floors. n stays in [0, 2^33), so h1 and h2 lie in
+    // [0, 2^32), where Math.floor is the same number: one rounding instruction instead of a
+    // round trip through an integer register, on the chain every character waits for (~40%
+    // faster seeding; the property test against seedrandom holds it to the same doubles).
+    const h1 = 0.02519603282416938 * (n + data.charCodeAt(i));
+    const f1 = Math.floor(h1);
+    const h2 = (h1 - f1) * f1;
+    const f2 = Math.floor(h2);
+    n = f2 + (h2 - f2) * 0x100000000; // 2^32
+  }
+  return n;
+}
+
+/** The value Mash returns for state `n`, in [0, 1). */
+function mashValue(n: number): number {
+  return (n >>> 0) * TWO_POW_MINUS_32;
+}
+
+// Alea's seeding starts by hashing ' ' three times, whatever the seed: done once, here.
+const MASH_AFTER_SPACE_1 = mash(MASH_INITIAL, ' ');
+const MASH_AFTER_SPACE_2 = mash(MASH_AFTER_SPACE_1, ' ');
+const MASH_AFTER_SPACES = mash(MASH_AFTER_SPACE_2, ' ');
+const S0_SPACE = mashValue(MASH_AFTER_SPACE_1);
+const S1_SPACE = mashValue(MASH_AFTER_SPACE_2);
+const S2_SPACE = mashValue(MASH_AFTER_SPACES);
+
+/**
+ * Alea, seeded at its first draw: seeding (three hashes of the seed key) is a fair share of a
+ * fleet run's cost, and a generator that is named but never drawn from (an instance that is
+ * never touched) then costs only this object. Its state is `s0`, `s1`, `s2` (multiples of 2^-32
+ * in [0, 1)) and the carry `c`; the key is dropped once it is seeded.
+ */
+export class Alea implements RandomSource {
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  c = 0;
   private seedKey: string | undefined;
-  /** The generator's state while parked (see park). */
-  private parked: seedrandom.State.Alea | undefined = undefined;
 
-  /**
-   * @param parkable whether `park` may set the generator aside (its generator then keeps the
-   *   means to report its state, which costs a little memory while it is live).
-   */
-  constructor(
-    seedKey: string,
-    private readonly parkable = false,
-  ) {
+  constructor(seedKey: string) {
     this.seedKey = seedKey;
   }
 
   next(): number {
-    let prng = this.prng;
-    if (prng === undefined) {
-      prng = this.makePrng();
-      this.prng = prng;
-    }
-    return prng();
+    if (this.seedKey !== undefined) this.seed(this.seedKey);
+    const t = 2091639 * this.s0 + this.c * TWO_POW_MINUS_32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    const c = t | 0;
+    this.c = c;
+    const s2 = t - c;
+    this.s2 = s2;
+    return s2;
   }
 
-  /**
-   * Sets a parkable stream's generator aside until the next draw, keeping only its state (four
-   * numbers, against a live generator's few hundred bytes of closures): for a stream drawn from
-   * now and then, such as an instance's EC2 delays, held by every instance of a fleet. The next
-   * draw restores it through seedrandom's own state option, so the sequence goes on unchanged.
-   * A stream that is not parkable, or not yet drawn from, is left as it is.
-   */
-  park(): void {
-    const prng = this.prng as seedrandom.StatefulPRNG<seedrandom.State.Alea> | undefined;
-    if (!this.parkable || prng === undefined) return;
-    this.parked = prng.state();
-    this.prng = undefined;
-  }
-
-  private makePrng(): () => number {
-    const parked = this.parked;
-    if (parked !== undefined) {
-      this.parked = undefined;
-      return seedrandom.alea('', { state: parked });
-    }
-    const seedKey = this.seedKey!;
+  /** seedrandom's Alea seeding, step for step, from the cached state after the three ' ' hashes. */
+  private seed(seedKey: string): void {
     this.seedKey = undefined;
-    return this.parkable ? seedrandom.alea(seedKey, { state: true }) : seedrandom.alea(seedKey);
+    let n = mash(MASH_AFTER_SPACES, seedKey);
+    let s0 = S0_SPACE - mashValue(n);
+    if (s0 < 0) s0 += 1;
+    n = mash(n, seedKey);
+    let s1 = S1_SPACE - mashValue(n);
+    if (s1 < 0) s1 += 1;
+    n = mash(n, seedKey);
+    let s2 = S2_SPACE - mashValue(n);
+    if (s2 < 0) s2 += 1;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.c = 1;
   }
+}
+
+/** Scratch for chars(): the codes of the string being built (one string at a time, single-threaded). */
+const charCodes: number[] = [];
+
+export class RandomStream extends Alea {
+  /**
+   * Kept for callers that set a stream aside between rare draws (EC2's per instance): it used to
+   * drop seedrandom's generator closures and keep its four-number state. The generator is now
+   * only those four numbers, so there is nothing left to set aside.
+   */
+  park(): void {}
 
   /** Uniform integer in [minInclusive, maxInclusive]. */
   int(minInclusive: number, maxInclusive: number): number {
@@ -127,10 +172,11 @@ export class RandomStreams {
   }
 
   /**
-   * A fresh stream for `name` that does not share position with `stream(name)`; `parkable` (see
-   * RandomStream.park) for a stream its owner sets aside between rare draws.
+   * A fresh stream for `name` that does not share position with `stream(name)`. `_parkable` is
+   * accepted from callers written when parking saved memory (see RandomStream.park); it changes
+   * nothing now.
    */
-  fresh(name: string, parkable = false): RandomStream {
-    return new RandomStream(`${String(this.rootSeed)}/${name}`, parkable);
+  fresh(name: string, _parkable = false): RandomStream {
+    return new RandomStream(`${String(this.rootSeed)}/${name}`);
   }
 }

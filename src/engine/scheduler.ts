@@ -220,9 +220,15 @@ export class Scheduler {
 
   /** Fires the next event, advancing the clock to its time. Returns false when nothing is pending. */
   step(): boolean {
-    const queue = this.queue;
-    const event = queue.popSlot();
+    const event = this.queue.popSlot();
     if (event === undefined) return false;
+    this.fire(event);
+    return true;
+  }
+
+  /** Fires `event`, just popped: advances the clock to its time, tells observers, runs it. */
+  private fire(event: ScheduledEvent): void {
+    const queue = this.queue;
     const timeMs = queue.poppedTimeMs;
     if (timeMs < this.nowMsValue) {
       throw new SimulationError(`time went backwards: event at ${timeMs} ms after now ${this.nowMsValue} ms`);
@@ -242,7 +248,6 @@ export class Scheduler {
       for (const observer of this.observers) observer(record);
     }
     event.action();
-    return true;
   }
 
   /**
@@ -262,18 +267,22 @@ export class Scheduler {
     if (!(eventsMax >= 0) || (!Number.isInteger(eventsMax) && eventsMax !== Number.POSITIVE_INFINITY)) {
       throw new SimulationError(`eventsMax must be a non-negative integer, got ${String(eventsMax)}`);
     }
+    const queue = this.queue;
     let processed = 0;
     for (;;) {
-      const nextMs = this.queue.peekTimeMs();
-      if (nextMs === undefined || nextMs > untilMs) break;
       if (processed >= eventsMax) {
+        const nextMs = queue.peekTimeMs();
+        if (nextMs === undefined || nextMs > untilMs) break;
         throw new ResourceCapError(
           'eventsMax',
           eventsMax,
           `the run processed ${eventsMax} events before reaching ${untilMs} ms (at ${this.nowMsValue} ms); raise the event cap or shorten the horizon`,
         );
       }
-      this.step();
+      // One look at the top per event: popped only when due by untilMs.
+      const event = queue.popSlotUntil(untilMs);
+      if (event === undefined) break;
+      this.fire(event);
       processed++;
     }
     this.nowMsValue = untilMs;

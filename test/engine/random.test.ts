@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { RandomStream, RandomStreams, standardNormal } from '../../src/engine/random.ts';
+import { Alea, RandomStream, RandomStreams, standardNormal } from '../../src/engine/random.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { correlation, draws, mean, variance } from '../helpers/stats.ts';
 
@@ -167,5 +168,66 @@ describe('RandomStream', () => {
     const text = s.chars('abc', 300);
     expect(text).toHaveLength(300);
     expect(new Set(text)).toEqual(new Set(['a', 'b', 'c']));
+  });
+});
+
+describe('Alea (written out) against seedrandom.alea, the reference', () => {
+  /** Seed strings of every kind: ASCII, any code point, lone surrogates, empty, long. */
+  const seedKeyArb = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) }),
+    fc.string({ minLength: 200, maxLength: 3_000 }),
+    fc.constantFrom('', ' ', '0', '1/instance/i-0abc/imds', 'report/bootstrap/x/y'),
+  );
+  /** For each draw, whether the stream is parked after it. */
+  const drawsArb = fc.array(fc.boolean(), { maxLength: 300 });
+
+  it('law: draws exactly the same doubles as seedrandom.alea for any seed, parked anywhere', () => {
+    fc.assert(
+      fc.property(seedKeyArb, drawsArb, (seedKey, parkAfter) => {
+        const reference = seedrandom.alea(seedKey);
+        const alea = new Alea(seedKey);
+        const stream = new RandomStream(seedKey);
+        stream.park(); // before the first draw
+        for (let i = 0; i < parkAfter.length; i++) {
+          const expected = reference();
+          const a = alea.next();
+          const s = stream.next();
+          if (!Object.is(a, expected) || !Object.is(s, expected)) {
+            expect({ draw: i, alea: a, stream: s }).toEqual({ draw: i, alea: expected, stream: expected });
+          }
+          if (parkAfter[i]) stream.park();
+        }
+      }),
+      propertyOptions(300),
+    );
+  });
+
+  it('law: a named stream is seedrandom.alea of `rootSeed/name`', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer(), fc.string({ unit: 'binary', maxLength: 12 })),
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        fc.nat({ max: 50 }),
+        (rootSeed, name, count) => {
+          const reference = seedrandom.alea(`${String(rootSeed)}/${name}`);
+          const expected = draws(count, () => reference());
+          expect(take(new RandomStreams(rootSeed).fresh(name, true), count)).toEqual(expected);
+          expect(take(new RandomStreams(rootSeed).stream(name), count)).toEqual(expected);
+        },
+      ),
+      propertyOptions(200),
+    );
+  });
+
+  it('keeps a stream in four numbers: seeded at the first draw, the key dropped then', () => {
+    const stream = new RandomStream('state');
+    expect(Object.keys(stream).sort()).toEqual(['c', 's0', 's1', 's2', 'seedKey']);
+    stream.next();
+    expect(stream).toMatchObject({ seedKey: undefined });
+    const { s0, s1, s2, c } = stream;
+    for (const s of [s0, s1, s2]) expect(s >= 0 && s < 1 && Number.isInteger(s * 2 ** 32)).toBe(true);
+    expect(Number.isInteger(c)).toBe(true);
   });
 });
