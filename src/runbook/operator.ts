@@ -30,6 +30,14 @@ export interface CallRequest {
   /** Scenario path or strategy that made the call, for the record. */
   readonly origin: string;
   readonly expect?: string;
+  /**
+   * Set only by the simulator's own strategies, on requests they build in a fixed form that
+   * satisfies the operation's input shape by construction (strings the model made: ids, names,
+   * regions): the service then skips re-checking the shape, which every call of a fleet's
+   * fan-out would otherwise pay for. A user's step (runbook `call:`, `aws` line, console, served
+   * call) never sets it, so its request is always checked (test/runbook/shape-checked.test.ts).
+   */
+  readonly shapeChecked?: true;
 }
 
 export interface Operator {

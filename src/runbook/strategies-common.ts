@@ -144,16 +144,22 @@ export function describeAssociation(
   origin: string,
 ): Generator<Yieldable, AssociationRow | undefined, void> {
   // mapReturn, not a generator: every instance of a fan-out has one of these in flight at once.
-  return mapReturn(
-    op.call({
-      service: 'ec2',
-      operation: 'DescribeIamInstanceProfileAssociations',
-      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-      region,
-      origin,
-    }),
-    activeAssociation,
-  );
+  return mapReturn(op.call(associationsOf(instanceId, region, origin)), activeAssociation);
+}
+
+/**
+ * DescribeIamInstanceProfileAssociations of one instance: a request in the operation's input
+ * shape (its one value is an instance id the model made), so marked shapeChecked.
+ */
+export function associationsOf(instanceId: string, region: string, origin: string): CallRequest {
+  return {
+    service: 'ec2',
+    operation: 'DescribeIamInstanceProfileAssociations',
+    params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
+    region,
+    origin,
+    shapeChecked: true,
+  };
 }
 
 function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
@@ -174,13 +180,7 @@ export function waitNoAssociation(
 ): Generator<Yieldable, boolean, void> {
   return pollUntil(
     op,
-    {
-      service: 'ec2',
-      operation: 'DescribeIamInstanceProfileAssociations',
-      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-      region,
-      origin,
-    },
+    associationsOf(instanceId, region, origin),
     (response) => ((readPath(response, 'IamInstanceProfileAssociations') ?? []) as unknown[]).length === 0,
   );
 }
@@ -195,7 +195,14 @@ export function waitInstanceState(
 ): Generator<Yieldable, boolean, void> {
   return pollUntil(
     op,
-    { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
+    {
+      service: 'ec2',
+      operation: 'DescribeInstances',
+      params: { InstanceIds: [instanceId] },
+      region,
+      origin,
+      shapeChecked: true,
+    },
     (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,
     INSTANCE_WAITER,
   );

@@ -116,7 +116,7 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
 export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
-  const moved = yield* fanOut(ctx, why, (inst, profile, more) => replaceOne(ctx, inst, profile, why, more));
+  const moved = yield* fanOut(ctx, why, (inst, profile, more, o) => replaceOne(ctx, inst, profile, o, more));
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
   const oldRoles = yield* currentRoles(ctx, why);
@@ -131,10 +131,9 @@ function* replaceOne(
   ctx: StrategyContext,
   inst: InstanceRef,
   profile: string,
-  why: string,
+  o: string,
   more: boolean,
 ): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current === undefined) {
     yield* associate(ctx, inst, profile, o);
@@ -156,14 +155,13 @@ function* replaceOne(
 /** 3. DisassociateIamInstanceProfile, wait until it is gone, then AssociateIamInstanceProfile. */
 function* disassociateAssociate(ctx: StrategyContext): Process {
   const why = 'disassociate-associate';
-  yield* fanOut(ctx, why, function* (inst, profile, more) {
-    yield* reassociateOne(ctx, inst, profile, why);
-    if (more) yield* waitAssociated(ctx, inst, origin(ctx, `${why} ${inst.name}`));
+  yield* fanOut(ctx, why, function* (inst, profile, more, o) {
+    yield* reassociateOne(ctx, inst, profile, o);
+    if (more) yield* waitAssociated(ctx, inst, o);
   });
 }
 
-function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
+function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, o: string): Process {
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current !== undefined) {
     yield* ctx.op.call(
@@ -197,13 +195,11 @@ function* associate(
 function* stopStart(ctx: StrategyContext): Process {
   const why = 'stop-start';
   // Each instance's work ends with it running again: finished as a batch needs it.
-  yield* fanOut(ctx, why, (inst, profile) => stopStartOne(ctx, inst, profile, why));
+  yield* fanOut(ctx, why, (inst, profile, _more, o) => stopStartOne(ctx, inst, profile, o));
 }
 
-function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  yield* stopThenStart(ctx, inst, origin(ctx, `${why} ${inst.name}`), () =>
-    reassociateOne(ctx, inst, profile, why),
-  );
+function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, o: string): Process {
+  yield* stopThenStart(ctx, inst, o, () => reassociateOne(ctx, inst, profile, o));
 }
 
 /** Edit the current role's policy in place to the target role's permissions. */
