@@ -444,6 +444,10 @@ export class Ec2Service {
   }
 
   private describeAssociations(params: unknown, region: string, shapeChecked: boolean): unknown {
+    if (shapeChecked) {
+      const fast = this.associationsOfInstance(params, region);
+      if (fast !== undefined) return fast;
+    }
     const p = readRequest('DescribeIamInstanceProfileAssociations', params, shapeChecked);
     const ids = optionalStringList(p, 'AssociationIds');
     const rawFilters = readFilters(p);
@@ -492,6 +496,26 @@ export class Ec2Service {
     const out: Record<string, unknown> = { IamInstanceProfileAssociations: page.map(associationShape) };
     if (more) out.NextToken = `na-${page[page.length - 1]!.seq.toString(36)}`;
     return out;
+  }
+
+  /**
+   * describeAssociations' answer to the request a strategy makes once per instance (shapeChecked,
+   * exactly `Filters: [{ Name: instance-id, Values: [ID] }]` for an existing instance ID), without
+   * reading and compiling the filter: the same response the general path gives (the instance's
+   * live association if it is in `region`, else none). Undefined for any other request.
+   */
+  private associationsOfInstance(params: unknown, region: string): unknown {
+    const filters = (params as { readonly Filters?: unknown } | null)?.Filters;
+    if (!Array.isArray(filters) || filters.length !== 1) return undefined;
+    for (const key in params as object) if (key !== 'Filters') return undefined;
+    const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown };
+    const values = filter.Name === 'instance-id' ? filter.Values : undefined;
+    if (!Array.isArray(values) || values.length !== 1 || typeof values[0] !== 'string') return undefined;
+    // An existing instance's id is a literal (no wildcard), so the general path would use its index.
+    const r = this.instances.get(values[0]);
+    if (r === undefined) return undefined;
+    const a = r.region === region ? r.association : undefined;
+    return { IamInstanceProfileAssociations: a === undefined ? [] : [associationShape(a)] };
   }
 
   private replace(params: unknown, region: string, shapeChecked: boolean): unknown {
