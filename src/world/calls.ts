@@ -6,7 +6,9 @@
 import { AwsError } from '../aws/errors.ts';
 import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
-import { type CallOutcome, type CallRequest, expectationMet } from '../runbook/operator.ts';
+import { type CallOutcome, type CallRequest, type CallSite, expectationMet } from '../runbook/operator.ts';
+
+export type { CallSite } from '../runbook/operator.ts';
 
 /**
  * A modelled service: an operation name, its parameters and the caller's region in, a response
@@ -91,14 +93,6 @@ export function executeCall(
           origin: request.origin,
         };
   return { outcome, record };
-}
-
-/** Where an operator's calls are made: the API latency drawn for each, then its execution. */
-export interface CallSite {
-  /** The next call's API latency, ms (drawn when the call starts). */
-  latencyMs(): number;
-  /** Executes `request` now and records it. */
-  execute(request: CallRequest): CallOutcome;
 }
 
 /**
