@@ -39,6 +39,7 @@ import {
   associationShape,
   type InstanceRecord,
   instanceStatusShape,
+  reservationIdOf,
   reservationShape,
   stateChangeShape,
 } from './records.ts';
@@ -173,9 +174,10 @@ export class Ec2Service {
       this.opts.ids.reserve(id);
     }
     const now = this.opts.scheduler.nowMs;
-    const record = this.newInstance(id, spec.region, spec.name, spec.state, `r-${id.slice(2)}`, now);
-    // Built once: tag filters read an instance's tags on every Describe call.
-    record.seedTags = [{ Key: 'Name', Value: spec.name }, ...(spec.tags ?? [])];
+    // Its reservation id and Name tag are built when asked for (reservationIdOf, instanceTags).
+    const record = this.newInstance(id, spec.region, spec.name, spec.state, undefined, now);
+    if (spec.tags !== undefined && spec.tags.length > 0)
+      record.seedTags = [{ Key: 'Name', Value: spec.name }, ...spec.tags];
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;
@@ -277,8 +279,9 @@ export class Ec2Service {
     // Group by reservation, in order of first appearance, as EC2 answers.
     const groups = new Map<string, InstanceRecord[]>();
     for (const r of page) {
-      const g = groups.get(r.reservationId);
-      if (g === undefined) groups.set(r.reservationId, [r]);
+      const reservationId = reservationIdOf(r);
+      const g = groups.get(reservationId);
+      if (g === undefined) groups.set(reservationId, [r]);
       else g.push(r);
     }
     const out: Record<string, unknown> = {
@@ -618,7 +621,7 @@ export class Ec2Service {
     region: string,
     name: string | undefined,
     state: InstanceStateName,
-    reservationId: string,
+    reservationId: string | undefined,
     launchTimeMs: number,
     launch?: LaunchDetails,
     launchIndex = 0,
