@@ -152,17 +152,40 @@ export function describeAssociation(
  * shape (its one value is an instance id the model made), so marked shapeChecked.
  */
 export function associationsOf(instanceId: string, region: string, origin: string): CallRequest {
-  return {
-    service: 'ec2',
-    operation: 'DescribeIamInstanceProfileAssociations',
-    params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-    region,
-    origin,
-    shapeChecked: true,
-  };
+  return new AssociationsOfInstance(instanceId, region, origin);
 }
 
-function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
+/**
+ * associationsOf's request. Its params are built when read (when the call executes), not held
+ * while it is in flight: a fleet's fan-out has one of these per instance in flight at once, and
+ * the params are four objects. The constant members live on the prototype.
+ */
+class AssociationsOfInstance implements CallRequest {
+  constructor(
+    private readonly instanceId: string,
+    readonly region: string,
+    readonly origin: string,
+  ) {}
+
+  get service(): 'ec2' {
+    return 'ec2';
+  }
+
+  get operation(): string {
+    return 'DescribeIamInstanceProfileAssociations';
+  }
+
+  get shapeChecked(): true {
+    return true;
+  }
+
+  get params(): Readonly<Record<string, unknown>> {
+    return { Filters: [{ Name: 'instance-id', Values: [this.instanceId] }] };
+  }
+}
+
+/** The live (not disassociating) row of a DescribeIamInstanceProfileAssociations outcome. */
+export function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
   const rows = (readPath(outcome.response, 'IamInstanceProfileAssociations') ?? []) as AssociationRow[];
   return rows.find(isActive);
 }
