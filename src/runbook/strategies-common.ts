@@ -158,26 +158,18 @@ export function associationsOf(instanceId: string, region: string, origin: strin
 /**
  * associationsOf's request. Its params are built when read (when the call executes), not held
  * while it is in flight: a fleet's fan-out has one of these per instance in flight at once, and
- * the params are four objects. The constant members live on the prototype.
+ * the params are four objects.
  */
 class AssociationsOfInstance implements CallRequest {
+  readonly service = 'ec2';
+  readonly operation = 'DescribeIamInstanceProfileAssociations';
+  readonly shapeChecked = true;
+
   constructor(
     private readonly instanceId: string,
     readonly region: string,
     readonly origin: string,
   ) {}
-
-  get service(): 'ec2' {
-    return 'ec2';
-  }
-
-  get operation(): string {
-    return 'DescribeIamInstanceProfileAssociations';
-  }
-
-  get shapeChecked(): true {
-    return true;
-  }
 
   get params(): Readonly<Record<string, unknown>> {
     return { Filters: [{ Name: 'instance-id', Values: [this.instanceId] }] };
