@@ -758,6 +758,7 @@ class World {
       defaultRegion: this.scenario.model.defaultRegion,
       records: this.records,
       call: (request) => new CallInFlight(site, request),
+      site,
       instance: (name) => {
         const ref = this.refs.get(name);
         if (ref === undefined) throw new Error(`unknown instance ${name}`);

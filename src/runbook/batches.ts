@@ -37,9 +37,10 @@ export interface BatchRun<T> {
   /**
    * The work for one item. `more` is true when another batch follows, so the work must not end
    * before the item's change has taken effect as its strategy defines it; in the last batch
-   * nobody waits on it, and the work may end as soon as its calls are made.
+   * nobody waits on it, and the work may end as soon as its calls are made. `label` is the
+   * child process's (childLabel's), so that the work can build on it instead of again.
    */
-  work(item: T, more: boolean): Process;
+  work(item: T, more: boolean, label: string): Process;
   /** Called when every item of a batch has finished, before the pause. */
   afterBatch?(items: readonly T[]): void;
   /** Asked after each batch: true ends the run there (a runbook stopped under set -e). */
@@ -70,6 +71,9 @@ export function* runInBatches<T>(run: BatchRun<T>): Generator<Yieldable, void, v
 function startBatch<T>(run: BatchRun<T>, items: readonly T[], more: boolean, label: string) {
   return allOf(
     label,
-    items.map((item) => run.op.spawn(run.childLabel(item), run.work(item, more))),
+    items.map((item) => {
+      const childLabel = run.childLabel(item);
+      return run.op.spawn(childLabel, run.work(item, more, childLabel));
+    }),
   );
 }

@@ -7,7 +7,7 @@ import type { BatchSpec, ChangeTarget } from '../scenario/types.ts';
 import { runInBatches } from './batches.ts';
 import type { CallRequest, InstanceRef, Operator } from './operator.ts';
 import { readPath } from './operator.ts';
-import { pollUntil, profileFor, waitInstanceState } from './strategies-common.ts';
+import { associationsOf, pollUntil, profileFor, waitInstanceState } from './strategies-common.ts';
 
 export interface StrategyContext {
   readonly op: Operator;
@@ -28,19 +28,32 @@ export interface StrategyContext {
   readonly scenarioPolicyName: string;
 }
 
-/** The origin of a strategy's calls: the step's path and what the call is for. */
+/**
+ * The origin of a strategy's calls: the step's path and what the call is for. Joined rather than
+ * concatenated: a join is one flat string, where `+` makes a rope of several parts; a fleet's
+ * step records keep one origin per instance to the end of the run.
+ */
 export function origin(ctx: StrategyContext, what: string): string {
-  return `${ctx.origin} (${what})`;
+  return [ctx.origin, ' (', what, ')'].join('');
 }
 
-/** An EC2 request about `inst`, made in its region. */
+/** The label of a strategy's child process for `inst` (flat, as `origin` says why). */
+function childLabel(why: string, inst: InstanceRef): string {
+  return [why, ' ', inst.name].join('');
+}
+
+/**
+ * An EC2 request about `inst`, made in its region. Only for the strategies' own requests, whose
+ * `params` are in the operation's input shape (their values are strings and numbers the model
+ * made), so the request is marked shapeChecked (see CallRequest).
+ */
 export function ec2Request(
   inst: InstanceRef,
   operation: string,
   params: Readonly<Record<string, unknown>>,
   o: string,
 ): CallRequest {
-  return { service: 'ec2', operation, params, region: inst.region, origin: o };
+  return { service: 'ec2', operation, params, region: inst.region, origin: o, shapeChecked: true };
 }
 
 /**
@@ -70,32 +83,33 @@ export function* stopThenStart(
 export function* fanOut(
   ctx: StrategyContext,
   why: string,
-  one: (inst: InstanceRef, profile: string, more: boolean) => Process,
+  one: (inst: InstanceRef, profile: string, more: boolean, o: string) => Process,
 ): Generator<Yieldable, boolean, void> {
   ctx.op.markChangeStart();
   const regions = ctx.targets.map((t) => t.region);
   const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
   if (profile === undefined) return false;
-  yield* eachTarget(ctx, why, (inst, more) => one(inst, profile, more));
+  yield* eachTarget(ctx, why, (inst, more, o) => one(inst, profile, more, o));
   return true;
 }
 
 /**
  * Runs `work` for every target, all at once or in the step's batches (see runInBatches), each in
- * a child process labelled `WHY NAME`.
+ * a child process labelled `WHY NAME`; `o` is the origin of the instance's calls,
+ * `origin(ctx, 'WHY NAME')`, made once per instance.
  */
 export function* eachTarget(
   ctx: StrategyContext,
   why: string,
-  work: (inst: InstanceRef, more: boolean) => Process,
+  work: (inst: InstanceRef, more: boolean, o: string) => Process,
 ): Generator<Yieldable, void, void> {
   yield* runInBatches({
     op: ctx.op,
     items: ctx.targets,
     batch: ctx.batch,
     label: why,
-    childLabel: (inst) => `${why} ${inst.name}`,
-    work,
+    childLabel: (inst) => childLabel(why, inst),
+    work: (inst, more, label) => work(inst, more, origin(ctx, label)),
   });
 }
 
@@ -110,12 +124,7 @@ export function waitAssociated(
 ): Generator<Yieldable, boolean, void> {
   return pollUntil(
     ctx.op,
-    ec2Request(
-      inst,
-      'DescribeIamInstanceProfileAssociations',
-      { Filters: [{ Name: 'instance-id', Values: [inst.id] }] },
-      o,
-    ),
+    associationsOf(inst.id, inst.region, o),
     (response) => readPath(response, 'IamInstanceProfileAssociations.0.State') === 'associated',
   );
 }

@@ -30,6 +30,22 @@ export interface CallRequest {
   /** Scenario path or strategy that made the call, for the record. */
   readonly origin: string;
   readonly expect?: string;
+  /**
+   * Set only by the simulator's own strategies, on requests they build in a fixed form that
+   * satisfies the operation's input shape by construction (strings the model made: ids, names,
+   * regions): the service then skips re-checking the shape, which every call of a fleet's
+   * fan-out would otherwise pay for. A user's step (runbook `call:`, `aws` line, console, served
+   * call) never sets it, so its request is always checked (test/runbook/shape-checked.test.ts).
+   */
+  readonly shapeChecked?: true;
+}
+
+/** Where an operator's calls are made: the API latency drawn for each, then its execution. */
+export interface CallSite {
+  /** The next call's API latency, ms (drawn when the call starts). */
+  latencyMs(): number;
+  /** Executes `request` now and records it. */
+  execute(request: CallRequest): CallOutcome;
 }
 
 export interface Operator {
@@ -38,6 +54,13 @@ export interface Operator {
   readonly defaultRegion: string;
   /** Makes one call: waits the API latency, executes, records. */
   call(request: CallRequest): Generator<Yieldable, CallOutcome, void>;
+  /**
+   * What `call` does, in two parts, when the operator makes its calls itself (the world's; not
+   * one that wraps another's calls): a step that makes many attempts (RetryLoop) then makes them
+   * directly, with no call object per attempt in between (a fleet's fan-out has one in flight
+   * per instance). `call(r)` must be exactly: latencyMs(), that long a sleep if > 0, execute(r).
+   */
+  readonly site?: CallSite;
   instance(name: string): InstanceRef;
   /** The instance's active association id as EC2 sees it now (for `${inst.associationId}`). */
   associationIdOf(instanceId: string): string | undefined;

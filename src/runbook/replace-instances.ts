@@ -10,7 +10,7 @@
  * probe, and reports the slot's metrics across both machines (see src/slots.ts).
  */
 import type { Process } from '../engine/index.ts';
-import { ec2Request, fanOut, origin, type StrategyContext, waitAssociated } from './context.ts';
+import { ec2Request, fanOut, type StrategyContext, waitAssociated } from './context.ts';
 import { type InstanceRef, readPath } from './operator.ts';
 import { callWithRetry, waitInstanceState } from './strategies-common.ts';
 
@@ -23,11 +23,10 @@ export function* replaceInstances(ctx: StrategyContext): Process {
   const why = 'replace-instances';
   // The work on an instance ends when its replacement runs with its association settled and the
   // old one is shutting down: finished as a batch needs it.
-  yield* fanOut(ctx, why, (inst, profile) => replaceInstanceOne(ctx, inst, profile, why));
+  yield* fanOut(ctx, why, (inst, profile, _more, o) => replaceInstanceOne(ctx, inst, profile, o));
 }
 
-function* replaceInstanceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
+function* replaceInstanceOne(ctx: StrategyContext, inst: InstanceRef, profile: string, o: string): Process {
   const { op } = ctx;
   const name = replacementName(inst.name);
   // RunInstances refuses a profile EC2 cannot see yet (InvalidParameterValue), as Terraform's

@@ -87,7 +87,7 @@ function* revokeThenStopStart(ctx: StrategyContext): Process {
  * instances run again), and waits for all of them.
  */
 function* restartAll(ctx: StrategyContext, why: string): Generator<Yieldable, void, void> {
-  yield* eachTarget(ctx, why, (inst) => stopThenStart(ctx, inst, origin(ctx, `${why} ${inst.name}`)));
+  yield* eachTarget(ctx, why, (inst, _more, o) => stopThenStart(ctx, inst, o));
 }
 
 /**
@@ -97,8 +97,7 @@ function* restartAll(ctx: StrategyContext, why: string): Generator<Yieldable, vo
 function* disassociate(ctx: StrategyContext): Process {
   const why = 'disassociate';
   ctx.op.markChangeStart();
-  yield* eachTarget(ctx, why, function* (inst): Process {
-    const o = origin(ctx, `${why} ${inst.name}`);
+  yield* eachTarget(ctx, why, function* (inst, _more, o): Process {
     const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
     if (current === undefined) return;
     yield* ctx.op.call({

@@ -171,8 +171,11 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   protected attempt = 0;
   /** The request of the attempt in flight (or of the last one). */
   private current: CallRequest | undefined = undefined;
-  /** The attempt being made, or undefined between attempts (waiting to retry). */
-  private inFlight: Generator<Yieldable, CallOutcome, void> | undefined = undefined;
+  /**
+   * The attempt being made through `op.call`, `DUE` when it is made through `op.site` and its
+   * latency has passed, or undefined between attempts (waiting to retry).
+   */
+  private inFlight: Generator<Yieldable, CallOutcome, void> | typeof DUE | undefined = undefined;
 
   constructor(
     protected readonly op: Operator,
@@ -191,22 +194,39 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   protected abstract result(outcome: CallOutcome): R;
 
   protected advance(): IteratorResult<Yieldable, R> {
+    const site = this.op.site;
     if (this.inFlight === undefined) {
       this.attempt++;
       if (this.attempt === 1) this.started();
       const request = this.request;
       this.current = typeof request === 'function' ? request() : request;
-      this.inFlight = this.op.call(this.current);
+      if (site === undefined) {
+        this.inFlight = this.op.call(this.current);
+      } else {
+        // op.call's own steps (Operator.site), without a call object per attempt.
+        this.inFlight = DUE;
+        const latencyMs = site.latencyMs();
+        if (latencyMs > 0) return { done: false, value: latencyMs };
+      }
     }
-    const step = this.inFlight.next();
-    if (step.done !== true) return step;
+    let outcome: CallOutcome;
+    if (this.inFlight === DUE) {
+      outcome = site!.execute(this.current!);
+    } else {
+      const step = this.inFlight.next();
+      if (step.done !== true) return step;
+      outcome = step.value;
+    }
     this.inFlight = undefined;
-    const delayMs = this.retryDelayMs(step.value, this.current!);
+    const delayMs = this.retryDelayMs(outcome, this.current!);
     return delayMs === undefined
-      ? { done: true, value: this.result(step.value) }
+      ? { done: true, value: this.result(outcome) }
       : { done: false, value: delayMs };
   }
 }
+
+/** RetryLoop.inFlight of an attempt made through Operator.site whose latency has passed. */
+const DUE = 'due';
 
 /** One call with the SDK's retries (RetryClient.call). */
 class RetriedCall extends RetryLoop<CallOutcome> {

@@ -144,19 +144,40 @@ export function describeAssociation(
   origin: string,
 ): Generator<Yieldable, AssociationRow | undefined, void> {
   // mapReturn, not a generator: every instance of a fan-out has one of these in flight at once.
-  return mapReturn(
-    op.call({
-      service: 'ec2',
-      operation: 'DescribeIamInstanceProfileAssociations',
-      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-      region,
-      origin,
-    }),
-    activeAssociation,
-  );
+  return mapReturn(op.call(associationsOf(instanceId, region, origin)), activeAssociation);
 }
 
-function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
+/**
+ * DescribeIamInstanceProfileAssociations of one instance: a request in the operation's input
+ * shape (its one value is an instance id the model made), so marked shapeChecked.
+ */
+export function associationsOf(instanceId: string, region: string, origin: string): CallRequest {
+  return new AssociationsOfInstance(instanceId, region, origin);
+}
+
+/**
+ * associationsOf's request. Its params are built when read (when the call executes), not held
+ * while it is in flight: a fleet's fan-out has one of these per instance in flight at once, and
+ * the params are four objects.
+ */
+class AssociationsOfInstance implements CallRequest {
+  readonly service = 'ec2';
+  readonly operation = 'DescribeIamInstanceProfileAssociations';
+  readonly shapeChecked = true;
+
+  constructor(
+    private readonly instanceId: string,
+    readonly region: string,
+    readonly origin: string,
+  ) {}
+
+  get params(): Readonly<Record<string, unknown>> {
+    return { Filters: [{ Name: 'instance-id', Values: [this.instanceId] }] };
+  }
+}
+
+/** The live (not disassociating) row of a DescribeIamInstanceProfileAssociations outcome. */
+export function activeAssociation(outcome: CallOutcome): AssociationRow | undefined {
   const rows = (readPath(outcome.response, 'IamInstanceProfileAssociations') ?? []) as AssociationRow[];
   return rows.find(isActive);
 }
@@ -174,13 +195,7 @@ export function waitNoAssociation(
 ): Generator<Yieldable, boolean, void> {
   return pollUntil(
     op,
-    {
-      service: 'ec2',
-      operation: 'DescribeIamInstanceProfileAssociations',
-      params: { Filters: [{ Name: 'instance-id', Values: [instanceId] }] },
-      region,
-      origin,
-    },
+    associationsOf(instanceId, region, origin),
     (response) => ((readPath(response, 'IamInstanceProfileAssociations') ?? []) as unknown[]).length === 0,
   );
 }
@@ -195,7 +210,14 @@ export function waitInstanceState(
 ): Generator<Yieldable, boolean, void> {
   return pollUntil(
     op,
-    { service: 'ec2', operation: 'DescribeInstances', params: { InstanceIds: [instanceId] }, region, origin },
+    {
+      service: 'ec2',
+      operation: 'DescribeInstances',
+      params: { InstanceIds: [instanceId] },
+      region,
+      origin,
+      shapeChecked: true,
+    },
     (response) => readPath(response, 'Reservations.0.Instances.0.State.Name') === state,
     INSTANCE_WAITER,
   );

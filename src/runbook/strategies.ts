@@ -7,7 +7,7 @@
  * Per-instance work runs in parallel child processes, as a script that loops over a fleet with
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
-import type { Process, Yieldable } from '../engine/index.ts';
+import { type Process, ProcessStep, type Yieldable } from '../engine/index.ts';
 import { isResponseName } from '../scenario/incident.ts';
 import type { StrategyName } from '../scenario/types.ts';
 import {
@@ -19,11 +19,17 @@ import {
   stopThenStart,
   waitAssociated,
 } from './context.ts';
-import type { InstanceRef } from './operator.ts';
+import type { CallOutcome, InstanceRef } from './operator.ts';
 import { readPath } from './operator.ts';
 import { replaceInstances } from './replace-instances.ts';
 import { responseProcess } from './responses.ts';
-import { callWithRetry, describeAssociation, waitNoAssociation } from './strategies-common.ts';
+import {
+  activeAssociation,
+  associationsOf,
+  callWithRetry,
+  describeAssociation,
+  waitNoAssociation,
+} from './strategies-common.ts';
 
 export type { StrategyContext } from './context.ts';
 
@@ -116,7 +122,12 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
 export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
-  const moved = yield* fanOut(ctx, why, (inst, profile, more) => replaceOne(ctx, inst, profile, why, more));
+  // One profile reference for every instance's request (requests are read, never changed).
+  let profileRef: ProfileRef | undefined;
+  const moved = yield* fanOut(ctx, why, (inst, profile, more, o) => {
+    if (profileRef?.Name !== profile) profileRef = { Name: profile };
+    return new ReplaceOne(ctx, inst, profileRef, o, more);
+  });
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
   const oldRoles = yield* currentRoles(ctx, why);
@@ -127,43 +138,78 @@ export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process 
   }
 }
 
-function* replaceOne(
-  ctx: StrategyContext,
-  inst: InstanceRef,
-  profile: string,
-  why: string,
-  more: boolean,
-): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
-  const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
-  if (current === undefined) {
-    yield* associate(ctx, inst, profile, o);
-  } else {
-    yield* callWithRetry(
-      ctx.op,
-      ec2Request(
-        inst,
-        'ReplaceIamInstanceProfileAssociation',
-        { AssociationId: current.AssociationId, IamInstanceProfile: { Name: profile } },
-        o,
-      ),
-      ['InvalidParameterValue'],
-    );
+interface ProfileRef {
+  readonly Name: string;
+}
+
+/**
+ * replace-profile's work on one instance, the generator
+ *
+ *   const current = yield* describeAssociation(op, inst.id, inst.region, o);
+ *   if (current === undefined) yield* associate(ctx, inst, profileRef, o);
+ *   else yield* callWithRetry(op, Replace(current.AssociationId, profileRef), ['InvalidParameterValue']);
+ *   if (more) yield* waitAssociated(ctx, inst, o);
+ *
+ * as a ProcessStep: a fleet's fan-out has one per instance in flight at once, and a suspended
+ * generator keeps a frame several times the size of these fields.
+ */
+class ReplaceOne extends ProcessStep<Yieldable, void> {
+  /** The step being run: the describe, the move (replace or associate), the wait. */
+  private inner: Generator<Yieldable, unknown, void> | undefined = undefined;
+  private phase: 'describe' | 'move' | 'wait' = 'describe';
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private readonly inst: InstanceRef,
+    private readonly profileRef: ProfileRef,
+    private readonly o: string,
+    private readonly more: boolean,
+  ) {
+    super();
   }
-  if (more) yield* waitAssociated(ctx, inst, o);
+
+  protected advance(): IteratorResult<Yieldable, void> {
+    const { ctx, inst, o } = this;
+    for (;;) {
+      this.inner ??= ctx.op.call(associationsOf(inst.id, inst.region, o));
+      const step = this.inner.next();
+      if (step.done !== true) return step;
+      if (this.phase === 'describe') {
+        const current = activeAssociation(step.value as CallOutcome);
+        this.phase = 'move';
+        this.inner =
+          current === undefined
+            ? associate(ctx, inst, this.profileRef, o)
+            : callWithRetry(
+                ctx.op,
+                ec2Request(
+                  inst,
+                  'ReplaceIamInstanceProfileAssociation',
+                  { AssociationId: current.AssociationId, IamInstanceProfile: this.profileRef },
+                  o,
+                ),
+                ['InvalidParameterValue'],
+              );
+      } else if (this.phase === 'move' && this.more) {
+        this.phase = 'wait';
+        this.inner = waitAssociated(ctx, inst, o);
+      } else {
+        return { done: true, value: undefined };
+      }
+    }
+  }
 }
 
 /** 3. DisassociateIamInstanceProfile, wait until it is gone, then AssociateIamInstanceProfile. */
 function* disassociateAssociate(ctx: StrategyContext): Process {
   const why = 'disassociate-associate';
-  yield* fanOut(ctx, why, function* (inst, profile, more) {
-    yield* reassociateOne(ctx, inst, profile, why);
-    if (more) yield* waitAssociated(ctx, inst, origin(ctx, `${why} ${inst.name}`));
+  yield* fanOut(ctx, why, function* (inst, profile, more, o) {
+    yield* reassociateOne(ctx, inst, profile, o);
+    if (more) yield* waitAssociated(ctx, inst, o);
   });
 }
 
-function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  const o = origin(ctx, `${why} ${inst.name}`);
+function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: string, o: string): Process {
   const current = yield* describeAssociation(ctx.op, inst.id, inst.region, o);
   if (current !== undefined) {
     yield* ctx.op.call(
@@ -171,22 +217,22 @@ function* reassociateOne(ctx: StrategyContext, inst: InstanceRef, profile: strin
     );
     yield* waitNoAssociation(ctx.op, inst.id, inst.region, o);
   }
-  yield* associate(ctx, inst, profile, o);
+  yield* associate(ctx, inst, { Name: profile }, o);
 }
 
 /** AssociateIamInstanceProfile, retrying while the profile is not visible yet or the old association is still leaving. */
-function* associate(
+function associate(
   ctx: StrategyContext,
   inst: InstanceRef,
-  profile: string,
+  profileRef: ProfileRef,
   o: string,
-): Generator<Yieldable, void, void> {
-  yield* callWithRetry(
+): Generator<Yieldable, CallOutcome, void> {
+  return callWithRetry(
     ctx.op,
     ec2Request(
       inst,
       'AssociateIamInstanceProfile',
-      { InstanceId: inst.id, IamInstanceProfile: { Name: profile } },
+      { InstanceId: inst.id, IamInstanceProfile: profileRef },
       o,
     ),
     ASSOCIATE_RETRY,
@@ -197,13 +243,11 @@ function* associate(
 function* stopStart(ctx: StrategyContext): Process {
   const why = 'stop-start';
   // Each instance's work ends with it running again: finished as a batch needs it.
-  yield* fanOut(ctx, why, (inst, profile) => stopStartOne(ctx, inst, profile, why));
+  yield* fanOut(ctx, why, (inst, profile, _more, o) => stopStartOne(ctx, inst, profile, o));
 }
 
-function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, why: string): Process {
-  yield* stopThenStart(ctx, inst, origin(ctx, `${why} ${inst.name}`), () =>
-    reassociateOne(ctx, inst, profile, why),
-  );
+function* stopStartOne(ctx: StrategyContext, inst: InstanceRef, profile: string, o: string): Process {
+  yield* stopThenStart(ctx, inst, o, () => reassociateOne(ctx, inst, profile, o));
 }
 
 /** Edit the current role's policy in place to the target role's permissions. */

@@ -6,11 +6,22 @@
 import { AwsError } from '../aws/errors.ts';
 import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
-import { type CallOutcome, type CallRequest, expectationMet } from '../runbook/operator.ts';
+import { type CallOutcome, type CallRequest, type CallSite, expectationMet } from '../runbook/operator.ts';
 
-/** A modelled service: an operation name, its parameters and the caller's region in, a response out. */
+export type { CallSite } from '../runbook/operator.ts';
+
+/**
+ * A modelled service: an operation name, its parameters and the caller's region in, a response
+ * out. `shapeChecked`: the request is one the simulator built in its operation's input shape
+ * (CallRequest.shapeChecked), so the service may skip checking the shape.
+ */
 export interface Service {
-  invoke(operation: string, params: Readonly<Record<string, unknown>>, region: string): unknown;
+  invoke(
+    operation: string,
+    params: Readonly<Record<string, unknown>>,
+    region: string,
+    shapeChecked?: boolean,
+  ): unknown;
 }
 
 /**
@@ -50,7 +61,12 @@ export function executeCall(
   try {
     outcome = {
       ok: true,
-      response: services[request.service].invoke(request.operation, request.params, region),
+      response: services[request.service].invoke(
+        request.operation,
+        request.params,
+        region,
+        request.shapeChecked === true,
+      ),
     };
   } catch (e) {
     if (!(e instanceof AwsError)) throw e;
@@ -77,14 +93,6 @@ export function executeCall(
           origin: request.origin,
         };
   return { outcome, record };
-}
-
-/** Where an operator's calls are made: the API latency drawn for each, then its execution. */
-export interface CallSite {
-  /** The next call's API latency, ms (drawn when the call starts). */
-  latencyMs(): number;
-  /** Executes `request` now and records it. */
-  execute(request: CallRequest): CallOutcome;
 }
 
 /**

@@ -73,10 +73,26 @@ function scriptedOperator(
   outcomes: readonly (number | undefined)[],
   latencyMs: number,
   clock = { nowMs: 0 },
+  viaSite = false,
 ): Operator {
   let n = 0;
   const records: StepRecord[] = [];
   const failures: string[] = [];
+  const execute = (request: CallRequest): CallOutcome => {
+    const e = outcomes[n++];
+    const outcome: CallOutcome =
+      e === undefined ? { ok: true, response: {} } : { ok: false, error: ERRORS[e]! };
+    records.push({
+      index: records.length,
+      atMs: 0,
+      call: request.operation,
+      region: 'us-east-1',
+      ok: outcome.ok,
+      ...(request.expect === undefined ? {} : { expect: request.expect, expectMet: outcome.ok }),
+      origin: request.origin,
+    });
+    return outcome;
+  };
   return {
     records,
     failures,
@@ -84,22 +100,20 @@ function scriptedOperator(
     get nowMs() {
       return clock.nowMs;
     },
-    *call(request: CallRequest) {
-      if (latencyMs > 0) yield latencyMs;
-      const e = outcomes[n++];
-      const outcome: CallOutcome =
-        e === undefined ? { ok: true, response: {} } : { ok: false, error: ERRORS[e]! };
-      records.push({
-        index: records.length,
-        atMs: 0,
-        call: request.operation,
-        region: 'us-east-1',
-        ok: outcome.ok,
-        ...(request.expect === undefined ? {} : { expect: request.expect, expectMet: outcome.ok }),
-        origin: request.origin,
-      });
-      return outcome;
-    },
+    // With a site (Operator.site), a retrying step must make its attempts through it, not call.
+    ...(viaSite
+      ? {
+          site: { latencyMs: () => latencyMs, execute },
+          call() {
+            throw new Error('op.call used although the operator has a site');
+          },
+        }
+      : {
+          *call(request: CallRequest) {
+            if (latencyMs > 0) yield latencyMs;
+            return execute(request);
+          },
+        }),
   } as unknown as Operator;
 }
 
@@ -131,7 +145,7 @@ function drive(
 }
 
 describe('RetryClient.call', () => {
-  it('steps, draws, reports and records as the generator it replaced', () => {
+  it('steps, draws, reports and records as the generator it replaced, through a site too', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -153,11 +167,14 @@ describe('RetryClient.call', () => {
           // One client over several calls in a row, so the quota carries from call to call.
           const randomA = counting(seed);
           const randomB = counting(seed);
+          const randomC = counting(seed);
           const client = new RetryClient(randomA);
+          const clientC = new RetryClient(randomC);
           const quota = { available: QUOTA };
           for (const script of calls) {
             const opA = scriptedOperator(script, latencyMs);
             const opB = scriptedOperator(script, latencyMs);
+            const opC = scriptedOperator(script, latencyMs, { nowMs: 0 }, true);
             const request: CallRequest = {
               service: 'iam',
               operation: 'GetRole',
@@ -171,10 +188,17 @@ describe('RetryClient.call', () => {
             const b = drive(
               referenceCall(quota, randomB, opB, request, spec, (n, code) => gaveB.push([n, code])),
             );
+            const gaveC: [number, string | undefined][] = [];
+            const c = drive(clientC.call(opC, request, spec, (_r, n, code) => gaveC.push([n, code])));
             expect(a).toEqual(b);
             expect(gaveA).toEqual(gaveB);
             expect(opA.records).toEqual(opB.records);
             expect(randomA.draws).toBe(randomB.draws);
+            // The same attempts through the operator's site as through its call.
+            expect(c).toEqual(a);
+            expect(gaveC).toEqual(gaveA);
+            expect(opC.records).toEqual(opA.records);
+            expect(randomC.draws).toBe(randomA.draws);
           }
         },
       ),

@@ -39,6 +39,7 @@ import {
   associationShape,
   type InstanceRecord,
   instanceStatusShape,
+  reservationIdOf,
   reservationShape,
   stateChangeShape,
 } from './records.ts';
@@ -68,7 +69,8 @@ const STATUS_TOKEN = /^ns-([0-9a-z]{1,10})$/;
  */
 const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 
-type Handler = (params: unknown, region: string) => unknown;
+/** An operation: its parameters, the caller's region, and whether the request's shape is known good (readRequest). */
+type Handler = (params: unknown, region: string, shapeChecked: boolean) => unknown;
 
 export class Ec2Service {
   private readonly instances = new Map<string, InstanceRecord>();
@@ -88,17 +90,17 @@ export class Ec2Service {
     }
     this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
     this.handlers = {
-      RunInstances: (p, r) => this.runInstances(p, r),
-      DescribeInstances: (p, r) => this.describeInstances(p, r),
-      DescribeInstanceStatus: (p, r) => this.describeInstanceStatus(p, r),
-      StopInstances: (p, r) => this.stopInstances(p, r),
-      StartInstances: (p, r) => this.startInstances(p, r),
-      RebootInstances: (p, r) => this.rebootInstances(p, r),
-      TerminateInstances: (p, r) => this.terminateInstances(p, r),
-      AssociateIamInstanceProfile: (p, r) => this.associate(p, r),
-      DescribeIamInstanceProfileAssociations: (p, r) => this.describeAssociations(p, r),
-      ReplaceIamInstanceProfileAssociation: (p, r) => this.replace(p, r),
-      DisassociateIamInstanceProfile: (p, r) => this.disassociate(p, r),
+      RunInstances: (p, r, c) => this.runInstances(p, r, c),
+      DescribeInstances: (p, r, c) => this.describeInstances(p, r, c),
+      DescribeInstanceStatus: (p, r, c) => this.describeInstanceStatus(p, r, c),
+      StopInstances: (p, r, c) => this.stopInstances(p, r, c),
+      StartInstances: (p, r, c) => this.startInstances(p, r, c),
+      RebootInstances: (p, r, c) => this.rebootInstances(p, r, c),
+      TerminateInstances: (p, r, c) => this.terminateInstances(p, r, c),
+      AssociateIamInstanceProfile: (p, r, c) => this.associate(p, r, c),
+      DescribeIamInstanceProfileAssociations: (p, r, c) => this.describeAssociations(p, r, c),
+      ReplaceIamInstanceProfileAssociation: (p, r, c) => this.replace(p, r, c),
+      DisassociateIamInstanceProfile: (p, r, c) => this.disassociate(p, r, c),
     };
   }
 
@@ -172,9 +174,10 @@ export class Ec2Service {
       this.opts.ids.reserve(id);
     }
     const now = this.opts.scheduler.nowMs;
-    const record = this.newInstance(id, spec.region, spec.name, spec.state, `r-${id.slice(2)}`, now);
-    // Built once: tag filters read an instance's tags on every Describe call.
-    record.seedTags = [{ Key: 'Name', Value: spec.name }, ...(spec.tags ?? [])];
+    // Its reservation id and Name tag are built when asked for (reservationIdOf, instanceTags).
+    const record = this.newInstance(id, spec.region, spec.name, spec.state, undefined, now);
+    if (spec.tags !== undefined && spec.tags.length > 0)
+      record.seedTags = [{ Key: 'Name', Value: spec.name }, ...spec.tags];
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;
@@ -186,18 +189,20 @@ export class Ec2Service {
 
   /**
    * Calls `operation` in `region` with AWS-shaped `params` and returns the AWS-shaped response.
+   * `shapeChecked`: the simulator built the request in the operation's input shape, so the shape
+   * check is skipped (readRequest); every other check runs.
    * @throws AwsError for every failure (unknown operation: InvalidAction; unknown region:
    *   InvalidRegion); a failed call changes nothing.
    */
-  invoke(operation: string, params: unknown, region: string): unknown {
+  invoke(operation: string, params: unknown, region: string, shapeChecked = false): unknown {
     const handler = Object.hasOwn(this.handlers, operation) ? this.handlers[operation] : undefined;
     if (handler === undefined) throw Errors.ec2InvalidAction(operation);
     if (!this.instancesByRegion.has(region)) throw Errors.invalidRegion(region);
-    return handler(params, region);
+    return handler(params, region, shapeChecked);
   }
 
-  private runInstances(params: unknown, region: string): unknown {
-    const p = readRequest('RunInstances', params);
+  private runInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('RunInstances', params, shapeChecked);
     const minCount = requiredInteger(p, 'MinCount');
     const maxCount = requiredInteger(p, 'MaxCount');
     if (minCount < 1)
@@ -247,8 +252,8 @@ export class Ec2Service {
     return reservationShape(reservationId, launched);
   }
 
-  private describeInstances(params: unknown, region: string): unknown {
-    const p = readRequest('DescribeInstances', params);
+  private describeInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('DescribeInstances', params, shapeChecked);
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -274,8 +279,9 @@ export class Ec2Service {
     // Group by reservation, in order of first appearance, as EC2 answers.
     const groups = new Map<string, InstanceRecord[]>();
     for (const r of page) {
-      const g = groups.get(r.reservationId);
-      if (g === undefined) groups.set(r.reservationId, [r]);
+      const reservationId = reservationIdOf(r);
+      const g = groups.get(reservationId);
+      if (g === undefined) groups.set(reservationId, [r]);
       else g.push(r);
     }
     const out: Record<string, unknown> = {
@@ -290,8 +296,8 @@ export class Ec2Service {
    * `initializing` for STATUS_CHECKS_INIT_MS after the instance entered `running`, then `ok` (the
    * model has no impaired instances).
    */
-  private describeInstanceStatus(params: unknown, region: string): unknown {
-    const p = readRequest('DescribeInstanceStatus', params);
+  private describeInstanceStatus(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('DescribeInstanceStatus', params, shapeChecked);
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileFilters(readFilters(p), filterTables.DescribeInstanceStatus);
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -327,8 +333,8 @@ export class Ec2Service {
     return out;
   }
 
-  private stopInstances(params: unknown, region: string): unknown {
-    const p = readRequest('StopInstances', params);
+  private stopInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('StopInstances', params, shapeChecked);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalBoolean(p, 'Force');
     optionalBoolean(p, 'Hibernate');
@@ -351,8 +357,8 @@ export class Ec2Service {
     return { StoppingInstances: changes };
   }
 
-  private startInstances(params: unknown, region: string): unknown {
-    const p = readRequest('StartInstances', params);
+  private startInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('StartInstances', params, shapeChecked);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalString(p, 'AdditionalInfo');
     for (const r of records) {
@@ -372,8 +378,8 @@ export class Ec2Service {
     return { StartingInstances: changes };
   }
 
-  private rebootInstances(params: unknown, region: string): unknown {
-    const p = readRequest('RebootInstances', params);
+  private rebootInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('RebootInstances', params, shapeChecked);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     for (const r of records) {
       if (r.state !== 'running') throw Errors.incorrectInstanceState(r.id, r.state, 'rebooted');
@@ -398,8 +404,8 @@ export class Ec2Service {
     return {};
   }
 
-  private terminateInstances(params: unknown, region: string): unknown {
-    const p = readRequest('TerminateInstances', params);
+  private terminateInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('TerminateInstances', params, shapeChecked);
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
     const changes = records.map((r) => {
@@ -423,8 +429,8 @@ export class Ec2Service {
   // Lookups of the referenced objects come first (instance or association, then the profile),
   // then the state rules. AWS does not document the order; this one is fixed and tested.
 
-  private associate(params: unknown, region: string): unknown {
-    const p = readRequest('AssociateIamInstanceProfile', params);
+  private associate(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('AssociateIamInstanceProfile', params, shapeChecked);
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const instance = this.findInstances([requiredString(p, 'InstanceId')], region)[0]!;
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -440,8 +446,12 @@ export class Ec2Service {
     return { IamInstanceProfileAssociation: associationShape(a) };
   }
 
-  private describeAssociations(params: unknown, region: string): unknown {
-    const p = readRequest('DescribeIamInstanceProfileAssociations', params);
+  private describeAssociations(params: unknown, region: string, shapeChecked: boolean): unknown {
+    if (shapeChecked) {
+      const fast = this.associationsOfInstance(params, region);
+      if (fast !== undefined) return fast;
+    }
+    const p = readRequest('DescribeIamInstanceProfileAssociations', params, shapeChecked);
     const ids = optionalStringList(p, 'AssociationIds');
     const rawFilters = readFilters(p);
     const filters = compileFilters(rawFilters, filterTables.DescribeIamInstanceProfileAssociations);
@@ -491,8 +501,28 @@ export class Ec2Service {
     return out;
   }
 
-  private replace(params: unknown, region: string): unknown {
-    const p = readRequest('ReplaceIamInstanceProfileAssociation', params);
+  /**
+   * describeAssociations' answer to the request a strategy makes once per instance (shapeChecked,
+   * exactly `Filters: [{ Name: instance-id, Values: [ID] }]` for an existing instance ID), without
+   * reading and compiling the filter: the same response the general path gives (the instance's
+   * live association if it is in `region`, else none). Undefined for any other request.
+   */
+  private associationsOfInstance(params: unknown, region: string): unknown {
+    const filters = (params as { readonly Filters?: unknown } | null)?.Filters;
+    if (!Array.isArray(filters) || filters.length !== 1) return undefined;
+    for (const key in params as object) if (key !== 'Filters') return undefined;
+    const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown };
+    const values = filter.Name === 'instance-id' ? filter.Values : undefined;
+    if (!Array.isArray(values) || values.length !== 1 || typeof values[0] !== 'string') return undefined;
+    // An existing instance's id is a literal (no wildcard), so the general path would use its index.
+    const r = this.instances.get(values[0]);
+    if (r === undefined) return undefined;
+    const a = r.region === region ? r.association : undefined;
+    return { IamInstanceProfileAssociations: a === undefined ? [] : [associationShape(a)] };
+  }
+
+  private replace(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('ReplaceIamInstanceProfileAssociation', params, shapeChecked);
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const old = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -506,8 +536,8 @@ export class Ec2Service {
     return { IamInstanceProfileAssociation: associationShape(a) };
   }
 
-  private disassociate(params: unknown, region: string): unknown {
-    const p = readRequest('DisassociateIamInstanceProfile', params);
+  private disassociate(params: unknown, region: string, shapeChecked: boolean): unknown {
+    const p = readRequest('DisassociateIamInstanceProfile', params, shapeChecked);
     const a = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const instance = a.instance;
     if (instance.state !== 'running' && instance.state !== 'stopped') {
@@ -591,7 +621,7 @@ export class Ec2Service {
     region: string,
     name: string | undefined,
     state: InstanceStateName,
-    reservationId: string,
+    reservationId: string | undefined,
     launchTimeMs: number,
     launch?: LaunchDetails,
     launchIndex = 0,

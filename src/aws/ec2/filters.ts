@@ -12,7 +12,13 @@ import { Errors } from '../errors.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
 import { LAUNCH_DEFAULTS } from './launch.ts';
 import type { Filter } from './params.ts';
-import { type AssociationRecord, availabilityZone, type InstanceRecord, instanceTags } from './records.ts';
+import {
+  type AssociationRecord,
+  availabilityZone,
+  type InstanceRecord,
+  instanceTags,
+  reservationIdOf,
+} from './records.ts';
 import { instanceStateCodes } from './types.ts';
 
 type Values<R> = (record: R) => readonly string[];
@@ -62,7 +68,7 @@ const instanceFilters: Readonly<Record<string, Values<InstanceRecord>>> = {
   'metadata-options.state': () => ['applied'],
   'monitoring-state': (r) => [r.launch?.monitoring === true ? 'enabled' : 'disabled'],
   'owner-id': () => [ACCOUNT_ID],
-  'reservation-id': (r) => [r.reservationId],
+  'reservation-id': (r) => [reservationIdOf(r)],
   'root-device-name': () => ['/dev/xvda'],
   'root-device-type': () => ['ebs'],
   'subnet-id': (r) => one(r.launch?.echo.SubnetId as string | undefined),

@@ -70,11 +70,14 @@ export function optionalBoolean(p: Params, name: string): boolean | undefined {
  * The request of `operation`, checked against its input shape in the service model (every member
  * at any depth is known, of its type and within its enum); the first problem becomes EC2's error.
  * The same check runs in the scenario loader, so a request `validate` accepts is accepted here.
+ * `shapeChecked` (a request the simulator built in the shape; CallRequest.shapeChecked) skips the
+ * structural check, which cannot fail for it.
  */
-export function readRequest(operation: string, params: unknown): Params {
+export function readRequest(operation: string, params: unknown, shapeChecked = false): Params {
   if (params === undefined || params === null) return {};
   if (!isRecord(params))
     throw Errors.ec2InvalidParameter(`The request parameters must be an object, got ${show(params)}`);
+  if (shapeChecked) return params;
   const problems = checkStructure('ec2', inputShape('ec2', operation), params, frontEndOptions('ec2'));
   const first = problems[0];
   if (first !== undefined) {

@@ -19,12 +19,17 @@ export interface InstanceRecord {
   readonly name: string | undefined;
   state: InstanceStateName;
   readonly launchTimeMs: number;
-  readonly reservationId: string;
+  /** Its launch's reservation; undefined for a seeded instance, whose is `r-` + its id's digits (reservationIdOf). */
+  readonly reservationId: string | undefined;
   /** Position in its launch (AmiLaunchIndex): 0 for the first instance of a RunInstances call. */
   readonly launchIndex: number;
   /** What RunInstances asked for; undefined for the scenario's seeded instances (defaults apply). */
   readonly launch: LaunchDetails | undefined;
-  /** A seeded instance's tags: Name, then the scenario's `tags`; launched ones keep theirs in `launch`. */
+  /**
+   * A seeded instance's tags: Name, then the scenario's `tags`; launched ones keep theirs in
+   * `launch`. Without scenario tags, built at the first read (instanceTags): a fleet's instances
+   * are rarely asked for their tags.
+   */
   seedTags: readonly Ec2Tag[] | undefined;
   /** When the instance last entered `running` (for its status checks), ms; undefined when not running. */
   runningSinceMs: number | undefined;
@@ -69,7 +74,15 @@ function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord 
 
 /** The instance's tags: the launch's instance tags, or the seeded instance's Name and `tags`. */
 export function instanceTags(r: InstanceRecord): readonly Ec2Tag[] {
-  return r.launch?.tags ?? r.seedTags ?? NO_TAGS;
+  if (r.launch !== undefined) return r.launch.tags;
+  // Kept once built: tag filters read an instance's tags on every Describe call.
+  if (r.seedTags === undefined && r.name !== undefined) r.seedTags = [{ Key: 'Name', Value: r.name }];
+  return r.seedTags ?? NO_TAGS;
+}
+
+/** The instance's reservation id (see InstanceRecord.reservationId). */
+export function reservationIdOf(r: InstanceRecord): string {
+  return r.reservationId ?? `r-${r.id.slice(2)}`;
 }
 
 /** The instance's availability zone: the launch's Placement, or the region's first zone. */

@@ -26,6 +26,49 @@ describe('seedInstance', () => {
     expect(w.ec2.instancesIn(REGION).map((i) => i.name)).toEqual(['web-1', 'idle']);
   });
 
+  it('a seeded instance has its own reservation and a Name tag before the scenario tags', () => {
+    const w = makeWorld();
+    const plain = w.ec2.seedInstance({ name: 'web-1', region: REGION, state: 'running' });
+    const tagged = w.ec2.seedInstance({
+      name: 'web-2',
+      region: REGION,
+      state: 'running',
+      tags: [{ Key: 'team', Value: 'blue' }],
+    });
+    const rows = w
+      .call('DescribeInstances', {})
+      .Reservations.map(
+        (r: { ReservationId: string; Instances: { InstanceId: string; Tags: unknown }[] }) => [
+          r.ReservationId,
+          r.Instances.map((i) => [i.InstanceId, i.Tags]),
+        ],
+      );
+    expect(rows).toEqual([
+      [`r-${plain.slice(2)}`, [[plain, [{ Key: 'Name', Value: 'web-1' }]]]],
+      [
+        `r-${tagged.slice(2)}`,
+        [
+          [
+            tagged,
+            [
+              { Key: 'Name', Value: 'web-2' },
+              { Key: 'team', Value: 'blue' },
+            ],
+          ],
+        ],
+      ],
+    ]);
+    const ids = (filter: unknown) =>
+      w
+        .call('DescribeInstances', { Filters: [filter] })
+        .Reservations.flatMap((r: { Instances: { InstanceId: string }[] }) =>
+          r.Instances.map((i) => i.InstanceId),
+        );
+    expect(ids({ Name: 'reservation-id', Values: [`r-${tagged.slice(2)}`] })).toEqual([tagged]);
+    expect(ids({ Name: 'tag:Name', Values: ['web-1'] })).toEqual([plain]);
+    expect(ids({ Name: 'tag-key', Values: ['team'] })).toEqual([tagged]);
+  });
+
   it('resolves the profile through the IAM control plane, not the region view', () => {
     const w = makeWorld({ iamDelayMs: 5_000 });
     w.putProfile(profile('fresh', 'WebRole'));
