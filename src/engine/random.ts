@@ -109,8 +109,12 @@ export class Alea implements RandomSource {
   }
 }
 
-/** Scratch for chars(): the codes of the string being built (one string at a time, single-threaded). */
-const charCodes: number[] = [];
+/**
+ * Scratch for chars(), one array per string length (ids come in a handful of lengths): the codes
+ * of the string being built, written by index. Emptying one shared array instead (`length = 0`)
+ * drops its storage, so every id regrew it: ~1.2 KB of garbage per instance of a fleet.
+ */
+const charCodesByLength: number[][] = [];
 
 export class RandomStream extends Alea {
   /**
@@ -136,10 +140,15 @@ export class RandomStream extends Alea {
    * id, which a fleet keeps by the hundred thousand and hashes on every lookup.
    */
   chars(alphabet: string, length: number, prefix = ''): string {
-    charCodes.length = 0;
-    for (let i = 0; i < prefix.length; i++) charCodes.push(prefix.charCodeAt(i));
+    const total = prefix.length + length;
+    let charCodes = charCodesByLength[total];
+    if (charCodes === undefined) {
+      charCodes = new Array<number>(total).fill(0);
+      charCodesByLength[total] = charCodes;
+    }
+    for (let i = 0; i < prefix.length; i++) charCodes[i] = prefix.charCodeAt(i);
     for (let i = 0; i < length; i++)
-      charCodes.push(alphabet.charCodeAt(Math.floor(this.next() * alphabet.length)));
+      charCodes[prefix.length + i] = alphabet.charCodeAt(Math.floor(this.next() * alphabet.length));
     return String.fromCharCode.apply(null, charCodes);
   }
 }
