@@ -42,7 +42,6 @@ import {
   type TraceObserver,
 } from './engine/index.ts';
 import { Attacker } from './incident/attacker.ts';
-import { accessKeyId, accessKeyPrefix } from './instance/access-keys.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
@@ -151,9 +150,6 @@ export interface WorldObserver {
 /** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
 interface InstanceFacts extends ClassifiedInstance {
   readonly id: string;
-  readonly accessKeyPrefix: string;
-  /** Credentials issued so far (the access key id's counter). */
-  issuedCount: number;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -240,7 +236,6 @@ class World {
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => this.ec2.associationOf(rt.facts.id),
     profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
-    newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
     classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
     credentialsIssued: (rt, creds, previous) => {
       this.attacker?.credentialsIssued(rt.name, creds);
@@ -438,10 +433,6 @@ class World {
     const region = spec.region;
     const facts: InstanceFacts = {
       id,
-      // Access key ids: unique and deterministic without a random draw, from the instance's index
-      // and its issuance count.
-      accessKeyPrefix: accessKeyPrefix(index),
-      issuedCount: 0,
       oldRole,
       oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
       authzView: this.authzStore.view(region)!,
@@ -460,6 +451,9 @@ class World {
         lifetime,
         pickupDelay: pickup,
         stream,
+        // Access key ids: unique and deterministic without a random draw, from the instance's index
+        // and its issuance count.
+        keyIndex: index,
         bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
       },
       outages: this.outagesOf(spec.name),

@@ -23,7 +23,7 @@ import {
   type Timer,
   timerKind,
 } from '../engine/index.ts';
-import type { Credentials } from './credentials.ts';
+import { type Credentials, IssuedCredentials } from './credentials.ts';
 
 /** Documented: new credentials are available at least five minutes before the old expire (EC2 UG). */
 export const ROTATION_OVERLAP_MS = 5 * 60 * 1000;
@@ -47,6 +47,8 @@ export interface ImdsOptions {
   readonly lifetime: Distribution;
   readonly pickupDelay: Distribution;
   readonly stream: RandomStream;
+  /** The instance's index in the world: with the publisher's issuance count, its access key ids (access-keys.ts). */
+  readonly keyIndex: number;
   /**
    * TEST ONLY, a deliberately broken model: IMDS keeps renewing the role it serves after that role
    * left the profile. It exists so the test suite can show the checkers catch such a bug.
@@ -64,7 +66,6 @@ export interface ImdsHost {
   association(): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
-  newAccessKeyId(): string;
   /** Called whenever what IMDS serves may have changed. */
   imdsChanged(): void;
   /** Called for every credential issuance (the STS AssumeRole CloudTrail would show), with the set it replaces. */
@@ -108,6 +109,9 @@ export class ImdsPublisher {
   private readonly lifetime: Distribution;
   private readonly pickupDelay: Distribution;
   private readonly bugKeepsRemovedRole: boolean;
+  private readonly keyIndex: number;
+  /** Credentials issued so far, over every boot (the access key id's counter). */
+  private issuedCount = 0;
 
   constructor(
     options: ImdsOptions,
@@ -120,6 +124,7 @@ export class ImdsPublisher {
     this.lifetime = options.lifetime;
     this.pickupDelay = options.pickupDelay;
     this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
+    this.keyIndex = options.keyIndex;
     this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
   }
@@ -209,13 +214,14 @@ export class ImdsPublisher {
       if (role.kind === 'role') {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
-        this.creds = {
-          accessKeyId: this.host.newAccessKeyId(),
-          roleName: role.roleName,
-          roleId: role.roleId,
-          issuedAtMs: nowMs,
-          expiresAtMs: nowMs + this.lifetime.sample(stream),
-        };
+        this.creds = new IssuedCredentials(
+          this.keyIndex,
+          this.issuedCount++,
+          role.roleName,
+          role.roleId,
+          nowMs,
+          nowMs + this.lifetime.sample(stream),
+        );
         this.host.credentialsIssued(this.creds, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and

@@ -33,8 +33,6 @@ export interface InstanceWorld<D> {
   association(runtime: InstanceRuntime<D>): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
-  /** A fresh, unique access key id for the instance's next credentials. */
-  newAccessKeyId(runtime: InstanceRuntime<D>): string;
   /**
    * The lane state of valid credentials now: new / old / other as the region's authorization view
    * decides their permissions, whether the probe is allowed, and the role (an interned laneState).
@@ -123,10 +121,6 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
 
   profileRole(profileId: string): ProfileRole {
     return this.world.profileRole(this, profileId);
-  }
-
-  newAccessKeyId(): string {
-    return this.world.newAccessKeyId(this);
   }
 
   credentialsIssued(creds: Credentials, previous: Credentials | undefined): void {
