@@ -48,7 +48,7 @@ import { InstanceRuntime, type InstanceWorld, type Window } from './instance/run
 import { sdkPolicy } from './instance/sdk.ts';
 import type { RecordedSegment } from './instance/timeline.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
-import { ReplicatedStore } from './replication/store.ts';
+import { type RegionView, ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
@@ -150,6 +150,20 @@ export interface WorldObserver {
 /** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
 interface InstanceFacts extends ClassifiedInstance {
   readonly id: string;
+  /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
+  readonly iam: RegionRoles;
+}
+
+/**
+ * A region's IAM view and the last profile-role answer given in it. Every rotation asks; the
+ * answer changes only with the snapshot or the profile, so this one entry, shared by the region's
+ * instances, answers almost every question without a lookup.
+ */
+interface RegionRoles {
+  readonly view: RegionView<IamState>;
+  state: IamState | undefined;
+  profileId: string | undefined;
+  answer: ProfileRole | undefined;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -218,6 +232,8 @@ class World {
   private readonly plan: ChangePlan | undefined;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
+  /** Per region, its IAM view and the last answer there (see RegionRoles). */
+  private readonly regionRolesByName = new Map<string, RegionRoles>();
   private readonly apiLatency: Distribution;
   /** Whether the warm-up runs instance by instance (see SimulateOptions.warmUp). */
   readonly isolatedWarmUp: boolean;
@@ -235,9 +251,20 @@ class World {
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
     association: (rt) => this.ec2.associationOf(rt.facts.id),
-    profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
+    profileRole: (rt, profileId) => {
+      const iam = rt.facts.iam;
+      const state = iam.view.state;
+      if (state !== iam.state || profileId !== iam.profileId) {
+        iam.answer = this.profileRole(state, profileId);
+        iam.state = state;
+        iam.profileId = profileId;
+      }
+      return iam.answer!;
+    },
     classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
     credentialsIssued: (rt, creds, previous) => {
+      // Most runs have nobody to tell: one test instead of a call and a loop per issuance.
+      if (this.attacker === undefined && this.observers.length === 0) return;
       this.attacker?.credentialsIssued(rt.name, creds);
       for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
     },
@@ -435,6 +462,7 @@ class World {
       id,
       oldRole,
       oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
+      iam: this.regionRoles(region),
       authzView: this.authzStore.view(region)!,
       ...(this.scenario.incident === undefined ? {} : { scpView: this.scpStore.view(region)! }),
       probeIndex: spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
@@ -471,6 +499,21 @@ class World {
       }
     }
     return rt;
+  }
+
+  /** Region `region`'s entry of regionRolesByName, made when first asked. */
+  private regionRoles(region: string): RegionRoles {
+    let roles = this.regionRolesByName.get(region);
+    if (roles === undefined) {
+      roles = {
+        view: this.iamStore.view(region)!,
+        state: undefined,
+        profileId: undefined,
+        answer: undefined,
+      };
+      this.regionRolesByName.set(region, roles);
+    }
+    return roles;
   }
 
   /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
@@ -551,9 +594,8 @@ class World {
     return attacker;
   }
 
-  /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
-  private profileRole(region: string, profileId: string): ProfileRole {
-    const state = this.iamStore.view(region)!.state;
+  /** The role a profile holds in IAM snapshot `state` (a region's view), found by the profile's id. */
+  private profileRole(state: IamState, profileId: string): ProfileRole {
     // Snapshots are immutable, so the answer is worked out once per snapshot and profile.
     let roles = this.profileRoles.get(state);
     if (roles === undefined) {
