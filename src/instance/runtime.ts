@@ -81,6 +81,15 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   private scheduler: Scheduler;
   private readonly world: InstanceWorld<D>;
   private readonly outages: readonly Window[];
+  /**
+   * The credentials whose classification each lane holds (undefined: the lane holds something
+   * else). Classification depends only on the credentials and the region's enforcement views,
+   * and those change only through reevaluate(), which forgets these; so while a lane's
+   * credentials stay the same there is nothing to re-derive (a rotation leaves the application's
+   * credentials alone, a refresh IMDS's).
+   */
+  private imdsClassified: Credentials | undefined = undefined;
+  private appClassified: Credentials | undefined = undefined;
 
   constructor(options: RuntimeOptions<D>) {
     this.name = options.name;
@@ -130,12 +139,12 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   /** What IMDS serves may have changed: a per-call client notices, and both lanes are re-derived. */
   imdsChanged(): void {
     this.app.imdsChanged();
-    this.reevaluate();
+    this.update();
   }
 
   /** What the application holds may have changed. */
   appChanged(): void {
-    this.reevaluate();
+    this.update();
     this.world.applicationChanged(this);
   }
 
@@ -156,7 +165,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
       this.app.stop();
       this.imds.shutdown();
     }
-    this.reevaluate();
+    this.update();
   }
 
   /** A reboot began: the application goes down; IMDS keeps what it has (Uptycs: reboot does not refresh). */
@@ -187,26 +196,50 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     return isValidAt(creds, nowMs) ? creds : undefined;
   }
 
-  /** Re-derives both lanes from the current state (called on every change that could matter). */
+  /**
+   * Re-derives both lanes from scratch: the world calls it when the region's enforcement views
+   * changed, which changes what every credential means.
+   */
   reevaluate(): void {
+    this.imdsClassified = undefined;
+    this.appClassified = undefined;
+    this.update();
+  }
+
+  /** Re-derives both lanes from the current state (called on every change that could matter). */
+  private update(): void {
     const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning) {
+      this.imdsClassified = undefined;
+      this.appClassified = undefined;
       this.imdsLane.set(nowMs, DOWN);
       this.appLane.set(nowMs, DOWN);
       return;
     }
     const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
-    this.imdsLane.set(nowMs, isValidAt(served, nowMs) ? this.world.classify(this, served) : NONE);
-    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.appState(this.app.usable, nowMs));
+    if (!isValidAt(served, nowMs)) {
+      this.imdsClassified = undefined;
+      this.imdsLane.set(nowMs, NONE);
+    } else if (served !== this.imdsClassified) {
+      this.imdsClassified = served;
+      this.imdsLane.set(nowMs, this.world.classify(this, served));
+    }
+    const held = this.appRestarting ? undefined : this.app.usable;
+    if (!isValidAt(held, nowMs)) {
+      this.appClassified = undefined;
+      this.appLane.set(nowMs, this.appRestarting ? DOWN : this.unusableState(held));
+    } else if (held !== this.appClassified) {
+      this.appClassified = held;
+      this.appLane.set(nowMs, this.world.classify(this, held));
+    }
   }
 
   /**
-   * What the application presents: expired credentials that its SDK still presents (static
-   * stability) are rejected by AWS, so the application is out although it holds something.
+   * What the application presents without valid credentials: expired credentials that its SDK
+   * still presents (static stability) are rejected by AWS, so the application is out although it
+   * holds something.
    */
-  private appState(creds: Credentials | undefined, nowMs: number): LaneState {
-    if (creds === undefined) return NONE;
-    if (isValidAt(creds, nowMs)) return this.world.classify(this, creds);
-    return laneState('denied', (creds as Credentials).roleName, false);
+  private unusableState(creds: Credentials | undefined): LaneState {
+    return creds === undefined ? NONE : laneState('denied', creds.roleName, false);
   }
 }
