@@ -90,6 +90,12 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
    */
   private imdsClassified: Credentials | undefined = undefined;
   private appClassified: Credentials | undefined = undefined;
+  // Their expiry, and the state each lane holds: kept here so that an update that changes nothing
+  // reads no credentials and no lane (at fleet scale each is a likely cache miss).
+  private imdsValidUntilMs = 0;
+  private appValidUntilMs = 0;
+  private imdsState: LaneState = DOWN;
+  private appState: LaneState = DOWN;
 
   constructor(options: RuntimeOptions<D>) {
     this.name = options.name;
@@ -212,26 +218,44 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     if (!this.instanceRunning) {
       this.imdsClassified = undefined;
       this.appClassified = undefined;
-      this.imdsLane.set(nowMs, DOWN);
-      this.appLane.set(nowMs, DOWN);
+      this.setImds(nowMs, DOWN);
+      this.setApp(nowMs, DOWN);
       return;
     }
     const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
-    if (!isValidAt(served, nowMs)) {
+    if (served !== undefined && served === this.imdsClassified && nowMs < this.imdsValidUntilMs) {
+      // Unchanged.
+    } else if (!isValidAt(served, nowMs)) {
       this.imdsClassified = undefined;
-      this.imdsLane.set(nowMs, NONE);
-    } else if (served !== this.imdsClassified) {
+      this.setImds(nowMs, NONE);
+    } else {
       this.imdsClassified = served;
-      this.imdsLane.set(nowMs, this.world.classify(this, served));
+      this.imdsValidUntilMs = served.expiresAtMs;
+      this.setImds(nowMs, this.world.classify(this, served));
     }
     const held = this.appRestarting ? undefined : this.app.usable;
-    if (!isValidAt(held, nowMs)) {
+    if (held !== undefined && held === this.appClassified && nowMs < this.appValidUntilMs) {
+      // Unchanged.
+    } else if (!isValidAt(held, nowMs)) {
       this.appClassified = undefined;
-      this.appLane.set(nowMs, this.appRestarting ? DOWN : this.unusableState(held));
-    } else if (held !== this.appClassified) {
+      this.setApp(nowMs, this.appRestarting ? DOWN : this.unusableState(held));
+    } else {
       this.appClassified = held;
-      this.appLane.set(nowMs, this.world.classify(this, held));
+      this.appValidUntilMs = held.expiresAtMs;
+      this.setApp(nowMs, this.world.classify(this, held));
     }
+  }
+
+  private setImds(nowMs: number, state: LaneState): void {
+    if (state === this.imdsState) return;
+    this.imdsState = state;
+    this.imdsLane.set(nowMs, state);
+  }
+
+  private setApp(nowMs: number, state: LaneState): void {
+    if (state === this.appState) return;
+    this.appState = state;
+    this.appLane.set(nowMs, state);
   }
 
   /**
