@@ -236,10 +236,12 @@ export class ImdsPublisher {
     }
     nextMs = Math.max(nextMs, nowMs + 1);
     this.rotation.at(nextMs);
-    this.expiry?.cancel();
     if (expiresAtMs !== undefined && expiresAtMs > nowMs && expiresAtMs < nextMs) {
+      // Moves it if pending: the same order as cancelling it first (see EventQueue.schedule).
       this.expiry ??= this.scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
       this.expiry.at(expiresAtMs);
+    } else {
+      this.expiry?.cancel();
     }
   }
 }

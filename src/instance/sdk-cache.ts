@@ -195,18 +195,24 @@ export class SdkCache {
   }
 
   private scheduleExpiry(creds: Credentials): void {
-    this.expiry.cancel();
+    // A pending timer is moved by at() with the same order as cancelling it and scheduling it
+    // anew (see EventQueue.schedule), in one step instead of two: one of these per refresh.
     this.staleEnd?.cancel();
-    this.mandatory?.cancel();
-    this.expiring = undefined;
     const nowMs = this.scheduler.nowMs;
-    if (!isValidAt(creds, nowMs)) return;
+    if (!isValidAt(creds, nowMs)) {
+      this.expiry.cancel();
+      this.mandatory?.cancel();
+      this.expiring = undefined;
+      return;
+    }
     this.expiring = creds;
     this.expiry.at(creds.expiresAtMs);
     const windowMs = this.policy.mandatoryBeforeExpiryMs;
     if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs) {
       this.mandatory ??= this.scheduler.targetTimer(SdkCache.MANDATORY, this);
       this.mandatory.at(creds.expiresAtMs - windowMs);
+    } else {
+      this.mandatory?.cancel();
     }
   }
 
