@@ -485,6 +485,8 @@ class World {
         bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
       },
       outages: this.outagesOf(spec.name),
+      // Results, checks and observers read the lanes in scenario time, from the warm-up's end.
+      recordAfterMs: this.offsetMs,
     });
     this.runtimes.set(id, rt);
     this.runtimesByName.set(spec.name, rt);

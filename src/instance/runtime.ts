@@ -58,6 +58,8 @@ export interface RuntimeOptions<D> {
    * imdsChanged() at both edges.
    */
   readonly outages: readonly Window[];
+  /** The lanes' segments that end at or before this time are never read (see Lane); default: all are. */
+  readonly recordAfterMs?: number;
 }
 
 /** moveTo's scratch list of an instance's timers (every instance moves twice in the warm-up). */
@@ -107,8 +109,8 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     this.scheduler = scheduler;
     this.imds = new ImdsPublisher({ ...options.imds, scheduler }, this);
     this.app = new SdkCache(options.policy, scheduler, options.imds.stream, this);
-    this.imdsLane = new Lane(scheduler.nowMs, DOWN);
-    this.appLane = new Lane(scheduler.nowMs, DOWN);
+    this.imdsLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
+    this.appLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
   }
 
   /**
