@@ -43,7 +43,7 @@ import {
 } from './engine/index.ts';
 import { Attacker } from './incident/attacker.ts';
 import type { Credentials } from './instance/credentials.ts';
-import type { ProfileRole } from './instance/imds.ts';
+import type { ImdsConfig, ProfileRole } from './instance/imds.ts';
 import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
 import type { RecordedSegment } from './instance/timeline.ts';
@@ -227,7 +227,11 @@ class World {
   readonly waiterPasses: WaiterPass[] = [];
   changeStartMs: number | null = null;
   private readonly observers: readonly WorldObserver[];
-  private readonly runtimesByName = new Map<string, InstanceRuntime>();
+  /**
+   * Runtimes by instance name, made when first asked (see byName): only observers and the
+   * attacker look runtimes up by name, and a fleet run has neither.
+   */
+  private runtimesByName: Map<string, InstanceRuntime> | undefined = undefined;
   private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
@@ -241,7 +245,7 @@ class World {
   private readonly boots: { readonly rt: InstanceRuntime; readonly name: string; readonly atMs: number }[] =
     [];
   /** IMDS's delays, shared by every runtime (the scenario's instances and replacements alike). */
-  private readonly imdsDelays: { period: Distribution; lifetime: Distribution; pickup: Distribution };
+  private readonly imdsConfig: ImdsConfig;
   /** Replacements launched by replace-instances, by the name of the scenario instance (slot) they replace. */
   private readonly replacements = new Map<string, Replacement>();
   /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
@@ -366,7 +370,12 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
-    this.imdsDelays = { period, lifetime, pickup };
+    this.imdsConfig = {
+      rotationPeriod: period,
+      lifetime,
+      pickupDelay: pickup,
+      bugKeepsRemovedRole: options.modelBugs?.imdsKeepsRemovedRole === true,
+    };
     // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
     // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
     // Only the instances simulated here boot (a slice's others have no runtime to boot).
@@ -444,7 +453,6 @@ class World {
     inSlice: boolean,
   ): InstanceRuntime<InstanceFacts> | undefined {
     const { scheduler, streams } = this;
-    const { period, lifetime, pickup } = this.imdsDelays;
     this.refs.set(spec.name, {
       name: spec.name,
       id,
@@ -470,26 +478,22 @@ class World {
     const rt = new InstanceRuntime<InstanceFacts>({
       scheduler,
       name: spec.name,
-      region,
       policy: sdkPolicy(spec.sdk),
       world: this.instanceWorld,
       facts,
       imds: {
-        rotationPeriod: period,
-        lifetime,
-        pickupDelay: pickup,
+        config: this.imdsConfig,
         stream,
         // Access key ids: unique and deterministic without a random draw, from the instance's index
         // and its issuance count.
         keyIndex: index,
-        bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
       },
       outages: this.outagesOf(spec.name),
       // Results, checks and observers read the lanes in scenario time, from the warm-up's end.
       recordAfterMs: this.offsetMs,
     });
     this.runtimes.set(id, rt);
-    this.runtimesByName.set(spec.name, rt);
+    this.runtimesByName?.set(spec.name, rt);
     const list = this.runtimesByRegion.get(region) ?? [];
     list.push(rt);
     this.runtimesByRegion.set(region, list);
@@ -583,7 +587,7 @@ class World {
       iamStore: this.iamStore,
       authzStore: this.authzStore,
       scpStore: this.scpStore,
-      readImds: (name) => this.runtimesByName.get(name)?.readImds(),
+      readImds: (name) => this.byName().get(name)?.readImds(),
       deleteRolePolicy: (roleName, policyName) =>
         this.iam.tryInvoke('DeleteRolePolicy', { RoleName: roleName, PolicyName: policyName }, region).ok,
     });
@@ -612,14 +616,26 @@ class World {
     return answer;
   }
 
+  /** Runtimes by instance name, in the order they were made (the order of `runtimes`). */
+  private byName(): Map<string, InstanceRuntime> {
+    if (this.runtimesByName === undefined) {
+      this.runtimesByName = new Map();
+      for (const rt of this.runtimes.values()) this.runtimesByName.set(rt.name, rt);
+    }
+    return this.runtimesByName;
+  }
+
   private attachObservers(): WorldView {
+    const world = this;
     const view: WorldView = {
       scheduler: this.scheduler,
       offsetMs: this.offsetMs,
       iamStore: this.iamStore,
       authzStore: this.authzStore,
       ec2: this.ec2,
-      runtimes: this.runtimesByName,
+      get runtimes() {
+        return world.byName();
+      },
       refs: this.refs,
     };
     for (const o of this.observers) o.attach(view);

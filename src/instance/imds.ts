@@ -40,20 +40,25 @@ export interface AssociationState {
   readonly profileId: string;
 }
 
-/** The publisher's configuration: its clock, its delays and its random stream. */
-export interface ImdsOptions {
-  readonly scheduler: Scheduler;
+/** What every publisher of a world shares (one object, not a copy of each field per instance). */
+export interface ImdsConfig {
   readonly rotationPeriod: Distribution;
   readonly lifetime: Distribution;
   readonly pickupDelay: Distribution;
-  readonly stream: RandomStream;
-  /** The instance's index in the world: with the publisher's issuance count, its access key ids (access-keys.ts). */
-  readonly keyIndex: number;
   /**
    * TEST ONLY, a deliberately broken model: IMDS keeps renewing the role it serves after that role
    * left the profile. It exists so the test suite can show the checkers catch such a bug.
    */
   readonly bugKeepsRemovedRole?: boolean;
+}
+
+/** The publisher's configuration: its clock, its delays and its random stream. */
+export interface ImdsOptions {
+  readonly scheduler: Scheduler;
+  readonly config: ImdsConfig;
+  readonly stream: RandomStream;
+  /** The instance's index in the world: with the publisher's issuance count, its access key ids (access-keys.ts). */
+  readonly keyIndex: number;
 }
 
 /**
@@ -86,7 +91,7 @@ export class ImdsPublisher {
   get info(): 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' {
     if (!this.endpoint || this.servingProfileId === undefined) return 'none';
     // The deliberately broken model behaves as if the role it holds were still in the profile.
-    if (this.bugKeepsRemovedRole && this.creds !== undefined) return 'ok';
+    if (this.config.bugKeepsRemovedRole === true && this.creds !== undefined) return 'ok';
     const role = this.host.profileRole(this.servingProfileId);
     return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
   }
@@ -105,10 +110,7 @@ export class ImdsPublisher {
   private running = false;
   private scheduler: Scheduler;
   private readonly stream: RandomStream;
-  private readonly rotationPeriod: Distribution;
-  private readonly lifetime: Distribution;
-  private readonly pickupDelay: Distribution;
-  private readonly bugKeepsRemovedRole: boolean;
+  private readonly config: ImdsConfig;
   private readonly keyIndex: number;
   /** Credentials issued so far, over every boot (the access key id's counter). */
   private issuedCount = 0;
@@ -120,10 +122,7 @@ export class ImdsPublisher {
     const { scheduler } = options;
     this.scheduler = scheduler;
     this.stream = options.stream;
-    this.rotationPeriod = options.rotationPeriod;
-    this.lifetime = options.lifetime;
-    this.pickupDelay = options.pickupDelay;
-    this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
+    this.config = options.config;
     this.keyIndex = options.keyIndex;
     this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
@@ -164,7 +163,7 @@ export class ImdsPublisher {
   /** EC2 changed the association: pick it up after the configured delay. */
   associationChanged(): void {
     if (!this.running) return;
-    this.pickup.after(this.pickupDelay.sample(this.stream));
+    this.pickup.after(this.config.pickupDelay.sample(this.stream));
   }
 
   private reset(): void {
@@ -205,7 +204,7 @@ export class ImdsPublisher {
       let role = this.host.profileRole(profileId);
       const held = this.creds;
       if (
-        this.bugKeepsRemovedRole &&
+        this.config.bugKeepsRemovedRole === true &&
         held !== undefined &&
         (role.kind !== 'role' || role.roleId !== held.roleId)
       ) {
@@ -220,7 +219,7 @@ export class ImdsPublisher {
           role.roleName,
           role.roleId,
           nowMs,
-          nowMs + this.lifetime.sample(stream),
+          nowMs + this.config.lifetime.sample(stream),
         );
         this.host.credentialsIssued(this.creds, previous);
       }
@@ -229,7 +228,7 @@ export class ImdsPublisher {
     }
     this.host.imdsChanged();
     const nowMs = scheduler.nowMs;
-    let nextMs = nowMs + this.rotationPeriod.sample(stream);
+    let nextMs = nowMs + this.config.rotationPeriod.sample(stream);
     const expiresAtMs = this.creds?.expiresAtMs;
     if (expiresAtMs !== undefined && expiresAtMs - ROTATION_OVERLAP_MS > nowMs) {
       nextMs = Math.min(nextMs, expiresAtMs - ROTATION_OVERLAP_MS);

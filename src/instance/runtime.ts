@@ -47,7 +47,6 @@ export interface InstanceWorld<D> {
 export interface RuntimeOptions<D> {
   readonly scheduler: Scheduler;
   readonly name: string;
-  readonly region: string;
   readonly policy: SdkPolicy;
   readonly world: InstanceWorld<D>;
   readonly facts: D;
@@ -69,7 +68,6 @@ const NONE: LaneState = laneState('none', undefined, false);
 
 export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   readonly name: string;
-  readonly region: string;
   readonly imds: ImdsPublisher;
   readonly app: SdkCache;
   readonly imdsLane: Lane;
@@ -101,7 +99,6 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
 
   constructor(options: RuntimeOptions<D>) {
     this.name = options.name;
-    this.region = options.region;
     this.facts = options.facts;
     this.world = options.world;
     this.outages = options.outages;
