@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { holdingKinds } from '../../src/result.ts';
 import { Lane, laneState } from '../../src/instance/timeline.ts';
+import { holdingKinds } from '../../src/result.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
 const state = fc
