@@ -44,7 +44,8 @@ import {
 import { Attacker } from './incident/attacker.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { ImdsConfig, ProfileRole } from './instance/imds.ts';
-import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
+import type { PermissionSet } from './instance/permissions.ts';
+import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
 import type { RecordedSegment } from './instance/timeline.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
@@ -147,11 +148,22 @@ export interface WorldObserver {
   finished?(): void;
 }
 
-/** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
-interface InstanceFacts extends ClassifiedInstance {
-  readonly id: string;
-  /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
-  readonly iam: RegionRoles;
+/** A runtime with what the world keeps per instance for its answers in its own fields (see InstanceWorld). */
+class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
+  constructor(
+    options: RuntimeOptions,
+    /** The EC2 instance id. */
+    readonly id: string,
+    /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
+    readonly iam: RegionRoles,
+    readonly oldRole: string | undefined,
+    readonly oldPermissions: PermissionSet | undefined,
+    readonly authzView: RegionView<AuthzState>,
+    readonly scpView: RegionView<AuthzState> | undefined,
+    readonly probeIndex: number,
+  ) {
+    super(options);
+  }
 }
 
 /**
@@ -253,10 +265,10 @@ class World {
   /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
   private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
-  private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
-    association: (rt) => this.ec2.associationOf(rt.facts.id),
+  private readonly instanceWorld: InstanceWorld<WorldRuntime> = {
+    association: (rt) => this.ec2.associationOf(rt.id),
     profileRole: (rt, profileId) => {
-      const iam = rt.facts.iam;
+      const iam = rt.iam;
       const state = iam.view.state;
       if (state !== iam.state || profileId !== iam.profileId) {
         iam.answer = this.profileRole(state, profileId);
@@ -265,7 +277,7 @@ class World {
       }
       return iam.answer!;
     },
-    classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
+    classify: (rt, creds) => this.classifier.classify(rt, creds),
     credentialsIssued: (rt, creds, previous) => {
       // Most runs have nobody to tell: one test instead of a call and a loop per issuance.
       if (this.attacker === undefined && this.observers.length === 0) return;
@@ -447,11 +459,7 @@ class World {
    * events drive it from now on. `spec.instanceProfile` gives the role counted as old. Outside
    * the slice only what the shared world knows of it is kept (undefined).
    */
-  private addRuntime(
-    spec: InstanceSpec,
-    id: string,
-    inSlice: boolean,
-  ): InstanceRuntime<InstanceFacts> | undefined {
+  private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
     this.refs.set(spec.name, {
       name: spec.name,
@@ -466,21 +474,12 @@ class World {
     const stream = streams.fresh(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
-    const facts: InstanceFacts = {
-      id,
-      oldRole,
-      oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
-      iam: this.regionRoles(region),
-      authzView: this.authzStore.view(region)!,
-      ...(this.scenario.incident === undefined ? {} : { scpView: this.scpStore.view(region)! }),
-      probeIndex: spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
-    };
-    const rt = new InstanceRuntime<InstanceFacts>({
+    const options: RuntimeOptions = {
       scheduler,
       name: spec.name,
       policy: sdkPolicy(spec.sdk),
-      world: this.instanceWorld,
-      facts,
+      // Asked only about the runtimes made here, which are WorldRuntimes (see InstanceWorld).
+      world: this.instanceWorld as InstanceWorld,
       imds: {
         config: this.imdsConfig,
         stream,
@@ -491,7 +490,17 @@ class World {
       outages: this.outagesOf(spec.name),
       // Results, checks and observers read the lanes in scenario time, from the warm-up's end.
       recordAfterMs: this.offsetMs,
-    });
+    };
+    const rt = new WorldRuntime(
+      options,
+      id,
+      this.regionRoles(region),
+      oldRole,
+      oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
+      this.authzStore.view(region)!,
+      this.scenario.incident === undefined ? undefined : this.scpStore.view(region)!,
+      spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
+    );
     this.runtimes.set(id, rt);
     this.runtimesByName?.set(spec.name, rt);
     const list = this.runtimesByRegion.get(region) ?? [];

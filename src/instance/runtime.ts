@@ -26,30 +26,32 @@ export interface Window {
  * What the simulation answers for every runtime. One object shared by all instances, asked with
  * the runtime as argument: a fleet has one runtime per instance, and a rotation of a cold
  * instance then does not also touch a closure and its context per question.
- * `D` is whatever per-instance facts the world keeps in `runtime.facts`.
+ * `R` is the world's subclass of InstanceRuntime, which keeps whatever per-instance facts the
+ * world needs in its own fields (one object per instance rather than two: at fleet scale each
+ * object an event touches is a likely cache miss). A runtime passes itself, so a world made with
+ * runtimes of type R is asked about those.
  */
-export interface InstanceWorld<D> {
+export interface InstanceWorld<R extends InstanceRuntime = InstanceRuntime> {
   /** The instance's active association as EC2 sees it now. */
-  association(runtime: InstanceRuntime<D>): AssociationState | undefined;
+  association(runtime: R): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
-  profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
+  profileRole(runtime: R, profileId: string): ProfileRole;
   /**
    * The lane state of valid credentials now: new / old / other as the region's authorization view
    * decides their permissions, whether the probe is allowed, and the role (an interned laneState).
    */
-  classify(runtime: InstanceRuntime<D>, creds: Credentials): LaneState;
+  classify(runtime: R, creds: Credentials): LaneState;
   /** IMDS issued `creds`, replacing `previous` (for observers). */
-  credentialsIssued(runtime: InstanceRuntime<D>, creds: Credentials, previous: Credentials | undefined): void;
+  credentialsIssued(runtime: R, creds: Credentials, previous: Credentials | undefined): void;
   /** What the application holds may have changed (for observers). */
-  applicationChanged(runtime: InstanceRuntime<D>): void;
+  applicationChanged(runtime: R): void;
 }
 
-export interface RuntimeOptions<D> {
+export interface RuntimeOptions {
   readonly scheduler: Scheduler;
   readonly name: string;
   readonly policy: SdkPolicy;
-  readonly world: InstanceWorld<D>;
-  readonly facts: D;
+  readonly world: InstanceWorld;
   /** IMDS's configuration except its clock (the runtime's). */
   readonly imds: Omit<ImdsOptions, 'scheduler'>;
   /**
@@ -66,20 +68,18 @@ const movingTimers: Timer[] = [];
 const DOWN: LaneState = laneState('down', undefined, false);
 const NONE: LaneState = laneState('none', undefined, false);
 
-export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
+export class InstanceRuntime implements ImdsHost, SdkHost {
   readonly name: string;
   readonly imds: ImdsPublisher;
   readonly app: SdkCache;
   readonly imdsLane: Lane;
   readonly appLane: Lane;
-  /** The simulation's per-instance facts (see InstanceWorld). */
-  readonly facts: D;
   /** The instance is in EC2 state `running`. */
   private instanceRunning = false;
   /** The application is restarting (reboot in progress). */
   private appRestarting = false;
   private scheduler: Scheduler;
-  private readonly world: InstanceWorld<D>;
+  private readonly world: InstanceWorld;
   private readonly outages: readonly Window[];
   /**
    * The credentials whose classification each lane holds (undefined: the lane holds something
@@ -97,9 +97,8 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   private imdsState: LaneState = DOWN;
   private appState: LaneState = DOWN;
 
-  constructor(options: RuntimeOptions<D>) {
+  constructor(options: RuntimeOptions) {
     this.name = options.name;
-    this.facts = options.facts;
     this.world = options.world;
     this.outages = options.outages;
     const { scheduler } = options;
