@@ -95,6 +95,11 @@ export class ImdsPublisher {
     const role = this.host.profileRole(this.servingProfileId);
     return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
   }
+  /**
+   * When `creds` expire (0 without credentials): kept here, so that a read of IMDS does not look
+   * at the credentials object, issued an hour ago and at fleet scale likely a cache miss.
+   */
+  private credsExpiresAtMs = 0;
   private servingProfileId: string | undefined;
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
@@ -135,6 +140,11 @@ export class ImdsPublisher {
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
+  /** The credentials served, if still valid at `nowMs` (see isValidAt). */
+  validCreds(nowMs: number): Credentials | undefined {
+    return nowMs < this.credsExpiresAtMs ? this.creds : undefined;
+  }
+
   /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   addTimers(into: Timer[]): void {
     into.push(this.rotation, this.pickup);
@@ -171,6 +181,7 @@ export class ImdsPublisher {
     this.pickup.cancel();
     this.expiry?.cancel();
     this.creds = undefined;
+    this.credsExpiresAtMs = 0;
     this.endpoint = false;
     this.servingProfileId = undefined;
     this.servingAssociationId = undefined;
@@ -213,14 +224,16 @@ export class ImdsPublisher {
       if (role.kind === 'role') {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
+        const expiresAtMs = nowMs + this.config.lifetime.sample(stream);
         this.creds = new IssuedCredentials(
           this.keyIndex,
           this.issuedCount++,
           role.roleName,
           role.roleId,
           nowMs,
-          nowMs + this.config.lifetime.sample(stream),
+          expiresAtMs,
         );
+        this.credsExpiresAtMs = expiresAtMs;
         this.host.credentialsIssued(this.creds, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and

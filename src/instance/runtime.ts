@@ -196,8 +196,7 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
     const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs))
       return undefined;
-    const creds = this.imds.creds;
-    return isValidAt(creds, nowMs) ? creds : undefined;
+    return this.imds.validCreds(nowMs);
   }
 
   /**
