@@ -157,9 +157,12 @@ function ticksBefore(x: number, phaseMs: number, everyMs: number): number {
   return x <= phaseMs ? 0 : Math.ceil((x - phaseMs) / everyMs);
 }
 
+/** The timeline of every result without timelines: one list, not two per instance of a fleet. */
+const NO_TIMELINE: readonly TimelineSegment[] = Object.freeze([]);
+
 /** A lane's segments as a result's timeline (without the probe flag), or none without timelines. */
-function timelineOf(segments: readonly RecordedSegment[], timelines: boolean): TimelineSegment[] {
-  return timelines ? segments.map(({ probeAllowed: _p, ...rest }) => rest) : [];
+function timelineOf(segments: readonly RecordedSegment[], timelines: boolean): readonly TimelineSegment[] {
+  return timelines ? segments.map(({ probeAllowed: _p, ...rest }) => rest) : NO_TIMELINE;
 }
 
 export function computeInstanceResult(input: InstanceResultInput): InstanceResult {

@@ -42,14 +42,14 @@ import {
   type TraceObserver,
 } from './engine/index.ts';
 import { Attacker } from './incident/attacker.ts';
-import { accessKeyId, accessKeyPrefix } from './instance/access-keys.ts';
 import type { Credentials } from './instance/credentials.ts';
-import type { ProfileRole } from './instance/imds.ts';
-import { InstanceRuntime, type InstanceWorld, type Window } from './instance/runtime.ts';
+import type { ImdsConfig, ProfileRole } from './instance/imds.ts';
+import type { PermissionSet } from './instance/permissions.ts';
+import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
 import type { RecordedSegment } from './instance/timeline.ts';
 import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
-import { ReplicatedStore } from './replication/store.ts';
+import { type RegionView, ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.ts';
 import type { CallOutcome, CallRequest, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
@@ -148,12 +148,34 @@ export interface WorldObserver {
   finished?(): void;
 }
 
-/** What the world keeps per instance for its answers to the runtime (see InstanceWorld). */
-interface InstanceFacts extends ClassifiedInstance {
-  readonly id: string;
-  readonly accessKeyPrefix: string;
-  /** Credentials issued so far (the access key id's counter). */
-  issuedCount: number;
+/** A runtime with what the world keeps per instance for its answers in its own fields (see InstanceWorld). */
+class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
+  constructor(
+    options: RuntimeOptions,
+    /** The EC2 instance id. */
+    readonly id: string,
+    /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
+    readonly iam: RegionRoles,
+    readonly oldRole: string | undefined,
+    readonly oldPermissions: PermissionSet | undefined,
+    readonly authzView: RegionView<AuthzState>,
+    readonly scpView: RegionView<AuthzState> | undefined,
+    readonly probeIndex: number,
+  ) {
+    super(options);
+  }
+}
+
+/**
+ * A region's IAM view and the last profile-role answer given in it. Every rotation asks; the
+ * answer changes only with the snapshot or the profile, so this one entry, shared by the region's
+ * instances, answers almost every question without a lookup.
+ */
+interface RegionRoles {
+  readonly view: RegionView<IamState>;
+  state: IamState | undefined;
+  profileId: string | undefined;
+  answer: ProfileRole | undefined;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -217,11 +239,17 @@ class World {
   readonly waiterPasses: WaiterPass[] = [];
   changeStartMs: number | null = null;
   private readonly observers: readonly WorldObserver[];
-  private readonly runtimesByName = new Map<string, InstanceRuntime>();
+  /**
+   * Runtimes by instance name, made when first asked (see byName): only observers and the
+   * attacker look runtimes up by name, and a fleet run has neither.
+   */
+  private runtimesByName: Map<string, InstanceRuntime> | undefined = undefined;
   private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
+  /** Per region, its IAM view and the last answer there (see RegionRoles). */
+  private readonly regionRolesByName = new Map<string, RegionRoles>();
   private readonly apiLatency: Distribution;
   /** Whether the warm-up runs instance by instance (see SimulateOptions.warmUp). */
   readonly isolatedWarmUp: boolean;
@@ -229,7 +257,7 @@ class World {
   private readonly boots: { readonly rt: InstanceRuntime; readonly name: string; readonly atMs: number }[] =
     [];
   /** IMDS's delays, shared by every runtime (the scenario's instances and replacements alike). */
-  private readonly imdsDelays: { period: Distribution; lifetime: Distribution; pickup: Distribution };
+  private readonly imdsConfig: ImdsConfig;
   /** Replacements launched by replace-instances, by the name of the scenario instance (slot) they replace. */
   private readonly replacements = new Map<string, Replacement>();
   /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
@@ -237,12 +265,22 @@ class World {
   /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
   private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
-  private readonly instanceWorld: InstanceWorld<InstanceFacts> = {
-    association: (rt) => this.ec2.associationOf(rt.facts.id),
-    profileRole: (rt, profileId) => this.profileRole(rt.region, profileId),
-    newAccessKeyId: (rt) => accessKeyId(rt.facts.accessKeyPrefix, rt.facts.issuedCount++),
-    classify: (rt, creds) => this.classifier.classify(rt.facts, creds),
+  private readonly instanceWorld: InstanceWorld<WorldRuntime> = {
+    association: (rt) => this.ec2.associationOf(rt.id),
+    profileRole: (rt, profileId) => {
+      const iam = rt.iam;
+      const state = iam.view.state;
+      if (state !== iam.state || profileId !== iam.profileId) {
+        iam.answer = this.profileRole(state, profileId);
+        iam.state = state;
+        iam.profileId = profileId;
+      }
+      return iam.answer!;
+    },
+    classify: (rt, creds) => this.classifier.classify(rt, creds),
     credentialsIssued: (rt, creds, previous) => {
+      // Most runs have nobody to tell: one test instead of a call and a loop per issuance.
+      if (this.attacker === undefined && this.observers.length === 0) return;
       this.attacker?.credentialsIssued(rt.name, creds);
       for (const o of this.observers) o.credentialsIssued?.(rt.name, creds, previous);
     },
@@ -344,7 +382,12 @@ class World {
     // Explicit ids first, so drawn ids can never collide with them.
     for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
-    this.imdsDelays = { period, lifetime, pickup };
+    this.imdsConfig = {
+      rotationPeriod: period,
+      lifetime,
+      pickupDelay: pickup,
+      bugKeepsRemovedRole: options.modelBugs?.imdsKeepsRemovedRole === true,
+    };
     // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
     // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
     // Only the instances simulated here boot (a slice's others have no runtime to boot).
@@ -416,13 +459,8 @@ class World {
    * events drive it from now on. `spec.instanceProfile` gives the role counted as old. Outside
    * the slice only what the shared world knows of it is kept (undefined).
    */
-  private addRuntime(
-    spec: InstanceSpec,
-    id: string,
-    inSlice: boolean,
-  ): InstanceRuntime<InstanceFacts> | undefined {
+  private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
-    const { period, lifetime, pickup } = this.imdsDelays;
     this.refs.set(spec.name, {
       name: spec.name,
       id,
@@ -436,36 +474,35 @@ class World {
     const stream = streams.fresh(`instance/${spec.name}/imds`);
     const oldRole = initialRole(this.scenario, spec);
     const region = spec.region;
-    const facts: InstanceFacts = {
-      id,
-      // Access key ids: unique and deterministic without a random draw, from the instance's index
-      // and its issuance count.
-      accessKeyPrefix: accessKeyPrefix(index),
-      issuedCount: 0,
-      oldRole,
-      oldPermissions: oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
-      authzView: this.authzStore.view(region)!,
-      ...(this.scenario.incident === undefined ? {} : { scpView: this.scpStore.view(region)! }),
-      probeIndex: spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
-    };
-    const rt = new InstanceRuntime<InstanceFacts>({
+    const options: RuntimeOptions = {
       scheduler,
       name: spec.name,
-      region,
       policy: sdkPolicy(spec.sdk),
-      world: this.instanceWorld,
-      facts,
+      // Asked only about the runtimes made here, which are WorldRuntimes (see InstanceWorld).
+      world: this.instanceWorld as InstanceWorld,
       imds: {
-        rotationPeriod: period,
-        lifetime,
-        pickupDelay: pickup,
+        config: this.imdsConfig,
         stream,
-        bugKeepsRemovedRole: this.options.modelBugs?.imdsKeepsRemovedRole === true,
+        // Access key ids: unique and deterministic without a random draw, from the instance's index
+        // and its issuance count.
+        keyIndex: index,
       },
       outages: this.outagesOf(spec.name),
-    });
+      // Results, checks and observers read the lanes in scenario time, from the warm-up's end.
+      recordAfterMs: this.offsetMs,
+    };
+    const rt = new WorldRuntime(
+      options,
+      id,
+      this.regionRoles(region),
+      oldRole,
+      oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
+      this.authzStore.view(region)!,
+      this.scenario.incident === undefined ? undefined : this.scpStore.view(region)!,
+      spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
+    );
     this.runtimes.set(id, rt);
-    this.runtimesByName.set(spec.name, rt);
+    this.runtimesByName?.set(spec.name, rt);
     const list = this.runtimesByRegion.get(region) ?? [];
     list.push(rt);
     this.runtimesByRegion.set(region, list);
@@ -477,6 +514,21 @@ class World {
       }
     }
     return rt;
+  }
+
+  /** Region `region`'s entry of regionRolesByName, made when first asked. */
+  private regionRoles(region: string): RegionRoles {
+    let roles = this.regionRolesByName.get(region);
+    if (roles === undefined) {
+      roles = {
+        view: this.iamStore.view(region)!,
+        state: undefined,
+        profileId: undefined,
+        answer: undefined,
+      };
+      this.regionRolesByName.set(region, roles);
+    }
+    return roles;
   }
 
   /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
@@ -544,7 +596,7 @@ class World {
       iamStore: this.iamStore,
       authzStore: this.authzStore,
       scpStore: this.scpStore,
-      readImds: (name) => this.runtimesByName.get(name)?.readImds(),
+      readImds: (name) => this.byName().get(name)?.readImds(),
       deleteRolePolicy: (roleName, policyName) =>
         this.iam.tryInvoke('DeleteRolePolicy', { RoleName: roleName, PolicyName: policyName }, region).ok,
     });
@@ -557,9 +609,8 @@ class World {
     return attacker;
   }
 
-  /** The role a profile holds as `region`'s IAM view sees it, found by the profile's id. */
-  private profileRole(region: string, profileId: string): ProfileRole {
-    const state = this.iamStore.view(region)!.state;
+  /** The role a profile holds in IAM snapshot `state` (a region's view), found by the profile's id. */
+  private profileRole(state: IamState, profileId: string): ProfileRole {
     // Snapshots are immutable, so the answer is worked out once per snapshot and profile.
     let roles = this.profileRoles.get(state);
     if (roles === undefined) {
@@ -574,14 +625,26 @@ class World {
     return answer;
   }
 
+  /** Runtimes by instance name, in the order they were made (the order of `runtimes`). */
+  private byName(): Map<string, InstanceRuntime> {
+    if (this.runtimesByName === undefined) {
+      this.runtimesByName = new Map();
+      for (const rt of this.runtimes.values()) this.runtimesByName.set(rt.name, rt);
+    }
+    return this.runtimesByName;
+  }
+
   private attachObservers(): WorldView {
+    const world = this;
     const view: WorldView = {
       scheduler: this.scheduler,
       offsetMs: this.offsetMs,
       iamStore: this.iamStore,
       authzStore: this.authzStore,
       ec2: this.ec2,
-      runtimes: this.runtimesByName,
+      get runtimes() {
+        return world.byName();
+      },
       refs: this.refs,
     };
     for (const o of this.observers) o.attach(view);

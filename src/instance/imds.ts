@@ -23,7 +23,7 @@ import {
   type Timer,
   timerKind,
 } from '../engine/index.ts';
-import type { Credentials } from './credentials.ts';
+import { type Credentials, IssuedCredentials } from './credentials.ts';
 
 /** Documented: new credentials are available at least five minutes before the old expire (EC2 UG). */
 export const ROTATION_OVERLAP_MS = 5 * 60 * 1000;
@@ -40,18 +40,25 @@ export interface AssociationState {
   readonly profileId: string;
 }
 
-/** The publisher's configuration: its clock, its delays and its random stream. */
-export interface ImdsOptions {
-  readonly scheduler: Scheduler;
+/** What every publisher of a world shares (one object, not a copy of each field per instance). */
+export interface ImdsConfig {
   readonly rotationPeriod: Distribution;
   readonly lifetime: Distribution;
   readonly pickupDelay: Distribution;
-  readonly stream: RandomStream;
   /**
    * TEST ONLY, a deliberately broken model: IMDS keeps renewing the role it serves after that role
    * left the profile. It exists so the test suite can show the checkers catch such a bug.
    */
   readonly bugKeepsRemovedRole?: boolean;
+}
+
+/** The publisher's configuration: its clock, its delays and its random stream. */
+export interface ImdsOptions {
+  readonly scheduler: Scheduler;
+  readonly config: ImdsConfig;
+  readonly stream: RandomStream;
+  /** The instance's index in the world: with the publisher's issuance count, its access key ids (access-keys.ts). */
+  readonly keyIndex: number;
 }
 
 /**
@@ -64,7 +71,6 @@ export interface ImdsHost {
   association(): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
   profileRole(profileId: string): ProfileRole;
-  newAccessKeyId(): string;
   /** Called whenever what IMDS serves may have changed. */
   imdsChanged(): void;
   /** Called for every credential issuance (the STS AssumeRole CloudTrail would show), with the set it replaces. */
@@ -85,10 +91,15 @@ export class ImdsPublisher {
   get info(): 'ok' | 'noRole' | 'InstanceProfileNotFound' | 'none' {
     if (!this.endpoint || this.servingProfileId === undefined) return 'none';
     // The deliberately broken model behaves as if the role it holds were still in the profile.
-    if (this.bugKeepsRemovedRole && this.creds !== undefined) return 'ok';
+    if (this.config.bugKeepsRemovedRole === true && this.creds !== undefined) return 'ok';
     const role = this.host.profileRole(this.servingProfileId);
     return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
   }
+  /**
+   * When `creds` expire (0 without credentials): kept here, so that a read of IMDS does not look
+   * at the credentials object, issued an hour ago and at fleet scale likely a cache miss.
+   */
+  private credsExpiresAtMs = 0;
   private servingProfileId: string | undefined;
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
@@ -104,10 +115,10 @@ export class ImdsPublisher {
   private running = false;
   private scheduler: Scheduler;
   private readonly stream: RandomStream;
-  private readonly rotationPeriod: Distribution;
-  private readonly lifetime: Distribution;
-  private readonly pickupDelay: Distribution;
-  private readonly bugKeepsRemovedRole: boolean;
+  private readonly config: ImdsConfig;
+  private readonly keyIndex: number;
+  /** Credentials issued so far, over every boot (the access key id's counter). */
+  private issuedCount = 0;
 
   constructor(
     options: ImdsOptions,
@@ -116,10 +127,8 @@ export class ImdsPublisher {
     const { scheduler } = options;
     this.scheduler = scheduler;
     this.stream = options.stream;
-    this.rotationPeriod = options.rotationPeriod;
-    this.lifetime = options.lifetime;
-    this.pickupDelay = options.pickupDelay;
-    this.bugKeepsRemovedRole = options.bugKeepsRemovedRole === true;
+    this.config = options.config;
+    this.keyIndex = options.keyIndex;
     this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
   }
@@ -130,6 +139,11 @@ export class ImdsPublisher {
     imds.pickUpAssociation(),
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
+
+  /** The credentials served, if still valid at `nowMs` (see isValidAt). */
+  validCreds(nowMs: number): Credentials | undefined {
+    return nowMs < this.credsExpiresAtMs ? this.creds : undefined;
+  }
 
   /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   addTimers(into: Timer[]): void {
@@ -159,7 +173,7 @@ export class ImdsPublisher {
   /** EC2 changed the association: pick it up after the configured delay. */
   associationChanged(): void {
     if (!this.running) return;
-    this.pickup.after(this.pickupDelay.sample(this.stream));
+    this.pickup.after(this.config.pickupDelay.sample(this.stream));
   }
 
   private reset(): void {
@@ -167,6 +181,7 @@ export class ImdsPublisher {
     this.pickup.cancel();
     this.expiry?.cancel();
     this.creds = undefined;
+    this.credsExpiresAtMs = 0;
     this.endpoint = false;
     this.servingProfileId = undefined;
     this.servingAssociationId = undefined;
@@ -200,7 +215,7 @@ export class ImdsPublisher {
       let role = this.host.profileRole(profileId);
       const held = this.creds;
       if (
-        this.bugKeepsRemovedRole &&
+        this.config.bugKeepsRemovedRole === true &&
         held !== undefined &&
         (role.kind !== 'role' || role.roleId !== held.roleId)
       ) {
@@ -209,13 +224,16 @@ export class ImdsPublisher {
       if (role.kind === 'role') {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
-        this.creds = {
-          accessKeyId: this.host.newAccessKeyId(),
-          roleName: role.roleName,
-          roleId: role.roleId,
-          issuedAtMs: nowMs,
-          expiresAtMs: nowMs + this.lifetime.sample(stream),
-        };
+        const expiresAtMs = nowMs + this.config.lifetime.sample(stream);
+        this.creds = new IssuedCredentials(
+          this.keyIndex,
+          this.issuedCount++,
+          role.roleName,
+          role.roleId,
+          nowMs,
+          expiresAtMs,
+        );
+        this.credsExpiresAtMs = expiresAtMs;
         this.host.credentialsIssued(this.creds, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and
@@ -223,17 +241,19 @@ export class ImdsPublisher {
     }
     this.host.imdsChanged();
     const nowMs = scheduler.nowMs;
-    let nextMs = nowMs + this.rotationPeriod.sample(stream);
+    let nextMs = nowMs + this.config.rotationPeriod.sample(stream);
     const expiresAtMs = this.creds?.expiresAtMs;
     if (expiresAtMs !== undefined && expiresAtMs - ROTATION_OVERLAP_MS > nowMs) {
       nextMs = Math.min(nextMs, expiresAtMs - ROTATION_OVERLAP_MS);
     }
     nextMs = Math.max(nextMs, nowMs + 1);
     this.rotation.at(nextMs);
-    this.expiry?.cancel();
     if (expiresAtMs !== undefined && expiresAtMs > nowMs && expiresAtMs < nextMs) {
+      // Moves it if pending: the same order as cancelling it first (see EventQueue.schedule).
       this.expiry ??= this.scheduler.targetTimer(ImdsPublisher.EXPIRE, this);
       this.expiry.at(expiresAtMs);
+    } else {
+      this.expiry?.cancel();
     }
   }
 }

@@ -26,33 +26,32 @@ export interface Window {
  * What the simulation answers for every runtime. One object shared by all instances, asked with
  * the runtime as argument: a fleet has one runtime per instance, and a rotation of a cold
  * instance then does not also touch a closure and its context per question.
- * `D` is whatever per-instance facts the world keeps in `runtime.facts`.
+ * `R` is the world's subclass of InstanceRuntime, which keeps whatever per-instance facts the
+ * world needs in its own fields (one object per instance rather than two: at fleet scale each
+ * object an event touches is a likely cache miss). A runtime passes itself, so a world made with
+ * runtimes of type R is asked about those.
  */
-export interface InstanceWorld<D> {
+export interface InstanceWorld<R extends InstanceRuntime = InstanceRuntime> {
   /** The instance's active association as EC2 sees it now. */
-  association(runtime: InstanceRuntime<D>): AssociationState | undefined;
+  association(runtime: R): AssociationState | undefined;
   /** The role of a profile as the instance's region view sees it now. */
-  profileRole(runtime: InstanceRuntime<D>, profileId: string): ProfileRole;
-  /** A fresh, unique access key id for the instance's next credentials. */
-  newAccessKeyId(runtime: InstanceRuntime<D>): string;
+  profileRole(runtime: R, profileId: string): ProfileRole;
   /**
    * The lane state of valid credentials now: new / old / other as the region's authorization view
    * decides their permissions, whether the probe is allowed, and the role (an interned laneState).
    */
-  classify(runtime: InstanceRuntime<D>, creds: Credentials): LaneState;
+  classify(runtime: R, creds: Credentials): LaneState;
   /** IMDS issued `creds`, replacing `previous` (for observers). */
-  credentialsIssued(runtime: InstanceRuntime<D>, creds: Credentials, previous: Credentials | undefined): void;
+  credentialsIssued(runtime: R, creds: Credentials, previous: Credentials | undefined): void;
   /** What the application holds may have changed (for observers). */
-  applicationChanged(runtime: InstanceRuntime<D>): void;
+  applicationChanged(runtime: R): void;
 }
 
-export interface RuntimeOptions<D> {
+export interface RuntimeOptions {
   readonly scheduler: Scheduler;
   readonly name: string;
-  readonly region: string;
   readonly policy: SdkPolicy;
-  readonly world: InstanceWorld<D>;
-  readonly facts: D;
+  readonly world: InstanceWorld;
   /** IMDS's configuration except its clock (the runtime's). */
   readonly imds: Omit<ImdsOptions, 'scheduler'>;
   /**
@@ -60,6 +59,8 @@ export interface RuntimeOptions<D> {
    * imdsChanged() at both edges.
    */
   readonly outages: readonly Window[];
+  /** The lanes' segments that end at or before this time are never read (see Lane); default: all are. */
+  readonly recordAfterMs?: number;
 }
 
 /** moveTo's scratch list of an instance's timers (every instance moves twice in the warm-up). */
@@ -67,35 +68,45 @@ const movingTimers: Timer[] = [];
 const DOWN: LaneState = laneState('down', undefined, false);
 const NONE: LaneState = laneState('none', undefined, false);
 
-export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
+export class InstanceRuntime implements ImdsHost, SdkHost {
   readonly name: string;
-  readonly region: string;
   readonly imds: ImdsPublisher;
   readonly app: SdkCache;
   readonly imdsLane: Lane;
   readonly appLane: Lane;
-  /** The simulation's per-instance facts (see InstanceWorld). */
-  readonly facts: D;
   /** The instance is in EC2 state `running`. */
   private instanceRunning = false;
   /** The application is restarting (reboot in progress). */
   private appRestarting = false;
   private scheduler: Scheduler;
-  private readonly world: InstanceWorld<D>;
+  private readonly world: InstanceWorld;
   private readonly outages: readonly Window[];
+  /**
+   * The credentials whose classification each lane holds (undefined: the lane holds something
+   * else). Classification depends only on the credentials and the region's enforcement views,
+   * and those change only through reevaluate(), which forgets these; so while a lane's
+   * credentials stay the same there is nothing to re-derive (a rotation leaves the application's
+   * credentials alone, a refresh IMDS's).
+   */
+  private imdsClassified: Credentials | undefined = undefined;
+  private appClassified: Credentials | undefined = undefined;
+  // Their expiry, and the state each lane holds: kept here so that an update that changes nothing
+  // reads no credentials and no lane (at fleet scale each is a likely cache miss).
+  private imdsValidUntilMs = 0;
+  private appValidUntilMs = 0;
+  private imdsState: LaneState = DOWN;
+  private appState: LaneState = DOWN;
 
-  constructor(options: RuntimeOptions<D>) {
+  constructor(options: RuntimeOptions) {
     this.name = options.name;
-    this.region = options.region;
-    this.facts = options.facts;
     this.world = options.world;
     this.outages = options.outages;
     const { scheduler } = options;
     this.scheduler = scheduler;
     this.imds = new ImdsPublisher({ ...options.imds, scheduler }, this);
     this.app = new SdkCache(options.policy, scheduler, options.imds.stream, this);
-    this.imdsLane = new Lane(scheduler.nowMs, DOWN);
-    this.appLane = new Lane(scheduler.nowMs, DOWN);
+    this.imdsLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
+    this.appLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
   }
 
   /**
@@ -125,10 +136,6 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     return this.world.profileRole(this, profileId);
   }
 
-  newAccessKeyId(): string {
-    return this.world.newAccessKeyId(this);
-  }
-
   credentialsIssued(creds: Credentials, previous: Credentials | undefined): void {
     this.world.credentialsIssued(this, creds, previous);
   }
@@ -136,12 +143,12 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
   /** What IMDS serves may have changed: a per-call client notices, and both lanes are re-derived. */
   imdsChanged(): void {
     this.app.imdsChanged();
-    this.reevaluate();
+    this.update();
   }
 
   /** What the application holds may have changed. */
   appChanged(): void {
-    this.reevaluate();
+    this.update();
     this.world.applicationChanged(this);
   }
 
@@ -162,7 +169,7 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
       this.app.stop();
       this.imds.shutdown();
     }
-    this.reevaluate();
+    this.update();
   }
 
   /** A reboot began: the application goes down; IMDS keeps what it has (Uptycs: reboot does not refresh). */
@@ -189,30 +196,71 @@ export class InstanceRuntime<D = unknown> implements ImdsHost, SdkHost {
     const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs))
       return undefined;
-    const creds = this.imds.creds;
-    return isValidAt(creds, nowMs) ? creds : undefined;
-  }
-
-  /** Re-derives both lanes from the current state (called on every change that could matter). */
-  reevaluate(): void {
-    const nowMs = this.scheduler.nowMs;
-    if (!this.instanceRunning) {
-      this.imdsLane.set(nowMs, DOWN);
-      this.appLane.set(nowMs, DOWN);
-      return;
-    }
-    const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
-    this.imdsLane.set(nowMs, isValidAt(served, nowMs) ? this.world.classify(this, served) : NONE);
-    this.appLane.set(nowMs, this.appRestarting ? DOWN : this.appState(this.app.usable, nowMs));
+    return this.imds.validCreds(nowMs);
   }
 
   /**
-   * What the application presents: expired credentials that its SDK still presents (static
-   * stability) are rejected by AWS, so the application is out although it holds something.
+   * Re-derives both lanes from scratch: the world calls it when the region's enforcement views
+   * changed, which changes what every credential means.
    */
-  private appState(creds: Credentials | undefined, nowMs: number): LaneState {
-    if (creds === undefined) return NONE;
-    if (isValidAt(creds, nowMs)) return this.world.classify(this, creds);
-    return laneState('denied', (creds as Credentials).roleName, false);
+  reevaluate(): void {
+    this.imdsClassified = undefined;
+    this.appClassified = undefined;
+    this.update();
+  }
+
+  /** Re-derives both lanes from the current state (called on every change that could matter). */
+  private update(): void {
+    const nowMs = this.scheduler.nowMs;
+    if (!this.instanceRunning) {
+      this.imdsClassified = undefined;
+      this.appClassified = undefined;
+      this.setImds(nowMs, DOWN);
+      this.setApp(nowMs, DOWN);
+      return;
+    }
+    const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
+    if (served !== undefined && served === this.imdsClassified && nowMs < this.imdsValidUntilMs) {
+      // Unchanged.
+    } else if (!isValidAt(served, nowMs)) {
+      this.imdsClassified = undefined;
+      this.setImds(nowMs, NONE);
+    } else {
+      this.imdsClassified = served;
+      this.imdsValidUntilMs = served.expiresAtMs;
+      this.setImds(nowMs, this.world.classify(this, served));
+    }
+    const held = this.appRestarting ? undefined : this.app.usable;
+    if (held !== undefined && held === this.appClassified && nowMs < this.appValidUntilMs) {
+      // Unchanged.
+    } else if (!isValidAt(held, nowMs)) {
+      this.appClassified = undefined;
+      this.setApp(nowMs, this.appRestarting ? DOWN : this.unusableState(held));
+    } else {
+      this.appClassified = held;
+      this.appValidUntilMs = held.expiresAtMs;
+      this.setApp(nowMs, this.world.classify(this, held));
+    }
+  }
+
+  private setImds(nowMs: number, state: LaneState): void {
+    if (state === this.imdsState) return;
+    this.imdsState = state;
+    this.imdsLane.set(nowMs, state);
+  }
+
+  private setApp(nowMs: number, state: LaneState): void {
+    if (state === this.appState) return;
+    this.appState = state;
+    this.appLane.set(nowMs, state);
+  }
+
+  /**
+   * What the application presents without valid credentials: expired credentials that its SDK
+   * still presents (static stability) are rejected by AWS, so the application is out although it
+   * holds something.
+   */
+  private unusableState(creds: Credentials | undefined): LaneState {
+    return creds === undefined ? NONE : laneState('denied', creds.roleName, false);
   }
 }

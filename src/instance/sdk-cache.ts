@@ -39,6 +39,8 @@ export class SdkCache {
   // Reusable timers (see Scheduler.targetTimer): the next read, and the end of the held credentials
   // (expiry, then the end of static stability).
   private readonly refresh: Timer;
+  /** Whether `refresh` is pending, kept here: reading the timer's own state is likely a cache miss at fleet scale. */
+  private refreshPending = false;
   private readonly expiry: Timer;
   // Made when first needed: most caches never outlive their credentials, and only some policies
   // have a mandatory window (a fleet holds a cache per instance).
@@ -61,7 +63,10 @@ export class SdkCache {
   }
 
   // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
-  private static readonly REFRESH = timerKind<SdkCache>('sdk.refresh', (cache) => cache.fetch());
+  private static readonly REFRESH = timerKind<SdkCache>('sdk.refresh', (cache) => {
+    cache.refreshPending = false;
+    cache.fetch();
+  });
   private static readonly EXPIRE = timerKind<SdkCache>('sdk.expire', (cache) => cache.expired());
   private static readonly STALE_END = timerKind<SdkCache>('sdk.stale-end', (cache) => {
     if (cache.held === cache.expiring) cache.dropHeld();
@@ -109,6 +114,7 @@ export class SdkCache {
 
   private clear(): void {
     this.refresh.cancel();
+    this.refreshPending = false;
     this.expiry.cancel();
     this.staleEnd?.cancel();
     this.mandatory?.cancel();
@@ -181,7 +187,7 @@ export class SdkCache {
   /** Resumes an idle cache at the first read its schedule makes at or after now. */
   private resume(): void {
     const lastMs = this.idleReadMs;
-    if (lastMs === undefined || this.refresh.pending) return;
+    if (lastMs === undefined || this.refreshPending) return;
     const nowMs = this.scheduler.nowMs;
     let t = lastMs;
     // Bounded: each step advances by at least one retry interval or one refresh window.
@@ -192,21 +198,28 @@ export class SdkCache {
 
   private scheduleRefresh(atMs: number): void {
     this.refresh.at(atMs);
+    this.refreshPending = true;
   }
 
   private scheduleExpiry(creds: Credentials): void {
-    this.expiry.cancel();
+    // A pending timer is moved by at() with the same order as cancelling it and scheduling it
+    // anew (see EventQueue.schedule), in one step instead of two: one of these per refresh.
     this.staleEnd?.cancel();
-    this.mandatory?.cancel();
-    this.expiring = undefined;
     const nowMs = this.scheduler.nowMs;
-    if (!isValidAt(creds, nowMs)) return;
+    if (!isValidAt(creds, nowMs)) {
+      this.expiry.cancel();
+      this.mandatory?.cancel();
+      this.expiring = undefined;
+      return;
+    }
     this.expiring = creds;
     this.expiry.at(creds.expiresAtMs);
     const windowMs = this.policy.mandatoryBeforeExpiryMs;
     if (windowMs !== undefined && creds.expiresAtMs - windowMs > nowMs) {
       this.mandatory ??= this.scheduler.targetTimer(SdkCache.MANDATORY, this);
       this.mandatory.at(creds.expiresAtMs - windowMs);
+    } else {
+      this.mandatory?.cancel();
     }
   }
 

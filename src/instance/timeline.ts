@@ -48,12 +48,24 @@ export function laneState(kind: HoldingKind, role: string | undefined, probeAllo
  */
 const EXACT_SEGMENTS_MAX = 32;
 
+/** The closed segments of a lane that has closed none (shared: a list is made at the first). */
+const NO_SEGMENTS: RecordedSegment[] = [];
+
 export class Lane {
-  private closed: RecordedSegment[] = [];
+  private closed: RecordedSegment[] = NO_SEGMENTS;
   private current: LaneState;
   private currentFromMs: number;
 
-  constructor(startMs: number, initial: LaneState) {
+  /**
+   * @param keepAfterMs segments that end at or before this time are not kept: whoever reads the
+   *   lane reads it from there on (see `segments`), as the world reads scenario time from its
+   *   warm-up's end. Every lane of a fleet closes one or two such segments in the warm-up.
+   */
+  constructor(
+    startMs: number,
+    initial: LaneState,
+    private readonly keepAfterMs = Number.NEGATIVE_INFINITY,
+  ) {
     this.current = initial;
     this.currentFromMs = startMs;
   }
@@ -66,13 +78,17 @@ export class Lane {
   set(nowMs: number, next: LaneState): void {
     if (next === this.current || same(this.current, next)) return;
     if (nowMs > this.currentFromMs) {
-      const closing = segment(this.currentFromMs, nowMs, this.current);
-      if (this.closed.length < EXACT_SEGMENTS_MAX) this.closed = this.closed.concat([closing]);
-      else this.closed.push(closing);
+      if (nowMs > this.keepAfterMs) {
+        const closing = segment(this.currentFromMs, nowMs, this.current);
+        if (this.closed.length < EXACT_SEGMENTS_MAX) this.closed = this.closed.concat([closing]);
+        else this.closed.push(closing);
+      }
       this.currentFromMs = nowMs;
     } else {
       // The current state lasted 0 ms (several changes within one event time): drop it, and if
       // the state before it comes back, continue that segment instead of starting an equal one.
+      // (A segment not kept is not continued: it and the one that would continue it both start
+      // at or before keepAfterMs, where every reader clips them.)
       const last = this.closed[this.closed.length - 1];
       if (last !== undefined && last.toMs === nowMs && same(last, next)) {
         this.closed.pop();
@@ -82,7 +98,10 @@ export class Lane {
     this.current = next;
   }
 
-  /** All segments up to `endMs` (the current one closed there), shifted by `-offsetMs` and clipped at 0. */
+  /**
+   * All segments up to `endMs` (the current one closed there), shifted by `-offsetMs` and clipped
+   * at 0. `offsetMs` is at least the lane's keepAfterMs.
+   */
   segments(endMs: number, offsetMs: number): RecordedSegment[] {
     const all = [...this.closed];
     if (endMs > this.currentFromMs) all.push(segment(this.currentFromMs, endMs, this.current));

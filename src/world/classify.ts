@@ -28,7 +28,7 @@ export interface ClassifiedInstance {
   /** The enforcement view of the instance's region. */
   readonly authzView: RegionView<AuthzState>;
   /** Service control policies as the region enforces them (scenarios with incidents only). */
-  readonly scpView?: RegionView<AuthzState>;
+  readonly scpView: RegionView<AuthzState> | undefined;
   /** Index of the probe's action among the relevant actions, or -1 without a probe. */
   readonly probeIndex: number;
 }

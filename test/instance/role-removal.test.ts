@@ -9,7 +9,7 @@
  *   allows the calls, while IMDS still serves the same, now useless, set.
  */
 import { describe, expect, it } from 'vitest';
-import type { Credentials } from '../../src/instance/credentials.ts';
+import { type Credentials, copyCredentials } from '../../src/instance/credentials.ts';
 import { simulate, type WorldView } from '../../src/simulate.ts';
 import { loadYaml } from '../helpers/run-yaml.ts';
 
@@ -56,7 +56,7 @@ function runSampling(text: string, seed = 4) {
             atMs: record.atMs,
             origin: record.origin,
             info: imds.info,
-            creds: imds.creds === undefined ? undefined : { ...imds.creds },
+            creds: imds.creds === undefined ? undefined : copyCredentials(imds.creds),
           });
         },
       },
