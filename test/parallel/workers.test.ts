@@ -14,7 +14,7 @@ const M = 60_000;
 const H = 60 * M;
 
 describe('a run on worker threads, in chunks', () => {
-  it('equals the one-thread run with 2 threads in 5 chunks and 3 threads in 6', async () => {
+  it('equals the one-thread run with 2 threads in chunks of 5 and 3 threads in chunks of 4', async () => {
     const scenario = makeScenario({
       instances: 24,
       regions: ['us-east-1', 'eu-west-1'],
