@@ -43,6 +43,11 @@ export class WorkerPool {
     return n === 1 ? undefined : new WorkerPool(n);
   }
 
+  /** A pool of exactly `size` threads (at least one), e.g. beside work this thread does itself. */
+  static ofSize(size: number): WorkerPool {
+    return new WorkerPool(Math.max(1, size));
+  }
+
   private constructor(size: number) {
     this.workers = Array.from({ length: size }, () => {
       const worker = new Worker(new URL('./worker.js', import.meta.url));

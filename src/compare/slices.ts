@@ -1,13 +1,23 @@
 /**
- * One run split over worker threads (`iamsim run --workers N`): the compare pool's threads serve
+ * One run split over worker threads (`iamsim run --workers`): the compare pool's threads serve
  * the slices of src/parallel/, so a run starts its threads exactly as a comparison does.
+ *
+ * This thread is one of the `workers`: it simulates every `workers`-th slice itself, the first
+ * (the one with the shared part of the result) among them, and `workers - 1` pool threads the
+ * others. An idle main thread would cost a heap and a copy of every slice's result for nothing:
+ * the slices it simulates need no structured clone (half the transfer on 2 threads, and the step
+ * records, ~300 B per instance serialized, never travel), and the pool threads are ended as soon
+ * as their last slice is in, so their heaps are gone before the merge allocates.
  */
 import { simulateSliced, sliceTasks } from '../parallel/run.ts';
-import { type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
+import { runSlice, type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { EVENTS_MAX_DEFAULT } from '../simulate.ts';
 import { WorkerPool } from './pool.ts';
+
+/** Resolves on a later turn of the event loop, after the messages (pool replies) waiting now. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Simulates `scenario` once with its instances split over `workers` threads, in chunks of at most
@@ -22,18 +32,49 @@ export async function simulateOnWorkers(
 ): Promise<RunResult> {
   const oneThread = () => simulateAs(scenario, options);
   const tasks = sliceTasks(scenario.instances.length, workers, chunkInstances);
-  const pool = workers > 1 ? WorkerPool.create(workers, tasks.length) : undefined;
-  if (pool === undefined) return oneThread();
+  const threads = Math.min(workers, tasks.length);
+  if (threads <= 1) return oneThread();
+  const pool = WorkerPool.ofSize(threads - 1);
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= pool.close();
+    return closed;
+  };
+  let pooled = tasks.length - Math.ceil(tasks.length / threads);
+  // This thread's slices run one after another, each on a later turn of the event loop: the pool's
+  // replies that came in meanwhile are taken first, so its threads get their next slices.
+  // Once the run has failed (a pool thread's error), the slices still due here are not simulated.
+  let local: Promise<unknown> = Promise.resolve();
+  let over = false;
+  const runHere = (task: (typeof tasks)[number]): SlicePart => {
+    if (over) throw new Error('the split run already failed');
+    return runSlice(scenario, options, task);
+  };
+  const execute = (task: (typeof tasks)[number], k: number): Promise<SlicePart> => {
+    if (k % threads === 0) {
+      const part = local.then(nextTurn).then(() => runHere(task));
+      local = part;
+      return part;
+    }
+    return pool.request<SlicePart>({ kind: 'slice', task }).then((part) => {
+      if (--pooled === 0) void close();
+      return part;
+    });
+  };
   try {
     pool.broadcast({ kind: 'run', scenario, options });
     return await simulateSliced(
       scenario,
       tasks,
-      (task) => pool.request<SlicePart>({ kind: 'slice', task }),
+      execute,
       options.eventsMax ?? EVENTS_MAX_DEFAULT,
-      oneThread,
+      async () => {
+        await close();
+        return oneThread();
+      },
     );
   } finally {
-    await pool.close();
+    over = true;
+    await close();
   }
 }

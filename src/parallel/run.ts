@@ -1,11 +1,11 @@
 /**
- * A run split into slices of its instances (see slice.ts), handed to an executor (worker threads,
- * or this thread in tests), and merged. A thread's share can be cut into chunks so that it holds
- * at most `chunkInstances` instances' runtimes at once; but each chunk re-simulates the shared
- * world, and that is not small: the runbook makes its calls for every instance, so the shared
- * world costs about a third of the instance side per instance, in time and memory (measured,
- * replace-profile over 24 h). Chunks therefore pay only when the instances' own memory dominates,
- * and are off by default: one chunk per thread.
+ * A run split into slices of its instances (see slice.ts), handed to an executor (worker threads
+ * and this thread, or this thread alone in tests), and merged. A thread's share can be cut into
+ * chunks so that it holds at most `chunkInstances` instances' runtimes at once; but each chunk
+ * re-simulates the shared world, and that is not small: the runbook makes its calls for every
+ * instance, so the shared world costs about a third of the instance side per instance, in time
+ * and memory (measured, replace-profile over 24 h). Chunks therefore pay only when the instances'
+ * own memory dominates, and are off by default: one chunk per thread.
  */
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -39,11 +39,11 @@ export function sliceTasks(
 export async function simulateSliced(
   scenario: Scenario,
   tasks: readonly SliceTask[],
-  execute: (task: SliceTask) => Promise<SlicePart>,
+  execute: (task: SliceTask, index: number) => Promise<SlicePart>,
   eventsMax: number,
-  onOneThread: () => RunResult,
+  onOneThread: () => RunResult | Promise<RunResult>,
 ): Promise<RunResult> {
-  const parts = await Promise.all(tasks.map(execute));
+  const parts = await Promise.all(tasks.map((task, k) => execute(task, k)));
   if (parts.some((p) => p.capReached === true)) return onOneThread();
   const result = mergeSlices(scenario, parts);
   return result.eventsProcessed > eventsMax ? onOneThread() : result;

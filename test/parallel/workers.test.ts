@@ -1,0 +1,37 @@
+/**
+ * simulateOnWorkers on real worker threads, in chunks: this thread simulates every `workers`-th
+ * chunk itself (the first, with the shared part, among them) and the pool threads the others,
+ * interleaved; the result is still the one-thread run's, byte for byte. (The CLI test,
+ * test/commands/run-workers.test.ts, covers unchunked runs; slice.test.ts the merge in one thread.)
+ */
+import { describe, expect, it } from 'vitest';
+import { simulateOnWorkers } from '../../src/compare/slices.ts';
+import { runJson } from '../../src/report/run-json.ts';
+import { simulate } from '../../src/simulate.ts';
+import { makeScenario } from '../helpers/scenario.ts';
+
+const M = 60_000;
+const H = 60 * M;
+
+describe('a run on worker threads, in chunks', () => {
+  it('equals the one-thread run with 2 threads in chunks of 5 and 3 threads in chunks of 4', async () => {
+    const scenario = makeScenario({
+      instances: 24,
+      regions: ['us-east-1', 'eu-west-1'],
+      sdk: ['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'],
+      strategy: 'replace-profile',
+      horizonMs: 8 * H,
+      probeEveryMs: M,
+      faults: [{ kind: 'partition', region: 'eu-west-1', fromMs: 20 * M, toMs: 80 * M }],
+    });
+    const options = { seed: 7, timelines: false, responses: false };
+    const whole = runJson(simulate(scenario, options), 'h', 'v');
+    for (const [workers, chunk] of [
+      [2, 5],
+      [3, 4],
+    ] as const) {
+      const split = await simulateOnWorkers(scenario, { ...options, explain: false }, workers, chunk);
+      expect(runJson(split, 'h', 'v'), `${workers} threads, chunks of ${chunk}`).toBe(whole);
+    }
+  }, 30_000);
+});
