@@ -370,9 +370,8 @@ class World {
         instanceStart: dist('instanceStart'),
         instanceReboot: dist('instanceReboot'),
       },
-      // EC2 keeps each instance's stream on its record (no map of one stream per instance), and
-      // parks it between draws.
-      streamFor: (name) => streams.fresh(name, true),
+      // EC2 keeps each instance's stream on its record (no map of one stream per instance).
+      streamFor: (name) => streams.fresh(name),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.plan = changePlan(scenario);

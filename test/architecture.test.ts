@@ -122,11 +122,11 @@ function layerViolations(sources: readonly { path: string; text?: string }[]): s
 }
 
 describe('architecture', () => {
-  it('the kernel (src/engine) imports only itself, node: modules and seedrandom', () => {
+  it('the kernel (src/engine) imports only itself and node: modules', () => {
     const offenders: string[] = [];
     for (const path of files(join(src, 'engine'))) {
       for (const spec of importsOf(path)) {
-        const ok = spec.startsWith('./') || spec.startsWith('node:') || spec === 'seedrandom';
+        const ok = spec.startsWith('./') || spec.startsWith('node:');
         if (!ok) offenders.push(`${relative(src, path)} imports ${spec}`);
       }
     }

@@ -117,13 +117,6 @@ export class Alea implements RandomSource {
 const charCodesByLength: number[][] = [];
 
 export class RandomStream extends Alea {
-  /**
-   * Kept for callers that set a stream aside between rare draws (EC2's per instance): it used to
-   * drop seedrandom's generator closures and keep its four-number state. The generator is now
-   * only those four numbers, so there is nothing left to set aside.
-   */
-  park(): void {}
-
   /** Uniform integer in [minInclusive, maxInclusive]. */
   int(minInclusive: number, maxInclusive: number): number {
     return minInclusive + Math.floor(this.next() * (maxInclusive - minInclusive + 1));
@@ -180,12 +173,8 @@ export class RandomStreams {
     return s;
   }
 
-  /**
-   * A fresh stream for `name` that does not share position with `stream(name)`. `_parkable` is
-   * accepted from callers written when parking saved memory (see RandomStream.park); it changes
-   * nothing now.
-   */
-  fresh(name: string, _parkable = false): RandomStream {
+  /** A fresh stream for `name` that does not share position with `stream(name)`. */
+  fresh(name: string): RandomStream {
     return new RandomStream(`${String(this.rootSeed)}/${name}`);
   }
 }

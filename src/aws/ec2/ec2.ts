@@ -570,8 +570,8 @@ export class Ec2Service {
 
   /**
    * A delay drawn from the instance's own stream, which is asked for once and kept on its record
-   * (not in a map of every instance's), and parked between draws: an instance draws only a few
-   * EC2 delays in a run, and a fleet holds one stream per instance.
+   * (not in a map of every instance's), made on the instance's first EC2 delay: most instances
+   * draw only a few in a run, and a fleet holds one stream per instance (four numbers once drawn).
    */
   private delayFor(r: InstanceRecord, delay: Distribution): number {
     let stream = r.stream;
@@ -579,9 +579,7 @@ export class Ec2Service {
       stream = this.opts.streamFor(`instance/${r.id}/ec2`);
       r.stream = stream;
     }
-    const delayMs = delay.sample(stream);
-    stream.park();
-    return delayMs;
+    return delay.sample(stream);
   }
 
   private iamIn(region: string) {
