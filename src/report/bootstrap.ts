@@ -30,17 +30,44 @@ export interface BootstrapOptions {
 /** Hard cap on resamples: "put a limit on everything". */
 export const MAX_RESAMPLES = 100_000;
 
-/** The pooled sample sorted once: values ascending (censored +Infinity last) and each one's cluster. */
-interface Pool {
+/**
+ * The pooled sample sorted once: values ascending (censored +Infinity last; equal values in
+ * cluster order) and each one's cluster, with every cluster's size. Its values are the whole
+ * sample sorted, so a caller that needs both (summarize.ts) sorts once.
+ */
+export interface BootstrapPool {
   readonly values: Float64Array;
   readonly clusterOf: Int32Array;
   readonly sizes: Int32Array;
 }
 
-function poolOf(clusters: readonly (readonly number[])[]): Pool {
-  const sizes = Int32Array.from(clusters, (c) => c.length);
-  const n = sizes.reduce((sum, size) => sum + size, 0);
-  return packedPool(clusters, sizes, n) ?? comparedPool(clusters, sizes, n);
+/**
+ * The pool of a sample given row by row: `values[i]` belongs to cluster `clusterOfRow[i]`
+ * (0 .. clusters-1); rows of one cluster keep their order among equal values.
+ */
+export function bootstrapPool(
+  values: Float64Array,
+  clusterOfRow: Int32Array,
+  clusters: number,
+): BootstrapPool {
+  const sizes = new Int32Array(clusters);
+  for (let i = 0; i < clusterOfRow.length; i++) sizes[clusterOfRow[i]!]!++;
+  return packedPool(values, clusterOfRow, sizes) ?? comparedPool(values, clusterOfRow, sizes);
+}
+
+/** The pool of a sample given cluster by cluster (clusters[c] holds cluster c's values). */
+function poolOf(clusters: readonly (readonly number[])[]): BootstrapPool {
+  const n = clusters.reduce((sum, c) => sum + c.length, 0);
+  const values = new Float64Array(n);
+  const clusterOfRow = new Int32Array(n);
+  let i = 0;
+  clusters.forEach((list, c) => {
+    for (const v of list) {
+      values[i] = v;
+      clusterOfRow[i++] = c;
+    }
+  });
+  return bootstrapPool(values, clusterOfRow, clusters.length);
 }
 
 /**
@@ -50,59 +77,52 @@ function poolOf(clusters: readonly (readonly number[])[]): Pool {
  * values go last in cluster order. Undefined when some value does not fit that form.
  */
 function packedPool(
-  clusters: readonly (readonly number[])[],
+  values: Float64Array,
+  clusterOfRow: Int32Array,
   sizes: Int32Array,
-  n: number,
-): Pool | undefined {
-  const g = clusters.length;
+): BootstrapPool | undefined {
+  const g = sizes.length;
+  const n = values.length;
   let shift = 1;
   while (shift < g) shift *= 2;
   // value * shift + cluster must stay below 2^53 to be exact.
   const valueMax = 2 ** 53 / shift - 1;
   const keys = new Float64Array(n);
-  const censoredClusters: number[] = [];
+  const censored = new Int32Array(n);
   let finite = 0;
-  for (let c = 0; c < g; c++) {
-    for (const v of clusters[c]!) {
-      if (v === Number.POSITIVE_INFINITY) censoredClusters.push(c);
-      else if (Number.isInteger(v) && v >= 0 && v <= valueMax && !Object.is(v, -0))
-        keys[finite++] = v * shift + c;
-      else return undefined;
-    }
+  let infinite = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v === Number.POSITIVE_INFINITY) censored[infinite++] = clusterOfRow[i]!;
+    else if (Number.isInteger(v) && v >= 0 && v <= valueMax && !Object.is(v, -0))
+      keys[finite++] = v * shift + clusterOfRow[i]!;
+    else return undefined;
   }
   keys.subarray(0, finite).sort();
-  const values = new Float64Array(n);
+  censored.subarray(0, infinite).sort();
+  const sortedValues = new Float64Array(n);
   const clusterOf = new Int32Array(n);
   for (let k = 0; k < finite; k++) {
     const key = keys[k]!;
     const v = Math.floor(key / shift);
-    values[k] = v;
+    sortedValues[k] = v;
     clusterOf[k] = key - v * shift;
   }
   for (let k = finite; k < n; k++) {
-    values[k] = Number.POSITIVE_INFINITY;
-    clusterOf[k] = censoredClusters[k - finite]!;
+    sortedValues[k] = Number.POSITIVE_INFINITY;
+    clusterOf[k] = censored[k - finite]!;
   }
-  return { values, clusterOf, sizes };
+  return { values: sortedValues, clusterOf, sizes };
 }
 
-/** The pool of any sample, by a comparator sort: (value, cluster, position) order. */
-function comparedPool(clusters: readonly (readonly number[])[], sizes: Int32Array, n: number): Pool {
-  const rawValues = new Float64Array(n);
-  const rawCluster = new Int32Array(n);
-  let i = 0;
-  clusters.forEach((values, cluster) => {
-    for (const value of values) {
-      rawValues[i] = value;
-      rawCluster[i++] = cluster;
-    }
-  });
-  const order = Uint32Array.from({ length: n }, (_, k) => k).sort(
-    (a, b) => rawValues[a]! - rawValues[b]! || rawCluster[a]! - rawCluster[b]! || a - b,
+/** The pool of any sample, by a comparator sort: (value, cluster, row) order. */
+function comparedPool(values: Float64Array, clusterOfRow: Int32Array, sizes: Int32Array): BootstrapPool {
+  const order = Uint32Array.from({ length: values.length }, (_, k) => k).sort(
+    (a, b) => values[a]! - values[b]! || clusterOfRow[a]! - clusterOfRow[b]! || a - b,
   );
   return {
-    values: Float64Array.from(order, (k) => rawValues[k]!),
-    clusterOf: Int32Array.from(order, (k) => rawCluster[k]!),
+    values: Float64Array.from(order, (k) => values[k]!),
+    clusterOf: Int32Array.from(order, (k) => clusterOfRow[k]!),
     sizes,
   };
 }
@@ -119,13 +139,22 @@ export function clusterBootstrapQuantiles(
   ps: readonly number[],
   options: BootstrapOptions,
 ): ValueInterval[] {
+  if (clusters.length === 0) throw new RangeError('bootstrap needs at least one cluster');
+  return poolBootstrapQuantiles(poolOf(clusters), ps, options);
+}
+
+/** clusterBootstrapQuantiles of a sample already pooled (see bootstrapPool). */
+export function poolBootstrapQuantiles(
+  pool: BootstrapPool,
+  ps: readonly number[],
+  options: BootstrapOptions,
+): ValueInterval[] {
   const { resamples, confidence, rng } = options;
   if (!Number.isInteger(resamples) || resamples < 1 || resamples > MAX_RESAMPLES) {
     throw new RangeError(`resamples must be an integer in [1, ${MAX_RESAMPLES}], got ${resamples}`);
   }
-  const g = clusters.length;
+  const g = pool.sizes.length;
   if (g === 0) throw new RangeError('bootstrap needs at least one cluster');
-  const pool = poolOf(clusters);
   const n = pool.values.length;
   if (n === 0) throw new RangeError('bootstrap of an empty sample');
   const { values, clusterOf, sizes } = pool;

@@ -52,7 +52,7 @@ function stats(
 ): QuantileStat[] {
   if (rows.length === 0) return [];
   return quantileStats(
-    sampleOfValues(rows, (r) => r.value),
+    sampleOfValues(rows, (r) => r.value, s.method === 'cluster-bootstrap'),
     PS,
     s,
     stream,

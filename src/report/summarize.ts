@@ -11,7 +11,7 @@
  */
 import { RandomStream } from '../engine/random.ts';
 import { type MetricName, metricNames, type StrategySamples, type WaiterHazard } from '../result.ts';
-import { clusterBootstrapQuantiles } from './bootstrap.ts';
+import { type BootstrapPool, bootstrapPool, poolBootstrapQuantiles } from './bootstrap.ts';
 import { incidentSummary } from './incident.ts';
 import {
   byString,
@@ -57,10 +57,13 @@ export interface Settings {
   readonly scenarioHash: string;
 }
 
-/** Values of one metric for one group, sorted (censored last), plus the same split by seed for the bootstrap. */
+/**
+ * Values of one metric for one group, sorted (censored last), and for the cluster bootstrap the
+ * same values pooled by seed (whose sort gives `sorted`: one sort serves both).
+ */
 export interface Sample {
   readonly sorted: Float64Array;
-  readonly bySeed: number[][];
+  readonly pool: BootstrapPool | undefined;
 }
 
 type Row = StrategySamples['samples'][number];
@@ -91,39 +94,67 @@ function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): Sample
   return { seeds, values: Object.fromEntries(metrics.map((m, k) => [m, columns[k]!])) };
 }
 
-/** The sample of one column (censored as +Infinity): sorted, and split by seed in row order, seeds ascending. */
-function sampleOfColumn(seeds: Float64Array, column: Float64Array): Sample {
-  const clusters = new Map<number, number[]>();
-  // Rows come seed by seed: look a seed's list up only when the seed changes.
+/**
+ * Each row's cluster for the bootstrap: the rank of its seed among the distinct seeds, ascending.
+ */
+function seedClusters(seeds: Float64Array): { readonly clusterOfRow: Int32Array; readonly count: number } {
+  const n = seeds.length;
+  const firstSeen: number[] = [];
+  const indexOf = new Map<number, number>();
+  const clusterOfRow = new Int32Array(n);
+  // Rows come seed by seed: look a seed up only when it changes.
   let lastSeed = Number.NaN;
-  let list: number[] = [];
-  for (let i = 0; i < seeds.length; i++) {
+  let current = -1;
+  for (let i = 0; i < n; i++) {
     const seed = seeds[i]!;
     if (seed !== lastSeed) {
-      const known = clusters.get(seed);
-      if (known === undefined) {
-        list = [];
-        clusters.set(seed, list);
-      } else list = known;
+      let k = indexOf.get(seed);
+      if (k === undefined) {
+        k = firstSeen.length;
+        firstSeen.push(seed);
+        indexOf.set(seed, k);
+      }
+      current = k;
       lastSeed = seed;
     }
-    list.push(column[i]!);
+    clusterOfRow[i] = current;
   }
-  const bySeed = [...clusters.entries()].sort((a, b) => a[0] - b[0]).map(([, values]) => values);
-  // A native numeric sort: +Infinity (censored) lands last.
-  return { sorted: column.slice().sort(), bySeed };
+  const rank = new Int32Array(firstSeen.length);
+  [...firstSeen.keys()]
+    .sort((a, b) => firstSeen[a]! - firstSeen[b]!)
+    .forEach((k, r) => {
+      rank[k] = r;
+    });
+  for (let i = 0; i < n; i++) clusterOfRow[i] = rank[clusterOfRow[i]!]!;
+  return { clusterOfRow, count: firstSeen.length };
 }
 
-/** A sample of one value per row (null: censored, beyond the window), whole and split by seed. */
+/**
+ * The sample of one column (censored as +Infinity); `clustered`: pooled by seed for the cluster
+ * bootstrap too.
+ */
+function sampleOfColumn(seeds: Float64Array, column: Float64Array, clustered: boolean): Sample {
+  if (!clustered) return { sorted: column.slice().sort(), pool: undefined };
+  const { clusterOfRow, count } = seedClusters(seeds);
+  const pool = bootstrapPool(column, clusterOfRow, count);
+  return { sorted: pool.values, pool };
+}
+
+/** A sample of one value per row (null: censored, beyond the window), pooled by seed if `clustered`. */
 export function sampleOfValues<R extends { readonly seed: number }>(
   rows: readonly R[],
   value: (row: R) => number | null,
+  clustered: boolean,
 ): Sample {
   return sampleOfColumn(
     Float64Array.from(rows, (r) => r.seed),
     Float64Array.from(rows, (r) => value(r) ?? Number.POSITIVE_INFINITY),
+    clustered,
   );
 }
+
+/** Whether the settings' intervals need samples pooled by seed. */
+const clusteredFor = (s: Settings): boolean => s.method === 'cluster-bootstrap';
 
 function columnOf(columns: SampleColumns, metric: MetricName): Float64Array {
   const column = columns.values[metric];
@@ -141,9 +172,12 @@ export function quantileStats(
   streamName: string,
 ): QuantileStat[] {
   const n = sample.sorted.length;
+  const { pool } = sample;
+  if (clusteredFor(s) !== (pool !== undefined))
+    throw new Error('summary: sample not pooled as the method needs');
   const boot =
-    s.method === 'cluster-bootstrap'
-      ? clusterBootstrapQuantiles(sample.bySeed, ps, {
+    pool !== undefined
+      ? poolBootstrapQuantiles(pool, ps, {
           resamples: s.resamples,
           confidence: s.confidence,
           rng: new RandomStream(`report/bootstrap/${s.scenarioHash}/${streamName}`),
@@ -203,7 +237,7 @@ function summaries(columns: SampleColumns, s: Settings, streamName: string): Met
   const out = {} as Record<MetricName, MetricSummary>;
   for (const metric of metricNames) {
     out[metric] = metricSummary(
-      sampleOfColumn(columns.seeds, columnOf(columns, metric)),
+      sampleOfColumn(columns.seeds, columnOf(columns, metric), clusteredFor(s)),
       s,
       `${streamName}/${metric}`,
     );
@@ -263,8 +297,8 @@ type Curves = Pick<StrategyReport, 'runbook' | 'tVisibility' | 'cdf'>;
 function curves(columns: SampleColumns, windowMs: number, s: Settings, name: string): Curves {
   const grid =
     windowMs <= GRID_START_MS ? [roundMs(windowMs)] : logGrid(GRID_START_MS, windowMs, GRID_PER_DECADE);
-  const app = sampleOfColumn(columns.seeds, columnOf(columns, 'appNewRoleMs'));
-  const old = sampleOfColumn(columns.seeds, columnOf(columns, 'oldRoleExposureMs'));
+  const app = sampleOfColumn(columns.seeds, columnOf(columns, 'appNewRoleMs'), clusteredFor(s));
+  const old = sampleOfColumn(columns.seeds, columnOf(columns, 'oldRoleExposureMs'), clusteredFor(s));
   return {
     runbook: {
       newPermissionsInApp: quantileStats(app, RUNBOOK_PS, s, `${name}/runbook/appNewRoleMs`),
