@@ -3,11 +3,19 @@
  * PREFIX` through the CLI's main(), timed, printing one JSON line (wall, CPU of all threads,
  * peak RSS, exit code).
  *
+ * main() is loaded as `iamsim` loads it (src/build/start.js): from the bundle when it is fresh,
+ * so the main thread runs the same code as the worker threads. Through tsx it would run slower
+ * code (tsx keeps every function's name, an own property per closure) than the workers, which
+ * load the bundle, and the main thread does all the work with one worker and part of it with two.
+ *
  *   node --import tsx test/bench/sweep-run.ts FILE SEEDS WORKERS PREFIX
  */
 import { pathToFileURL } from 'node:url';
-import { main } from '../../src/cli.ts';
+import { loadEntry } from '../../src/build/start.js';
+import type { main as Main } from '../../src/cli.ts';
 import { cpuMs, peakRssBytes } from './child.ts';
+
+const { main } = (await loadEntry('cli', { rebuild: true })) as { main: typeof Main };
 
 export interface SweepRunResult {
   readonly workers: number;
