@@ -104,10 +104,21 @@ export interface InstanceSlice {
   readonly fromIndex: number;
   readonly toIndex: number;
   /**
-   * Called at the end with the slice's targets' application lanes (scenario time), which fleet
-   * measures read, and how many of the events processed were the slice's instances' own.
+   * Whether this slice keeps the shared world's step records (the result's `steps`): one slice
+   * does, the others only count the calls (two records per instance of a fleet's runbook, made
+   * again by every slice, kept by none of the others' results). Default true.
    */
-  readonly finished?: (targetApps: readonly (readonly RecordedSegment[])[], instanceEvents: number) => void;
+  readonly keepsSteps?: boolean;
+  /**
+   * Called at the end with the slice's targets' application lanes (scenario time), which fleet
+   * measures read, how many of the events processed were the slice's instances' own, and how
+   * many calls the shared world made (kept or not).
+   */
+  readonly finished?: (
+    targetApps: readonly (readonly RecordedSegment[])[],
+    instanceEvents: number,
+    calls: number,
+  ) => void;
 }
 
 /**
@@ -235,6 +246,9 @@ class World {
   readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
   readonly refs = new Map<string, InstanceRef>();
   readonly records: StepRecord[] = [];
+  /** Calls made so far: the next record's index (records may not be kept: InstanceSlice.keepsSteps). */
+  private callCount = 0;
+  private readonly keepsRecords: boolean;
   readonly failures: CheckOutcome[] = [];
   readonly waiterPasses: WaiterPass[] = [];
   changeStartMs: number | null = null;
@@ -295,6 +309,7 @@ class World {
   ) {
     this.streams = new RandomStreams(options.seed);
     this.observers = options.observers ?? [];
+    this.keepsRecords = options.slice?.keepsSteps ?? true;
     const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
     const lifetime = dist('imdsCredentialLifetime');
     const period = dist('imdsRotationPeriod');
@@ -725,7 +740,7 @@ class World {
       timelines: this.options.timelines ?? true,
     });
     // Every isolated warm-up event is an instance's own (that is why it may run isolated).
-    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents);
+    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents, this.callCount);
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
@@ -850,12 +865,12 @@ class World {
       { iam: this.iam, ec2: this.ec2, organizations: this.organizations },
       {
         atMs: this.scheduler.nowMs - this.offsetMs,
-        index: this.records.length,
+        index: this.callCount++,
         defaultRegion: this.scenario.model.defaultRegion,
         keepResponse,
       },
     );
-    this.records.push(record);
+    if (this.keepsRecords) this.records.push(record);
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;

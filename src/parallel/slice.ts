@@ -97,14 +97,18 @@ export function simulateAs(
 export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
   let apps: readonly (readonly RecordedSegment[])[] = [];
   let instanceEvents = 0;
+  let calls = 0;
   const simulateOptions: SimulateOptions & { readonly explain: boolean } = {
     ...options,
     slice: {
       fromIndex: task.fromIndex,
       toIndex: task.toIndex,
-      finished: (targetApps, ownEvents) => {
+      // Only the slice that sends the shared part keeps the step records.
+      keepsSteps: task.shared,
+      finished: (targetApps, ownEvents, callCount) => {
         apps = targetApps;
         instanceEvents = ownEvents;
+        calls = callCount;
       },
     },
   };
@@ -132,7 +136,7 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     instanceEvents,
     targets: apps.length,
     upDeltas: [...deltas],
-    stepCount: result.steps.length,
+    stepCount: calls,
     changeStartMs: start,
     // Only one slice sends the shared part: the calls alone are ~0.5 KB per instance.
     ...(task.shared ? { shared: { ...result, instances: [] } } : {}),

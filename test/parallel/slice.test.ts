@@ -166,6 +166,25 @@ describe('the events a slice keeps', () => {
   });
 });
 
+describe('the step records', () => {
+  it('are kept by the slice that sends the shared part; the others count the same calls', () => {
+    const scenario = cases[1]![1];
+    const options = { seed: 3, explain: false };
+    const whole = simulate(scenario, { seed: 3 });
+    expect(whole.steps.length).toBeGreaterThan(24);
+    const [first, second] = sliceTasks(scenario.instances.length, 2).map((t) =>
+      runSlice(scenario, options, t),
+    );
+    expect(first!.shared!.steps).toEqual(whole.steps);
+    expect(second!.shared).toBeUndefined();
+    expect([first!.stepCount, second!.stepCount]).toEqual([whole.steps.length, whole.steps.length]);
+    // A slice that keeps none still simulates its instances exactly.
+    const unkept = simulate(scenario, { seed: 3, slice: { fromIndex: 0, toIndex: 24, keepsSteps: false } });
+    expect(unkept.steps).toEqual([]);
+    expect(unkept.instances).toEqual(whole.instances);
+  });
+});
+
 describe('merging slices', () => {
   it('refuses slices whose shared worlds differ, naming what differed', () => {
     const scenario = cases[0]![1];
