@@ -47,12 +47,12 @@ export const millionBenchDefaults: MillionBenchOptions = {
 };
 
 /**
- * Peak RSS per instance of the split run, for the memory guard: measured 10.7 KB (3.07 GiB peak)
- * at 300,000 instances on 2 threads (2 regions x 24 h, the main thread simulating one of the
- * slices, HEAP_GROWING_PERCENT; 12.1 KB with V8's own growing factor), rounded up. Per instance
- * it falls as the fleet grows (14.5 KB at 100,000 with V8's factor, 10.8-11.4 KB with 50%).
+ * Peak RSS per instance of the split run, for the memory guard: measured 8.3-8.5 KB (1.66-1.71 GB
+ * peak) at 200,000 instances on 2 threads (2 regions x 24 h, HEAP_GROWING_PERCENT, load 2-3),
+ * after issue 16's second round; 10.7 KB at 300,000 before it. Rounded up: per instance it falls
+ * as the fleet grows, and the guard must not let a run outgrow half the free memory.
  */
-const BYTES_PER_INSTANCE_ESTIMATE = 12_000;
+const BYTES_PER_INSTANCE_ESTIMATE = 10_000;
 
 /**
  * The largest fleet, up to `instances`, whose run fits in half the memory free now (in steps of
