@@ -105,8 +105,9 @@ export interface InstanceSlice {
   readonly toIndex: number;
   /**
    * Whether this slice keeps the shared world's step records (the result's `steps`): one slice
-   * does, the others only count the calls (two records per instance of a fleet's runbook, made
-   * again by every slice, kept by none of the others' results). Default true.
+   * does; the others count the calls and keep only the records that carry an `expect` (whose
+   * verdicts are the result's checks), since every slice makes the same calls again and a fleet's
+   * runbook makes two per instance. Default true.
    */
   readonly keepsSteps?: boolean;
   /**
@@ -870,7 +871,9 @@ class World {
         keepResponse,
       },
     );
-    if (this.keepsRecords) this.records.push(record);
+    // A record with an `expect` is kept anyway: the run's checks read its verdict (and a retry
+    // drops it from the record just pushed: runbook/retry.ts).
+    if (this.keepsRecords || request.expect !== undefined) this.records.push(record);
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;

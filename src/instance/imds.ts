@@ -78,8 +78,11 @@ export interface ImdsHost {
 }
 
 export class ImdsPublisher {
-  /** The credentials IMDS currently serves, if any. */
-  creds: Credentials | undefined;
+  /** The credentials IMDS currently serves, if any (set by rotate and reset only: see credsExpiresAtMs). */
+  private credsHeld: Credentials | undefined;
+  get creds(): Credentials | undefined {
+    return this.credsHeld;
+  }
   /** Whether the `iam/` tree exists (an association has been picked up). */
   endpoint = false;
   /**
@@ -180,7 +183,7 @@ export class ImdsPublisher {
     this.rotation.cancel();
     this.pickup.cancel();
     this.expiry?.cancel();
-    this.creds = undefined;
+    this.credsHeld = undefined;
     this.credsExpiresAtMs = 0;
     this.endpoint = false;
     this.servingProfileId = undefined;
@@ -225,7 +228,7 @@ export class ImdsPublisher {
         const nowMs = scheduler.nowMs;
         const previous = this.creds;
         const expiresAtMs = nowMs + this.config.lifetime.sample(stream);
-        this.creds = new IssuedCredentials(
+        this.credsHeld = new IssuedCredentials(
           this.keyIndex,
           this.issuedCount++,
           role.roleName,
@@ -234,7 +237,7 @@ export class ImdsPublisher {
           expiresAtMs,
         );
         this.credsExpiresAtMs = expiresAtMs;
-        this.host.credentialsIssued(this.creds, previous);
+        this.host.credentialsIssued(this.credsHeld, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and
       // the credentials already issued stay served until they expire.

@@ -5,6 +5,8 @@
  * The slices run in this thread here (the executor is injected); test/commands/run-workers.test.ts
  * runs them on worker threads through the CLI.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateExplained } from '../../src/check/causes.ts';
 import { simulateSliced, sliceTasks } from '../../src/parallel/run.ts';
@@ -12,6 +14,7 @@ import { mergeSlices, runSlice, type SliceRunOptions, singleThreadReason } from 
 import { runJson } from '../../src/report/run-json.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
+import { loadYaml } from '../helpers/run-yaml.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
 const M = 60_000;
@@ -182,6 +185,18 @@ describe('the step records', () => {
     const unkept = simulate(scenario, { seed: 3, slice: { fromIndex: 0, toIndex: 24, keepsSteps: false } });
     expect(unkept.steps).toEqual([]);
     expect(unkept.instances).toEqual(whole.instances);
+  });
+
+  it("keep an expect's record in every slice: the run's checks carry its verdict", () => {
+    const scenario = loadYaml(
+      readFileSync(join(import.meta.dirname, '../../scenarios/fresh-profile-too-early.yaml'), 'utf8'),
+    );
+    const whole = simulate(scenario, { seed: 3 });
+    const expects = whole.checks.filter((c) => c.kind === 'expect');
+    expect(expects.length).toBeGreaterThanOrEqual(4);
+    const unkept = simulate(scenario, { seed: 3, slice: { fromIndex: 0, toIndex: 1, keepsSteps: false } });
+    expect(unkept.checks).toEqual(whole.checks);
+    expect(unkept.steps.length).toBeLessThan(whole.steps.length);
   });
 });
 
