@@ -102,7 +102,7 @@ export class EventQueue<T> {
   private nextSeq = 0;
   private live = 0;
 
-  /** Time, priority and seq of the event the last `popSlot` returned. */
+  /** Time, priority and seq of the event the last `popSlot` or `popSlotUntil` returned. */
   poppedTimeMs = 0;
   poppedPriority = 0;
   poppedSeq = 0;

@@ -48,8 +48,11 @@ export function laneState(kind: HoldingKind, role: string | undefined, probeAllo
  */
 const EXACT_SEGMENTS_MAX = 32;
 
-/** The closed segments of a lane that has closed none (shared: a list is made at the first). */
-const NO_SEGMENTS: RecordedSegment[] = [];
+/**
+ * The closed segments of a lane that has closed none (shared: a list is made at the first;
+ * frozen, so that a change to the shared list would throw instead of reaching every lane).
+ */
+const NO_SEGMENTS = Object.freeze([]) as unknown as RecordedSegment[];
 
 export class Lane {
   private closed: RecordedSegment[] = NO_SEGMENTS;

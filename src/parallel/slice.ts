@@ -8,8 +8,9 @@
  * runbook's calls for every instance; only the instance side (IMDS, SDK cache, lanes, results) is
  * limited to the slice (SimulateOptions.slice). That is sound because the instance side never
  * acts on the shared world: an instance's events draw only from its own streams
- * (`instance/NAME/...`), write only its own runtime and facts (its access key counter; the
- * classifier's and the profile-role caches are memos of pure functions of immutable snapshots),
+ * (`instance/NAME/...`), write only its own runtime (its IMDS issuance count among them; what
+ * they write outside it, a region's last profile-role answer (RegionRoles) and the lanes'
+ * classifications, are memos of pure functions of immutable snapshots),
  * and schedule only its own events; the shared world reads nothing of a runtime (the operator sees
  * EC2 and the refs, never IMDS or an SDK). So the shared events are the same events in every
  * slice, doing the same things. Their order: events run in the total order (timeMs, priority,

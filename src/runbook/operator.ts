@@ -32,8 +32,8 @@ export interface CallRequest {
   readonly expect?: string;
   /**
    * Set only by the simulator's own strategies, on requests they build in a fixed form that
-   * satisfies the operation's input shape by construction (strings the model made: ids, names,
-   * regions): the service then skips re-checking the shape, which every call of a fleet's
+   * satisfies the operation's input shape by construction (ids the model drew, and names and
+   * regions the scenario schema has already typed as strings): the service then skips re-checking the shape, which every call of a fleet's
    * fan-out would otherwise pay for. A user's step (runbook `call:`, `aws` line, console, served
    * call) never sets it, so its request is always checked (test/runbook/shape-checked.test.ts).
    */

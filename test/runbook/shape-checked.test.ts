@@ -38,10 +38,15 @@ function strategyRun(strategy: StrategyName, batched: boolean) {
 
 describe('shapeChecked requests', () => {
   it.each(strategyNames.flatMap((s) => [[s, false] as const, [s, true] as const]))(
-    '%s (batched: %s): every marked request passes the shape check it skips',
+    '%s (batched: %s): its EC2 requests are marked, and each passes the shape check it skips',
     (strategy, batched) => {
       const seen = watchEc2();
       strategyRun(strategy, batched);
+      // A strategy that calls EC2 marks its requests (all but `disassociate`'s one call).
+      const unmarked = seen.filter((s) => !s.shapeChecked).map((s) => s.operation);
+      expect([...new Set(unmarked)]).toEqual(
+        strategy === 'disassociate' ? ['DisassociateIamInstanceProfile'] : [],
+      );
       for (const r of seen.filter((s) => s.shapeChecked)) {
         expect({ operation: r.operation, problems: r.problems }).toEqual({
           operation: r.operation,

@@ -511,7 +511,8 @@ export class Ec2Service {
     const filters = (params as { readonly Filters?: unknown } | null)?.Filters;
     if (!Array.isArray(filters) || filters.length !== 1) return undefined;
     for (const key in params as object) if (key !== 'Filters') return undefined;
-    const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown };
+    const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown } | null;
+    if (typeof filter !== 'object' || filter === null) return undefined;
     const values = filter.Name === 'instance-id' ? filter.Values : undefined;
     if (!Array.isArray(values) || values.length !== 1 || typeof values[0] !== 'string') return undefined;
     // An existing instance's id is a literal (no wildcard), so the general path would use its index.
