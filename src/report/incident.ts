@@ -7,7 +7,7 @@
  */
 import type { StrategySamples } from '../result.ts';
 import { byString, round6, wilsonInterval } from './stats.ts';
-import { quantileStats, type Settings, sampleOfValues } from './summarize.ts';
+import { clusteredFor, quantileStats, type Settings, sampleOfValues } from './summarize.ts';
 import type { QuantileStat } from './types.ts';
 
 /** p50, p90, p99, like the metric tables. */
@@ -52,7 +52,7 @@ function stats(
 ): QuantileStat[] {
   if (rows.length === 0) return [];
   return quantileStats(
-    sampleOfValues(rows, (r) => r.value, s.method === 'cluster-bootstrap'),
+    sampleOfValues(rows, (r) => r.value, clusteredFor(s)),
     PS,
     s,
     stream,

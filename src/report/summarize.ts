@@ -154,7 +154,7 @@ export function sampleOfValues<R extends { readonly seed: number }>(
 }
 
 /** Whether the settings' intervals need samples pooled by seed. */
-const clusteredFor = (s: Settings): boolean => s.method === 'cluster-bootstrap';
+export const clusteredFor = (s: Settings): boolean => s.method === 'cluster-bootstrap';
 
 function columnOf(columns: SampleColumns, metric: MetricName): Float64Array {
   const column = columns.values[metric];
