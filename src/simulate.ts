@@ -229,6 +229,86 @@ export function openWorld(scenario: Scenario, options: SimulateOptions): OpenWor
   return new World({ ...scenario, steps: [] }, { ...options, warmUp: 'interleaved' }).open();
 }
 
+/**
+ * How the warm-up before t=0 is laid out: boot times spread over one credential life plus a
+ * rotation, then at least WARMUP_CYCLES lifetimes of ordinary rotations and refreshes, so the
+ * SDK caches' phases (a renewal process with ~6 h cycles) have mixed into their steady state.
+ */
+function warmUpSpans(lifetime: Distribution, period: Distribution): { bootSpanMs: number; offsetMs: number } {
+  const lifetimeMaxMs = Number.isFinite(lifetime.upperBoundMs) ? lifetime.upperBoundMs : 6.5 * H;
+  const periodMaxMs = Number.isFinite(period.upperBoundMs) ? period.upperBoundMs : H;
+  const bootSpanMs = lifetimeMaxMs + periodMaxMs;
+  return { bootSpanMs, offsetMs: bootSpanMs + WARMUP_CYCLES * lifetimeMaxMs };
+}
+
+/** EC2's state-change delays, from the calibration. */
+function ec2Delays(dist: (key: CalibrationKey) => Distribution) {
+  return {
+    associationSettle: dist('associationSettle'),
+    disassociationSettle: dist('disassociationSettle'),
+    instanceStop: dist('instanceStop'),
+    instanceStart: dist('instanceStart'),
+    instanceReboot: dist('instanceReboot'),
+  };
+}
+
+/**
+ * The replicated stores of a world (IAM's, role policies' enforcement, SCPs'), each region's view
+ * fed by its own stream, with the scenario's partitions applied (scheduler time), and the
+ * control-plane pauses for IAM to refuse writes in.
+ */
+function replicatedStores(
+  scenario: Scenario,
+  scheduler: Scheduler,
+  streams: RandomStreams,
+  dist: (key: CalibrationKey) => Distribution,
+  offsetMs: number,
+): {
+  readonly iam: ReplicatedStore<IamState>;
+  readonly authz: ReplicatedStore<AuthzState>;
+  readonly scp: ReplicatedStore<AuthzState>;
+  readonly pauses: readonly Window[];
+} {
+  const regions = scenario.regions;
+  const iam = new ReplicatedStore<IamState>({
+    name: 'iam',
+    initial: emptyIamState,
+    regions,
+    scheduler,
+    delay: dist('iamPropagation'),
+    streamFor: (r) => streams.stream(`region/${r}/iam`),
+  });
+  const authz = new ReplicatedStore<AuthzState>({
+    name: 'authz',
+    initial: emptyAuthzState,
+    regions,
+    scheduler,
+    delay: dist('policyPropagation'),
+    streamFor: (r) => streams.stream(`region/${r}/authz`),
+  });
+  // Without incidents nothing commits here, so it draws nothing and schedules nothing.
+  const scp = new ReplicatedStore<AuthzState>({
+    name: 'scp',
+    initial: emptyAuthzState,
+    regions,
+    scheduler,
+    delay: makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
+    streamFor: (r) => streams.stream(`region/${r}/scp`),
+  });
+  const pauses: Window[] = [];
+  for (const f of scenario.faults) {
+    const w = { fromMs: f.fromMs + offsetMs, toMs: f.toMs + offsetMs };
+    if (f.kind === 'partition') {
+      iam.addPartition(f.region, w);
+      authz.addPartition(f.region, w);
+      scp.addPartition(f.region, w);
+    } else if (f.kind === 'controlPlanePause') {
+      pauses.push(w);
+    }
+  }
+  return { iam, authz, scp, pauses };
+}
+
 class World {
   readonly scheduler = new Scheduler();
   private readonly bootSpanMs: number;
@@ -314,52 +394,15 @@ class World {
     const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
     const lifetime = dist('imdsCredentialLifetime');
     const period = dist('imdsRotationPeriod');
-    // Boot times spread over one credential life plus a rotation, then at least WARMUP_CYCLES
-    // lifetimes of ordinary rotations and refreshes before t=0, so the SDK caches' phases (a
-    // renewal process with ~6 h cycles) have mixed into their steady state.
-    const lifetimeMaxMs = Number.isFinite(lifetime.upperBoundMs) ? lifetime.upperBoundMs : 6.5 * H;
-    const periodMaxMs = Number.isFinite(period.upperBoundMs) ? period.upperBoundMs : H;
-    this.bootSpanMs = lifetimeMaxMs + periodMaxMs;
-    this.offsetMs = this.bootSpanMs + WARMUP_CYCLES * lifetimeMaxMs;
+    ({ bootSpanMs: this.bootSpanMs, offsetMs: this.offsetMs } = warmUpSpans(lifetime, period));
     this.apiLatency = dist('apiLatency');
     const { scheduler, streams } = this;
     const regions = scenario.regions;
-    this.iamStore = new ReplicatedStore<IamState>({
-      name: 'iam',
-      initial: emptyIamState,
-      regions,
-      scheduler,
-      delay: dist('iamPropagation'),
-      streamFor: (r) => streams.stream(`region/${r}/iam`),
-    });
-    this.authzStore = new ReplicatedStore<AuthzState>({
-      name: 'authz',
-      initial: emptyAuthzState,
-      regions,
-      scheduler,
-      delay: dist('policyPropagation'),
-      streamFor: (r) => streams.stream(`region/${r}/authz`),
-    });
-    // Without incidents nothing commits here, so it draws nothing and schedules nothing.
-    this.scpStore = new ReplicatedStore<AuthzState>({
-      name: 'scp',
-      initial: emptyAuthzState,
-      regions,
-      scheduler,
-      delay: makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
-      streamFor: (r) => streams.stream(`region/${r}/scp`),
-    });
-    const pauses: Window[] = [];
-    for (const f of scenario.faults) {
-      const w = { fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs };
-      if (f.kind === 'partition') {
-        this.iamStore.addPartition(f.region, w);
-        this.authzStore.addPartition(f.region, w);
-        this.scpStore.addPartition(f.region, w);
-      } else if (f.kind === 'controlPlanePause') {
-        pauses.push(w);
-      }
-    }
+    const stores = replicatedStores(scenario, scheduler, streams, dist, this.offsetMs);
+    this.iamStore = stores.iam;
+    this.authzStore = stores.authz;
+    this.scpStore = stores.scp;
+    const pauses = stores.pauses;
     const ids = new IdFactory(streams.stream('ids'));
     this.iam = new IamService({
       scheduler,
@@ -379,13 +422,7 @@ class World {
       iam: this.iamStore,
       ids,
       regions,
-      delays: {
-        associationSettle: dist('associationSettle'),
-        disassociationSettle: dist('disassociationSettle'),
-        instanceStop: dist('instanceStop'),
-        instanceStart: dist('instanceStart'),
-        instanceReboot: dist('instanceReboot'),
-      },
+      delays: ec2Delays(dist),
       // EC2 keeps each instance's stream on its record (no map of one stream per instance).
       streamFor: (name) => streams.fresh(name),
     });
@@ -403,14 +440,7 @@ class World {
       pickupDelay: pickup,
       bugKeepsRemovedRole: options.modelBugs?.imdsKeepsRemovedRole === true,
     };
-    // Boot at a random moment of the warm-up's first rotation period (random IMDS phase). Streams
-    // drawn from once are fresh, not kept in the named-stream cache (it would hold one per instance).
-    // Only the instances simulated here boot (a slice's others have no runtime to boot).
-    const bootsMs = scenario.instances.map((spec, i) =>
-      spec.state === 'running' && this.inSlice(i)
-        ? Math.min(streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
-        : undefined,
-    );
+    const bootsMs = this.bootTimes();
     // A boot at time 0 would run before the runbook's first step in the interleaved order; the
     // isolated warm-up starts after it, so it keeps to the exact order then.
     this.isolatedWarmUp =
@@ -421,6 +451,31 @@ class World {
     scenario.instances.forEach((spec, i) => {
       this.addInstance(spec, bootsMs[i], this.inSlice(i));
     });
+    this.wireInstances();
+    this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
+    if (options.trace !== undefined) {
+      const trace = options.trace;
+      const offset = this.offsetMs;
+      scheduler.onTrace((rec) => trace(rec, offset));
+    }
+  }
+
+  /**
+   * Each instance's boot, at a random moment of the warm-up's first rotation period (random IMDS
+   * phase); undefined for one not running at the start, or not simulated here (a slice's others
+   * have no runtime to boot). Streams drawn from once are fresh, not kept in the named-stream
+   * cache (it would hold one per instance).
+   */
+  private bootTimes(): (number | undefined)[] {
+    return this.scenario.instances.map((spec, i) =>
+      spec.state === 'running' && this.inSlice(i)
+        ? Math.min(this.streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+        : undefined,
+    );
+  }
+
+  /** What EC2 and the enforcement views tell the instances' runtimes. */
+  private wireInstances(): void {
     this.ec2.onEvent((e) => {
       const rt = this.runtimes.get(e.instanceId);
       if (rt === undefined) return;
@@ -436,12 +491,6 @@ class World {
     };
     this.authzStore.onApply(reevaluateRegion);
     this.scpStore.onApply(reevaluateRegion);
-    this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
-    if (options.trace !== undefined) {
-      const trace = options.trace;
-      const offset = this.offsetMs;
-      scheduler.onTrace((rec) => trace(rec, offset));
-    }
   }
 
   /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
