@@ -269,32 +269,24 @@ function replicatedStores(
   readonly scp: ReplicatedStore<AuthzState>;
   readonly pauses: readonly Window[];
 } {
-  const regions = scenario.regions;
-  const iam = new ReplicatedStore<IamState>({
-    name: 'iam',
-    initial: emptyIamState,
-    regions,
-    scheduler,
-    delay: dist('iamPropagation'),
-    streamFor: (r) => streams.stream(`region/${r}/iam`),
-  });
-  const authz = new ReplicatedStore<AuthzState>({
-    name: 'authz',
-    initial: emptyAuthzState,
-    regions,
-    scheduler,
-    delay: dist('policyPropagation'),
-    streamFor: (r) => streams.stream(`region/${r}/authz`),
-  });
+  // Each store's region views draw their delays from `region/REGION/NAME`.
+  const store = <S>(name: string, initial: S, delay: Distribution) =>
+    new ReplicatedStore<S>({
+      name,
+      initial,
+      regions: scenario.regions,
+      scheduler,
+      delay,
+      streamFor: (r) => streams.stream(`region/${r}/${name}`),
+    });
+  const iam = store<IamState>('iam', emptyIamState, dist('iamPropagation'));
+  const authz = store<AuthzState>('authz', emptyAuthzState, dist('policyPropagation'));
   // Without incidents nothing commits here, so it draws nothing and schedules nothing.
-  const scp = new ReplicatedStore<AuthzState>({
-    name: 'scp',
-    initial: emptyAuthzState,
-    regions,
-    scheduler,
-    delay: makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
-    streamFor: (r) => streams.stream(`region/${r}/scp`),
-  });
+  const scp = store<AuthzState>(
+    'scp',
+    emptyAuthzState,
+    makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
+  );
   const pauses: Window[] = [];
   for (const f of scenario.faults) {
     const w = { fromMs: f.fromMs + offsetMs, toMs: f.toMs + offsetMs };
