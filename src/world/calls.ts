@@ -8,8 +8,6 @@ import { ProcessStep, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
 import { type CallOutcome, type CallRequest, type CallSite, expectationMet } from '../runbook/operator.ts';
 
-export type { CallSite } from '../runbook/operator.ts';
-
 /**
  * A modelled service: an operation name, its parameters and the caller's region in, a response
  * out. `shapeChecked`: the request is one the simulator built in its operation's input shape
