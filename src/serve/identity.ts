@@ -15,7 +15,8 @@ import { evaluate } from '../aws/iam/policy.ts';
 import { ACCOUNT_ID, type AuthzRole } from '../aws/iam/types.ts';
 import type { Credentials } from '../instance/credentials.ts';
 
-export interface IssuedCredentials {
+/** Credentials IMDS served to an instance, as the served world tracks them for identify and authorize. */
+export interface ServedCredentials {
   readonly instance: string;
   readonly instanceId: string;
   readonly region: string;
@@ -24,17 +25,17 @@ export interface IssuedCredentials {
 
 export type Caller =
   | { readonly kind: 'operator'; readonly accessKeyId: string }
-  | { readonly kind: 'instance'; readonly accessKeyId: string; readonly issued: IssuedCredentials }
+  | { readonly kind: 'instance'; readonly accessKeyId: string; readonly issued: ServedCredentials }
   | { readonly kind: 'invalid'; readonly accessKeyId: string };
 
 const OPERATOR_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/iamsim-operator`;
 const OPERATOR_USER_ID = 'AIDAIAMSIMOPERATOR01';
 
-function sessionArn(issued: IssuedCredentials): string {
+function sessionArn(issued: ServedCredentials): string {
   return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${issued.creds.roleName}/${issued.instanceId}`;
 }
 
-export function identify(accessKeyId: string, issued: ReadonlyMap<string, IssuedCredentials>): Caller {
+export function identify(accessKeyId: string, issued: ReadonlyMap<string, ServedCredentials>): Caller {
   const found = issued.get(accessKeyId);
   if (found !== undefined) return { kind: 'instance', accessKeyId, issued: found };
   if (accessKeyId.startsWith('ASIA')) return { kind: 'invalid', accessKeyId };

@@ -26,7 +26,7 @@ import type { CallStep, Scenario } from '../scenario/types.ts';
 import { type OpenWorld, openWorld } from '../simulate.ts';
 import { packageVersion } from '../version.ts';
 import type { Clock } from './clock.ts';
-import { authorize, type Caller, type IssuedCredentials, identify } from './identity.ts';
+import { authorize, type Caller, identify, type ServedCredentials } from './identity.ts';
 
 export interface ServedCall {
   readonly service: 'iam' | 'ec2';
@@ -56,7 +56,7 @@ export class ServeSession {
   readonly clock: Clock;
   private readonly eventsMax: number | undefined;
   private world!: OpenWorld;
-  private issued = new Map<string, IssuedCredentials>();
+  private issued = new Map<string, ServedCredentials>();
   /** The calls executed, as the steps of the recording (arrival instants). */
   private steps: CallStep[] = [];
   refused: RefusedCall[] = [];
@@ -71,7 +71,7 @@ export class ServeSession {
   }
 
   private open(): void {
-    const issued = new Map<string, IssuedCredentials>();
+    const issued = new Map<string, ServedCredentials>();
     let refs: OpenWorld['view']['refs'] | undefined;
     this.world = openWorld(this.scenario, {
       seed: this.seed,
@@ -140,7 +140,7 @@ export class ServeSession {
   }
 
   /** Every credential IMDS has issued so far, by access key id. */
-  get issuedCredentials(): ReadonlyMap<string, IssuedCredentials> {
+  get issuedCredentials(): ReadonlyMap<string, ServedCredentials> {
     return this.issued;
   }
 
