@@ -34,7 +34,7 @@ export type Priority = (typeof Priority)[keyof typeof Priority];
 
 export interface QueueEntry<T> {
   readonly timeMs: number;
-  readonly priority: number;
+  readonly priority: Priority;
   readonly seq: number;
   readonly payload: T;
   /** Set by cancel(); the entry is skipped when it reaches the top. */

@@ -69,7 +69,7 @@ describe('EventQueue', () => {
   });
 
   it('entryBefore is a strict total order on (timeMs, priority, seq)', () => {
-    const e = (timeMs: number, priority: number, seq: number): QueueEntry<null> => ({
+    const e = (timeMs: number, priority: Priority, seq: number): QueueEntry<null> => ({
       timeMs,
       priority,
       seq,
