@@ -712,9 +712,44 @@ class World {
     const op = this.operator();
     this.attachObservers();
     spawn(scheduler, 'runbook', this.runbook(op));
+    if (this.options.slice !== undefined) scheduler.countLabels();
+    const warmUpEvents = this.runToHorizon();
+    const endMs = scheduler.nowMs;
+    for (const o of this.observers) o.finished?.();
+    const slice = this.options.slice;
+    const { instances, targetApps } = this.instanceResults(endMs);
+    // Every isolated warm-up event is an instance's own (that is why it may run isolated).
+    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents, this.callCount);
+    const checks: CheckOutcome[] = [
+      ...this.failures,
+      ...expectationOutcomes(this.records),
+      ...metricCheckOutcomes(scenario.checks, metricCheckSubjects(instances)),
+    ];
+    return {
+      scenario: scenario.name,
+      seed: this.options.seed,
+      horizonMs: scenario.horizonMs,
+      changeStartMs: this.changeStartMs,
+      steps: this.records,
+      instances,
+      judgedBy: this.plan?.judgedBy ?? 'role',
+      fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
+      ...(this.attacker === undefined ? {} : { incident: this.attacker.result(endMs, targetApps) }),
+      checks,
+      eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
+      ...(this.waiterPasses.length === 0 ? {} : { waiterPasses: this.waiterPasses }),
+    };
+  }
+
+  /**
+   * Runs every event to the horizon: the warm-up isolated per instance when it may be, else all in
+   * one order. Returns how many events the isolated warm-up ran on schedulers of their own.
+   * @throws ResourceCapError over `eventsMax`, said in scenario time.
+   */
+  private runToHorizon(): number {
+    const { scheduler, scenario } = this;
     const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
-    if (this.options.slice !== undefined) scheduler.countLabels();
     try {
       if (this.isolatedWarmUp) {
         // Time 0 in the shared order first (the runbook's first step), then the rest of the
@@ -746,10 +781,14 @@ class World {
         `more than ${e.limit} events ${where} (scenario ${scenario.name}, seed ${this.options.seed}); raise the cap (--events-max) or shorten the horizon`,
       );
     }
-    const endMs = scheduler.nowMs;
-    for (const o of this.observers) o.finished?.();
+    return warmUpEvents;
+  }
+
+  /** Every simulated instance's result at `endMs` (a slice's own only), and the targets' app lanes. */
+  private instanceResults(endMs: number): ReturnType<typeof instanceResults> {
+    const { scenario } = this;
     const slice = this.options.slice;
-    const { instances, targetApps } = instanceResults({
+    return instanceResults({
       // A slice reports its own instances only; the merge puts the slices together (parallel/).
       scenario:
         slice === undefined
@@ -781,27 +820,6 @@ class World {
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });
-    // Every isolated warm-up event is an instance's own (that is why it may run isolated).
-    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents, this.callCount);
-    const checks: CheckOutcome[] = [
-      ...this.failures,
-      ...expectationOutcomes(this.records),
-      ...metricCheckOutcomes(scenario.checks, metricCheckSubjects(instances)),
-    ];
-    return {
-      scenario: scenario.name,
-      seed: this.options.seed,
-      horizonMs: scenario.horizonMs,
-      changeStartMs: this.changeStartMs,
-      steps: this.records,
-      instances,
-      judgedBy: this.plan?.judgedBy ?? 'role',
-      fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
-      ...(this.attacker === undefined ? {} : { incident: this.attacker.result(endMs, targetApps) }),
-      checks,
-      eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,
-      ...(this.waiterPasses.length === 0 ? {} : { waiterPasses: this.waiterPasses }),
-    };
   }
 
   /** See openWorld: the warm-up runs to t=0, then the caller drives. */

@@ -204,8 +204,6 @@ const longFunctionsAllowed: ReadonlySet<string> = new Set([
   'src/scenario/aws-cli.ts convert',
   // One switch over the distribution kinds, each case validating its own parameters.
   'src/engine/distributions.ts makeDistribution',
-  // The World's run loop: the warm-up, the run and the result in one sequence. To split.
-  'src/simulate.ts run',
   // Merged from the check, serve and runbooks work in one step; each reads as one sequence of
   // cases (a switch over kinds, a console procedure's calls in order). To split.
   'src/aws/catalogue.ts visit',
