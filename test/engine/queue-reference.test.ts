@@ -104,11 +104,14 @@ describe('EventQueue against a reference', () => {
         let seq = 0;
         let lastPoppedMs = 0;
         const timeOf = (t: Time): number => ('absoluteMs' in t ? t.absoluteMs : lastPoppedMs + t.aheadMs);
-        /** Pops from both when the reference's next event is due by `untilMs`. */
-        const popBoth = (untilMs: number): void => {
+        /**
+         * Pops from both when the reference's next event is due by `untilMs`; without a bound,
+         * through popSlot (popUntil's times reach +Infinity too, for popSlotUntil's).
+         */
+        const popBoth = (untilMs?: number): void => {
           const expected = nextOf(live);
-          const due = expected !== undefined && !(expected.timeMs > untilMs);
-          const payload = q.popSlotUntil(untilMs);
+          const due = expected !== undefined && !(untilMs !== undefined && expected.timeMs > untilMs);
+          const payload = untilMs === undefined ? q.popSlot() : q.popSlotUntil(untilMs);
           expect(payload).toBe(due ? expected.payload : undefined);
           if (!due) return;
           live = live.filter((k) => k !== expected);
@@ -139,7 +142,7 @@ describe('EventQueue against a reference', () => {
             expect(q.cancel(h.entry)).toBe(live.some((k) => k.payload === h.payload));
             live = live.filter((k) => k.payload !== h.payload);
           } else if (o.kind === 'pop') {
-            popBoth(Number.POSITIVE_INFINITY);
+            popBoth();
           } else if (o.kind === 'popUntil') {
             popBoth(timeOf(o.time));
           } else if (o.kind === 'peek') {
@@ -177,7 +180,7 @@ describe('EventQueue against a reference', () => {
           }
         }
         // Whatever is left leaves in order too.
-        while (live.length > 0) popBoth(Number.POSITIVE_INFINITY);
+        while (live.length > 0) popBoth();
         expect(q.popSlot()).toBeUndefined();
         expect(q.heldCount).toBe(0);
       }),
