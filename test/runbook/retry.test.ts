@@ -68,6 +68,10 @@ const ERRORS: readonly AwsErrorData[] = [
   { code: 'NoSuchEntity', message: 'no', statusCode: 404 },
 ];
 
+/** A script for scriptedOperator: each call's outcome, an index into ERRORS or undefined for ok. */
+const scriptArb = (maxLength: number) =>
+  fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), { maxLength });
+
 /** An operator whose calls take `latencyMs` and answer from `outcomes` in turn (then ok). */
 function scriptedOperator(
   outcomes: readonly (number | undefined)[],
@@ -148,15 +152,10 @@ describe('RetryClient.call', () => {
   it('steps, draws, reports and records as the generator it replaced, through a site too', () => {
     fc.assert(
       fc.property(
-        fc.array(
-          fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
-            maxLength: 8,
-          }),
-          {
-            minLength: 1,
-            maxLength: 12,
-          },
-        ),
+        fc.array(scriptArb(8), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.constantFrom<RetrySpec['mode']>('standard', 'adaptive', 'legacy'),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 0, max: 3 }),
@@ -247,9 +246,7 @@ describe('callWithRetry', () => {
   it('steps as the generator it replaced, within the same time budget', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
-          maxLength: 12,
-        }),
+        scriptArb(12),
         fc.subarray(ERRORS.map((e) => e.code)),
         fc.integer({ min: 0, max: 40_000 }),
         fc.integer({ min: 0, max: 100_000 }),
@@ -299,9 +296,7 @@ describe('pollUntil', () => {
   it('steps, records and fails as the generator it replaced', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.option(fc.integer({ min: 0, max: ERRORS.length - 1 }), { nil: undefined }), {
-          maxLength: 12,
-        }),
+        scriptArb(12),
         fc.integer({ min: 0, max: 12 }),
         // Round numbers, so that the time budget is often met exactly (its boundary).
         fc.constantFrom(0, 500, 1_000),
