@@ -11,6 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 
+/**
+ * Compares strings by UTF-16 code units: locale-independent, so the order is the same on every
+ * machine. Canonical JSON sorts keys so; IAM lists and the reports sort names so too.
+ */
+export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Text is handed to the sink in chunks of at least this many characters (the last may be shorter). */
 const CHUNK_CHARS = 1 << 16;
 
@@ -49,7 +55,7 @@ function writeCanonical(value: unknown, sink: (chunk: string) => void, options: 
       const record = v as Record<string, unknown>;
       const keys = Object.keys(record)
         .filter((k) => !absent(record[k]) && omit?.(k, record[k]) !== true)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        .sort(byString);
       put('{');
       keys.forEach((k, i) => {
         put(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`);

@@ -5,8 +5,10 @@
  * per SDK; time to recover), with the same quantile statistics and intervals as the rest of the
  * report (summarize.ts). Rendering is in incident-render.ts.
  */
+
+import { byString } from '../canonical-json.ts';
 import type { StrategySamples } from '../result.ts';
-import { byString, round6, wilsonInterval } from './stats.ts';
+import { round6, wilsonInterval } from './stats.ts';
 import { clusteredFor, quantileStats, type Settings, sampleOfValues } from './summarize.ts';
 import type { QuantileStat } from './types.ts';
 

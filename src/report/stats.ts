@@ -199,6 +199,3 @@ export function logGrid(fromMs: number, toMs: number, perDecade: number): number
 
 /** Rounds a probability or share to 6 decimals, so reports print the same digits everywhere. */
 export const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
-
-/** Compares strings by UTF-16 code units: locale-independent, so the order is the same on every machine. */
-export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -9,12 +9,12 @@
  * split into tasks and the assembly side by side shows that one thread and many run exactly
  * the same code.
  */
+import { byString } from '../canonical-json.ts';
 import { RandomStream } from '../engine/random.ts';
 import { type MetricName, metricNames, type StrategySamples, type WaiterHazard } from '../result.ts';
 import { type BootstrapPool, bootstrapPool, poolBootstrapQuantiles } from './bootstrap.ts';
 import { incidentSummary } from './incident.ts';
 import {
-  byString,
   countAtMost,
   logGrid,
   minSamplesForUpperBound,

@@ -8,6 +8,7 @@
  * the service (keys can be longer than markerType's 320 characters once encoded), scoped to the
  * listing that issued them; an unknown or foreign marker is InvalidInput.
  */
+import { byString } from '../../canonical-json.ts';
 import { Errors } from '../errors.ts';
 
 export interface PageRequest {
@@ -20,10 +21,6 @@ export interface Page<T> {
   readonly IsTruncated: boolean;
   /** Present only when IsTruncated. */
   readonly Marker?: string;
-}
-
-export function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface MarkerEntry {
@@ -70,7 +67,7 @@ export function paginate<T>(
   request: PageRequest,
 ): Page<T> {
   const afterKey = request.marker === undefined ? undefined : markers.resolve(scope, request.marker);
-  const sorted = [...items].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  const sorted = [...items].sort((a, b) => byString(keyOf(a), keyOf(b)));
   const remaining = afterKey === undefined ? sorted : sorted.filter((item) => keyOf(item) > afterKey);
   const page = remaining.slice(0, request.maxItems);
   if (remaining.length <= request.maxItems) return { items: page, IsTruncated: false };

@@ -5,10 +5,11 @@
  * separately, as they do in AWS ("policy edits take a few minutes", README.md, "Sources").
  */
 import { castDraft } from 'immer';
+import { byString } from '../../canonical-json.ts';
 import { Errors } from '../errors.ts';
 import { MAX_SESSION_DURATION_S, Shapes } from './constraints.ts';
 import { defineOperation, type OpContext, type Operation } from './operation.ts';
-import { compareKeys, paginate } from './paginate.ts';
+import { paginate } from './paginate.ts';
 import { checkTrustPolicyDocument, parsePolicyDocument } from './policy.ts';
 import { entry, withEntry, withoutEntry } from './records.ts';
 import { roleArn, roleShape } from './responses.ts';
@@ -35,7 +36,7 @@ function roleIn(state: IamState, name: string): Role {
 /** A role's effective statements: every inline policy, in policy-name order. */
 export function roleStatements(role: Role): PolicyStatement[] {
   return Object.keys(role.policies)
-    .sort(compareKeys)
+    .sort(byString)
     .flatMap((name) => entry(role.policies, name)?.statements ?? []);
 }
 
