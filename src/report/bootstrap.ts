@@ -175,7 +175,7 @@ export function clusterBootstrapQuantiles(
   ps: readonly number[],
   options: BootstrapOptions,
 ): ValueInterval[] {
-  if (clusters.length === 0) throw new RangeError('bootstrap needs at least one cluster');
+  // No clusters pool to no sizes, which poolBootstrapQuantiles refuses.
   return poolBootstrapQuantiles(poolOf(clusters), ps, options);
 }
 

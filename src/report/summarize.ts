@@ -265,10 +265,6 @@ function cdfPoints(sorted: ArrayLike<number>): CdfPoint[] {
   });
 }
 
-/**
- * A per-seed share summarised over seeds: the median with a distribution-free order-statistic
- * interval (seeds are independent runs, so the binomial argument holds), and the worst seed.
- */
 /** A profile waiter step with the share of runs it passed before the role showed, and its Wilson interval. */
 function waiterReport(w: WaiterHazard, confidence: number): WaiterReport {
   const { low, high } = wilsonInterval(w.runsWithoutRole, w.runs, confidence);
@@ -276,6 +272,10 @@ function waiterReport(w: WaiterHazard, confidence: number): WaiterReport {
   return { ...w, withoutRoleShare: { share: round6(share), low: round6(low), high: round6(high) } };
 }
 
+/**
+ * A per-seed share summarised over seeds: the median with a distribution-free order-statistic
+ * interval (seeds are independent runs, so the binomial argument holds), and the worst seed.
+ */
 function shareStat(values: readonly (number | null)[], confidence: number): ShareStat {
   const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const n = sorted.length;
