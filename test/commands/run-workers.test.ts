@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sdkPresetNames } from '../../src/scenario/schema.ts';
 import { runCli } from '../cli/capture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'iamsim-workers-'));
@@ -29,7 +30,7 @@ const faulty = write('faulty.yaml', [
   'instanceProfiles:',
   '  - { name: web, role: app-v1 }',
   'fleets:',
-  ...['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'].flatMap((sdk) => [
+  ...sdkPresetNames.flatMap((sdk) => [
     `  - { name: east-${sdk}, count: 2, region: us-east-1, instanceProfile: web, sdk: ${sdk}, probe: { action: "s3:PutObject", every: 1m } }`,
     `  - { name: west-${sdk}, count: 2, region: eu-west-1, instanceProfile: web, sdk: ${sdk}, probe: { action: "s3:PutObject", every: 1m } }`,
   ]),
@@ -41,7 +42,7 @@ const faulty = write('faulty.yaml', [
   '  - { name: fast-enough, metric: appNewRoleMs, max: 15m }',
   'steps:',
   '  - strategy: swap-role-in-profile',
-  `    targets: { fleets: [${['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'].flatMap((s) => [`east-${s}`, `west-${s}`]).join(', ')}] }`,
+  `    targets: { fleets: [${sdkPresetNames.flatMap((s) => [`east-${s}`, `west-${s}`]).join(', ')}] }`,
   '    to: { role: app-v2 }',
   '    at: 30m',
 ]);

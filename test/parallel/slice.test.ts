@@ -12,6 +12,7 @@ import { simulateExplained } from '../../src/check/causes.ts';
 import { simulateSliced, sliceTasks } from '../../src/parallel/run.ts';
 import { mergeSlices, runSlice, type SliceRunOptions, singleThreadReason } from '../../src/parallel/slice.ts';
 import { runJson } from '../../src/report/run-json.ts';
+import { sdkPresetNames } from '../../src/scenario/schema.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
 import { loadYaml } from '../helpers/run-yaml.ts';
@@ -19,11 +20,16 @@ import { makeScenario } from '../helpers/scenario.ts';
 
 const M = 60_000;
 const H = 60 * M;
-const SDKS = ['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'] as const;
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 function scenarioOf(build: Parameters<typeof makeScenario>[0]): Scenario {
-  const s = makeScenario({ instances: 24, regions: REGIONS, sdk: [...SDKS], horizonMs: 8 * H, ...build });
+  const s = makeScenario({
+    instances: 24,
+    regions: REGIONS,
+    sdk: [...sdkPresetNames],
+    horizonMs: 8 * H,
+    ...build,
+  });
   // A metric check reads every instance: the merge must evaluate it over all of them.
   return {
     ...s,

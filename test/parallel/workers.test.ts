@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateOnWorkers } from '../../src/compare/slices.ts';
 import { runJson } from '../../src/report/run-json.ts';
+import { sdkPresetNames } from '../../src/scenario/schema.ts';
 import { simulate } from '../../src/simulate.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
@@ -18,7 +19,7 @@ describe('a run on worker threads, in chunks', () => {
     const scenario = makeScenario({
       instances: 24,
       regions: ['us-east-1', 'eu-west-1'],
-      sdk: ['botocore', 'js-v3', 'java-v1', 'java-v2', 'go-v2', 'dotnet', 'cli'],
+      sdk: sdkPresetNames,
       strategy: 'replace-profile',
       horizonMs: 8 * H,
       probeEveryMs: M,
