@@ -260,7 +260,6 @@ const deadExportsAllowed: ReadonlySet<string> = new Set([
   'src/scenario/normalise.ts normaliseTargets',
   'src/scenario/schema.ts durationSchema',
   'src/scenario/schema.ts distributionSchema',
-  'src/scenario/schema.ts sdkPresetNames',
   'src/scenario/schema.ts stepKinds',
   'src/scenario/schema.ts stepSchema',
   'src/scenario/schema.ts RawFault',
