@@ -82,20 +82,6 @@ function changedAfter(segments: readonly TimelineSegment[], startMs: number): bo
 }
 
 /**
- * Fleet measures over the targets' application lanes: the lowest share of targets up (running
- * with accepted credentials) at any instant of [startMs, horizonMs). A sweep over the instants
- * where some target goes up or down; instants where one goes down and another up are taken
- * together, as they happen at the same virtual millisecond.
- */
-export function fleetMetrics(
-  apps: readonly (readonly TimelineSegment[])[],
-  startMs: number | null,
-  horizonMs: number,
-): FleetMetrics {
-  return minUpShareOf(upDeltas(apps, startMs, horizonMs), apps.length, startMs, horizonMs);
-}
-
-/**
  * How many targets go up (+) or down (-) at each instant of [startMs, horizonMs], by instant.
  * Integer counts: the deltas of disjoint sets of targets add up to those of their union exactly,
  * which is how a run split over workers gets the same fleet measures (src/parallel/).
@@ -122,7 +108,12 @@ export function upDeltas(
   return deltas;
 }
 
-/** The fleet measures of `targets` targets whose ups and downs are `deltas` (see upDeltas). */
+/**
+ * The fleet measures of `targets` targets whose ups and downs are `deltas` (see upDeltas): the
+ * lowest share of targets up (running with accepted credentials) at any instant of [startMs,
+ * horizonMs). A sweep over the instants where some target goes up or down; instants where one
+ * goes down and another up are taken together, as they happen at the same virtual millisecond.
+ */
 export function minUpShareOf(
   deltas: ReadonlyMap<number, number>,
   targets: number,

@@ -47,8 +47,13 @@ import type { ImdsConfig, ProfileRole } from './instance/imds.ts';
 import type { PermissionSet } from './instance/permissions.ts';
 import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
-import type { RecordedSegment } from './instance/timeline.ts';
-import { expectationOutcomes, fleetMetrics, metricCheckOutcomes, metricCheckSubjects } from './metrics.ts';
+import {
+  expectationOutcomes,
+  metricCheckOutcomes,
+  metricCheckSubjects,
+  minUpShareOf,
+  upDeltas,
+} from './metrics.ts';
 import { type RegionView, ReplicatedStore } from './replication/store.ts';
 import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.ts';
 import type { CallOutcome, CallRequest, CallSite, InstanceRef, Operator } from './runbook/operator.ts';
@@ -111,15 +116,16 @@ export interface InstanceSlice {
    */
   readonly keepsSteps?: boolean;
   /**
-   * Called at the end with the slice's targets' application lanes (scenario time), which fleet
-   * measures read, how many of the events processed were the slice's instances' own, and how
-   * many calls the shared world made (kept or not).
+   * Called at the end with how many targets the slice has and their ups and downs by instant
+   * (upDeltas: what the merge adds up for the fleet measures), how many of the events processed
+   * were the slice's instances' own, and how many calls the shared world made (kept or not).
    */
-  readonly finished?: (
-    targetApps: readonly (readonly RecordedSegment[])[],
-    instanceEvents: number,
-    calls: number,
-  ) => void;
+  readonly finished?: (slice: {
+    readonly targets: number;
+    readonly upDeltas: ReadonlyMap<number, number>;
+    readonly instanceEvents: number;
+    readonly calls: number;
+  }) => void;
 }
 
 /**
@@ -719,7 +725,14 @@ class World {
     const slice = this.options.slice;
     const { instances, targetApps } = this.instanceResults(endMs);
     // Every isolated warm-up event is an instance's own (that is why it may run isolated).
-    slice?.finished?.(targetApps, instanceEventsOf(scheduler.labelCounts) + warmUpEvents, this.callCount);
+    // The fleet's ups and downs, once: the fleet measures read them, and so does a slice's merge.
+    const deltas = upDeltas(targetApps, this.changeStartMs, scenario.horizonMs);
+    slice?.finished?.({
+      targets: targetApps.length,
+      upDeltas: deltas,
+      instanceEvents: instanceEventsOf(scheduler.labelCounts) + warmUpEvents,
+      calls: this.callCount,
+    });
     const checks: CheckOutcome[] = [
       ...this.failures,
       ...expectationOutcomes(this.records),
@@ -733,7 +746,7 @@ class World {
       steps: this.records,
       instances,
       judgedBy: this.plan?.judgedBy ?? 'role',
-      fleet: fleetMetrics(targetApps, this.changeStartMs, scenario.horizonMs),
+      fleet: minUpShareOf(deltas, targetApps.length, this.changeStartMs, scenario.horizonMs),
       ...(this.attacker === undefined ? {} : { incident: this.attacker.result(endMs, targetApps) }),
       checks,
       eventsProcessed: scheduler.counters.eventsProcessed + warmUpEvents,

@@ -25,8 +25,7 @@
  */
 import { simulateExplained } from '../check/causes.ts';
 import { ResourceCapError } from '../engine/index.ts';
-import type { RecordedSegment } from '../instance/timeline.ts';
-import { metricCheckOutcomes, metricCheckSubjects, minUpShareOf, upDeltas } from '../metrics.ts';
+import { metricCheckOutcomes, metricCheckSubjects, minUpShareOf } from '../metrics.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
@@ -96,9 +95,12 @@ export function simulateAs(
 
 /** Simulates one slice of `scenario` (on whatever thread calls it). */
 export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
-  let apps: readonly (readonly RecordedSegment[])[] = [];
-  let instanceEvents = 0;
-  let calls = 0;
+  let finished = {
+    targets: 0,
+    upDeltas: new Map<number, number>() as ReadonlyMap<number, number>,
+    instanceEvents: 0,
+    calls: 0,
+  };
   const simulateOptions: SimulateOptions & { readonly explain: boolean } = {
     ...options,
     slice: {
@@ -106,10 +108,8 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
       toIndex: task.toIndex,
       // Only the slice that sends the shared part keeps the step records.
       keepsSteps: task.shared,
-      finished: (targetApps, ownEvents, callCount) => {
-        apps = targetApps;
-        instanceEvents = ownEvents;
-        calls = callCount;
+      finished: (f) => {
+        finished = f;
       },
     },
   };
@@ -129,16 +129,14 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
       capReached: true,
     };
   }
-  const start = result.changeStartMs;
-  const deltas = upDeltas(apps, start, scenario.horizonMs);
   return {
     instances: result.instances,
-    sharedEvents: result.eventsProcessed - instanceEvents,
-    instanceEvents,
-    targets: apps.length,
-    upDeltas: [...deltas],
-    stepCount: calls,
-    changeStartMs: start,
+    sharedEvents: result.eventsProcessed - finished.instanceEvents,
+    instanceEvents: finished.instanceEvents,
+    targets: finished.targets,
+    upDeltas: [...finished.upDeltas],
+    stepCount: finished.calls,
+    changeStartMs: result.changeStartMs,
     // Only one slice sends the shared part: the calls alone are ~0.5 KB per instance.
     ...(task.shared ? { shared: { ...result, instances: [] } } : {}),
   };
