@@ -183,11 +183,11 @@ export class EventQueue<T> {
     if (timeMs > untilMs) return undefined;
     const order = heap[1]!;
     const ref = this.heapWords[REF_WORD]!;
-    const priority = order >= PRIORITY_UNIT ? 1 : 0;
+    const priority = priorityOf(order);
     this.poppedTimeMs = smallInteger(timeMs);
     this.poppedPriority = priority;
     this.poppedSeq = smallInteger(order - priority * PRIORITY_UNIT);
-    this.removeTop();
+    this.removeAt(0);
     this.live--;
     if (ref >= 0) {
       this.slotPos[ref] = NOT_QUEUED;
@@ -296,7 +296,7 @@ export class EventQueue<T> {
     if (ref < 0) return this.slotEntry[~ref]!;
     // A reusable slot seen through the entry API (peek/pop): describe it by value.
     const order = this.heap[pos * STRIDE + 1]!;
-    const priority = order >= PRIORITY_UNIT ? 1 : 0;
+    const priority = priorityOf(order);
     return {
       timeMs: this.heap[pos * STRIDE]!,
       priority,
@@ -346,7 +346,7 @@ export class EventQueue<T> {
       if (ref >= 0) return;
       const slot = ~ref;
       if (!this.slotEntry[slot]!.cancelled) return;
-      this.removeTop();
+      this.removeAt(0);
       this.freeSlot(slot);
     }
   }
@@ -362,15 +362,6 @@ export class EventQueue<T> {
     heap.set(this.heap);
     this.heap = heap;
     this.heapWords = new Int32Array(heap.buffer);
-  }
-
-  /** Removes the element at the top (its slot's bookkeeping is the caller's). */
-  private removeTop(): void {
-    const last = --this.length;
-    if (last === 0) return;
-    const heap = this.heap;
-    const i = last * STRIDE;
-    this.siftDown(0, this.heapWords[last * STRIDE_WORDS + REF_WORD]!, heap[i]!, heap[i + 1]!);
   }
 
   /** Removes the element at heap position `pos` (its slot's bookkeeping is the caller's). */
@@ -468,4 +459,9 @@ function orderOf(priority: Priority, seq: number): number {
     );
   }
   return priority * PRIORITY_UNIT + seq;
+}
+
+/** The priority folded into `order` (see orderOf); its seq is `order - priority * PRIORITY_UNIT`. */
+function priorityOf(order: number): Priority {
+  return order >= PRIORITY_UNIT ? 1 : 0;
 }
