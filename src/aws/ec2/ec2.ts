@@ -25,6 +25,7 @@ import {
   optionalProfileRef,
   optionalString,
   optionalStringList,
+  type Params,
   readFilters,
   readMaxResults,
   readRequest,
@@ -70,7 +71,7 @@ const STATUS_TOKEN = /^ns-([0-9a-z]{1,10})$/;
 const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 
 /** An operation: its parameters, the caller's region, and whether the request's shape is known good (readRequest). */
-type Handler = (params: unknown, region: string, shapeChecked: boolean) => unknown;
+type Handler = (p: Params, region: string) => unknown;
 
 export class Ec2Service {
   private readonly instances = new Map<string, InstanceRecord>();
@@ -90,17 +91,17 @@ export class Ec2Service {
     }
     this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
     this.handlers = {
-      RunInstances: (p, r, c) => this.runInstances(p, r, c),
-      DescribeInstances: (p, r, c) => this.describeInstances(p, r, c),
-      DescribeInstanceStatus: (p, r, c) => this.describeInstanceStatus(p, r, c),
-      StopInstances: (p, r, c) => this.stopInstances(p, r, c),
-      StartInstances: (p, r, c) => this.startInstances(p, r, c),
-      RebootInstances: (p, r, c) => this.rebootInstances(p, r, c),
-      TerminateInstances: (p, r, c) => this.terminateInstances(p, r, c),
-      AssociateIamInstanceProfile: (p, r, c) => this.associate(p, r, c),
-      DescribeIamInstanceProfileAssociations: (p, r, c) => this.describeAssociations(p, r, c),
-      ReplaceIamInstanceProfileAssociation: (p, r, c) => this.replace(p, r, c),
-      DisassociateIamInstanceProfile: (p, r, c) => this.disassociate(p, r, c),
+      RunInstances: (p, r) => this.runInstances(p, r),
+      DescribeInstances: (p, r) => this.describeInstances(p, r),
+      DescribeInstanceStatus: (p, r) => this.describeInstanceStatus(p, r),
+      StopInstances: (p, r) => this.stopInstances(p, r),
+      StartInstances: (p, r) => this.startInstances(p, r),
+      RebootInstances: (p, r) => this.rebootInstances(p, r),
+      TerminateInstances: (p, r) => this.terminateInstances(p, r),
+      AssociateIamInstanceProfile: (p, r) => this.associate(p, r),
+      DescribeIamInstanceProfileAssociations: (p, r) => this.describeAssociations(p, r),
+      ReplaceIamInstanceProfileAssociation: (p, r) => this.replace(p, r),
+      DisassociateIamInstanceProfile: (p, r) => this.disassociate(p, r),
     };
   }
 
@@ -198,11 +199,10 @@ export class Ec2Service {
     const handler = Object.hasOwn(this.handlers, operation) ? this.handlers[operation] : undefined;
     if (handler === undefined) throw Errors.ec2InvalidAction(operation);
     if (!this.instancesByRegion.has(region)) throw Errors.invalidRegion(region);
-    return handler(params, region, shapeChecked);
+    return handler(readRequest(operation, params, shapeChecked), region);
   }
 
-  private runInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('RunInstances', params, shapeChecked);
+  private runInstances(p: Params, region: string): unknown {
     const minCount = requiredInteger(p, 'MinCount');
     const maxCount = requiredInteger(p, 'MaxCount');
     if (minCount < 1)
@@ -252,8 +252,7 @@ export class Ec2Service {
     return reservationShape(reservationId, launched);
   }
 
-  private describeInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('DescribeInstances', params, shapeChecked);
+  private describeInstances(p: Params, region: string): unknown {
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -296,8 +295,7 @@ export class Ec2Service {
    * `initializing` for STATUS_CHECKS_INIT_MS after the instance entered `running`, then `ok` (the
    * model has no impaired instances).
    */
-  private describeInstanceStatus(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('DescribeInstanceStatus', params, shapeChecked);
+  private describeInstanceStatus(p: Params, region: string): unknown {
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileFilters(readFilters(p), filterTables.DescribeInstanceStatus);
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -333,8 +331,7 @@ export class Ec2Service {
     return out;
   }
 
-  private stopInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('StopInstances', params, shapeChecked);
+  private stopInstances(p: Params, region: string): unknown {
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalBoolean(p, 'Force');
     optionalBoolean(p, 'Hibernate');
@@ -357,8 +354,7 @@ export class Ec2Service {
     return { StoppingInstances: changes };
   }
 
-  private startInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('StartInstances', params, shapeChecked);
+  private startInstances(p: Params, region: string): unknown {
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     optionalString(p, 'AdditionalInfo');
     for (const r of records) {
@@ -378,8 +374,7 @@ export class Ec2Service {
     return { StartingInstances: changes };
   }
 
-  private rebootInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('RebootInstances', params, shapeChecked);
+  private rebootInstances(p: Params, region: string): unknown {
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     for (const r of records) {
       if (r.state !== 'running') throw Errors.incorrectInstanceState(r.id, r.state, 'rebooted');
@@ -404,8 +399,7 @@ export class Ec2Service {
     return {};
   }
 
-  private terminateInstances(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('TerminateInstances', params, shapeChecked);
+  private terminateInstances(p: Params, region: string): unknown {
     const records = this.findInstances(requiredStringList(p, 'InstanceIds'), region);
     if (optionalBoolean(p, 'DryRun') === true) throw Errors.dryRunOperation();
     const changes = records.map((r) => {
@@ -429,8 +423,7 @@ export class Ec2Service {
   // Lookups of the referenced objects come first (instance or association, then the profile),
   // then the state rules. AWS does not document the order; this one is fixed and tested.
 
-  private associate(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('AssociateIamInstanceProfile', params, shapeChecked);
+  private associate(p: Params, region: string): unknown {
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const instance = this.findInstances([requiredString(p, 'InstanceId')], region)[0]!;
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -446,12 +439,9 @@ export class Ec2Service {
     return { IamInstanceProfileAssociation: associationShape(a) };
   }
 
-  private describeAssociations(params: unknown, region: string, shapeChecked: boolean): unknown {
-    if (shapeChecked) {
-      const fast = this.associationsOfInstance(params, region);
-      if (fast !== undefined) return fast;
-    }
-    const p = readRequest('DescribeIamInstanceProfileAssociations', params, shapeChecked);
+  private describeAssociations(p: Params, region: string): unknown {
+    const fast = this.associationsOfInstance(p, region);
+    if (fast !== undefined) return fast;
     const ids = optionalStringList(p, 'AssociationIds');
     const rawFilters = readFilters(p);
     const filters = compileFilters(rawFilters, filterTables.DescribeIamInstanceProfileAssociations);
@@ -502,15 +492,16 @@ export class Ec2Service {
   }
 
   /**
-   * describeAssociations' answer to the request a strategy makes once per instance (shapeChecked,
-   * exactly `Filters: [{ Name: instance-id, Values: [ID] }]` for an existing instance ID), without
-   * reading and compiling the filter: the same response the general path gives (the instance's
-   * live association if it is in `region`, else none). Undefined for any other request.
+   * describeAssociations' answer to the request a strategy makes once per instance (exactly
+   * `Filters: [{ Name: instance-id, Values: [ID] }]` for an existing instance ID, whoever asks:
+   * its shape is checked before), without reading and compiling the filter: the same response the
+   * general path gives (the instance's live association if it is in `region`, else none; test/aws/
+   * ec2/shape-checked.test.ts). Undefined for any other request.
    */
-  private associationsOfInstance(params: unknown, region: string): unknown {
-    const filters = (params as { readonly Filters?: unknown } | null)?.Filters;
+  private associationsOfInstance(p: Params, region: string): unknown {
+    const filters = p.Filters;
     if (!Array.isArray(filters) || filters.length !== 1) return undefined;
-    for (const key in params as object) if (key !== 'Filters') return undefined;
+    for (const key in p) if (key !== 'Filters') return undefined;
     const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown } | null;
     if (typeof filter !== 'object' || filter === null) return undefined;
     const values = filter.Name === 'instance-id' ? filter.Values : undefined;
@@ -522,8 +513,7 @@ export class Ec2Service {
     return { IamInstanceProfileAssociations: a === undefined ? [] : [associationShape(a)] };
   }
 
-  private replace(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('ReplaceIamInstanceProfileAssociation', params, shapeChecked);
+  private replace(p: Params, region: string): unknown {
     const ref = requiredProfileRef(p, 'IamInstanceProfile');
     const old = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const profile = resolveProfile(this.iamIn(region), ref);
@@ -537,8 +527,7 @@ export class Ec2Service {
     return { IamInstanceProfileAssociation: associationShape(a) };
   }
 
-  private disassociate(params: unknown, region: string, shapeChecked: boolean): unknown {
-    const p = readRequest('DisassociateIamInstanceProfile', params, shapeChecked);
+  private disassociate(p: Params, region: string): unknown {
     const a = this.findAssociation(requiredString(p, 'AssociationId'), region);
     const instance = a.instance;
     if (instance.state !== 'running' && instance.state !== 'stopped') {
