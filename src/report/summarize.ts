@@ -94,10 +94,18 @@ function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): Sample
   return { seeds, values: Object.fromEntries(metrics.map((m, k) => [m, columns[k]!])) };
 }
 
+/** Each row's cluster for the bootstrap, and how many there are (see seedClusters). */
+interface SeedClusters {
+  readonly clusterOfRow: Int32Array;
+  readonly count: number;
+}
+
 /**
  * Each row's cluster for the bootstrap: the rank of its seed among the distinct seeds, ascending.
+ * Undefined unless `clustered` (the settings' intervals pool samples by seed).
  */
-function seedClusters(seeds: Float64Array): { readonly clusterOfRow: Int32Array; readonly count: number } {
+function seedClusters(seeds: Float64Array, clustered: boolean): SeedClusters | undefined {
+  if (!clustered) return undefined;
   const n = seeds.length;
   const firstSeen: number[] = [];
   const indexOf = new Map<number, number>();
@@ -130,13 +138,12 @@ function seedClusters(seeds: Float64Array): { readonly clusterOfRow: Int32Array;
 }
 
 /**
- * The sample of one column (censored as +Infinity); `clustered`: pooled by seed for the cluster
- * bootstrap too.
+ * The sample of one column (censored as +Infinity), pooled by seed for the cluster bootstrap too
+ * when given the rows' `clusters` (one seedClusters serves every column of the same rows).
  */
-function sampleOfColumn(seeds: Float64Array, column: Float64Array, clustered: boolean): Sample {
-  if (!clustered) return { sorted: column.slice().sort(), pool: undefined };
-  const { clusterOfRow, count } = seedClusters(seeds);
-  const pool = bootstrapPool(column, clusterOfRow, count);
+function sampleOfColumn(column: Float64Array, clusters: SeedClusters | undefined): Sample {
+  if (clusters === undefined) return { sorted: column.slice().sort(), pool: undefined };
+  const pool = bootstrapPool(column, clusters.clusterOfRow, clusters.count);
   return { sorted: pool.values, pool };
 }
 
@@ -147,9 +154,11 @@ export function sampleOfValues<R extends { readonly seed: number }>(
   clustered: boolean,
 ): Sample {
   return sampleOfColumn(
-    Float64Array.from(rows, (r) => r.seed),
     Float64Array.from(rows, (r) => value(r) ?? Number.POSITIVE_INFINITY),
-    clustered,
+    seedClusters(
+      Float64Array.from(rows, (r) => r.seed),
+      clustered,
+    ),
   );
 }
 
@@ -235,9 +244,10 @@ function metricSummary(sample: Sample, s: Settings, streamName: string): MetricS
 /** Every metric's summary of one group of samples. */
 function summaries(columns: SampleColumns, s: Settings, streamName: string): MetricSummaries {
   const out = {} as Record<MetricName, MetricSummary>;
+  const clusters = seedClusters(columns.seeds, clusteredFor(s));
   for (const metric of metricNames) {
     out[metric] = metricSummary(
-      sampleOfColumn(columns.seeds, columnOf(columns, metric), clusteredFor(s)),
+      sampleOfColumn(columnOf(columns, metric), clusters),
       s,
       `${streamName}/${metric}`,
     );
@@ -297,8 +307,9 @@ type Curves = Pick<StrategyReport, 'runbook' | 'tVisibility' | 'cdf'>;
 function curves(columns: SampleColumns, windowMs: number, s: Settings, name: string): Curves {
   const grid =
     windowMs <= GRID_START_MS ? [roundMs(windowMs)] : logGrid(GRID_START_MS, windowMs, GRID_PER_DECADE);
-  const app = sampleOfColumn(columns.seeds, columnOf(columns, 'appNewRoleMs'), clusteredFor(s));
-  const old = sampleOfColumn(columns.seeds, columnOf(columns, 'oldRoleExposureMs'), clusteredFor(s));
+  const clusters = seedClusters(columns.seeds, clusteredFor(s));
+  const app = sampleOfColumn(columnOf(columns, 'appNewRoleMs'), clusters);
+  const old = sampleOfColumn(columnOf(columns, 'oldRoleExposureMs'), clusters);
   return {
     runbook: {
       newPermissionsInApp: quantileStats(app, RUNBOOK_PS, s, `${name}/runbook/appNewRoleMs`),
