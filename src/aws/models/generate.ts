@@ -117,10 +117,10 @@ function generate(service: keyof typeof SUPPORTED): void {
   const spec = SUPPORTED[service];
   const base = join(dir, 'data', service, spec.apiVersion);
   const model = readJson(join(base, 'service-2.json'));
+  // botocore ships some data files gzipped (readJson reads either).
+  const has = (file: string) => existsSync(join(base, file)) || existsSync(join(base, `${file}.gz`));
   const optional = (file: string, key: string): Record<string, Json> =>
-    existsSync(join(base, file)) || existsSync(join(base, `${file}.gz`))
-      ? ((readJson(join(base, file))[key] ?? {}) as Record<string, Json>)
-      : {};
+    has(file) ? ((readJson(join(base, file))[key] ?? {}) as Record<string, Json>) : {};
   const waiters = optional('waiters-2.json', 'waiters');
   const paginators = optional('paginators-1.json', 'pagination');
   const allShapes = model.shapes as Record<string, Json>;
@@ -164,7 +164,7 @@ function generate(service: keyof typeof SUPPORTED): void {
       package: 'botocore',
       version,
       files: ['service-2.json', 'waiters-2.json', 'paginators-1.json']
-        .filter((f) => existsSync(join(base, f)) || existsSync(join(base, `${f}.gz`)))
+        .filter(has)
         .map((f) => `botocore/data/${service}/${spec.apiVersion}/${f}`),
       regenerate: 'npx tsx src/aws/models/generate.ts',
     },
