@@ -357,9 +357,7 @@ function normaliseTags(
   error: (path: string, message: string) => void,
 ) {
   if (tags === undefined) return [];
-  const list = Array.isArray(tags)
-    ? tags.map((t) => ({ Key: t.Key, Value: t.Value }))
-    : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const list = Array.isArray(tags) ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : tagList(tags);
   if (list.length > 50) error(path, `at most 50 tags (IAM quota), got ${list.length}`);
   // IAM treats tag keys that differ only in case as the same key (IAM API reference, TagInstanceProfile).
   const seen = new Map<string, number>();
@@ -686,10 +684,15 @@ function checkParams(
   return out;
 }
 
+/** `{ Role: web }` as AWS's tag list, `[{ Key: Role, Value: web }]`, in the order written. */
+function tagList(tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
 /** `tags: { Role: web }` as EC2's tag list, in the order written (absent when none). */
 function ec2Tags(tags: Readonly<Record<string, string>> | undefined): {
   tags?: { Key: string; Value: string }[];
 } {
-  const list = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const list = tagList(tags ?? {});
   return list.length === 0 ? {} : { tags: list };
 }
