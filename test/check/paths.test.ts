@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { type PathName, PathObserver, pathNames } from '../../src/check/paths.ts';
 import { buildCheckers } from '../../src/check/registry.ts';
 import type { TraceRecord } from '../../src/engine/index.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { simulate, type WorldObserver } from '../../src/simulate.ts';
 import { propertyOptions } from '../helpers/fc.ts';
+import { loadFile } from '../helpers/run-yaml.ts';
 import { hashTrace } from '../helpers/trace.ts';
 import { arbitraryCheckRun, type CheckRun, checkScenarioOf } from './generated.ts';
 
@@ -89,14 +89,13 @@ describe('law: the same seed gives the same trace hash', () => {
 
 describe('aws … wait lines are waiters too', () => {
   it('the example runbook reaches waiter-passed-while-region-lagged through aws iam wait instance-profile-exists', async () => {
-    const loaded = await loadScenarioFile(
+    const scenario = await loadFile(
       new URL('../../scenarios/aws-cli-runbook.yaml', import.meta.url).pathname,
     );
-    if (!loaded.ok) throw new Error('the example scenario does not load');
     let reached = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const observer = new PathObserver(loaded.scenario);
-      simulate(loaded.scenario, { seed, observers: [observer], timelines: false });
+      const observer = new PathObserver(scenario);
+      simulate(scenario, { seed, observers: [observer], timelines: false });
       if (observer.seen.has('waiter-passed-while-region-lagged')) reached++;
     }
     // Its only waiting is that waiter (no waitUntil, no strategy): before, it was never reached.

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildComparison } from '../../src/compare/index.ts';
 import type { CompareReport, StrategyReport } from '../../src/report/types.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { loadFile } from '../helpers/run-yaml.ts';
 
 const M = 60_000;
 const H = 60 * M;
@@ -23,10 +23,8 @@ const ms = (v: number | null): number => {
 };
 
 beforeAll(async () => {
-  const loaded = await loadScenarioFile('scenarios/default.yaml');
-  if (!loaded.ok) throw new Error('default scenario does not load');
   report = await buildComparison({
-    files: [{ file: 'scenarios/default.yaml', scenario: loaded.scenario }],
+    files: [{ file: 'scenarios/default.yaml', scenario: await loadFile('scenarios/default.yaml') }],
     firstSeed: 1,
     seedCount: 16,
     workers: 1,

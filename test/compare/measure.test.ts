@@ -14,8 +14,8 @@ import { main } from '../../src/cli.ts';
 import { buildComparison, type CompareFile, comparisonEntries } from '../../src/compare/index.ts';
 import { compareJobs, type JobResult } from '../../src/compare/jobs.ts';
 import type { CompareReport, StrategyReport } from '../../src/report/types.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { captureIo, stackTraceLine } from '../cli/capture.ts';
+import { loadFile } from '../helpers/run-yaml.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const M = 60_000;
@@ -23,9 +23,7 @@ const H = 60 * M;
 
 async function load(name: string): Promise<CompareFile> {
   const file = join(fixtures, name);
-  const loaded = await loadScenarioFile(file);
-  if (!loaded.ok) throw new Error(`${name}: ${JSON.stringify(loaded.problems)}`);
-  return { file, scenario: loaded.scenario };
+  return { file, scenario: await loadFile(file) };
 }
 
 async function compareFile(name: string, seeds: number): Promise<CompareReport> {

@@ -7,13 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { comparisonEntries } from '../../src/compare/entries.ts';
 import { compareJobs, type JobResult } from '../../src/compare/jobs.ts';
 import { packJobResults, unpackJobResults } from '../../src/compare/packed.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { loadFile } from '../helpers/run-yaml.ts';
 
 async function jobsOf(name: string, seeds: number[]): Promise<JobResult[]> {
   const file = join(import.meta.dirname, 'fixtures', name);
-  const loaded = await loadScenarioFile(file);
-  if (!loaded.ok) throw new Error(`${name}: ${JSON.stringify(loaded.problems)}`);
-  return compareJobs(comparisonEntries([{ file, scenario: loaded.scenario }]), { seeds, workers: 1 });
+  return compareJobs(comparisonEntries([{ file, scenario: await loadFile(file) }]), { seeds, workers: 1 });
 }
 
 describe('packed job results', () => {

@@ -5,7 +5,6 @@
  * The slices run in this thread here (the executor is injected); test/commands/run-workers.test.ts
  * runs them on worker threads through the CLI.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateExplained } from '../../src/check/causes.ts';
@@ -15,7 +14,7 @@ import { runJson } from '../../src/report/run-json.ts';
 import { sdkPresetNames } from '../../src/scenario/schema.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
-import { loadYaml } from '../helpers/run-yaml.ts';
+import { loadFile } from '../helpers/run-yaml.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 
 const M = 60_000;
@@ -193,9 +192,9 @@ describe('the step records', () => {
     expect(unkept.instances).toEqual(whole.instances);
   });
 
-  it("keep an expect's record in every slice: the run's checks carry its verdict", () => {
-    const scenario = loadYaml(
-      readFileSync(join(import.meta.dirname, '../../scenarios/fresh-profile-too-early.yaml'), 'utf8'),
+  it("keep an expect's record in every slice: the run's checks carry its verdict", async () => {
+    const scenario = await loadFile(
+      join(import.meta.dirname, '../../scenarios/fresh-profile-too-early.yaml'),
     );
     const whole = simulate(scenario, { seed: 3 });
     const expects = whole.checks.filter((c) => c.kind === 'expect');
