@@ -122,14 +122,33 @@ export class EventQueue<T> {
    * @throws RangeError when `priority` is not a Priority (0 or 1).
    */
   push(timeMs: number, priority: Priority, payload: T): QueueEntry<T> {
-    const order = orderOf(priority, this.nextSeq);
-    const seq = this.nextSeq++;
+    return this.pushWithSeq(timeMs, priority, this.nextSeq++, payload);
+  }
+
+  /**
+   * Adds a one-shot entry with a seq of the caller's (not counted by the queue): for an event
+   * that must take a place in the order that the caller knows (a replayed event, see
+   * src/world/replay.ts). Seqs are unique only if the caller keeps them apart from the queue's own.
+   * @throws RangeError when `priority` is not a Priority or `seq` is out of range.
+   */
+  pushWithSeq(timeMs: number, priority: Priority, seq: number, payload: T): QueueEntry<T> {
+    const order = orderOf(priority, seq);
     const entry: QueueEntry<T> = { timeMs, priority, seq, payload, cancelled: false };
     const slot = this.newSlot(undefined);
     this.slotEntry[slot] = entry;
     this.insert(~slot, timeMs, order);
     this.live++;
     return entry;
+  }
+
+  /** The seq the next event will get: how many events were scheduled (unless raiseSeqTo raised it). */
+  get nextSeqValue(): number {
+    return this.nextSeq;
+  }
+
+  /** From now on seqs start at `seq` at least (never lowers them, so they stay increasing). */
+  raiseSeqTo(seq: number): void {
+    if (seq > this.nextSeq) this.nextSeq = seq;
   }
 
   /** Marks an entry cancelled. Returns false when it was already cancelled or popped. */

@@ -64,6 +64,7 @@ export class Scheduler {
   private labelCountsValue: Map<string, number> | undefined;
   private readonly pendingMax: number;
   readonly counters: SchedulerCounters = { eventsProcessed: 0, queueHighWater: 0 };
+  private fireHooks: FireHooks | undefined;
 
   constructor(options: SchedulerOptions = {}) {
     this.pendingMax = options.pendingMax ?? 10_000_000;
@@ -133,16 +134,7 @@ export class Scheduler {
     priority: Priority = Priority.normal,
     subject?: string,
   ): EventHandle {
-    checkTime('timeMs', timeMs);
-    if (timeMs < this.nowMsValue) {
-      throw new SimulationError(
-        `cannot schedule '${label}' at ${timeMs} ms: it is before now (${this.nowMsValue} ms)`,
-      );
-    }
-    // Check the cap before pushing, and on every call: a rejected event must not stay queued (it
-    // would fire although the caller saw an error), and the cap holds even after the queue drained
-    // below an earlier high-water mark.
-    this.checkCapacity(label, true);
+    this.checkSchedulable(timeMs, label);
     const event: ScheduledEvent = subject === undefined ? { label, action } : { label, action, subject };
     const entry = this.queue.push(timeMs, priority, event);
     this.noteSize();
@@ -196,6 +188,22 @@ export class Scheduler {
     return this.queue;
   }
 
+  /**
+   * What `at` and `atWithSeq` check before they queue an event. The cap is checked before pushing,
+   * and on every call: a rejected event must not stay queued (it would fire although the caller
+   * saw an error), and the cap holds even after the queue drained below an earlier high-water mark.
+   * @throws SimulationError when `timeMs` is not an integer or lies in the past.
+   */
+  private checkSchedulable(timeMs: number, label: string): void {
+    checkTime('timeMs', timeMs);
+    if (timeMs < this.nowMsValue) {
+      throw new SimulationError(
+        `cannot schedule '${label}' at ${timeMs} ms: it is before now (${this.nowMsValue} ms)`,
+      );
+    }
+    this.checkCapacity(label, true);
+  }
+
   /** @internal Cap and high-water bookkeeping shared by `at` and `Timer.at`. */
   checkCapacity(label: string, adding: boolean): void {
     if (adding && this.queue.size >= this.pendingMax) {
@@ -211,6 +219,42 @@ export class Scheduler {
   noteSize(): void {
     const size = this.queue.size;
     if (size > this.counters.queueHighWater) this.counters.queueHighWater = size;
+  }
+
+  /**
+   * Calls `hooks` around every event from now on (undefined: no more): what a caller that records
+   * or steers the order of events uses (src/world/replay.ts); one test per event when unset.
+   */
+  setFireHooks(hooks: FireHooks | undefined): void {
+    this.fireHooks = hooks;
+  }
+
+  /** The seq the next scheduled event will get (see EventQueue.nextSeqValue). */
+  get nextSeq(): number {
+    return this.queue.nextSeqValue;
+  }
+
+  /** From now on seqs start at `seq` at least (see EventQueue.raiseSeqTo). */
+  raiseSeqTo(seq: number): void {
+    this.queue.raiseSeqTo(seq);
+  }
+
+  /**
+   * Schedules `action` at `timeMs` with the given seq instead of the next one (see
+   * EventQueue.pushWithSeq): an event whose place in the order is known beforehand.
+   * @throws SimulationError when `timeMs` is not an integer or lies in the past.
+   */
+  atWithSeq(
+    timeMs: number,
+    priority: Priority,
+    seq: number,
+    label: string,
+    action: EventAction,
+  ): EventHandle {
+    this.checkSchedulable(timeMs, label);
+    const entry = this.queue.pushWithSeq(timeMs, priority, seq, { label, action });
+    this.noteSize();
+    return entry;
   }
 
   /** Time of the next live event, or undefined when nothing is pending. */
@@ -247,7 +291,14 @@ export class Scheduler {
           : { timeMs, priority, seq, label: event.label, subject: event.subject };
       for (const observer of this.observers) observer(record);
     }
+    const hooks = this.fireHooks;
+    if (hooks === undefined) {
+      event.action();
+      return;
+    }
+    hooks.before(timeMs, queue.poppedPriority, queue.poppedSeq);
     event.action();
+    hooks.after();
   }
 
   /**
@@ -288,6 +339,14 @@ export class Scheduler {
     this.nowMsValue = untilMs;
     return processed;
   }
+}
+
+/** Called around every event (Scheduler.setFireHooks). */
+export interface FireHooks {
+  /** Before the event's action, with its key. */
+  before(timeMs: number, priority: number, seq: number): void;
+  /** After its action. */
+  after(): void;
 }
 
 /** What timers of one kind share (see Scheduler.targetTimer). */

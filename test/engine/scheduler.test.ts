@@ -561,3 +561,43 @@ describe('Scheduler: trace hook and counters', () => {
     expect(s.counters.eventsProcessed).toBe(9);
   });
 });
+
+describe('steering the order (what a replay needs)', () => {
+  it('calls the fire hooks around every event with its key, and no more once unset', () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    s.at(5, 'a', () => seen.push('a runs'));
+    s.at(5, 'b', () => seen.push('b runs'), Priority.urgent);
+    s.setFireHooks({
+      before: (timeMs, priority, seq) => seen.push(`before ${timeMs} ${priority} ${seq}`),
+      after: () => seen.push('after'),
+    });
+    s.run({ untilMs: 5 });
+    expect(seen).toEqual(['before 5 0 1', 'b runs', 'after', 'before 5 1 0', 'a runs', 'after']);
+    s.setFireHooks(undefined);
+    s.at(6, 'c', () => seen.push('c runs'));
+    s.run({ untilMs: 6 });
+    expect(seen.at(-1)).toBe('c runs');
+  });
+
+  it('places an event by the seq it is given, and raised seqs never go down', () => {
+    const s = new Scheduler();
+    const order: string[] = [];
+    expect(s.nextSeq).toBe(0);
+    s.raiseSeqTo(100);
+    s.at(1, 'x', () => order.push('x')); // seq 100
+    s.atWithSeq(1, Priority.normal, 50, 'given 50', () => order.push('given 50'));
+    s.atWithSeq(1, Priority.normal, 150, 'given 150', () => order.push('given 150'));
+    s.raiseSeqTo(10); // no effect: seqs only go up
+    s.at(1, 'y', () => order.push('y')); // seq 101
+    expect(s.nextSeq).toBe(102);
+    s.run({ untilMs: 1 });
+    expect(order).toEqual(['given 50', 'x', 'y', 'given 150']);
+  });
+
+  it('checks a given-seq event like any other: not in the past', () => {
+    const s = new Scheduler();
+    s.run({ untilMs: 10 });
+    expect(() => s.atWithSeq(5, Priority.normal, 0, 'late', () => {})).toThrow(SimulationError);
+  });
+});
