@@ -137,6 +137,14 @@ export class ReplicatedStore<S> {
     return t;
   }
 
+  /**
+   * Applies `version` (its `snapshot`) in `region` now, as its delivery does: for the replay of a
+   * recorded run, whose deliveries are not scheduled here (src/world/replay.ts).
+   */
+  applyRecorded(region: string, version: number, snapshot: S): void {
+    this.apply(region, version, snapshot);
+  }
+
   private apply(region: string, version: number, snapshot: S): void {
     const view = this.views.get(region)!;
     // In-order scheduling guarantees version === view.version + 1; a mismatch is a model bug.

@@ -80,6 +80,7 @@ export class Ec2Service {
   /** Live associations per region, keyed by id, in creation order (records are never re-inserted). */
   private readonly associationsByRegion = new Map<string, Map<string, AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
+  private readonly associationListeners: ((instanceId: string) => void)[] = [];
   private associationSeq = 0;
   private readonly runCountMax: number;
   private readonly handlers: Readonly<Record<string, Handler>>;
@@ -110,6 +111,15 @@ export class Ec2Service {
   /** Registers a listener for every state change; listeners run synchronously, in registration order. */
   onEvent(listener: Ec2Listener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Registers a listener for every change of what associationOf answers for an instance (a new
+   * association, its state, its end), called with the instance id at the change, before any
+   * event that reports it: for a recorder of the shared world (src/world/replay.ts).
+   */
+  onAssociationChange(listener: (instanceId: string) => void): void {
+    this.associationListeners.push(listener);
   }
 
   instance(instanceId: string): InstanceView | undefined {
@@ -537,6 +547,7 @@ export class Ec2Service {
     if (a.state !== 'disassociating') {
       if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
       a.state = 'disassociating';
+      this.associationChanged(instance);
       const delayMs = this.delayFor(instance, this.opts.delays.disassociationSettle);
       a.timer = this.opts.scheduler.after(
         delayMs,
@@ -556,6 +567,11 @@ export class Ec2Service {
 
   private emit(event: Ec2Event): void {
     for (const l of this.listeners) l(event);
+  }
+
+  /** Tells the association listeners (onAssociationChange) that `instance`'s association changed. */
+  private associationChanged(instance: InstanceRecord): void {
+    for (const l of this.associationListeners) l(instance.id);
   }
 
   /**
@@ -686,6 +702,7 @@ export class Ec2Service {
   private startAssociation(instance: InstanceRecord, profile: InstanceProfile): AssociationRecord {
     const a = this.newAssociation(instance, profile, 'associating');
     instance.association = a;
+    this.associationChanged(instance);
     const delayMs = this.delayFor(instance, this.opts.delays.associationSettle);
     a.timer = this.opts.scheduler.after(
       delayMs,
@@ -693,6 +710,7 @@ export class Ec2Service {
       () => {
         a.timer = undefined;
         a.state = 'associated';
+        this.associationChanged(instance);
         this.emit({
           type: 'associationSettled',
           instanceId: instance.id,
@@ -710,7 +728,10 @@ export class Ec2Service {
     if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
     a.timer = undefined;
     this.associationsByRegion.get(a.instance.region)!.delete(a.id);
-    if (a.instance.association === a) a.instance.association = undefined;
+    if (a.instance.association === a) {
+      a.instance.association = undefined;
+      this.associationChanged(a.instance);
+    }
     this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
   }
 }
