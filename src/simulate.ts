@@ -22,6 +22,7 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
+import type { Ec2Event } from './aws/ec2/types.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -43,7 +44,7 @@ import {
 } from './engine/index.ts';
 import { Attacker } from './incident/attacker.ts';
 import type { Credentials } from './instance/credentials.ts';
-import type { ImdsConfig, ProfileRole } from './instance/imds.ts';
+import type { AssociationState, ImdsConfig, ProfileRole } from './instance/imds.ts';
 import type { PermissionSet } from './instance/permissions.ts';
 import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
@@ -61,6 +62,7 @@ import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
 import { CallInFlight, executeCall } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
+import { type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
 import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
@@ -102,6 +104,16 @@ export interface SimulateOptions {
    * See src/parallel/slice.ts for why the other instances' results are unchanged by it.
    */
   readonly slice?: InstanceSlice;
+  /**
+   * Record what the instance side sees of the shared world (src/world/replay.ts): with an empty
+   * slice, a run of the shared world alone whose log chunks are then replayed to.
+   */
+  readonly record?: SharedRecorder;
+  /**
+   * Do not run the shared world: replay this log of it (recorded with the same scenario and seed)
+   * to the slice's instances. Every other instance is left out entirely.
+   */
+  readonly replay?: SharedLog;
 }
 
 /** Scenario instances `fromIndex` (inclusive) to `toIndex` (exclusive), and what the merge needs. */
@@ -179,6 +191,8 @@ class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
     readonly authzView: RegionView<AuthzState>,
     readonly scpView: RegionView<AuthzState> | undefined,
     readonly probeIndex: number,
+    /** EC2's answer for the association, as replayed (SimulateOptions.replay only). */
+    public replayedAssociation: AssociationState | undefined = undefined,
   ) {
     super(options);
   }
@@ -194,6 +208,32 @@ interface RegionRoles {
   state: IamState | undefined;
   profileId: string | undefined;
   answer: ProfileRole | undefined;
+}
+
+/** What a world works out from its scenario alone before it runs. */
+interface ScenarioDerived {
+  readonly plan: ChangePlan | undefined;
+  readonly classifier: CredentialClassifier;
+  readonly targetNames: ReadonlySet<string>;
+}
+
+/**
+ * The scenario's change plan, credential classifier and target set: made once per replay log
+ * (SimulateOptions.replay), whose chunks would each walk the whole instance list for them again.
+ */
+function derivedOf(scenario: Scenario, options: SimulateOptions): ScenarioDerived {
+  const derive = (): ScenarioDerived => {
+    const plan = changePlan(scenario);
+    return {
+      plan,
+      classifier: new CredentialClassifier(scenario, plan),
+      targetNames: new Set(plan?.targets ?? []),
+    };
+  };
+  const replay = options.replay;
+  if (replay === undefined) return derive();
+  replay.derived ??= derive();
+  return replay.derived as ScenarioDerived;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
@@ -339,6 +379,8 @@ class World {
   private runtimesByName: Map<string, InstanceRuntime> | undefined = undefined;
   private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
+  /** The plan's targets. */
+  private readonly targetNames: ReadonlySet<string>;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   /** Per region, its IAM view and the last answer there (see RegionRoles). */
@@ -355,11 +397,14 @@ class World {
   private readonly replacements = new Map<string, Replacement>();
   /** Runtimes the whole world has made, those of other slices included (access key ids count them). */
   private runtimeCount = 0;
+  /** The slice's runtimes by scenario index from the slice's first (SimulateOptions.replay only). */
+  private readonly replayedRuntimes: WorldRuntime[] = [];
   /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
   private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
   private readonly instanceWorld: InstanceWorld<WorldRuntime> = {
-    association: (rt) => this.ec2.associationOf(rt.id),
+    association: (rt) =>
+      this.options.replay === undefined ? this.ec2.associationOf(rt.id) : rt.replayedAssociation,
     profileRole: (rt, profileId) => {
       const iam = rt.iam;
       const state = iam.view.state;
@@ -425,12 +470,15 @@ class World {
       streamFor: (name) => streams.fresh(name),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
-    this.plan = changePlan(scenario);
+    ({
+      plan: this.plan,
+      classifier: this.classifier,
+      targetNames: this.targetNames,
+    } = derivedOf(scenario, options));
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
-    this.classifier = new CredentialClassifier(scenario, this.plan);
-
+    const [first, end] = this.builtRange();
     // Explicit ids first, so drawn ids can never collide with them.
-    for (const spec of scenario.instances) if (spec.id !== undefined) ids.reserve(spec.id);
+    for (const spec of scenario.instances.slice(first, end)) if (spec.id !== undefined) ids.reserve(spec.id);
     const pickup = dist('imdsAssociationPickup');
     this.imdsConfig = {
       rotationPeriod: period,
@@ -438,7 +486,7 @@ class World {
       pickupDelay: pickup,
       bugKeepsRemovedRole: options.modelBugs?.imdsKeepsRemovedRole === true,
     };
-    const bootsMs = this.bootTimes();
+    const bootsMs = this.bootTimes(first, end);
     // A boot at time 0 would run before the runbook's first step in the interleaved order; the
     // isolated warm-up starts after it, so it keeps to the exact order then.
     this.isolatedWarmUp =
@@ -446,9 +494,9 @@ class World {
       this.observers.length === 0 &&
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
-    scenario.instances.forEach((spec, i) => {
-      this.addInstance(spec, bootsMs[i], this.inSlice(i));
-    });
+    this.runtimeCount = first;
+    for (let i = first; i < end; i++)
+      this.addInstance(scenario.instances[i]!, bootsMs[i - first], this.inSlice(i));
     this.wireInstances();
     this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
     if (options.trace !== undefined) {
@@ -464,24 +512,28 @@ class World {
    * have no runtime to boot). Streams drawn from once are fresh, not kept in the named-stream
    * cache (it would hold one per instance).
    */
-  private bootTimes(): (number | undefined)[] {
-    return this.scenario.instances.map((spec, i) =>
-      spec.state === 'running' && this.inSlice(i)
-        ? Math.min(this.streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
-        : undefined,
-    );
+  private bootTimes(first: number, end: number): (number | undefined)[] {
+    const bootsMs: (number | undefined)[] = [];
+    for (let i = first; i < end; i++) {
+      const spec = this.scenario.instances[i]!;
+      bootsMs.push(
+        spec.state === 'running' && this.inSlice(i)
+          ? Math.min(this.streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+          : undefined,
+      );
+    }
+    return bootsMs;
+  }
+
+  /** The scenario instances this world builds: all, or in a replay only its slice's (no others are simulated). */
+  private builtRange(): readonly [number, number] {
+    const { replay, slice } = this.options;
+    return replay === undefined ? [0, this.scenario.instances.length] : [slice!.fromIndex, slice!.toIndex];
   }
 
   /** What EC2 and the enforcement views tell the instances' runtimes. */
   private wireInstances(): void {
-    this.ec2.onEvent((e) => {
-      const rt = this.runtimes.get(e.instanceId);
-      if (rt === undefined) return;
-      if (e.type === 'instanceState') rt.instanceState(e.state);
-      else if (e.type === 'associationSettled' || e.type === 'associationEnded') rt.imds.associationChanged();
-      else if (e.type === 'rebootStarted') rt.rebootStarted();
-      else if (e.type === 'rebooted') rt.rebootFinished();
-    });
+    this.ec2.onEvent((e) => this.tellRuntime(e));
     // Either enforcement path (role policies, SCPs) changing in a region changes what the
     // credentials held there may do.
     const reevaluateRegion = (region: string) => {
@@ -489,6 +541,16 @@ class World {
     };
     this.authzStore.onApply(reevaluateRegion);
     this.scpStore.onApply(reevaluateRegion);
+  }
+
+  /** What an EC2 event tells the runtime of its instance (if it is simulated here). */
+  private tellRuntime(e: Ec2Event): void {
+    const rt = this.runtimes.get(e.instanceId);
+    if (rt === undefined) return;
+    if (e.type === 'instanceState') rt.instanceState(e.state);
+    else if (e.type === 'associationSettled' || e.type === 'associationEnded') rt.imds.associationChanged();
+    else if (e.type === 'rebootStarted') rt.rebootStarted();
+    else if (e.type === 'rebooted') rt.rebootFinished();
   }
 
   /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
@@ -499,18 +561,26 @@ class World {
 
   private addInstance(spec: InstanceSpec, bootMs: number | undefined, inSlice: boolean): void {
     const { scheduler, streams } = this;
+    const replay = this.options.replay;
     // Each instance's id and draws come from streams named after the instance, so adding one
     // instance changes nothing that any other instance draws.
     const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
-    this.ec2.seedInstance({
-      id,
-      name: spec.name,
-      region: spec.region,
-      state: spec.state,
-      ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
-      ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-    });
+    if (replay === undefined) {
+      this.ec2.seedInstance({
+        id,
+        name: spec.name,
+        region: spec.region,
+        state: spec.state,
+        ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
+        ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
+      });
+    }
+    const index = this.runtimeCount;
     const rt = this.addRuntime(spec, id, inSlice);
+    if (rt !== undefined && replay !== undefined) {
+      (rt as WorldRuntime).replayedAssociation = replay.initialAssociations[index];
+      this.replayedRuntimes[index - this.options.slice!.fromIndex] = rt as WorldRuntime;
+    }
     if (rt === undefined || bootMs === undefined) return;
     if (this.isolatedWarmUp) this.boots.push({ rt, name: spec.name, atMs: bootMs });
     else scheduler.at(bootMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, spec.name);
@@ -717,9 +787,14 @@ class World {
     const { scheduler, scenario } = this;
     const op = this.operator();
     this.attachObservers();
-    spawn(scheduler, 'runbook', this.runbook(op));
+    const player = this.startShared(op);
     if (this.options.slice !== undefined) scheduler.countLabels();
-    const warmUpEvents = this.runToHorizon();
+    const warmUpEvents = this.runToHorizon(player);
+    if (player !== undefined) {
+      player.finish();
+      this.changeStartMs = this.options.replay!.changeStartMs;
+    }
+    if (this.options.record !== undefined) this.options.record.log.changeStartMs = this.changeStartMs;
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
     const slice = this.options.slice;
@@ -755,11 +830,49 @@ class World {
   }
 
   /**
+   * Starts the shared world: the runbook (recorded when SimulateOptions.record asks), or, when
+   * SimulateOptions.replay gives its log, the replay of it to the slice (returned).
+   */
+  private startShared(op: Operator): SharedPlayer | undefined {
+    const { scheduler } = this;
+    const replay = this.options.replay;
+    if (replay !== undefined) {
+      const slice = this.options.slice!;
+      const stores = { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore } as const;
+      const player = new SharedPlayer(replay, scheduler, {
+        fromIndex: slice.fromIndex,
+        toIndex: slice.toIndex,
+        view: (store, region, version, snapshot) =>
+          (stores[store] as ReplicatedStore<unknown>).applyRecorded(region, version, snapshot),
+        ec2Event: (e) => this.tellRuntime(e),
+        association: (index, value) => {
+          this.replayedRuntimes[index - slice.fromIndex]!.replayedAssociation = value;
+        },
+      });
+      player.install();
+      return player;
+    }
+    const builtSeq = scheduler.nextSeq;
+    spawn(scheduler, 'runbook', this.runbook(op));
+    const record = this.options.record;
+    if (record !== undefined) {
+      record.log.scheduledWhileBuilt = builtSeq > 0;
+      record.attach({
+        scheduler,
+        ec2: this.ec2,
+        stores: { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore },
+        instanceIds: this.scenario.instances.map((spec) => this.refs.get(spec.name)!.id),
+      });
+    }
+    return undefined;
+  }
+
+  /**
    * Runs every event to the horizon: the warm-up isolated per instance when it may be, else all in
    * one order. Returns how many events the isolated warm-up ran on schedulers of their own.
    * @throws ResourceCapError over `eventsMax`, said in scenario time.
    */
-  private runToHorizon(): number {
+  private runToHorizon(player: SharedPlayer | undefined): number {
     const { scheduler, scenario } = this;
     const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
     let warmUpEvents = 0;
@@ -772,6 +885,7 @@ class World {
         if (nextSharedMs !== undefined && nextSharedMs < this.offsetMs) {
           throw new Error(`isolated warm-up: a shared event is due at ${nextSharedMs} ms, before t=0`);
         }
+        player?.atWarmUp();
         warmUpEvents = this.runIsolatedWarmUp(eventsMax - atZero);
         scheduler.run({
           untilMs: this.offsetMs + scenario.horizonMs,
@@ -807,7 +921,7 @@ class World {
         slice === undefined
           ? scenario
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
-      targets: this.plan?.targets ?? [],
+      targets: this.targetNames,
       lanesOf: (name) => {
         const rt = this.runtimes.get(this.refs.get(name)!.id)!;
         return {

@@ -29,6 +29,7 @@ import { metricCheckOutcomes, metricCheckSubjects, minUpShareOf } from '../metri
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
+import { replayedSlice } from './replayed.ts';
 
 /** What a sliced run may be asked: plain data, so it can travel to a worker thread. */
 export interface SliceRunOptions {
@@ -95,6 +96,8 @@ export function simulateAs(
 
 /** Simulates one slice of `scenario` (on whatever thread calls it). */
 export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
+  const replayed = replayedSlice(scenario, options, task);
+  if (replayed !== undefined) return replayed;
   let finished = {
     targets: 0,
     upDeltas: new Map<number, number>() as ReadonlyMap<number, number>,
@@ -118,16 +121,7 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     result = simulateAs(scenario, simulateOptions);
   } catch (e) {
     if (!(e instanceof ResourceCapError)) throw e;
-    return {
-      instances: [],
-      sharedEvents: 0,
-      instanceEvents: 0,
-      targets: 0,
-      upDeltas: [],
-      stepCount: 0,
-      changeStartMs: null,
-      capReached: true,
-    };
+    return capReachedPart();
   }
   return {
     instances: result.instances,
@@ -139,6 +133,20 @@ export function runSlice(scenario: Scenario, options: SliceRunOptions, task: Sli
     changeStartMs: result.changeStartMs,
     // Only one slice sends the shared part: the calls alone are ~0.5 KB per instance.
     ...(task.shared ? { shared: { ...result, instances: [] } } : {}),
+  };
+}
+
+/** What a slice that went over the event cap returns (SlicePart.capReached). */
+export function capReachedPart(): SlicePart {
+  return {
+    instances: [],
+    sharedEvents: 0,
+    instanceEvents: 0,
+    targets: 0,
+    upDeltas: [],
+    stepCount: 0,
+    changeStartMs: null,
+    capReached: true,
   };
 }
 

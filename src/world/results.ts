@@ -15,7 +15,7 @@ import { mergeLane, type Replacement, slotResult, takeoverMs } from './slots.ts'
 export interface ResultsInput {
   readonly scenario: Scenario;
   /** The change's targets, by name. */
-  readonly targets: readonly string[];
+  readonly targets: ReadonlySet<string>;
   /** An instance's id and its two recorded lanes. */
   lanesOf(name: string): {
     readonly id: string;
@@ -45,7 +45,7 @@ export function instanceResults(input: ResultsInput): {
   targetApps: (readonly RecordedSegment[])[];
 } {
   const { scenario } = input;
-  const targets = new Set(input.targets);
+  const targets = input.targets;
   const targetApps: (readonly RecordedSegment[])[] = [];
   const instances = scenario.instances.map((spec) => {
     const own = input.lanesOf(spec.name);
