@@ -22,7 +22,7 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
-import type { Ec2Event } from './aws/ec2/types.ts';
+import type { Ec2Event, InstanceStateName } from './aws/ec2/types.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -62,7 +62,7 @@ import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
 import { CallInFlight, executeCall } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
-import { type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
+import { initialAssociation, type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
 import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
@@ -208,6 +208,14 @@ interface RegionRoles {
   state: IamState | undefined;
   profileId: string | undefined;
   answer: ProfileRole | undefined;
+}
+
+/** What EC2 event `type` (`state`: an instance state event's) tells the runtime of its instance. */
+function tell(rt: InstanceRuntime, type: Ec2Event['type'], state: InstanceStateName | undefined): void {
+  if (type === 'instanceState') rt.instanceState(state!);
+  else if (type === 'associationSettled' || type === 'associationEnded') rt.imds.associationChanged();
+  else if (type === 'rebootStarted') rt.rebootStarted();
+  else if (type === 'rebooted') rt.rebootFinished();
 }
 
 /** What a world works out from its scenario alone before it runs. */
@@ -546,11 +554,7 @@ class World {
   /** What an EC2 event tells the runtime of its instance (if it is simulated here). */
   private tellRuntime(e: Ec2Event): void {
     const rt = this.runtimes.get(e.instanceId);
-    if (rt === undefined) return;
-    if (e.type === 'instanceState') rt.instanceState(e.state);
-    else if (e.type === 'associationSettled' || e.type === 'associationEnded') rt.imds.associationChanged();
-    else if (e.type === 'rebootStarted') rt.rebootStarted();
-    else if (e.type === 'rebooted') rt.rebootFinished();
+    if (rt !== undefined) tell(rt, e.type, e.type === 'instanceState' ? e.state : undefined);
   }
 
   /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
@@ -578,7 +582,7 @@ class World {
     const index = this.runtimeCount;
     const rt = this.addRuntime(spec, id, inSlice);
     if (rt !== undefined && replay !== undefined) {
-      (rt as WorldRuntime).replayedAssociation = replay.initialAssociations[index];
+      (rt as WorldRuntime).replayedAssociation = initialAssociation(replay, index);
       this.replayedRuntimes[index - this.options.slice!.fromIndex] = rt as WorldRuntime;
     }
     if (rt === undefined || bootMs === undefined) return;
@@ -844,7 +848,7 @@ class World {
         toIndex: slice.toIndex,
         view: (store, region, version, snapshot) =>
           (stores[store] as ReplicatedStore<unknown>).applyRecorded(region, version, snapshot),
-        ec2Event: (e) => this.tellRuntime(e),
+        ec2Event: (index, type, state) => tell(this.replayedRuntimes[index - slice.fromIndex]!, type, state),
         association: (index, value) => {
           this.replayedRuntimes[index - slice.fromIndex]!.replayedAssociation = value;
         },

@@ -34,7 +34,7 @@
  * the chunk's events where it ran in the whole run, and the chunk runs its events in the same
  * relative order as the whole run did (the induction of slice.ts), with the same results.
  */
-import type { Ec2Event } from '../aws/ec2/types.ts';
+import { associationStateNames, type Ec2Event, type InstanceStateName } from '../aws/ec2/types.ts';
 import type { FireHooks, Scheduler } from '../engine/index.ts';
 import type { AssociationState } from '../instance/imds.ts';
 
@@ -47,45 +47,80 @@ const COUNTER_MAX = 2 ** 25 - 1;
 /** The three replicated stores an instance reads. */
 export type StoreName = 'iam' | 'authz' | 'scp';
 
-export type ReplayOp =
-  | {
-      readonly kind: 'view';
-      readonly store: StoreName;
-      readonly region: string;
-      readonly version: number;
-      readonly snapshot: unknown;
-    }
-  | { readonly kind: 'ec2'; readonly instance: number; readonly event: Ec2Event }
-  | { readonly kind: 'association'; readonly instance: number; readonly value: AssociationState | undefined };
+/** A recorded apply of a region view. */
+interface ViewOp {
+  readonly store: StoreName;
+  readonly region: string;
+  readonly version: number;
+  readonly snapshot: unknown;
+}
 
-/** A growable array of doubles. */
-class Doubles {
-  data = new Float64Array(1024);
+/**
+ * Kinds of ops (SharedLog.opKinds). The log holds a million instances' ops at fleet scale, so an
+ * op is a few numbers and at most two strings, not an object: a major GC then has little to mark.
+ * An association op's kind says its state (ASSOCIATION_NONE + 1 + index in associationStateNames);
+ * an EC2 event's, its type (EC2_KINDS).
+ */
+const VIEW = 0;
+const ASSOCIATION_NONE = 1;
+const EC2_FIRST = ASSOCIATION_NONE + 1 + associationStateNames.length;
+const EC2_TYPES = [
+  'instanceState',
+  'associationSettled',
+  'associationEnded',
+  'rebootStarted',
+  'rebooted',
+] as const;
+type Ec2EventType = Ec2Event['type'];
+// Every EC2 event type has a kind (a new type fails to compile here until it is given one).
+const EC2_KINDS: Readonly<Record<Ec2EventType, number>> = Object.fromEntries(
+  EC2_TYPES.map((t, k) => [t, EC2_FIRST + k]),
+) as Record<(typeof EC2_TYPES)[number], number>;
+
+/** A growable typed array. */
+class Growable<A extends Float64Array | Int32Array | Uint8Array> {
   length = 0;
+  constructor(
+    public data: A,
+    private readonly make: (length: number) => A,
+  ) {}
   push(x: number): void {
     if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
+      const grown = this.make(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
     this.data[this.length++] = x;
   }
 }
+const doubles = () => new Growable(new Float64Array(1024), (n) => new Float64Array(n));
+const ints = () => new Growable(new Int32Array(1024), (n) => new Int32Array(n));
+const bytes = () => new Growable(new Uint8Array(1024), (n) => new Uint8Array(n));
 
 /** What the recorder keeps: every shared event's key and the counter after it, and the ops. */
 export class SharedLog {
   /** Per shared event, in the order they ran: time, order (priority·2^52 + seq) and the counter after it. */
-  readonly times = new Doubles();
-  readonly orders = new Doubles();
-  readonly countersAfter = new Doubles();
+  readonly times = doubles();
+  readonly orders = doubles();
+  readonly countersAfter = doubles();
   /** The counter when the run's first event was about to run. */
   initialCounter = 0;
-  /** The ops, in the order they happened, and the event each happened in, and the counter then. */
-  readonly ops: ReplayOp[] = [];
-  readonly opEvents: number[] = [];
-  readonly opCounters: number[] = [];
-  /** Each scenario instance's association as EC2 held it when the run began. */
-  readonly initialAssociations: (AssociationState | undefined)[] = [];
+  /**
+   * The ops, in the order they happened: each one's kind (see VIEW), instance (a view's index in
+   * `views`), the event it happened in and the counter then, and its strings: an association's
+   * id and profile id, an instance state event's state.
+   */
+  readonly opKinds = bytes();
+  readonly opInstances = ints();
+  readonly opEvents = ints();
+  readonly opCounters = doubles();
+  readonly opTexts: (string | undefined)[] = [];
+  readonly opProfiles: (string | undefined)[] = [];
+  readonly views: ViewOp[] = [];
+  /** Each scenario instance's association as EC2 held it when the run began, as its ops say one. */
+  readonly initialKinds = bytes();
+  readonly initialIds: (string | undefined)[] = [];
+  readonly initialProfiles: (string | undefined)[] = [];
   /** Whether the recorded world scheduled anything while it was built (then it cannot be replayed). */
   scheduledWhileBuilt = false;
   /** Whether EC2 told of an instance that is not a scenario instance (a launch: not replayable). */
@@ -130,7 +165,9 @@ export class SharedRecorder implements FireHooks {
     world.instanceIds.forEach((id, i) => {
       indexOf.set(id, i);
       const a = world.ec2.associationOf(id);
-      log.initialAssociations.push(a === undefined ? undefined : copyAssociation(a));
+      log.initialKinds.push(associationKind(a));
+      log.initialIds.push(a?.id);
+      log.initialProfiles.push(a?.profileId);
     });
     world.ec2.onAssociationChange((id) => {
       const instance = indexOf.get(id);
@@ -139,17 +176,24 @@ export class SharedRecorder implements FireHooks {
         return;
       }
       const a = world.ec2.associationOf(id);
-      this.op({ kind: 'association', instance, value: a === undefined ? undefined : copyAssociation(a) });
+      this.op(associationKind(a), instance, a?.id, a?.profileId);
     });
     world.ec2.onEvent((event) => {
       const instance = indexOf.get(event.instanceId);
       if (instance === undefined) log.foreignInstances = true;
-      else this.op({ kind: 'ec2', instance, event });
+      else
+        this.op(
+          EC2_KINDS[event.type],
+          instance,
+          event.type === 'instanceState' ? event.state : undefined,
+          undefined,
+        );
     });
     for (const store of ['iam', 'authz', 'scp'] as const) {
-      world.stores[store].onApply((region, version, snapshot) =>
-        this.op({ kind: 'view', store, region, version, snapshot }),
-      );
+      world.stores[store].onApply((region, version, snapshot) => {
+        log.views.push({ store, region, version, snapshot });
+        this.op(VIEW, log.views.length - 1, undefined, undefined);
+      });
     }
     scheduler.setFireHooks(this);
   }
@@ -166,17 +210,51 @@ export class SharedRecorder implements FireHooks {
     this.log.countersAfter.push(counter);
   }
 
-  private op(op: ReplayOp): void {
+  private op(kind: number, instance: number, text: string | undefined, profile: string | undefined): void {
     const { log } = this;
     if (this.event < 0) throw new Error('replay: the shared world changed outside an event');
-    log.ops.push(op);
+    log.opKinds.push(kind);
+    log.opInstances.push(instance);
     log.opEvents.push(this.event);
     log.opCounters.push(this.scheduler!.nextSeq);
+    log.opTexts.push(text);
+    log.opProfiles.push(profile);
   }
 }
 
-function copyAssociation(a: AssociationState): AssociationState {
-  return { id: a.id, state: a.state, profileId: a.profileId };
+/** The op kind that says association `a` (its state), ASSOCIATION_NONE for none. */
+function associationKind(a: AssociationState | undefined): number {
+  if (a === undefined) return ASSOCIATION_NONE;
+  const k = (associationStateNames as readonly string[]).indexOf(a.state);
+  if (k < 0) throw new Error(`replay: association state ${a.state} is not one EC2 keeps`);
+  return ASSOCIATION_NONE + 1 + k;
+}
+
+/** The association an op of kind `kind` says (see associationKind), rebuilt from its strings. */
+function associationOf(
+  kind: number,
+  id: string | undefined,
+  profileId: string | undefined,
+): AssociationState | undefined {
+  if (kind === ASSOCIATION_NONE) return undefined;
+  return { id: id!, state: associationStateNames[kind - ASSOCIATION_NONE - 1]!, profileId: profileId! };
+}
+
+/** Op `k` of `log` in words: `view iam us-east-1`, `association i associated`, `ec2 i associationSettled`. */
+export function describeOp(log: SharedLog, k: number): string {
+  const kind = log.opKinds.data[k]!;
+  const instance = log.opInstances.data[k]!;
+  if (kind === VIEW) {
+    const view = log.views[instance]!;
+    return `view ${view.store} ${view.region}`;
+  }
+  if (kind < EC2_FIRST) return `association ${instance} ${associationOf(kind, '', '')?.state ?? 'none'}`;
+  return `ec2 ${instance} ${EC2_TYPES[kind - EC2_FIRST]}`;
+}
+
+/** Scenario instance `index`'s association when the run began (the chunk's world starts from it). */
+export function initialAssociation(log: SharedLog, index: number): AssociationState | undefined {
+  return associationOf(log.initialKinds.data[index]!, log.initialIds[index], log.initialProfiles[index]);
 }
 
 /** What the player does with the ops of its chunk. */
@@ -185,7 +263,8 @@ export interface ReplayTarget {
   readonly fromIndex: number;
   readonly toIndex: number;
   view(store: StoreName, region: string, version: number, snapshot: unknown): void;
-  ec2Event(event: Ec2Event): void;
+  /** EC2 event `type` about scenario instance `instance` (`state`: an instance state event's). */
+  ec2Event(instance: number, type: Ec2EventType, state: InstanceStateName | undefined): void;
   association(instance: number, value: AssociationState | undefined): void;
 }
 
@@ -219,7 +298,7 @@ export class SharedPlayer implements FireHooks {
   /** Schedules the replay of every shared event that has ops for the chunk, and steers the order. */
   install(): void {
     const { log, scheduler, target } = this;
-    const { opEvents } = log;
+    const opEvents = log.opEvents.data;
     const chunkOps = opsOf(log, target.fromIndex, target.toIndex);
     const ceilings = ceilingsOf(log);
     let k = 0;
@@ -322,11 +401,21 @@ export class SharedPlayer implements FireHooks {
         this.setCounter(event === 0 ? log.initialCounter : log.countersAfter.data[event - 1]!);
       }
       for (const k of ops) {
-        const op = log.ops[k]!;
-        this.setCounter(log.opCounters[k]!);
-        if (op.kind === 'view') target.view(op.store, op.region, op.version, op.snapshot);
-        else if (op.kind === 'ec2') target.ec2Event(op.event);
-        else target.association(op.instance, op.value);
+        this.setCounter(log.opCounters.data[k]!);
+        const kind = log.opKinds.data[k]!;
+        const instance = log.opInstances.data[k]!;
+        if (kind === VIEW) {
+          const view = log.views[instance]!;
+          target.view(view.store, view.region, view.version, view.snapshot);
+        } else if (kind < EC2_FIRST) {
+          target.association(instance, associationOf(kind, log.opTexts[k], log.opProfiles[k]));
+        } else {
+          target.ec2Event(
+            instance,
+            EC2_TYPES[kind - EC2_FIRST]!,
+            log.opTexts[k] as InstanceStateName | undefined,
+          );
+        }
       }
       this.cursor = event + 1;
       this.setCounter(log.countersAfter.data[event]!);
@@ -391,12 +480,15 @@ function opsOf(log: SharedLog, from: number, to: number): Int32Array {
 }
 
 function indexOps(log: SharedLog): OpIndex {
-  const instances = log.initialAssociations.length;
+  const instances = log.initialKinds.length;
+  const n = log.opKinds.length;
+  const kinds = log.opKinds.data;
+  const opInstances = log.opInstances.data;
   const counts = new Int32Array(instances + 1);
   let views = 0;
-  for (const op of log.ops) {
-    if (op.kind === 'view') views++;
-    else counts[op.instance + 1]!++;
+  for (let k = 0; k < n; k++) {
+    if (kinds[k] === VIEW) views++;
+    else counts[opInstances[k]! + 1]!++;
   }
   const starts = new Int32Array(instances + 1);
   for (let i = 0; i < instances; i++) starts[i + 1] = starts[i]! + counts[i + 1]!;
@@ -404,9 +496,9 @@ function indexOps(log: SharedLog): OpIndex {
   const next = starts.slice(0, instances);
   const viewOps = new Int32Array(views);
   let v = 0;
-  log.ops.forEach((op, k) => {
-    if (op.kind === 'view') viewOps[v++] = k;
-    else byInstance[next[op.instance]!++] = k;
-  });
+  for (let k = 0; k < n; k++) {
+    if (kinds[k] === VIEW) viewOps[v++] = k;
+    else byInstance[next[opInstances[k]!]!++] = k;
+  }
   return { starts, byInstance, views: viewOps };
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ec2Event } from '../../src/aws/ec2/types.ts';
 import { Priority, RandomStreams, Scheduler } from '../../src/engine/index.ts';
 import type { AssociationState } from '../../src/instance/imds.ts';
-import { SharedPlayer, SharedRecorder } from '../../src/world/replay.ts';
+import { initialAssociation, SharedPlayer, SharedRecorder } from '../../src/world/replay.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 
 const INSTANCES = 6;
@@ -118,13 +118,13 @@ function replayedRun(seed: number, from: number, to: number): string[][] {
   expect(SharedPlayer.canReplay(recorder.log)).toBe(true);
 
   const scheduler = new Scheduler();
-  const held = [...recorder.log.initialAssociations];
+  const held = Array.from({ length: INSTANCES }, (_, i) => initialAssociation(recorder.log, i));
   const instances = new ToyInstances(scheduler, (i) => held[i], seed);
   const player = new SharedPlayer(recorder.log, scheduler, {
     fromIndex: from,
     toIndex: to,
     view: () => {},
-    ec2Event: (e) => instances.pushed(indexOfId(e.instanceId)),
+    ec2Event: (i) => instances.pushed(i),
     association: (i, value) => {
       held[i] = value;
     },
