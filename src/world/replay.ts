@@ -161,17 +161,28 @@ export class SharedRecorder implements FireHooks {
     const scheduler = world.scheduler;
     this.scheduler = scheduler;
     log.initialCounter = scheduler.nextSeq;
-    const indexOf = new Map<string, number>();
+    const indices = new Map<string, number>();
+    // An instance's ops come in runs (an association ends, its event, the next one starts): the
+    // last answer saves most lookups in a map of every instance.
+    let lastId = '';
+    let lastIndex = -1;
+    const indexOf = (id: string) => {
+      if (id !== lastId) {
+        lastId = id;
+        lastIndex = indices.get(id) ?? -1;
+      }
+      return lastIndex;
+    };
     world.instanceIds.forEach((id, i) => {
-      indexOf.set(id, i);
+      indices.set(id, i);
       const a = world.ec2.associationOf(id);
       log.initialKinds.push(associationKind(a));
       log.initialIds.push(a?.id);
       log.initialProfiles.push(a?.profileId);
     });
     world.ec2.onAssociationChange((id) => {
-      const instance = indexOf.get(id);
-      if (instance === undefined) {
+      const instance = indexOf(id);
+      if (instance < 0) {
         log.foreignInstances = true;
         return;
       }
@@ -179,8 +190,8 @@ export class SharedRecorder implements FireHooks {
       this.op(associationKind(a), instance, a?.id, a?.profileId);
     });
     world.ec2.onEvent((event) => {
-      const instance = indexOf.get(event.instanceId);
-      if (instance === undefined) log.foreignInstances = true;
+      const instance = indexOf(event.instanceId);
+      if (instance < 0) log.foreignInstances = true;
       else
         this.op(
           EC2_KINDS[event.type],
