@@ -164,6 +164,11 @@ export interface WorldView {
   /** Runtime of each scenario instance, by instance name. */
   readonly runtimes: ReadonlyMap<string, InstanceRuntime>;
   readonly refs: ReadonlyMap<string, InstanceRef>;
+  /**
+   * The association EC2 holds for instance `name` now, as its runtime reads it (in a replayed
+   * run, SimulateOptions.replay, EC2 holds nothing: the record says it).
+   */
+  associationOf(name: string): AssociationState | undefined;
 }
 
 export interface WorldObserver {
@@ -782,6 +787,12 @@ class World {
         return world.byName();
       },
       refs: this.refs,
+      associationOf: (name) => {
+        const rt = world.byName().get(name);
+        if (rt !== undefined) return world.instanceWorld.association(rt as WorldRuntime);
+        const id = world.refs.get(name)?.id;
+        return id === undefined ? undefined : world.ec2.associationOf(id);
+      },
     };
     for (const o of this.observers) o.attach(view);
     return view;

@@ -53,17 +53,27 @@ export class CauseRecorder implements WorldObserver {
   private world!: WorldView;
   private iam!: StoreLog<IamState>;
   private authz!: StoreLog<AuthzState>;
+  /** IAM's committed state at the end (the shared world's, when this recorder shares its logs). */
+  private iamControl!: () => IamState;
   /** Label of the event being processed (the scheduler reports it before running it). */
   private readonly failed = new Map<StepRecord, FailedCall>();
   private readonly issuances = new Map<string, Issuance[]>();
   private readonly appChanges = new Map<string, AppChange[]>();
-  private readonly ec2Notes = new Map<string, Ec2Note[]>();
+  private ec2Notes = new Map<string, Ec2Note[]>();
   private readonly newRole: string | undefined;
 
   /** Instances whose SDK reads IMDS on every call. */
   private readonly perCall: ReadonlySet<string>;
 
-  constructor(scenario: Scenario) {
+  /**
+   * `shared`: the recorder of a recorded shared world (src/parallel/replayed.ts) whose logs of
+   * the shared world (commits, arrivals, EC2's events) this one reads: it is attached to a world
+   * that replays that record to a chunk of instances, and keeps only their own logs.
+   */
+  constructor(
+    scenario: Scenario,
+    private readonly shared?: CauseRecorder,
+  ) {
     this.newRole = changePlan(scenario)?.newRole;
     this.perCall = new Set(scenario.instances.filter((i) => sdkPolicy(i.sdk).perCall).map((i) => i.name));
     for (const f of scenario.faults) {
@@ -96,6 +106,15 @@ export class CauseRecorder implements WorldObserver {
 
   attach(world: WorldView): void {
     this.world = world;
+    const shared = this.shared;
+    if (shared !== undefined) {
+      this.iam = shared.iam;
+      this.authz = shared.authz;
+      this.ec2Notes = shared.ec2Notes;
+      this.iamControl = () => shared.world.iamStore.control;
+      return;
+    }
+    this.iamControl = () => world.iamStore.control;
     const now = () => this.nowMs();
     this.iam = new StoreLog('iam', world.iamStore, now);
     this.authz = new StoreLog('authz', world.authzStore, now);
@@ -136,7 +155,7 @@ export class CauseRecorder implements WorldObserver {
       atMs: this.nowMs(),
       creds,
       reason,
-      profileId: id === undefined ? undefined : this.world.ec2.activeAssociation(id)?.profileId,
+      profileId: id === undefined ? undefined : this.world.associationOf(instance)?.profileId,
     });
     this.issuances.set(instance, list);
   }
@@ -530,11 +549,11 @@ export class CauseRecorder implements WorldObserver {
   explainStaleImds(instance: string): Cause | undefined {
     const ref = this.world.refs.get(instance);
     if (ref === undefined) return undefined;
-    const profileId = this.world.ec2.activeAssociation(ref.id)?.profileId;
+    const profileId = this.world.associationOf(instance)?.profileId;
     if (profileId === undefined) return undefined;
     const profileIn = (s: IamState) =>
       Object.values(s.profiles).find((p) => p.InstanceProfileId === profileId);
-    const current = profileIn(this.world.iamStore.control);
+    const current = profileIn(this.iamControl());
     if (current === undefined) return undefined;
     // The last version that changed the profile's role to what it holds now.
     let changed: Commit<IamState> | undefined;

@@ -5,6 +5,7 @@
  * Same result as runSlice's plain slice (tests compare them), at a fraction of the memory, and
  * faster at scale: a chunk's instances stay in the cache.
  */
+import { CauseRecorder } from '../check/causes.ts';
 import { ResourceCapError } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -27,6 +28,8 @@ interface Recording {
   readonly sharedEvents: number;
   readonly calls: number;
   readonly keptSteps: boolean;
+  /** The shared world's cause recorder (runs with causes: SliceRunOptions.explain). */
+  readonly causes: CauseRecorder | undefined;
 }
 
 const recordings = new WeakMap<Scenario, Map<string, Recording | 'plain' | 'capReached'>>();
@@ -42,7 +45,6 @@ export function replayedSlice(
   task: SliceTask,
   chunkInstances: number = REPLAY_CHUNK_INSTANCES,
 ): SlicePart | undefined {
-  if (options.explain) return undefined;
   const recording = recordingFor(scenario, options, task.shared);
   if (recording === 'plain') return undefined;
   if (recording === 'capReached') return capReachedPart();
@@ -52,13 +54,16 @@ export function replayedSlice(
   let instanceEvents = 0;
   for (let from = task.fromIndex; from < task.toIndex; from += chunkInstances) {
     const to = Math.min(task.toIndex, from + chunkInstances);
-    const result = simulate(scenario, {
+    // With causes, the chunk's recorder keeps its instances' own logs and reads the shared ones.
+    const causes = recording.causes === undefined ? undefined : new CauseRecorder(scenario, recording.causes);
+    const raw = simulate(scenario, {
       seed: options.seed,
       ...(options.timelines !== undefined ? { timelines: options.timelines } : {}),
       ...(options.responses !== undefined ? { responses: options.responses } : {}),
       // Replayed shared events count here too: the cap is checked on the merged count.
       eventsMax: Number.MAX_SAFE_INTEGER,
       replay: recording.log,
+      ...(causes === undefined ? {} : { observers: [causes] }),
       slice: {
         fromIndex: from,
         toIndex: to,
@@ -70,6 +75,7 @@ export function replayedSlice(
         },
       },
     });
+    const result = causes === undefined ? raw : causes.explain(raw);
     for (const i of result.instances) instances.push(i);
   }
   return {
@@ -95,7 +101,13 @@ function recordingFor(
     byOptions = new Map();
     recordings.set(scenario, byOptions);
   }
-  const key = JSON.stringify([options.seed, options.eventsMax, options.timelines, options.responses]);
+  const key = JSON.stringify([
+    options.seed,
+    options.eventsMax,
+    options.timelines,
+    options.responses,
+    options.explain,
+  ]);
   const known = byOptions.get(key);
   if (known !== undefined && (typeof known === 'string' || known.keptSteps || !keepSteps)) return known;
   const made = record(scenario, options, keepSteps);
@@ -108,7 +120,8 @@ function record(
   options: SliceRunOptions,
   keepSteps: boolean,
 ): Recording | 'plain' | 'capReached' {
-  const recorder = new SharedRecorder();
+  const recorder = new SharedRecorder(options.explain);
+  const causes = options.explain ? new CauseRecorder(scenario) : undefined;
   let calls = 0;
   let instanceEvents = 0;
   let result: RunResult;
@@ -118,6 +131,7 @@ function record(
       ...(options.eventsMax !== undefined ? { eventsMax: options.eventsMax } : {}),
       ...(options.responses !== undefined ? { responses: options.responses } : {}),
       record: recorder,
+      ...(causes === undefined ? {} : { observers: [causes] }),
       slice: {
         fromIndex: 0,
         toIndex: 0,
@@ -135,9 +149,11 @@ function record(
   if (!SharedPlayer.canReplay(recorder.log)) return 'plain';
   return {
     log: recorder.log,
-    shared: { ...result, instances: [] },
+    // The shared part's causes: its failed calls'.
+    shared: { ...(causes === undefined ? result : causes.explain(result)), instances: [] },
     sharedEvents: result.eventsProcessed - instanceEvents,
     calls,
     keptSteps: keepSteps,
+    causes,
   };
 }

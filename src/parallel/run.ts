@@ -1,12 +1,13 @@
 /**
  * A run split into slices of its instances (see slice.ts), handed to an executor (worker threads
- * and this thread, or this thread alone in tests), and merged. A thread's share can be cut into
- * chunks so that it holds at most `chunkInstances` instances' runtimes at once; but each chunk
- * re-simulates the shared world, and that is not small: the runbook makes its calls for every
- * instance, so the shared world costs about a quarter of the instance side's time per instance
- * (measured, replace-profile over 24 h: ~24 us and ~3 KB of peak memory per instance for the
- * shared world, ~90 us for an instance's own side). Chunks therefore pay only when the instances'
- * own memory dominates, and are off by default: one chunk per thread.
+ * and this thread, or this thread alone in tests), and merged. A thread records the shared world
+ * once and replays it to its slices' instances a small chunk at a time (replayed.ts) whenever the
+ * run allows it; otherwise (a runbook that launches instances, a run with causes) each slice
+ * simulates the shared world again with its own instances. For that plain path a thread's share
+ * can be cut into tasks of at most `chunkInstances` instances, each re-simulating the shared
+ * world (~24 us per instance of the fleet for replace-profile over 24 h, against ~90 us for an
+ * instance's own side): it pays only when the instances' own memory dominates, and is off by
+ * default.
  */
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';

@@ -19,6 +19,10 @@
  * same relative order, which then get seqs in the same relative order: dropping the other
  * slices' events reorders nothing that remains.
  *
+ * runSlice simulates a slice against a recording of the shared world, made once per thread and
+ * replayed to the slice's instances a chunk at a time (replayed.ts; the order argument is in
+ * src/world/replay.ts), whenever the run can be replayed; otherwise as said above.
+ *
  * Where the instance side does act on the shared world, a run must not be split (singleThreadReason):
  * incidents (the attacker reads IMDS and deletes policies), observers other than the cause
  * recorder (checkers read every runtime), and traces (they list one scheduler's events with its seqs).

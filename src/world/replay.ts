@@ -106,6 +106,12 @@ export class SharedLog {
   /** The counter when the run's first event was about to run. */
   initialCounter = 0;
   /**
+   * Per shared event, its label, when the recorder was asked to keep them: a replayed event then
+   * runs under its own label, which observers read (the cause recorder says what an application
+   * change happened in).
+   */
+  labels: string[] | undefined = undefined;
+  /**
    * The ops, in the order they happened: each one's kind (see VIEW), instance (a view's index in
    * `views`), the event it happened in and the counter then, and its strings: an association's
    * id and profile id, an instance state event's state.
@@ -154,6 +160,11 @@ export class SharedRecorder implements FireHooks {
   readonly log = new SharedLog();
   private scheduler: Scheduler | undefined;
   private event = -1;
+
+  /** `keepLabels`: keep every shared event's label (see SharedLog.labels). */
+  constructor(keepLabels = false) {
+    if (keepLabels) this.log.labels = [];
+  }
 
   /** Starts recording `world`: call it when the run is about to process its first event. */
   attach(world: RecordedWorld): void {
@@ -214,6 +225,7 @@ export class SharedRecorder implements FireHooks {
     this.event = log.times.length;
     log.times.push(timeMs);
     log.orders.push(priority * PRIORITY_UNIT + seq);
+    log.labels?.push(this.scheduler!.currentLabel);
   }
 
   after(): void {
@@ -342,7 +354,9 @@ export class SharedPlayer implements FireHooks {
   }
 
   before(timeMs: number, priority: number, seq: number): void {
-    if (this.scheduler.currentLabel === REPLAY_LABEL) return;
+    // A replayed event's seq is (2s + 1)·SPAN plus its rank (see ceilingsOf): it sets the
+    // counter itself.
+    if (Math.floor(seq / SEQ_SPAN) % 2 === 1) return;
     if (priority === 0)
       throw new Error(
         'replay: an instance event is urgent; the replay assumes they are normal (see replay.ts)',
@@ -405,7 +419,8 @@ export class SharedPlayer implements FireHooks {
     const { log, target } = this;
     const priority = order >= PRIORITY_UNIT ? 1 : 0;
     const timeMs = log.times.data[event]!;
-    this.scheduler.atWithSeq(timeMs, priority, order - priority * PRIORITY_UNIT, REPLAY_LABEL, () => {
+    const label = log.labels?.[event] ?? REPLAY_LABEL;
+    this.scheduler.atWithSeq(timeMs, priority, order - priority * PRIORITY_UNIT, label, () => {
       // Every shared event before this one in the log ran before it.
       if (this.cursor < event) {
         this.cursor = event;

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { simulateExplained } from '../../src/check/causes.ts';
 import { replayedSlice } from '../../src/parallel/replayed.ts';
 import { mergeSlices, runSlice, type SlicePart, type SliceRunOptions } from '../../src/parallel/slice.ts';
 import { runJson } from '../../src/report/run-json.ts';
@@ -126,12 +127,18 @@ describe('a slice replayed against the recorded shared world', () => {
     );
   });
 
-  it('is what runSlice does when the run can be replayed (and not with causes, which need the runbook)', () => {
+  it('is what runSlice does when the run can be replayed', () => {
     const scenario = faultCases[0]![1];
     const task = { fromIndex: 4, toIndex: 9, shared: false };
     const options = { seed: 2, timelines: true, responses: true, explain: false };
     expect(runSlice(scenario, options, task)).toEqual(replayedSlice(scenario, options, task));
-    expect(replayedSlice(scenario, { ...options, explain: true }, task)).toBeUndefined();
+  });
+
+  it.each(faultCases)("%s: with causes too (each chunk reads the shared world's logs)", (_, scenario) => {
+    const options = { seed: 4, explain: true };
+    const whole = runJson(simulateExplained(scenario, { seed: 4 }), 'h', 'v');
+    expect(whole).toContain('"causes"');
+    expect(replayedJson(scenario, options, [5, 9], 3)).toBe(whole);
   });
 
   it('declines a runbook that launches instances: their runtimes are made mid-run (runSlice then runs it plainly)', () => {
