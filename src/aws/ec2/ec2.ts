@@ -14,7 +14,7 @@
  * Every call validates completely before it changes anything, so a failed call changes nothing
  * and draws nothing from any random stream.
  */
-import { type Distribution, Priority } from '../../engine/index.ts';
+import { type Distribution, Priority, StreamStates } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
@@ -80,6 +80,8 @@ export class Ec2Service {
   /** Live associations per region, keyed by id, in creation order (records are never re-inserted). */
   private readonly associationsByRegion = new Map<string, Map<string, AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
+  /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
+  private readonly streams = new StreamStates();
   private associationSeq = 0;
   private readonly runCountMax: number;
   private readonly handlers: Readonly<Record<string, Handler>>;
@@ -559,17 +561,15 @@ export class Ec2Service {
   }
 
   /**
-   * A delay drawn from the instance's own stream, which is asked for once and kept on its record
-   * (not in a map of every instance's), made on the instance's first EC2 delay: most instances
-   * draw only a few in a run, and a fleet holds one stream per instance (four numbers once drawn).
+   * A delay drawn from the instance's own stream, made on the instance's first EC2 delay and kept
+   * between draws as four numbers in `streams` (not an object on the record): most instances draw
+   * only a few in a run, and a fleet keeps one stream per instance to the end.
    */
   private delayFor(r: InstanceRecord, delay: Distribution): number {
-    let stream = r.stream;
-    if (stream === undefined) {
-      stream = this.opts.streamFor(`instance/${r.id}/ec2`);
-      r.stream = stream;
-    }
-    return delay.sample(stream);
+    const stream = this.streams.load(r.index) ?? this.opts.streamFor(`instance/${r.id}/ec2`);
+    const delayMs = delay.sample(stream);
+    this.streams.save(r.index, stream);
+    return delayMs;
   }
 
   private iamIn(region: string) {
@@ -627,8 +627,8 @@ export class Ec2Service {
       association: undefined,
       timer: undefined,
       rebootTimer: undefined,
-      stream: undefined,
       seedTags: undefined,
+      index: this.instances.size,
     };
     this.instances.set(id, record);
     this.instancesByRegion.get(region)!.push(record);
