@@ -59,7 +59,7 @@ import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.t
 import type { CallOutcome, CallRequest, CallSite, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
-import { CallInFlight, executeCall } from './world/calls.ts';
+import { CallInFlight, callService, type Service, stepRecord } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
@@ -325,6 +325,8 @@ class World {
   readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
   readonly refs = new Map<string, InstanceRef>();
   readonly records: StepRecord[] = [];
+  /** The services calls go to, made at the first call (execute). */
+  private callServices: Readonly<Record<CallRequest['service'], Service>> | undefined = undefined;
   /** Calls made so far: the next record's index (records may not be kept: InstanceSlice.keepsSteps). */
   private callCount = 0;
   private readonly keepsRecords: boolean;
@@ -933,16 +935,12 @@ class World {
     if (this.changeStartMs === null && this.plan?.startsAtFirstCall === true) {
       this.changeStartMs = this.scheduler.nowMs - this.offsetMs;
     }
-    const { outcome, record } = executeCall(
-      request,
-      { iam: this.iam, ec2: this.ec2, organizations: this.organizations },
-      {
-        atMs: this.scheduler.nowMs - this.offsetMs,
-        index: this.callCount++,
-        defaultRegion: this.scenario.model.defaultRegion,
-        keepResponse,
-      },
-    );
+    const defaultRegion = this.scenario.model.defaultRegion;
+    this.callServices ??= { iam: this.iam, ec2: this.ec2, organizations: this.organizations };
+    const atMs = this.scheduler.nowMs - this.offsetMs;
+    const index = this.callCount++;
+    const outcome = callService(request, this.callServices, defaultRegion);
+    const record = stepRecord(request, outcome, atMs, index, defaultRegion, keepResponse);
     // A record with an `expect` is kept anyway: the run's checks read its verdict (and a retry
     // drops it from the record just pushed: runbook/retry.ts).
     if (this.keepsRecords || request.expect !== undefined) this.records.push(record);
