@@ -19,6 +19,12 @@ export class IdFactory {
    */
   private readonly instanceIds = new HexIdSet('i-');
   private readonly associationIds = new HexIdSet('iip-assoc-');
+  /**
+   * Reserved ids starting `i-`, not yet put in their set: only instanceId() asks about them (no
+   * other shape starts so), and a fleet reserves every instance's id while many runs never launch
+   * one, so the set is filled at the first launch instead.
+   */
+  private pendingInstanceIds: string[] = [];
 
   constructor(private readonly stream: RandomStream) {}
 
@@ -54,6 +60,10 @@ export class IdFactory {
   }
 
   instanceId(): string {
+    if (this.pendingInstanceIds.length > 0) {
+      for (const id of this.pendingInstanceIds) this.holdReserved(id);
+      this.pendingInstanceIds = [];
+    }
     return this.uniqueHex(this.instanceIds);
   }
 
@@ -63,6 +73,12 @@ export class IdFactory {
 
   /** Reserves an id given explicitly by the scenario, so drawn ids never collide with it. */
   reserve(id: string): void {
+    if (id.startsWith('i-')) this.pendingInstanceIds.push(id);
+    else this.holdReserved(id);
+  }
+
+  /** Puts a reserved id where the draws of its shape look. */
+  private holdReserved(id: string): void {
     if (this.instanceIds.add(id) === undefined && this.associationIds.add(id) === undefined)
       this.issued.add(id);
   }
