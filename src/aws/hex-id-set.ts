@@ -99,6 +99,18 @@ export class HexIdSet {
   }
 }
 
+/**
+ * Whether `id` is `prefix` followed by `lengths[0]` or `lengths[1]` lower-case hex digits: what
+ * AWS's id patterns (`^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$`) say, without a regular expression
+ * (EC2 checks the id of every instance seeded and every id a request names).
+ */
+export function isHexId(id: string, prefix: string, lengths: readonly [number, number]): boolean {
+  const digits = id.length - prefix.length;
+  if ((digits !== lengths[0] && digits !== lengths[1]) || !id.startsWith(prefix)) return false;
+  for (let i = prefix.length; i < id.length; i++) if (digitAt(id, i) < 0) return false;
+  return true;
+}
+
 /** The value of the lower-case hex digit at `i` of `s`, or -1 for any other character. */
 function digitAt(s: string, i: number): number {
   const c = s.charCodeAt(i);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HexIdSet } from '../../src/aws/hex-id-set.ts';
+import { HexIdSet, isHexId } from '../../src/aws/hex-id-set.ts';
 import { IdFactory } from '../../src/aws/ids.ts';
 import { RandomStream } from '../../src/engine/random.ts';
 import { propertyOptions } from '../helpers/fc.ts';
@@ -119,6 +119,36 @@ describe('HexIdSet', () => {
     for (const id of ids) expect(set.add(id)).toBe(false);
     expect(set.add('iip-assoc-fffffffffffffffff')).toBe(true);
     expect(set.size).toBe(ids.length + 1);
+  });
+});
+
+describe('isHexId', () => {
+  it("law: says what AWS's instance id pattern ^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$ says", () => {
+    const pattern = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+    const chars = fc.constantFrom('i', '-', '0', '9', 'a', 'f', 'g', 'A', 'F', ' ', '\n');
+    const idArb = fc.oneof(
+      fc.array(chars, { maxLength: 21 }).map((c) => c.join('')),
+      fc
+        .tuple(
+          fc.constantFrom('i-', 'i_', 'I-', ''),
+          fc.integer({ min: 6, max: 19 }),
+          fc.array(chars, { maxLength: 2 }),
+        )
+        .map(([prefix, n, extra]) => `${prefix}${'0a9f'.repeat(5).slice(0, n)}${extra.join('')}`),
+      // A well-formed id with one character anywhere changed.
+      fc
+        .tuple(fc.constantFrom(8, 17), fc.nat({ max: 18 }), fc.constantFrom('g', 'A', ' ', '-', 'i', '0'))
+        .map(([n, at, c]) => {
+          const id = `i-${'0a9f'.repeat(5).slice(0, n)}`;
+          return `${id.slice(0, at)}${c}${id.slice(at + 1)}`;
+        }),
+    );
+    fc.assert(
+      fc.property(idArb, (id) => {
+        expect(isHexId(id, 'i-', [8, 17])).toBe(pattern.test(id));
+      }),
+      propertyOptions(1000),
+    );
   });
 });
 

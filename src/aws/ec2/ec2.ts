@@ -16,6 +16,7 @@
  */
 import { type Distribution, Priority, StreamStates } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
+import { isHexId } from '../hex-id-set.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
@@ -58,7 +59,8 @@ import type {
 const RUN_INSTANCES_COUNT_MAX_DEFAULT = 1000;
 const DESCRIBE_MAX_RESULTS_MIN = 5;
 /** AWS's instance ids: `i-` and 8 or 17 lowercase hex digits; anything else is InvalidInstanceID.Malformed. */
-const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ID_DIGITS = [8, 17] as const;
+const isInstanceId = (id: string) => isHexId(id, 'i-', INSTANCE_ID_DIGITS);
 const DESCRIBE_MAX_RESULTS_MAX = 1000;
 /** Opaque-looking pagination tokens: a prefix per operation and a position in base 36. */
 const INSTANCE_TOKEN = /^ni-([0-9a-z]{1,10})$/;
@@ -170,7 +172,7 @@ export class Ec2Service {
     if (id === undefined) {
       id = this.opts.ids.instanceId();
     } else {
-      if (!INSTANCE_ID.test(id))
+      if (!isInstanceId(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is not of the form i-…`);
       if (this.instances.has(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
@@ -588,7 +590,7 @@ export class Ec2Service {
     const found: InstanceRecord[] = [];
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      if (!INSTANCE_ID.test(id)) throw Errors.instanceIdMalformed(id);
+      if (!isInstanceId(id)) throw Errors.instanceIdMalformed(id);
       const r = this.instances.get(id);
       // An instance of another region does not exist from here.
       if (r === undefined || r.region !== region) missing.push(id);
