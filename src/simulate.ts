@@ -940,10 +940,13 @@ class World {
     const atMs = this.scheduler.nowMs - this.offsetMs;
     const index = this.callCount++;
     const outcome = callService(request, this.callServices, defaultRegion);
-    const record = stepRecord(request, outcome, atMs, index, defaultRegion, keepResponse);
     // A record with an `expect` is kept anyway: the run's checks read its verdict (and a retry
-    // drops it from the record just pushed: runbook/retry.ts).
-    if (this.keepsRecords || request.expect !== undefined) this.records.push(record);
+    // drops it from the record just pushed: runbook/retry.ts). A slice that keeps no records
+    // (InstanceSlice.keepsSteps) builds one only for a reader: it makes every call of the fleet.
+    const kept = this.keepsRecords || request.expect !== undefined;
+    if (!kept && this.attacker === undefined && this.observers.length === 0) return outcome;
+    const record = stepRecord(request, outcome, atMs, index, defaultRegion, keepResponse);
+    if (kept) this.records.push(record);
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;
