@@ -34,19 +34,19 @@ export class HexIdSet {
    */
   add(id: string): boolean | undefined {
     const at = this.prefix.length;
-    // Read the digits and check the shape in one pass; -1 from digitAt makes `bad` negative.
+    // Read the digits and check the shape in one pass; -1 from hexDigitAt makes `bad` negative.
     let bad = id.length === at + DIGITS && id.startsWith(this.prefix) ? 0 : -1;
-    const first = digitAt(id, at);
+    const first = hexDigitAt(id, at);
     bad |= first;
     let mid = 0;
     for (let i = at + 1; i < at + 9; i++) {
-      const d = digitAt(id, i);
+      const d = hexDigitAt(id, i);
       bad |= d;
       mid = (mid << 4) | d;
     }
     let low = 0;
     for (let i = at + 9; i < at + DIGITS; i++) {
-      const d = digitAt(id, i);
+      const d = hexDigitAt(id, i);
       bad |= d;
       low = (low << 4) | d;
     }
@@ -107,12 +107,12 @@ export class HexIdSet {
 export function isHexId(id: string, prefix: string, lengths: readonly [number, number]): boolean {
   const digits = id.length - prefix.length;
   if ((digits !== lengths[0] && digits !== lengths[1]) || !id.startsWith(prefix)) return false;
-  for (let i = prefix.length; i < id.length; i++) if (digitAt(id, i) < 0) return false;
+  for (let i = prefix.length; i < id.length; i++) if (hexDigitAt(id, i) < 0) return false;
   return true;
 }
 
 /** The value of the lower-case hex digit at `i` of `s`, or -1 for any other character. */
-function digitAt(s: string, i: number): number {
+export function hexDigitAt(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;

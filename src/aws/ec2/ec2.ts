@@ -19,6 +19,7 @@ import { Errors } from '../errors.ts';
 import { isHexId } from '../hex-id-set.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
+import { IdMap } from '../id-map.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
 import { type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
@@ -76,11 +77,11 @@ const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 type Handler = (p: Params, region: string) => unknown;
 
 export class Ec2Service {
-  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly instances = new IdMap<InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
   private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
-  /** Live associations per region, keyed by id, in creation order (records are never re-inserted). */
-  private readonly associationsByRegion = new Map<string, Map<string, AssociationRecord>>();
+  /** Live associations per region, by id (creation order: IdMap.inOrder by seq). */
+  private readonly associationsByRegion = new Map<string, IdMap<AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
   /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
   private readonly streams = new StreamStates();
@@ -91,7 +92,7 @@ export class Ec2Service {
   constructor(private readonly opts: Ec2ServiceOptions) {
     for (const region of opts.regions) {
       this.instancesByRegion.set(region, []);
-      this.associationsByRegion.set(region, new Map());
+      this.associationsByRegion.set(region, new IdMap());
     }
     this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
     this.handlers = {
@@ -475,7 +476,7 @@ export class Ec2Service {
         }
         candidates = found.sort((x, y) => x.seq - y.seq);
       } else {
-        candidates = live.values();
+        candidates = live.inOrder(bySeq);
       }
     }
 
@@ -632,7 +633,7 @@ export class Ec2Service {
       seedTags: undefined,
       index: this.instances.size,
     };
-    this.instances.set(id, record);
+    this.instances.add(record);
     this.instancesByRegion.get(region)!.push(record);
     return record;
   }
@@ -680,7 +681,7 @@ export class Ec2Service {
       seq: ++this.associationSeq,
       timer: undefined,
     };
-    this.associationsByRegion.get(instance.region)!.set(a.id, a);
+    this.associationsByRegion.get(instance.region)!.add(a);
     return a;
   }
 
@@ -711,10 +712,15 @@ export class Ec2Service {
   private endAssociation(a: AssociationRecord, reason: AssociationEndedEvent['reason']): void {
     if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
     a.timer = undefined;
-    this.associationsByRegion.get(a.instance.region)!.delete(a.id);
+    this.associationsByRegion.get(a.instance.region)!.delete(a);
     if (a.instance.association === a) a.instance.association = undefined;
     this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
   }
+}
+
+/** An association's place in creation order. */
+function bySeq(a: AssociationRecord): number {
+  return a.seq;
 }
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */
