@@ -60,7 +60,7 @@ import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.t
 import type { CallOutcome, CallRequest, CallSite, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
-import { CallInFlight, executeCall } from './world/calls.ts';
+import { CallInFlight, callService, type Service, stepRecord } from './world/calls.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 import { initialAssociation, type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
 import { instanceResults } from './world/results.ts';
@@ -378,6 +378,8 @@ class World {
   readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
   readonly refs = new Map<string, InstanceRef>();
   readonly records: StepRecord[] = [];
+  /** The services calls go to, made at the first call (execute). */
+  private callServices: Readonly<Record<CallRequest['service'], Service>> | undefined = undefined;
   /** Calls made so far: the next record's index (records may not be kept: InstanceSlice.keepsSteps). */
   private callCount = 0;
   private readonly keepsRecords: boolean;
@@ -1062,19 +1064,18 @@ class World {
     if (this.changeStartMs === null && this.plan?.startsAtFirstCall === true) {
       this.changeStartMs = this.scheduler.nowMs - this.offsetMs;
     }
-    const { outcome, record } = executeCall(
-      request,
-      { iam: this.iam, ec2: this.ec2, organizations: this.organizations },
-      {
-        atMs: this.scheduler.nowMs - this.offsetMs,
-        index: this.callCount++,
-        defaultRegion: this.scenario.model.defaultRegion,
-        keepResponse,
-      },
-    );
+    const defaultRegion = this.scenario.model.defaultRegion;
+    this.callServices ??= { iam: this.iam, ec2: this.ec2, organizations: this.organizations };
+    const atMs = this.scheduler.nowMs - this.offsetMs;
+    const index = this.callCount++;
+    const outcome = callService(request, this.callServices, defaultRegion);
     // A record with an `expect` is kept anyway: the run's checks read its verdict (and a retry
-    // drops it from the record just pushed: runbook/retry.ts).
-    if (this.keepsRecords || request.expect !== undefined) this.records.push(record);
+    // drops it from the record just pushed: runbook/retry.ts). A slice that keeps no records
+    // (InstanceSlice.keepsSteps) builds one only for a reader: it makes every call of the fleet.
+    const kept = this.keepsRecords || request.expect !== undefined;
+    if (!kept && this.attacker === undefined && this.observers.length === 0) return outcome;
+    const record = stepRecord(request, outcome, atMs, index, defaultRegion, keepResponse);
+    if (kept) this.records.push(record);
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;

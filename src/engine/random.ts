@@ -90,6 +90,20 @@ export class Alea implements RandomSource {
     return s2;
   }
 
+  /** Whether the stream has been seeded (drawn from, or restored). */
+  get seeded(): boolean {
+    return this.seedKey === undefined;
+  }
+
+  /** Continues from a state read off a seeded stream (StreamStates): the same draws it would make next. */
+  restore(s0: number, s1: number, s2: number, c: number): void {
+    this.seedKey = undefined;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.c = c;
+  }
+
   /** seedrandom's Alea seeding, step for step, from the cached state after the three ' ' hashes. */
   private seed(seedKey: string): void {
     this.seedKey = undefined;
@@ -143,6 +157,50 @@ export class RandomStream extends Alea {
     for (let i = 0; i < length; i++)
       charCodes[prefix.length + i] = alphabet.charCodeAt(Math.floor(this.next() * alphabet.length));
     return String.fromCharCode.apply(null, charCodes);
+  }
+}
+
+/** Numbers per stream in StreamStates: Alea's s0, s1, s2 and c. */
+const STATE_WORDS = 4;
+
+/**
+ * The states of many streams in one Float64Array, for an owner that keeps one stream per entity
+ * (EC2, one per instance): 32 bytes each, where a kept RandomStream is an object and three boxed
+ * doubles (~112 bytes), and a fleet keeps one per instance to the end. Streams are drawn from
+ * through one shared cursor: `load` before the draws, `save` after, with nothing in between that
+ * could draw from another of them.
+ */
+export class StreamStates {
+  /** Four numbers per entity; NaN in the first marks one with no seeded stream yet. */
+  private states = new Float64Array(STATE_WORDS * 64).fill(Number.NaN);
+  private readonly cursor = new RandomStream('');
+
+  /** Entity `index`'s stream (the shared cursor), or undefined when it has no seeded stream yet. */
+  load(index: number): RandomStream | undefined {
+    const at = index * STATE_WORDS;
+    const { states } = this;
+    if (at >= states.length || Number.isNaN(states[at]!)) return undefined;
+    this.cursor.restore(states[at]!, states[at + 1]!, states[at + 2]!, states[at + 3]!);
+    return this.cursor;
+  }
+
+  /**
+   * Keeps `stream`'s state as entity `index`'s, unless it is not seeded yet (nothing drawn): then
+   * there is nothing to keep, and a new stream of the same name will be the same stream.
+   */
+  save(index: number, stream: Alea): void {
+    if (!stream.seeded) return;
+    const at = index * STATE_WORDS;
+    if (at >= this.states.length) {
+      const grown = new Float64Array(Math.max(this.states.length * 2, at + STATE_WORDS)).fill(Number.NaN);
+      grown.set(this.states);
+      this.states = grown;
+    }
+    const { states } = this;
+    states[at] = stream.s0;
+    states[at + 1] = stream.s1;
+    states[at + 2] = stream.s2;
+    states[at + 3] = stream.c;
   }
 }
 

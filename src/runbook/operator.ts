@@ -86,7 +86,13 @@ export interface Operator {
 /** Reads a dotted path (`Instances.0.InstanceId`) from a response; numeric segments index arrays. */
 export function readPath(value: unknown, path: string): unknown {
   let cur: unknown = value;
-  for (const segment of path.split('.')) {
+  // Segment by segment without splitting: a strategy reads a path of every instance's response,
+  // and a one-segment path then allocates nothing (slice(0) is the path itself).
+  for (let start = 0; start <= path.length; ) {
+    const dot = path.indexOf('.', start);
+    const end = dot < 0 ? path.length : dot;
+    const segment = path.slice(start, end);
+    start = end + 1;
     if (cur === null || cur === undefined) return undefined;
     if (Array.isArray(cur)) {
       const i = Number(segment);

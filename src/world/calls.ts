@@ -43,54 +43,64 @@ function callName(service: string, operation: string): string {
   return name;
 }
 
-/** Executes `request` now and builds its record (`at.atMs` in scenario ms). */
-export function executeCall(
+/**
+ * Executes `request` now against `services` (in its region, else `defaultRegion`): AWS's response,
+ * or its error as the outcome.
+ */
+export function callService(
   request: CallRequest,
   services: Readonly<Record<CallRequest['service'], Service>>,
-  at: {
-    readonly atMs: number;
-    readonly index: number;
-    readonly defaultRegion: string;
-    readonly keepResponse: boolean;
-  },
-): { readonly outcome: CallOutcome; readonly record: StepRecord } {
-  const region = request.region ?? at.defaultRegion;
-  let outcome: CallOutcome;
+  defaultRegion: string,
+): CallOutcome {
   try {
-    outcome = {
+    return {
       ok: true,
       response: services[request.service].invoke(
         request.operation,
         request.params,
-        region,
+        request.region ?? defaultRegion,
         request.shapeChecked === true,
       ),
     };
   } catch (e) {
     if (!(e instanceof AwsError)) throw e;
-    outcome = { ok: false, error: e.toJSON() };
+    return { ok: false, error: e.toJSON() };
   }
-  const keepResponse = outcome.ok && at.keepResponse;
+}
+
+/**
+ * The step record of `request`'s call, made at `atMs` (scenario ms) as the run's call number
+ * `index`, with `outcome`. Apart from callService, not one function returning both: the pair
+ * would be an object per call, and a fleet's runbook makes a few calls per instance.
+ */
+export function stepRecord(
+  request: CallRequest,
+  outcome: CallOutcome,
+  atMs: number,
+  index: number,
+  defaultRegion: string,
+  keepResponse: boolean,
+): StepRecord {
+  const region = request.region ?? defaultRegion;
+  const keep = outcome.ok && keepResponse;
   const call = callName(request.service, request.operation);
   // The plain record (what a fleet's runbook makes a few of per instance) without the
   // conditional spreads, each of which builds a temporary object; the same members, same order.
-  const record: StepRecord =
-    !keepResponse && outcome.error === undefined && request.expect === undefined
-      ? { index: at.index, atMs: at.atMs, call, region, ok: outcome.ok, origin: request.origin }
-      : {
-          index: at.index,
-          atMs: at.atMs,
-          call,
-          region,
-          ok: outcome.ok,
-          ...(keepResponse ? { response: outcome.response } : {}),
-          ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-          ...(request.expect !== undefined
-            ? { expect: request.expect, expectMet: expectationMet(request.expect, outcome) }
-            : {}),
-          origin: request.origin,
-        };
-  return { outcome, record };
+  return !keep && outcome.error === undefined && request.expect === undefined
+    ? { index, atMs, call, region, ok: outcome.ok, origin: request.origin }
+    : {
+        index,
+        atMs,
+        call,
+        region,
+        ok: outcome.ok,
+        ...(keep ? { response: outcome.response } : {}),
+        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+        ...(request.expect !== undefined
+          ? { expect: request.expect, expectMet: expectationMet(request.expect, outcome) }
+          : {}),
+        origin: request.origin,
+      };
 }
 
 /**

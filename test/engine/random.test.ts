@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { Alea, RandomStream, RandomStreams, standardNormal } from '../../src/engine/random.ts';
+import { Alea, RandomStream, RandomStreams, StreamStates, standardNormal } from '../../src/engine/random.ts';
 import { propertyOptions } from '../helpers/fc.ts';
 import { correlation, draws, mean, variance } from '../helpers/stats.ts';
 
@@ -202,5 +202,44 @@ describe('Alea (written out) against seedrandom.alea, the reference', () => {
     const { s0, s1, s2, c } = stream;
     for (const s of [s0, s1, s2]) expect(s >= 0 && s < 1 && Number.isInteger(s * 2 ** 32)).toBe(true);
     expect(Number.isInteger(c)).toBe(true);
+  });
+});
+
+describe('StreamStates', () => {
+  it('law: streams kept in it draw, in any interleaving, exactly what streams kept as objects draw', () => {
+    // A step: entity `index` draws `count` numbers (0: none, so its stream may stay unseeded).
+    const stepArb = fc.tuple(fc.nat({ max: 300 }), fc.nat({ max: 3 }));
+    fc.assert(
+      fc.property(seedArb, fc.array(stepArb, { maxLength: 60 }), (seed, steps) => {
+        const streams = new RandomStreams(seed);
+        const states = new StreamStates();
+        const objects = new Map<number, RandomStream>();
+        for (const [index, count] of steps) {
+          const name = `entity/${index}`;
+          const kept = states.load(index) ?? streams.fresh(name);
+          const got = take(kept, count);
+          states.save(index, kept);
+          let object = objects.get(index);
+          if (object === undefined) {
+            object = streams.fresh(name);
+            objects.set(index, object);
+          }
+          expect(got).toEqual(take(object, count));
+        }
+      }),
+      propertyOptions(200),
+    );
+  });
+
+  it('has no stream for an entity until one drawn from is saved', () => {
+    const states = new StreamStates();
+    const unseeded = new RandomStream('k');
+    states.save(5, unseeded);
+    expect(states.load(5)).toBeUndefined();
+    unseeded.next();
+    states.save(5, unseeded);
+    expect(states.load(5)?.next()).toBe(take(new RandomStream('k'), 2)[1]);
+    expect(states.load(4)).toBeUndefined();
+    expect(states.load(10_000)).toBeUndefined();
   });
 });

@@ -14,10 +14,12 @@
  * Every call validates completely before it changes anything, so a failed call changes nothing
  * and draws nothing from any random stream.
  */
-import { type Distribution, Priority } from '../../engine/index.ts';
+import { type Distribution, Priority, StreamStates } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
+import { isHexId } from '../hex-id-set.ts';
 import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
+import { IdMap } from '../id-map.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
 import { type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
@@ -58,7 +60,8 @@ import type {
 const RUN_INSTANCES_COUNT_MAX_DEFAULT = 1000;
 const DESCRIBE_MAX_RESULTS_MIN = 5;
 /** AWS's instance ids: `i-` and 8 or 17 lowercase hex digits; anything else is InvalidInstanceID.Malformed. */
-const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ID_DIGITS = [8, 17] as const;
+const isInstanceId = (id: string) => isHexId(id, 'i-', INSTANCE_ID_DIGITS);
 const DESCRIBE_MAX_RESULTS_MAX = 1000;
 /** Opaque-looking pagination tokens: a prefix per operation and a position in base 36. */
 const INSTANCE_TOKEN = /^ni-([0-9a-z]{1,10})$/;
@@ -74,13 +77,15 @@ const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 type Handler = (p: Params, region: string) => unknown;
 
 export class Ec2Service {
-  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly instances = new IdMap<InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
   private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
-  /** Live associations per region, keyed by id, in creation order (records are never re-inserted). */
-  private readonly associationsByRegion = new Map<string, Map<string, AssociationRecord>>();
+  /** Live associations per region, by id (creation order: IdMap.inOrder by seq). */
+  private readonly associationsByRegion = new Map<string, IdMap<AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
   private readonly associationListeners: ((instanceId: string) => void)[] = [];
+  /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
+  private readonly streams = new StreamStates();
   private associationSeq = 0;
   private readonly runCountMax: number;
   private readonly handlers: Readonly<Record<string, Handler>>;
@@ -88,7 +93,7 @@ export class Ec2Service {
   constructor(private readonly opts: Ec2ServiceOptions) {
     for (const region of opts.regions) {
       this.instancesByRegion.set(region, []);
-      this.associationsByRegion.set(region, new Map());
+      this.associationsByRegion.set(region, new IdMap());
     }
     this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
     this.handlers = {
@@ -178,7 +183,7 @@ export class Ec2Service {
     if (id === undefined) {
       id = this.opts.ids.instanceId();
     } else {
-      if (!INSTANCE_ID.test(id))
+      if (!isInstanceId(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is not of the form i-…`);
       if (this.instances.has(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
@@ -481,7 +486,7 @@ export class Ec2Service {
         }
         candidates = found.sort((x, y) => x.seq - y.seq);
       } else {
-        candidates = live.values();
+        candidates = live.inOrder(bySeq);
       }
     }
 
@@ -575,17 +580,15 @@ export class Ec2Service {
   }
 
   /**
-   * A delay drawn from the instance's own stream, which is asked for once and kept on its record
-   * (not in a map of every instance's), made on the instance's first EC2 delay: most instances
-   * draw only a few in a run, and a fleet holds one stream per instance (four numbers once drawn).
+   * A delay drawn from the instance's own stream, made on the instance's first EC2 delay and kept
+   * between draws as four numbers in `streams` (not an object on the record): most instances draw
+   * only a few in a run, and a fleet keeps one stream per instance to the end.
    */
   private delayFor(r: InstanceRecord, delay: Distribution): number {
-    let stream = r.stream;
-    if (stream === undefined) {
-      stream = this.opts.streamFor(`instance/${r.id}/ec2`);
-      r.stream = stream;
-    }
-    return delay.sample(stream);
+    const stream = this.streams.load(r.index) ?? this.opts.streamFor(`instance/${r.id}/ec2`);
+    const delayMs = delay.sample(stream);
+    this.streams.save(r.index, stream);
+    return delayMs;
   }
 
   private iamIn(region: string) {
@@ -604,7 +607,7 @@ export class Ec2Service {
     const found: InstanceRecord[] = [];
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      if (!INSTANCE_ID.test(id)) throw Errors.instanceIdMalformed(id);
+      if (!isInstanceId(id)) throw Errors.instanceIdMalformed(id);
       const r = this.instances.get(id);
       // An instance of another region does not exist from here.
       if (r === undefined || r.region !== region) missing.push(id);
@@ -643,10 +646,10 @@ export class Ec2Service {
       association: undefined,
       timer: undefined,
       rebootTimer: undefined,
-      stream: undefined,
       seedTags: undefined,
+      index: this.instances.size,
     };
-    this.instances.set(id, record);
+    this.instances.add(record);
     this.instancesByRegion.get(region)!.push(record);
     return record;
   }
@@ -694,7 +697,7 @@ export class Ec2Service {
       seq: ++this.associationSeq,
       timer: undefined,
     };
-    this.associationsByRegion.get(instance.region)!.set(a.id, a);
+    this.associationsByRegion.get(instance.region)!.add(a);
     return a;
   }
 
@@ -727,13 +730,18 @@ export class Ec2Service {
   private endAssociation(a: AssociationRecord, reason: AssociationEndedEvent['reason']): void {
     if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
     a.timer = undefined;
-    this.associationsByRegion.get(a.instance.region)!.delete(a.id);
+    this.associationsByRegion.get(a.instance.region)!.delete(a);
     if (a.instance.association === a) {
       a.instance.association = undefined;
       this.associationChanged(a.instance);
     }
     this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
   }
+}
+
+/** An association's place in creation order. */
+function bySeq(a: AssociationRecord): number {
+  return a.seq;
 }
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */

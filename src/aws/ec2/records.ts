@@ -6,7 +6,7 @@
  * holds is always reachable from the instance, and by id from its region's map). Responses are
  * always fresh objects, so a caller can never mutate the model through them.
  */
-import type { EventHandle, RandomStream } from '../../engine/index.ts';
+import type { EventHandle } from '../../engine/index.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
 import { type Ec2Tag, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
 import { type AssociationStateName, type InstanceStateName, instanceStateCodes } from './types.ts';
@@ -39,8 +39,8 @@ export interface InstanceRecord {
   timer: EventHandle | undefined;
   /** A reboot in progress: fires `rebooted`. */
   rebootTimer: EventHandle | undefined;
-  /** The instance's own random stream (`instance/<id>/ec2`), asked for at its first draw. */
-  stream: RandomStream | undefined;
+  /** Position in the service's creation order: where its random stream's state is kept (Ec2Service.delayFor). */
+  readonly index: number;
 }
 
 export interface AssociationRecord {

@@ -131,7 +131,9 @@ export interface Ec2ServiceOptions {
   readonly delays: Ec2Delays;
   /**
    * Named random substreams; the service asks for `instance/<id>/ec2` so instances draw
-   * independently, once per instance (it keeps the stream on the instance's record).
+   * independently, once per instance, at its first draw: it then keeps the stream's state itself
+   * (StreamStates) and never draws from the returned object again, so it should be a stream
+   * nothing else draws from (a fresh one).
    */
   readonly streamFor: (name: string) => RandomStream;
   /** Cap on MaxCount of one RunInstances call (AWS's per-account instance limit stands in here). Default 1000. */

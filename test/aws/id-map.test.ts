@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IdMap } from '../../src/aws/id-map.ts';
+import { propertyOptions } from '../helpers/fc.ts';
+
+interface Rec {
+  readonly id: string;
+  readonly seq: number;
+}
+
+/**
+ * Ids from a small pool whose last 7 characters repeat across different ids (so records share a
+ * number and go to the second map), plus ids whose end is not hex and short ones.
+ */
+const idArb = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('i-', 'iip-assoc-', 'i-00', 'iip-assoc-ff'), fc.constantFrom('0000000', 'fffffff'))
+    .map(([head, tail]) => `${head}${tail}`),
+  fc.constantFrom('i-123456G', 'abc', '', 'iip-assoc-XYZ'),
+);
+
+/** A step: add a record for an id (if absent), delete the record of an id (if present), or look one up. */
+const stepArb = fc.tuple(fc.constantFrom('add', 'delete', 'get'), idArb);
+
+describe('IdMap', () => {
+  it('law: answers as a Map by id, and lists in creation order, whatever ids share a number', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 20, maxLength: 80 }), (steps) => {
+        const map = new IdMap<Rec>();
+        const reference = new Map<string, Rec>();
+        let seq = 0;
+        for (const [what, id] of steps) {
+          const present = reference.get(id);
+          if (what === 'add' && present === undefined) {
+            const rec = { id, seq: seq++ };
+            map.add(rec);
+            reference.set(id, rec);
+          } else if (what === 'delete' && present !== undefined) {
+            expect(map.delete(present)).toBe(true);
+            expect(map.delete(present)).toBe(false);
+            reference.delete(id);
+          }
+          expect(map.get(id)).toBe(reference.get(id));
+          expect(map.has(id)).toBe(reference.has(id));
+          expect(map.size).toBe(reference.size);
+        }
+        expect([...map.inOrder((r) => r.seq)]).toEqual([...reference.values()]);
+      }),
+      propertyOptions(500),
+    );
+  });
+});
