@@ -141,17 +141,12 @@ export interface InstanceSlice {
 }
 
 /**
- * Labels of the events of an instance's own side: IMDS's and the SDK cache's timers, its boot and
+ * Whether `label` is one of an instance's own side: IMDS's and the SDK cache's timers, its boot and
  * its IMDS outages' edges. A sliced run counts them apart from the shared world's (src/parallel/
  * checks that every slice then counts the same shared events).
  */
-const INSTANCE_EVENT_LABEL = /^(imds|sdk|instance)\./;
-
-/** How many of the events counted per label were an instance's own (INSTANCE_EVENT_LABEL). */
-function instanceEventsOf(counts: ReadonlyMap<string, number> | undefined): number {
-  let n = 0;
-  for (const [label, count] of counts ?? []) if (INSTANCE_EVENT_LABEL.test(label)) n += count;
-  return n;
+function isInstanceEvent(label: string): boolean {
+  return label.startsWith('imds.') || label.startsWith('sdk.') || label.startsWith('instance.');
 }
 
 /** What an observer may read, and the hooks it is called through. Scheduler times are scenario time + offsetMs. */
@@ -805,7 +800,7 @@ class World {
     const op = this.operator();
     this.attachObservers();
     const player = this.startShared(op);
-    if (this.options.slice !== undefined) scheduler.countLabels();
+    if (this.options.slice !== undefined) scheduler.countWhere(isInstanceEvent);
     const warmUpEvents = this.runToHorizon(player);
     if (player !== undefined) {
       player.finish();
@@ -822,7 +817,7 @@ class World {
     slice?.finished?.({
       targets: targetApps.length,
       upDeltas: deltas,
-      instanceEvents: instanceEventsOf(scheduler.labelCounts) + warmUpEvents,
+      instanceEvents: (scheduler.counted ?? 0) + warmUpEvents,
       calls: this.callCount,
     });
     const checks: CheckOutcome[] = [

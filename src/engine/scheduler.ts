@@ -60,8 +60,9 @@ export class Scheduler {
   private nowMsValue = 0;
   private currentLabelValue = '';
   private readonly observers: TraceObserver[] = [];
-  /** Events processed per label, when asked for (countLabels): no record is built per event. */
-  private labelCountsValue: Map<string, number> | undefined;
+  /** What countWhere counts (undefined: nothing), and how many so far: no record per event. */
+  private countedTest: ((label: string) => boolean) | undefined;
+  private countedValue = 0;
   private readonly pendingMax: number;
   readonly counters: SchedulerCounters = { eventsProcessed: 0, queueHighWater: 0 };
   private fireHooks: FireHooks | undefined;
@@ -111,16 +112,19 @@ export class Scheduler {
   }
 
   /**
-   * From now on, counts the events processed per label (see labelCounts): what a caller that only
-   * needs counts asks for instead of a trace observer, which builds a record per event.
+   * From now on, counts the events processed whose label passes `test` (see counted): what a
+   * caller that only needs a count asks for instead of a trace observer, which builds a record
+   * per event. One number, not a count per label: labels may be unique per process, and a map of
+   * them grew by an entry per instance in a fleet's run.
    */
-  countLabels(): void {
-    this.labelCountsValue ??= new Map();
+  countWhere(test: (label: string) => boolean): void {
+    this.countedTest = test;
+    this.countedValue = 0;
   }
 
-  /** Events processed per label since countLabels(), or undefined when it was not called. */
-  get labelCounts(): ReadonlyMap<string, number> | undefined {
-    return this.labelCountsValue;
+  /** Events counted since countWhere(), or undefined when it was not called. */
+  get counted(): number | undefined {
+    return this.countedTest === undefined ? undefined : this.countedValue;
   }
 
   /**
@@ -280,8 +284,8 @@ export class Scheduler {
     this.nowMsValue = timeMs;
     this.currentLabelValue = event.label;
     this.counters.eventsProcessed++;
-    const counts = this.labelCountsValue;
-    if (counts !== undefined) counts.set(event.label, (counts.get(event.label) ?? 0) + 1);
+    const test = this.countedTest;
+    if (test?.(event.label) === true) this.countedValue++;
     if (this.observers.length > 0) {
       const priority = queue.poppedPriority;
       const seq = queue.poppedSeq;

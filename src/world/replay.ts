@@ -291,7 +291,7 @@ export interface ReplayTarget {
   association(instance: number, value: AssociationState | undefined): void;
 }
 
-/** Label of a replayed shared event: not an instance's own (see simulate.ts's INSTANCE_EVENT_LABEL). */
+/** Label of a replayed shared event: not an instance's own (see simulate.ts's isInstanceEvent). */
 const REPLAY_LABEL = 'replay.shared';
 
 /**
