@@ -34,7 +34,13 @@
  * the chunk's events where it ran in the whole run, and the chunk runs its events in the same
  * relative order as the whole run did (the induction of slice.ts), with the same results.
  */
-import { associationStateNames, type Ec2Event, type InstanceStateName } from '../aws/ec2/types.ts';
+import type { AssociationListener, AssociationOfInstance } from '../aws/ec2/ec2.ts';
+import {
+  associationStateNames,
+  type Ec2Event,
+  type InstanceStateName,
+  instanceStateNames,
+} from '../aws/ec2/types.ts';
 import type { FireHooks, Scheduler } from '../engine/index.ts';
 import type { AssociationState } from '../instance/imds.ts';
 
@@ -113,20 +119,24 @@ export class SharedLog {
   labels: string[] | undefined = undefined;
   /**
    * The ops, in the order they happened: each one's kind (see VIEW), instance (a view's index in
-   * `views`), the event it happened in and the counter then, and its strings: an association's
-   * id and profile id, an instance state event's state.
+   * `views`), the event it happened in and the counter then, and its number: an association's
+   * seq (EC2's creation order: it stands for the id, which the instance side only compares), an
+   * instance state event's state (index in instanceStateNames); and an association's profile id
+   * (index in `profileIds`).
    */
   readonly opKinds = bytes();
   readonly opInstances = ints();
   readonly opEvents = ints();
   readonly opCounters = doubles();
-  readonly opTexts: (string | undefined)[] = [];
-  readonly opProfiles: (string | undefined)[] = [];
+  readonly opNumbers = ints();
+  readonly opProfiles = ints();
   readonly views: ViewOp[] = [];
-  /** Each scenario instance's association as EC2 held it when the run began, as its ops say one. */
+  /** The profile ids associations named (a handful: the scenario's profiles). */
+  readonly profileIds: string[] = [];
+  /** Each scenario instance's association as EC2 held it when the run began, as an op says one. */
   readonly initialKinds = bytes();
-  readonly initialIds: (string | undefined)[] = [];
-  readonly initialProfiles: (string | undefined)[] = [];
+  readonly initialNumbers = ints();
+  readonly initialProfiles = ints();
   /** Whether the recorded world scheduled anything while it was built (then it cannot be replayed). */
   scheduledWhileBuilt = false;
   /** Whether EC2 told of an instance that is not a scenario instance (a launch: not replayable). */
@@ -145,8 +155,9 @@ export interface RecordedWorld {
   readonly scheduler: Scheduler;
   readonly ec2: {
     onEvent(listener: (e: Ec2Event) => void): void;
-    onAssociationChange(listener: (instanceId: string) => void): void;
-    associationOf(instanceId: string): AssociationState | undefined;
+    onAssociationChange(listener: AssociationListener): void;
+    associationOf(instanceId: string): AssociationOfInstance | undefined;
+    instanceIndex(instanceId: string): number | undefined;
   };
   readonly stores: Readonly<
     Record<StoreName, { onApply(l: (region: string, version: number, state: unknown) => void): void }>
@@ -172,49 +183,31 @@ export class SharedRecorder implements FireHooks {
     const scheduler = world.scheduler;
     this.scheduler = scheduler;
     log.initialCounter = scheduler.nextSeq;
-    const indices = new Map<string, number>();
-    // An instance's ops come in runs (an association ends, its event, the next one starts): the
-    // last answer saves most lookups in a map of every instance.
-    let lastId = '';
-    let lastIndex = -1;
-    const indexOf = (id: string) => {
-      if (id !== lastId) {
-        lastId = id;
-        lastIndex = indices.get(id) ?? -1;
-      }
-      return lastIndex;
-    };
+    const instances = world.instanceIds.length;
     world.instanceIds.forEach((id, i) => {
-      indices.set(id, i);
+      // EC2 numbers instances in creation order: the scenario's come first, in order.
+      if (world.ec2.instanceIndex(id) !== i) log.foreignInstances = true;
       const a = world.ec2.associationOf(id);
       log.initialKinds.push(associationKind(a));
-      log.initialIds.push(a?.id);
-      log.initialProfiles.push(a?.profileId);
+      log.initialNumbers.push(a?.seq ?? -1);
+      log.initialProfiles.push(this.profileIndex(a));
     });
-    world.ec2.onAssociationChange((id) => {
-      const instance = indexOf(id);
-      if (instance < 0) {
-        log.foreignInstances = true;
-        return;
-      }
-      const a = world.ec2.associationOf(id);
-      this.op(associationKind(a), instance, a?.id, a?.profileId);
+    world.ec2.onAssociationChange((instance, a) => {
+      if (instance >= instances) log.foreignInstances = true;
+      else this.op(associationKind(a), instance, a?.seq ?? -1, this.profileIndex(a));
     });
     world.ec2.onEvent((event) => {
-      const instance = indexOf(event.instanceId);
-      if (instance < 0) log.foreignInstances = true;
-      else
-        this.op(
-          EC2_KINDS[event.type],
-          instance,
-          event.type === 'instanceState' ? event.state : undefined,
-          undefined,
-        );
+      const instance = world.ec2.instanceIndex(event.instanceId) ?? instances;
+      if (instance >= instances) log.foreignInstances = true;
+      else {
+        const state = event.type === 'instanceState' ? instanceStateNames.indexOf(event.state) : -1;
+        this.op(EC2_KINDS[event.type], instance, state, -1);
+      }
     });
     for (const store of ['iam', 'authz', 'scp'] as const) {
       world.stores[store].onApply((region, version, snapshot) => {
         log.views.push({ store, region, version, snapshot });
-        this.op(VIEW, log.views.length - 1, undefined, undefined);
+        this.op(VIEW, log.views.length - 1, -1, -1);
       });
     }
     scheduler.setFireHooks(this);
@@ -233,15 +226,25 @@ export class SharedRecorder implements FireHooks {
     this.log.countersAfter.push(counter);
   }
 
-  private op(kind: number, instance: number, text: string | undefined, profile: string | undefined): void {
+  private op(kind: number, instance: number, number: number, profile: number): void {
     const { log } = this;
     if (this.event < 0) throw new Error('replay: the shared world changed outside an event');
     log.opKinds.push(kind);
     log.opInstances.push(instance);
     log.opEvents.push(this.event);
     log.opCounters.push(this.scheduler!.nextSeq);
-    log.opTexts.push(text);
+    log.opNumbers.push(number);
     log.opProfiles.push(profile);
+  }
+
+  /** Index of `a`'s profile id in the log's profileIds (-1 without an association). */
+  private profileIndex(a: AssociationOfInstance | undefined): number {
+    if (a === undefined) return -1;
+    const ids = this.log.profileIds;
+    const k = ids.indexOf(a.profileId);
+    if (k >= 0) return k;
+    ids.push(a.profileId);
+    return ids.length - 1;
   }
 }
 
@@ -253,14 +256,23 @@ function associationKind(a: AssociationState | undefined): number {
   return ASSOCIATION_NONE + 1 + k;
 }
 
-/** The association an op of kind `kind` says (see associationKind), rebuilt from its strings. */
+/**
+ * The association an op of kind `kind` says (see associationKind), rebuilt from its seq and
+ * profile. Its id is made from the seq: the instance side only compares ids (a new id is a new
+ * association), and seqs number associations one to one as ids name them.
+ */
 function associationOf(
+  log: SharedLog,
   kind: number,
-  id: string | undefined,
-  profileId: string | undefined,
+  seq: number,
+  profile: number,
 ): AssociationState | undefined {
   if (kind === ASSOCIATION_NONE) return undefined;
-  return { id: id!, state: associationStateNames[kind - ASSOCIATION_NONE - 1]!, profileId: profileId! };
+  return {
+    id: `association-${seq}`,
+    state: associationStateNames[kind - ASSOCIATION_NONE - 1]!,
+    profileId: log.profileIds[profile]!,
+  };
 }
 
 /** Op `k` of `log` in words: `view iam us-east-1`, `association i associated`, `ec2 i associationSettled`. */
@@ -271,13 +283,19 @@ export function describeOp(log: SharedLog, k: number): string {
     const view = log.views[instance]!;
     return `view ${view.store} ${view.region}`;
   }
-  if (kind < EC2_FIRST) return `association ${instance} ${associationOf(kind, '', '')?.state ?? 'none'}`;
+  if (kind < EC2_FIRST) return `association ${instance} ${associationOf(log, kind, 0, 0)?.state ?? 'none'}`;
   return `ec2 ${instance} ${EC2_TYPES[kind - EC2_FIRST]}`;
 }
 
 /** Scenario instance `index`'s association when the run began (the chunk's world starts from it). */
 export function initialAssociation(log: SharedLog, index: number): AssociationState | undefined {
-  return associationOf(log.initialKinds.data[index]!, log.initialIds[index], log.initialProfiles[index]);
+  const { initialKinds, initialNumbers, initialProfiles } = log;
+  return associationOf(
+    log,
+    initialKinds.data[index]!,
+    initialNumbers.data[index]!,
+    initialProfiles.data[index]!,
+  );
 }
 
 /** What the player does with the ops of its chunk. */
@@ -434,12 +452,14 @@ export class SharedPlayer implements FireHooks {
           const view = log.views[instance]!;
           target.view(view.store, view.region, view.version, view.snapshot);
         } else if (kind < EC2_FIRST) {
-          target.association(instance, associationOf(kind, log.opTexts[k], log.opProfiles[k]));
+          const association = associationOf(log, kind, log.opNumbers.data[k]!, log.opProfiles.data[k]!);
+          target.association(instance, association);
         } else {
+          const state = log.opNumbers.data[k]!;
           target.ec2Event(
             instance,
             EC2_TYPES[kind - EC2_FIRST]!,
-            log.opTexts[k] as InstanceStateName | undefined,
+            state < 0 ? undefined : instanceStateNames[state],
           );
         }
       }

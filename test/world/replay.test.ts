@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { AssociationListener, AssociationOfInstance } from '../../src/aws/ec2/ec2.ts';
 import type { Ec2Event } from '../../src/aws/ec2/types.ts';
 import { Priority, RandomStreams, Scheduler } from '../../src/engine/index.ts';
 import type { AssociationState } from '../../src/instance/imds.ts';
@@ -19,8 +20,8 @@ const idOf = (i: number) => `i-${i}`;
 /** The made-up shared world: a program of events drawn from seed `seed`. */
 class ToyShared {
   private readonly eventListeners: ((e: Ec2Event) => void)[] = [];
-  private readonly associationListeners: ((id: string) => void)[] = [];
-  private readonly associations = new Map<string, AssociationState>();
+  private readonly associationListeners: AssociationListener[] = [];
+  private readonly associations = new Map<string, AssociationOfInstance>();
   private made = 0;
 
   constructor(
@@ -43,9 +44,11 @@ class ToyShared {
       const r = random.next();
       if (r < 0.35 && depth < 6) this.schedule(now + random.int(0, 2), random, depth + 1);
       else if (r < 0.65) {
-        const id = idOf(random.int(0, INSTANCES - 1));
-        this.associations.set(id, { id: `a-${this.made++}`, state: 'associated', profileId: 'p' });
-        for (const l of this.associationListeners) l(id);
+        const i = random.int(0, INSTANCES - 1);
+        const seq = this.made++;
+        const a = { id: `a-${seq}`, seq, state: 'associated', profileId: 'p' };
+        this.associations.set(idOf(i), a);
+        for (const l of this.associationListeners) l(i, a);
       } else {
         const event: Ec2Event = { type: 'rebootStarted', instanceId: idOf(random.int(0, INSTANCES - 1)) };
         for (const l of this.eventListeners) l(event);
@@ -56,11 +59,14 @@ class ToyShared {
   onEvent(l: (e: Ec2Event) => void): void {
     this.eventListeners.push(l);
   }
-  onAssociationChange(l: (id: string) => void): void {
+  onAssociationChange(l: AssociationListener): void {
     this.associationListeners.push(l);
   }
-  associationOf(id: string): AssociationState | undefined {
+  associationOf(id: string): AssociationOfInstance | undefined {
     return this.associations.get(id);
+  }
+  instanceIndex(id: string): number {
+    return indexOfId(id);
   }
 }
 
@@ -78,15 +84,19 @@ class ToyInstances {
     this.randoms = Array.from({ length: INSTANCES }, (_, i) => streams.stream(`instance/${i}`));
   }
 
+  // What it logs of an association is its id's number: a replay names associations by their seq
+  // (the instance side only compares ids).
   pushed(i: number): void {
-    this.logs[i]!.push(`${this.scheduler.nowMs} push ${this.association(i)?.id}`);
+    this.logs[i]!.push(`${this.scheduler.nowMs} push ${this.association(i)?.id.replace(/\D/g, '')}`);
     this.tick(i, 0);
   }
 
   private tick(i: number, depth: number): void {
     const random = this.randoms[i]!;
     this.scheduler.at(this.scheduler.nowMs + random.int(0, 1), 'instance.tick', () => {
-      this.logs[i]!.push(`${this.scheduler.nowMs} tick ${depth} ${this.association(i)?.id}`);
+      this.logs[i]!.push(
+        `${this.scheduler.nowMs} tick ${depth} ${this.association(i)?.id.replace(/\D/g, '')}`,
+      );
       if (depth < 3 && random.next() < 0.6) this.tick(i, depth + 1);
     });
   }

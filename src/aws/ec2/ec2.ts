@@ -83,7 +83,7 @@ export class Ec2Service {
   /** Live associations per region, by id (creation order: IdMap.inOrder by seq). */
   private readonly associationsByRegion = new Map<string, IdMap<AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
-  private readonly associationListeners: ((instanceId: string) => void)[] = [];
+  private readonly associationListeners: AssociationListener[] = [];
   /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
   private readonly streams = new StreamStates();
   private associationSeq = 0;
@@ -120,11 +120,16 @@ export class Ec2Service {
 
   /**
    * Registers a listener for every change of what associationOf answers for an instance (a new
-   * association, its state, its end), called with the instance id at the change, before any
-   * event that reports it: for a recorder of the shared world (src/world/replay.ts).
+   * association, its state, its end), called at the change, before any event that reports it:
+   * for a recorder of the shared world (src/world/replay.ts).
    */
-  onAssociationChange(listener: (instanceId: string) => void): void {
+  onAssociationChange(listener: AssociationListener): void {
     this.associationListeners.push(listener);
+  }
+
+  /** The instance's position in the service's creation order (seeded instances first, in order). */
+  instanceIndex(instanceId: string): number | undefined {
+    return this.instances.get(instanceId)?.index;
   }
 
   instance(instanceId: string): InstanceView | undefined {
@@ -145,9 +150,7 @@ export class Ec2Service {
    * The instance's current association (as activeAssociation) as EC2 holds it: not a copy, for
    * the instance model, which asks at every pickup and only reads it at once.
    */
-  associationOf(
-    instanceId: string,
-  ): { readonly id: string; readonly state: string; readonly profileId: string } | undefined {
+  associationOf(instanceId: string): AssociationOfInstance | undefined {
     return this.instances.get(instanceId)?.association;
   }
 
@@ -576,7 +579,7 @@ export class Ec2Service {
 
   /** Tells the association listeners (onAssociationChange) that `instance`'s association changed. */
   private associationChanged(instance: InstanceRecord): void {
-    for (const l of this.associationListeners) l(instance.id);
+    for (const l of this.associationListeners) l(instance.index, instance.association);
   }
 
   /**
@@ -738,6 +741,20 @@ export class Ec2Service {
     this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
   }
 }
+
+/** An instance's association as associationOf answers: `seq` numbers it in creation order. */
+export interface AssociationOfInstance {
+  readonly id: string;
+  readonly state: string;
+  readonly profileId: string;
+  readonly seq: number;
+}
+
+/** Told of an association change: the instance's index (instanceIndex) and its association now. */
+export type AssociationListener = (
+  instanceIndex: number,
+  association: AssociationOfInstance | undefined,
+) => void;
 
 /** An association's place in creation order. */
 function bySeq(a: AssociationRecord): number {
