@@ -15,8 +15,9 @@ import { capReachedPart, type SlicePart, type SliceRunOptions, type SliceTask } 
 
 /**
  * Instances simulated at once. Small enough that a chunk's state stays in the caches, large
- * enough that building a chunk's world (which walks the scenario's instance list) stays small
- * against simulating it. Measured: see README's performance table.
+ * enough that building a chunk's world (IAM, EC2 and the stores, a fixed cost) stays small
+ * against simulating it. Measured at 200,000 instances, 24 h, one thread, a loaded machine: 56-62
+ * us per instance with chunks of 200 to 1,000, 74 with 5,000, 94 with 20,000.
  */
 const REPLAY_CHUNK_INSTANCES = 1000;
 

@@ -33,6 +33,9 @@
  * event, the counter at each op). A replayed event is queued at its ceiling, so it runs among
  * the chunk's events where it ran in the whole run, and the chunk runs its events in the same
  * relative order as the whole run did (the induction of slice.ts), with the same results.
+ *
+ * One file: the recorder writes the log in the encoding the player reads, and the order argument
+ * above is what both of them keep.
  */
 import type { AssociationListener, AssociationOfInstance } from '../aws/ec2/ec2.ts';
 import {
@@ -63,7 +66,7 @@ interface ViewOp {
 
 /**
  * Kinds of ops (SharedLog.opKinds). The log holds a million instances' ops at fleet scale, so an
- * op is a few numbers and at most two strings, not an object: a major GC then has little to mark.
+ * op is a few numbers in typed arrays, not an object: a major GC then has nothing to mark.
  * An association op's kind says its state (ASSOCIATION_NONE + 1 + index in associationStateNames);
  * an EC2 event's, its type (EC2_KINDS).
  */
