@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { RecordingData } from '../parallel/replayed.ts';
 import type { SliceRunOptions, SliceTask } from '../parallel/slice.ts';
 import type { SummaryTask } from '../report/summarize.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -14,8 +15,10 @@ export type WorkerRequest =
   | { readonly kind: 'entries'; readonly entries: readonly CompareEntry[] }
   | { readonly kind: 'jobs'; readonly jobs: readonly CompareJob[]; readonly keep: number }
   | { readonly kind: 'summary'; readonly task: SummaryTask }
-  // One run split over instances (iamsim run --workers, src/parallel/): the run once, then slices.
+  // One run split over instances (iamsim run --workers, src/parallel/): the run once, the main
+  // thread's recording of its shared world when it has one, then slices.
   | { readonly kind: 'run'; readonly scenario: Scenario; readonly options: SliceRunOptions }
+  | { readonly kind: 'recording'; readonly recording: RecordingData }
   | { readonly kind: 'slice'; readonly task: SliceTask };
 
 /** A worker's answer to request `id`. */

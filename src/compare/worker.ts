@@ -3,6 +3,7 @@
  * summary tasks it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
+import { adoptRecording } from '../parallel/replayed.ts';
 import { runSlice, type SliceRunOptions } from '../parallel/slice.ts';
 import { runSummaryTask } from '../report/summarize.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -30,6 +31,10 @@ function serve(request: WorkerRequest): unknown {
       return runSummaryTask(request.task);
     case 'run':
       run = { scenario: request.scenario, options: request.options };
+      return undefined;
+    case 'recording':
+      if (run === undefined) throw new Error('compare worker: a recording before its run');
+      adoptRecording(run.scenario, run.options, request.recording);
       return undefined;
     case 'slice':
       if (run === undefined) throw new Error('compare worker: a slice before its run');

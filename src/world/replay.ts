@@ -95,16 +95,29 @@ class Growable<A extends Float64Array | Int32Array | Uint8Array> {
   ) {}
   push(x: number): void {
     if (this.length === this.data.length) {
-      const grown = this.make(this.data.length * 2);
+      const grown = this.make(Math.max(1024, this.data.length * 2));
       grown.set(this.data);
       this.data = grown;
     }
     this.data[this.length++] = x;
   }
 }
-const doubles = () => new Growable(new Float64Array(1024), (n) => new Float64Array(n));
-const ints = () => new Growable(new Int32Array(1024), (n) => new Int32Array(n));
-const bytes = () => new Growable(new Uint8Array(1024), (n) => new Uint8Array(n));
+const makeDoubles = (n: number) => new Float64Array(n);
+const makeInts = (n: number) => new Int32Array(n);
+const makeBytes = (n: number) => new Uint8Array(n);
+const doubles = () => new Growable(new Float64Array(1024), makeDoubles);
+const ints = () => new Growable(new Int32Array(1024), makeInts);
+const bytes = () => new Growable(new Uint8Array(1024), makeBytes);
+
+/** A growable array that starts as `data` (all of it in use). */
+function grown<A extends Float64Array | Int32Array | Uint8Array>(
+  data: A,
+  make: (n: number) => A,
+): Growable<A> {
+  const g = new Growable(data, make);
+  g.length = data.length;
+  return g;
+}
 
 /** What the recorder keeps: every shared event's key and the counter after it, and the ops. */
 export class SharedLog {
@@ -249,6 +262,85 @@ export class SharedRecorder implements FireHooks {
     ids.push(a.profileId);
     return ids.length - 1;
   }
+}
+
+/**
+ * A log as plain data that can travel to another thread (structured clone): its arrays cut to
+ * their length, so that a copy holds no unused capacity. Region-view snapshots travel as copies;
+ * every chunk of the receiving thread reads the same copies, as a thread's chunks read its own.
+ */
+export interface SharedLogData {
+  readonly times: Float64Array;
+  readonly orders: Float64Array;
+  readonly countersAfter: Float64Array;
+  readonly initialCounter: number;
+  readonly labels: readonly string[] | undefined;
+  readonly opKinds: Uint8Array;
+  readonly opInstances: Int32Array;
+  readonly opEvents: Int32Array;
+  readonly opCounters: Float64Array;
+  readonly opNumbers: Int32Array;
+  readonly opProfiles: Int32Array;
+  readonly views: readonly ViewOp[];
+  readonly profileIds: readonly string[];
+  readonly initialKinds: Uint8Array;
+  readonly initialNumbers: Int32Array;
+  readonly initialProfiles: Int32Array;
+  readonly scheduledWhileBuilt: boolean;
+  readonly foreignInstances: boolean;
+  readonly changeStartMs: number | null;
+}
+
+/** `log` as data for another thread (see SharedLogData). */
+export function logData(log: SharedLog): SharedLogData {
+  const cut = <A extends Float64Array | Int32Array | Uint8Array>(g: Growable<A>) =>
+    g.data.slice(0, g.length) as A;
+  return {
+    times: cut(log.times),
+    orders: cut(log.orders),
+    countersAfter: cut(log.countersAfter),
+    initialCounter: log.initialCounter,
+    labels: log.labels,
+    opKinds: cut(log.opKinds),
+    opInstances: cut(log.opInstances),
+    opEvents: cut(log.opEvents),
+    opCounters: cut(log.opCounters),
+    opNumbers: cut(log.opNumbers),
+    opProfiles: cut(log.opProfiles),
+    views: log.views,
+    profileIds: log.profileIds,
+    initialKinds: cut(log.initialKinds),
+    initialNumbers: cut(log.initialNumbers),
+    initialProfiles: cut(log.initialProfiles),
+    scheduledWhileBuilt: log.scheduledWhileBuilt,
+    foreignInstances: log.foreignInstances,
+    changeStartMs: log.changeStartMs,
+  };
+}
+
+/** The log `data` holds (logData's inverse). */
+export function logFromData(data: SharedLogData): SharedLog {
+  return Object.assign(new SharedLog(), {
+    times: grown(data.times, makeDoubles),
+    orders: grown(data.orders, makeDoubles),
+    countersAfter: grown(data.countersAfter, makeDoubles),
+    initialCounter: data.initialCounter,
+    labels: data.labels === undefined ? undefined : [...data.labels],
+    opKinds: grown(data.opKinds, makeBytes),
+    opInstances: grown(data.opInstances, makeInts),
+    opEvents: grown(data.opEvents, makeInts),
+    opCounters: grown(data.opCounters, makeDoubles),
+    opNumbers: grown(data.opNumbers, makeInts),
+    opProfiles: grown(data.opProfiles, makeInts),
+    views: [...data.views],
+    profileIds: [...data.profileIds],
+    initialKinds: grown(data.initialKinds, makeBytes),
+    initialNumbers: grown(data.initialNumbers, makeInts),
+    initialProfiles: grown(data.initialProfiles, makeInts),
+    scheduledWhileBuilt: data.scheduledWhileBuilt,
+    foreignInstances: data.foreignInstances,
+    changeStartMs: data.changeStartMs,
+  });
 }
 
 /** The op kind that says association `a` (its state), ASSOCIATION_NONE for none. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulateExplained } from '../../src/check/causes.ts';
-import { replayedSlice } from '../../src/parallel/replayed.ts';
+import { adoptRecording, replayedSlice, shareRecording } from '../../src/parallel/replayed.ts';
 import { mergeSlices, runSlice, type SlicePart, type SliceRunOptions } from '../../src/parallel/slice.ts';
 import { runJson } from '../../src/report/run-json.ts';
 import { sdkPresetNames } from '../../src/scenario/schema.ts';
@@ -150,6 +150,32 @@ describe('a slice replayed against the recorded shared world', () => {
       runSlice(scenario, options, { fromIndex: 8, toIndex: 16, shared: false }),
     ];
     expect(runJson(mergeSlices(scenario, parts), 'h', 'v')).toBe(wholeJson(scenario, 1));
+  });
+});
+
+describe('a recording shared with another thread', () => {
+  it('replays there as it does here: the data survives a structured clone', () => {
+    const scenario = faultCases[2]![1];
+    const options = { seed: 6, timelines: true, responses: true, explain: false };
+    const shared = shareRecording(scenario, options);
+    expect(shared).toBeDefined();
+    // Another thread: its own copy of the scenario and of the data, and no recording of its own.
+    const there = structuredClone(scenario);
+    adoptRecording(there, options, structuredClone(shared!));
+    const task = { fromIndex: 3, toIndex: 16, shared: false };
+    const here = replayedSlice(scenario, options, task, 4);
+    expect(replayedSlice(there, options, task, 4)).toEqual(here);
+    const first = replayedSlice(there, options, { fromIndex: 0, toIndex: 3, shared: true }, 4)!;
+    // The shared part was not adopted: the first slice records it again, and the run merges whole.
+    expect(runJson(mergeSlices(there, [first, here!]), 'h', 'v')).toBe(wholeJson(scenario, 6));
+    // And it is the adopted data that replays there: another seed's recording gives other results.
+    const elsewhere = structuredClone(scenario);
+    adoptRecording(elsewhere, options, structuredClone(shareRecording(scenario, { ...options, seed: 7 })!));
+    expect(replayedSlice(elsewhere, options, task, 4)).not.toEqual(here);
+  });
+
+  it('is not made with causes (a cause recorder does not travel)', () => {
+    expect(shareRecording(faultCases[0]![1], { seed: 1, explain: true })).toBeUndefined();
   });
 });
 
