@@ -7,7 +7,9 @@
  * others. An idle main thread would cost a heap and a copy of every slice's result for nothing:
  * the slices it simulates need no structured clone (half the transfer on 2 threads, and the step
  * records, ~300 B per instance serialized, never travel), and the pool threads are ended as soon
- * as their last slice is in, so their heaps are gone before the merge allocates.
+ * as their last slice is in, so their heaps are gone before the merge allocates. This thread
+ * also records the run's shared world once and sends the record to the pool's threads, which
+ * replay it instead of recording it themselves (src/parallel/replayed.ts).
  */
 
 import { shareRecording } from '../parallel/replayed.ts';
