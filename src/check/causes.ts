@@ -55,7 +55,7 @@ export class CauseRecorder implements WorldObserver {
   private authz!: StoreLog<AuthzState>;
   /** IAM's committed state at the end (the shared world's, when this recorder shares its logs). */
   private iamControl!: () => IamState;
-  /** Label of the event being processed (the scheduler reports it before running it). */
+  /** Failed calls, with what IAM's view of their region held when they failed. */
   private readonly failed = new Map<StepRecord, FailedCall>();
   private readonly issuances = new Map<string, Issuance[]>();
   private readonly appChanges = new Map<string, AppChange[]>();
