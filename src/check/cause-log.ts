@@ -16,11 +16,60 @@ export interface Commit<S> {
   state: S | undefined;
 }
 
-/** Commits and arrivals of one replicated store. */
-export class StoreLog<S> {
+/** A store's commits and arrivals as plain data (what another thread's recorders read). */
+export interface StoreHistoryData<S> {
+  readonly commits: readonly Commit<S>[];
+  /** Per region, [version, arrival ms] of each version that arrived. */
+  readonly arrivals: readonly (readonly [string, readonly (readonly [number, number])[]])[];
+}
+
+/** Commits and arrivals of one replicated store, as the explanations read them. */
+export class StoreHistory<S> {
   readonly commits: Commit<S>[] = [];
   /** Per region, the arrival time of each version (index = version). */
   readonly arrivals = new Map<string, number[]>();
+
+  /** The history `data` holds (see data()). */
+  static fromData<S>(data: StoreHistoryData<S>): StoreHistory<S> {
+    const history = new StoreHistory<S>();
+    history.commits.push(...data.commits);
+    for (const [region, list] of data.arrivals) {
+      const arrived: number[] = [];
+      for (const [version, atMs] of list) arrived[version] = atMs;
+      history.arrivals.set(region, arrived);
+    }
+    return history;
+  }
+
+  /** This history as plain data, for another thread. */
+  data(): StoreHistoryData<S> {
+    return {
+      commits: this.commits,
+      arrivals: [...this.arrivals].map(([region, list]) => [
+        region,
+        list.flatMap((atMs, version) => (atMs === undefined ? [] : [[version, atMs] as const])),
+      ]),
+    };
+  }
+
+  arrivedAtMs(region: string, version: number): number | null {
+    return this.arrivals.get(region)?.[version] ?? null;
+  }
+
+  /** The first version at or below `maxVersion` whose snapshot satisfies `test`. */
+  firstWhere(test: (s: S) => boolean, maxVersion = Number.POSITIVE_INFINITY): Commit<S> | undefined {
+    return this.commits.find((c) => c.version <= maxVersion && c.state !== undefined && test(c.state));
+  }
+
+  /** The versions that reached `region` at exactly `atMs`. */
+  arrivedAt(region: string, atMs: number): Commit<S>[] {
+    const list = this.arrivals.get(region) ?? [];
+    return this.commits.filter((c) => list[c.version] === atMs);
+  }
+}
+
+/** Commits and arrivals of one replicated store, recorded as they happen. */
+export class StoreLog<S> extends StoreHistory<S> {
   private seen = 0;
 
   constructor(
@@ -28,6 +77,7 @@ export class StoreLog<S> {
     readonly store: ReplicatedStore<S>,
     private readonly nowMs: () => number,
   ) {
+    super();
     store.onApply((region, version, state) => {
       let list = this.arrivals.get(region);
       if (list === undefined) {
@@ -52,21 +102,6 @@ export class StoreLog<S> {
         state: this.seen === this.store.version ? this.store.control : undefined,
       });
     }
-  }
-
-  arrivedAtMs(region: string, version: number): number | null {
-    return this.arrivals.get(region)?.[version] ?? null;
-  }
-
-  /** The first version at or below `maxVersion` whose snapshot satisfies `test`. */
-  firstWhere(test: (s: S) => boolean, maxVersion = Number.POSITIVE_INFINITY): Commit<S> | undefined {
-    return this.commits.find((c) => c.version <= maxVersion && c.state !== undefined && test(c.state));
-  }
-
-  /** The versions that reached `region` at exactly `atMs`. */
-  arrivedAt(region: string, atMs: number): Commit<S>[] {
-    const list = this.arrivals.get(region) ?? [];
-    return this.commits.filter((c) => list[c.version] === atMs);
   }
 }
 

@@ -42,6 +42,8 @@ import {
   type IssueReason,
   invisibleEntity,
   keepOneBeforeStart,
+  StoreHistory,
+  type StoreHistoryData,
   StoreLog,
 } from './cause-log.ts';
 
@@ -51,8 +53,10 @@ const clock = formatClock;
 
 export class CauseRecorder implements WorldObserver {
   private world!: WorldView;
-  private iam!: StoreLog<IamState>;
-  private authz!: StoreLog<AuthzState>;
+  private iam!: StoreHistory<IamState>;
+  private authz!: StoreHistory<AuthzState>;
+  /** The logs noteCommits writes (undefined when this recorder reads a shared world's). */
+  private logs: { readonly iam: StoreLog<IamState>; readonly authz: StoreLog<AuthzState> } | undefined;
   /** IAM's committed state at the end (the shared world's, when this recorder shares its logs). */
   private iamControl!: () => IamState;
   /** Failed calls, with what IAM's view of their region held when they failed. */
@@ -66,13 +70,13 @@ export class CauseRecorder implements WorldObserver {
   private readonly perCall: ReadonlySet<string>;
 
   /**
-   * `shared`: the recorder of a recorded shared world (src/parallel/replayed.ts) whose logs of
-   * the shared world (commits, arrivals, EC2's events) this one reads: it is attached to a world
-   * that replays that record to a chunk of instances, and keeps only their own logs.
+   * `shared`: what the recorder of a recorded shared world (src/parallel/replayed.ts) logged of
+   * it (commits, arrivals, EC2's events, IAM's final state), which this one reads: it is attached
+   * to a world that replays that record to a chunk of instances, and keeps only their own logs.
    */
   constructor(
     scenario: Scenario,
-    private readonly shared?: CauseRecorder,
+    private readonly shared?: SharedCauses,
   ) {
     this.newRole = changePlan(scenario)?.newRole;
     this.perCall = new Set(scenario.instances.filter((i) => sdkPolicy(i.sdk).perCall).map((i) => i.name));
@@ -111,13 +115,18 @@ export class CauseRecorder implements WorldObserver {
       this.iam = shared.iam;
       this.authz = shared.authz;
       this.ec2Notes = shared.ec2Notes;
-      this.iamControl = () => shared.world.iamStore.control;
+      this.iamControl = shared.iamControl;
       return;
     }
     this.iamControl = () => world.iamStore.control;
     const now = () => this.nowMs();
-    this.iam = new StoreLog('iam', world.iamStore, now);
-    this.authz = new StoreLog('authz', world.authzStore, now);
+    const logs = {
+      iam: new StoreLog('iam', world.iamStore, now),
+      authz: new StoreLog('authz', world.authzStore, now),
+    };
+    this.logs = logs;
+    this.iam = logs.iam;
+    this.authz = logs.authz;
     world.ec2.onEvent((e) => {
       const list = this.ec2Notes.get(e.instanceId) ?? [];
       if (e.type === 'associationSettled') list.push({ atMs: now(), what: 'settled', detail: e.profileId });
@@ -127,9 +136,14 @@ export class CauseRecorder implements WorldObserver {
     });
   }
 
+  /** What this recorder logged of the shared world, for recorders of chunks replayed from it. */
+  sharedCauses(): SharedCauses {
+    return { iam: this.iam, authz: this.authz, ec2Notes: this.ec2Notes, iamControl: this.iamControl };
+  }
+
   callExecuted(record: StepRecord): void {
-    this.iam.noteCommits(record.atMs, record.call);
-    this.authz.noteCommits(record.atMs, record.call);
+    this.logs?.iam.noteCommits(record.atMs, record.call);
+    this.logs?.authz.noteCommits(record.atMs, record.call);
     if (record.ok) return;
     const view = this.world.iamStore.view(record.region);
     if (view === undefined) return;
@@ -587,6 +601,43 @@ export class CauseRecorder implements WorldObserver {
       { view: { store: 'iam', region: ref.region, version: changed.version } },
     );
   }
+}
+
+/** What a chunk's cause recorder reads of the shared world's (CauseRecorder's `shared`). */
+export interface SharedCauses {
+  readonly iam: StoreHistory<IamState>;
+  readonly authz: StoreHistory<AuthzState>;
+  readonly ec2Notes: Map<string, Ec2Note[]>;
+  readonly iamControl: () => IamState;
+}
+
+/** SharedCauses as plain data, for another thread (structured clone). */
+export interface SharedCausesData {
+  readonly iam: StoreHistoryData<IamState>;
+  readonly authz: StoreHistoryData<AuthzState>;
+  readonly ec2Notes: readonly (readonly [string, readonly Ec2Note[]])[];
+  readonly iamControl: IamState;
+}
+
+/** `causes` as data for another thread. */
+export function sharedCausesData(causes: SharedCauses): SharedCausesData {
+  return {
+    iam: causes.iam.data(),
+    authz: causes.authz.data(),
+    ec2Notes: [...causes.ec2Notes],
+    iamControl: causes.iamControl(),
+  };
+}
+
+/** The SharedCauses `data` holds (sharedCausesData's inverse). */
+export function sharedCausesFromData(data: SharedCausesData): SharedCauses {
+  const iamControl = data.iamControl;
+  return {
+    iam: StoreHistory.fromData(data.iam),
+    authz: StoreHistory.fromData(data.authz),
+    ec2Notes: new Map(data.ec2Notes.map(([id, notes]) => [id, [...notes]])),
+    iamControl: () => iamControl,
+  };
 }
 
 /**

@@ -57,7 +57,7 @@ export const runCommand = defineCommand({
       })
       .option('workers', {
         type: 'number',
-        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: every thread also simulates the shared world, which costs CPU and memory for the whole fleet, so more threads pay only on free cores). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
+        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: a split run first simulates the shared world for the whole fleet on one thread, which the others wait for, then every thread simulates its share of the instances, so more threads pay only on free cores and large fleets). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
       })
       .option('trace', {
         type: 'string',

@@ -5,7 +5,13 @@
  * Same result as runSlice's plain slice (tests compare them), at a fraction of the memory, and
  * faster at scale: a chunk's instances stay in the cache.
  */
-import { CauseRecorder } from '../check/causes.ts';
+import {
+  CauseRecorder,
+  type SharedCauses,
+  type SharedCausesData,
+  sharedCausesData,
+  sharedCausesFromData,
+} from '../check/causes.ts';
 import { ResourceCapError } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -36,8 +42,8 @@ interface Recording {
   readonly sharedEvents: number;
   readonly calls: number;
   readonly keptSteps: boolean;
-  /** The shared world's cause recorder (runs with causes: SliceRunOptions.explain). */
-  readonly causes: CauseRecorder | undefined;
+  /** What the shared world's cause recorder logged (runs with causes: SliceRunOptions.explain). */
+  readonly causes: SharedCauses | undefined;
 }
 
 const recordings = new WeakMap<Scenario, Map<string, Recording | 'plain' | 'capReached'>>();
@@ -133,20 +139,25 @@ export interface RecordingData {
   readonly log: SharedLogData;
   readonly sharedEvents: number;
   readonly calls: number;
+  readonly causes: SharedCausesData | undefined;
 }
 
 /**
  * This thread's recording of the run (made now if it has none, keeping the step records), as
  * data that the run's other threads adopt (adoptRecording) instead of recording it again: the
  * recording is serial, and two threads recording at once each took ~1.8x as long as one alone
- * (measured at 400,000 instances). Undefined when the run cannot be replayed, or with causes
- * (a cause recorder does not travel).
+ * (measured at 400,000 instances). With causes, what the cause recorder logged of the shared
+ * world travels too. Undefined when the run cannot be replayed.
  */
 export function shareRecording(scenario: Scenario, options: SliceRunOptions): RecordingData | undefined {
-  if (options.explain) return undefined;
   const recording = recordingFor(scenario, options, true);
   if (typeof recording === 'string') return undefined;
-  return { log: logData(recording.log), sharedEvents: recording.sharedEvents, calls: recording.calls };
+  return {
+    log: logData(recording.log),
+    sharedEvents: recording.sharedEvents,
+    calls: recording.calls,
+    causes: recording.causes === undefined ? undefined : sharedCausesData(recording.causes),
+  };
 }
 
 /** Takes `data` (shareRecording's, from another thread) as this thread's recording of the run. */
@@ -163,7 +174,7 @@ export function adoptRecording(scenario: Scenario, options: SliceRunOptions, dat
     calls: data.calls,
     // Without the shared part: a slice that must send it (task.shared) records again.
     keptSteps: false,
-    causes: undefined,
+    causes: data.causes === undefined ? undefined : sharedCausesFromData(data.causes),
   });
 }
 
@@ -206,6 +217,6 @@ function record(
     sharedEvents: result.eventsProcessed - instanceEvents,
     calls,
     keptSteps: keepSteps,
-    causes,
+    causes: causes?.sharedCauses(),
   };
 }

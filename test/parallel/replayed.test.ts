@@ -174,9 +174,25 @@ describe('a recording shared with another thread', () => {
     expect(replayedSlice(elsewhere, options, task, 4)).not.toEqual(here);
   });
 
-  it('is not made with causes (a cause recorder does not travel)', () => {
-    expect(shareRecording(faultCases[0]![1], { seed: 1, explain: true })).toBeUndefined();
-  });
+  it.each([
+    ['swap-role-in-profile', scenarioOf('swap-role-in-profile')],
+    ['stop-start', scenarioOf('stop-start')],
+    ['replace-profile', scenarioOf('replace-profile')],
+  ] as const)(
+    '%s: carries what the cause recorder logged of the shared world, for explained chunks there',
+    (_, scenario) => {
+      const options = { seed: 3, explain: true };
+      const shared = shareRecording(scenario, options);
+      expect(shared?.causes).toBeDefined();
+      const there = structuredClone(scenario);
+      adoptRecording(there, options, structuredClone(shared!));
+      const first = replayedSlice(scenario, options, { fromIndex: 0, toIndex: 1, shared: true }, 3)!;
+      const rest = replayedSlice(there, options, { fromIndex: 1, toIndex: 16, shared: false }, 3)!;
+      const whole = runJson(simulateExplained(scenario, { seed: 3 }), 'h', 'v');
+      expect(whole).toContain('"causes"');
+      expect(runJson(mergeSlices(scenario, [first, rest]), 'h', 'v')).toBe(whole);
+    },
+  );
 });
 
 describe('the recorder', () => {
