@@ -136,9 +136,14 @@ export class CauseRecorder implements WorldObserver {
     });
   }
 
-  /** What this recorder logged of the shared world, for recorders of chunks replayed from it. */
+  /**
+   * What this recorder logged of the shared world, for recorders of chunks replayed from it: as
+   * data of its own (the logs hold their stores, and through their listeners the whole world,
+   * which the chunks need not keep alive). Ask when the run has ended.
+   */
   sharedCauses(): SharedCauses {
-    return { iam: this.iam, authz: this.authz, ec2Notes: this.ec2Notes, iamControl: this.iamControl };
+    const live = { iam: this.iam, authz: this.authz, ec2Notes: this.ec2Notes, iamControl: this.iamControl };
+    return sharedCausesFromData(sharedCausesData(live));
   }
 
   callExecuted(record: StepRecord): void {
