@@ -110,17 +110,23 @@ function recordingFor(
   options: SliceRunOptions,
   keepSteps: boolean,
 ): Recording | 'plain' | 'capReached' {
-  let byOptions = recordings.get(scenario);
-  if (byOptions === undefined) {
-    byOptions = new Map();
-    recordings.set(scenario, byOptions);
-  }
+  const byOptions = recordingsOf(scenario);
   const key = recordingKey(options);
   const known = byOptions.get(key);
   if (known !== undefined && (typeof known === 'string' || known.keptSteps || !keepSteps)) return known;
   const made = record(scenario, options, keepSteps);
   byOptions.set(key, made);
   return made;
+}
+
+/** This thread's recordings of `scenario`'s runs, by recordingKey. */
+function recordingsOf(scenario: Scenario): Map<string, Recording | 'plain' | 'capReached'> {
+  let byOptions = recordings.get(scenario);
+  if (byOptions === undefined) {
+    byOptions = new Map();
+    recordings.set(scenario, byOptions);
+  }
+  return byOptions;
 }
 
 /** The key of a run's recordings (a thread keeps one per scenario and options). */
@@ -162,12 +168,7 @@ export function shareRecording(scenario: Scenario, options: SliceRunOptions): Re
 
 /** Takes `data` (shareRecording's, from another thread) as this thread's recording of the run. */
 export function adoptRecording(scenario: Scenario, options: SliceRunOptions, data: RecordingData): void {
-  let byOptions = recordings.get(scenario);
-  if (byOptions === undefined) {
-    byOptions = new Map();
-    recordings.set(scenario, byOptions);
-  }
-  byOptions.set(recordingKey(options), {
+  recordingsOf(scenario).set(recordingKey(options), {
     log: logFromData(data.log),
     shared: undefined,
     sharedEvents: data.sharedEvents,

@@ -415,6 +415,8 @@ export class SharedPlayer implements FireHooks {
   /** Events of the log that come before the event now running. */
   private cursor = 0;
   private counter: number;
+  /** The log's ceilings (ceilingsOf), read at every step of the cursor. */
+  private readonly ceilings: Float64Array;
 
   constructor(
     private readonly log: SharedLog,
@@ -422,6 +424,7 @@ export class SharedPlayer implements FireHooks {
     private readonly target: ReplayTarget,
   ) {
     this.counter = log.initialCounter;
+    this.ceilings = ceilingsOf(log);
   }
 
   /** Whether `log` can be replayed at all (its counters fit the seqs, nothing scheduled while built). */
@@ -436,7 +439,7 @@ export class SharedPlayer implements FireHooks {
     const { log, scheduler, target } = this;
     const opEvents = log.opEvents.data;
     const chunkOps = opsOf(log, target.fromIndex, target.toIndex);
-    const ceilings = ceilingsOf(log);
+    const { ceilings } = this;
     let k = 0;
     let ties = 0;
     let previous = -1;
@@ -444,7 +447,7 @@ export class SharedPlayer implements FireHooks {
       const event = opEvents[chunkOps[k]!]!;
       let end = k + 1;
       while (end < chunkOps.length && opEvents[chunkOps[end]!] === event) end++;
-      // Replays with the same ceiling keep the log's order (see ReplayIndex.ceilings).
+      // Replays with the same ceiling keep the log's order (see ceilingsOf).
       const same =
         previous >= 0 &&
         log.times.data[previous] === log.times.data[event] &&
@@ -503,7 +506,7 @@ export class SharedPlayer implements FireHooks {
   private sharedBefore(j: number, timeMs: number, order: number): boolean {
     const t = this.log.times.data[j]!;
     if (t !== timeMs) return t < timeMs;
-    return ceilingsOf(this.log)[j]! < order;
+    return this.ceilings[j]! < order;
   }
 
   after(): void {}
