@@ -164,6 +164,7 @@ describe('fleet benchmark (CI size)', () => {
       'eventsPerCpuSec',
       'peakRssMiB',
       'usPerInstanceRun',
+      'coldUsPerInstanceRun',
       'kernelUsPerInstanceRun',
       'modelOverKernel',
       'bytesPerInstance',
@@ -175,8 +176,9 @@ describe('fleet benchmark (CI size)', () => {
     expect(result.instances).toBe(21);
     expect(result.peakRssMiB).toBeGreaterThan(0);
     expect(result.eventsPerSec).toBeGreaterThan(0);
-    const cpuMs = result.cpuMs as number;
-    expect(result.usPerInstanceRun).toBeCloseTo((cpuMs * 1000) / 21, 0);
+    // The cold run's CPU is the line's cpuMs; the per-event comparison uses the warm run's.
+    expect(result.coldUsPerInstanceRun).toBeCloseTo(((result.cpuMs as number) * 1000) / 21, 0);
+    expect(result.usPerInstanceRun).toBeGreaterThan(0);
     expect(result.kernelUsPerInstanceRun).toBeGreaterThan(0);
     expect(result.modelOverKernel).toBeGreaterThan(0);
     expect(result.bytesPerInstance).toBeGreaterThanOrEqual(0);
