@@ -27,18 +27,25 @@ const INTERNED_ROLES_MAX = 10_000;
  * equal states are identical objects.
  */
 export function laneState(kind: HoldingKind, role: string | undefined, probeAllowed: boolean): LaneState {
-  let states = interned.get(role);
-  if (states === undefined) {
-    if (interned.size >= INTERNED_ROLES_MAX) interned.clear();
-    states = KINDS.flatMap((k) =>
-      [false, true].map(
-        (p): LaneState =>
-          role === undefined ? { kind: k, probeAllowed: p } : { kind: k, role, probeAllowed: p },
-      ),
-    );
-    interned.set(role, states);
-  }
+  const states = interned.get(role) ?? internRole(role);
   return states[KINDS.indexOf(kind) * 2 + (probeAllowed ? 1 : 0)]!;
+}
+
+/**
+ * Makes and keeps the states of `role`. Apart from laneState because its closures capture
+ * `role`: V8 would otherwise make a context for it on every laneState call, a fleet's run
+ * hundreds of thousands of times, although the closures run once per role.
+ */
+function internRole(role: string | undefined): LaneState[] {
+  if (interned.size >= INTERNED_ROLES_MAX) interned.clear();
+  const states = KINDS.flatMap((k) =>
+    [false, true].map(
+      (p): LaneState =>
+        role === undefined ? { kind: k, probeAllowed: p } : { kind: k, role, probeAllowed: p },
+    ),
+  );
+  interned.set(role, states);
+  return states;
 }
 
 /**
