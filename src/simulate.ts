@@ -409,6 +409,8 @@ class World {
   private runtimeCount = 0;
   /** The slice's runtimes by scenario index from the slice's first (SimulateOptions.replay only). */
   private readonly replayedRuntimes: WorldRuntime[] = [];
+  /** The role counted as old, by initial profile name (see initialRoleOf). */
+  private readonly initialRoles = new Map<string | undefined, string | undefined>();
   /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
   private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
@@ -610,7 +612,7 @@ class World {
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
     // not the named-stream cache.
     const stream = streams.fresh(`instance/${spec.name}/imds`);
-    const oldRole = initialRole(this.scenario, spec);
+    const oldRole = this.initialRoleOf(spec);
     const region = spec.region;
     const options: RuntimeOptions = {
       scheduler,
@@ -654,6 +656,15 @@ class World {
     return rt;
   }
 
+  /** initialRole of `spec`, worked out once per profile name (it searches the profiles). */
+  private initialRoleOf(spec: InstanceSpec): string | undefined {
+    const profile = spec.instanceProfile;
+    if (this.initialRoles.has(profile)) return this.initialRoles.get(profile);
+    const role = initialRole(this.scenario, spec);
+    this.initialRoles.set(profile, role);
+    return role;
+  }
+
   /** Region `region`'s entry of regionRolesByName, made when first asked. */
   private regionRoles(region: string): RegionRoles {
     let roles = this.regionRolesByName.get(region);
@@ -671,6 +682,7 @@ class World {
 
   /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
   private outagesOf(name: string): readonly Window[] {
+    if (this.scenario.faults.length === 0) return NO_OUTAGES;
     const outages = this.scenario.faults
       .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(name))
       .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs }));

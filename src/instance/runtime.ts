@@ -103,8 +103,10 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
     this.outages = options.outages;
     const { scheduler } = options;
     this.scheduler = scheduler;
-    this.imds = new ImdsPublisher({ ...options.imds, scheduler }, this);
-    this.app = new SdkCache(options.policy, scheduler, options.imds.stream, this);
+    const { config, stream, keyIndex } = options.imds;
+    // Spelled out rather than spread: a literal of known shape, once per instance of a fleet.
+    this.imds = new ImdsPublisher({ scheduler, config, stream, keyIndex }, this);
+    this.app = new SdkCache(options.policy, scheduler, stream, this);
     this.imdsLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
     this.appLane = new Lane(scheduler.nowMs, DOWN, options.recordAfterMs);
   }

@@ -23,8 +23,11 @@ export class SdkCache {
   running = false;
   /** Time of the last read that changed nothing, while no re-read is scheduled (idle). */
   private idleReadMs: number | undefined;
-  /** What that read returned. */
-  private idleRead: Credentials | undefined;
+  /**
+   * When what that read returned expires (undefined: the read failed). The time, not the
+   * credentials: resuming (at every IMDS rotation) then does not read an object issued hours ago.
+   */
+  private idleReadExpiresAtMs: number | undefined;
   /**
    * Static stability: after the held credentials expire without a successful refresh, the SDK
    * keeps presenting them until this time (calls fail with ExpiredToken), then gives up and holds
@@ -164,11 +167,11 @@ export class SdkCache {
     }
     if (changed) {
       this.idleReadMs = undefined;
-      this.scheduleRefresh(this.nextReadMs(nowMs, creds));
+      this.scheduleRefresh(this.nextReadMs(nowMs, creds?.expiresAtMs));
       this.host.appChanged();
     } else {
       this.idleReadMs = nowMs;
-      this.idleRead = creds;
+      this.idleReadExpiresAtMs = creds?.expiresAtMs;
     }
   }
 
@@ -177,10 +180,13 @@ export class SdkCache {
     return windowMs !== undefined && this.held !== undefined && nowMs >= this.held.expiresAtMs - windowMs;
   }
 
-  /** When the SDK's schedule reads IMDS again after a read at `atMs` that returned `creds` (undefined: failed). */
-  private nextReadMs(atMs: number, creds: Credentials | undefined): number {
-    if (creds === undefined) return atMs + this.policy.retryMs;
-    const dueMs = Math.round(this.policy.refreshAtMs(atMs, creds.expiresAtMs));
+  /**
+   * When the SDK's schedule reads IMDS again after a read at `atMs` that returned credentials
+   * expiring at `expiresAtMs` (undefined: the read failed).
+   */
+  private nextReadMs(atMs: number, expiresAtMs: number | undefined): number {
+    if (expiresAtMs === undefined) return atMs + this.policy.retryMs;
+    const dueMs = Math.round(this.policy.refreshAtMs(atMs, expiresAtMs));
     return dueMs > atMs ? dueMs : atMs + this.policy.retryMs;
   }
 
@@ -191,7 +197,7 @@ export class SdkCache {
     const nowMs = this.scheduler.nowMs;
     let t = lastMs;
     // Bounded: each step advances by at least one retry interval or one refresh window.
-    for (let i = 0; i < 1_000_000 && t < nowMs; i++) t = this.nextReadMs(t, this.idleRead);
+    for (let i = 0; i < 1_000_000 && t < nowMs; i++) t = this.nextReadMs(t, this.idleReadExpiresAtMs);
     this.idleReadMs = undefined;
     this.scheduleRefresh(Math.max(t, nowMs));
   }
