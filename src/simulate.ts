@@ -46,6 +46,7 @@ import { Attacker } from './incident/attacker.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { AssociationState, ImdsConfig, ProfileRole } from './instance/imds.ts';
 import type { PermissionSet } from './instance/permissions.ts';
+import type { LaneState } from './instance/timeline.ts';
 import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
 import {
@@ -180,6 +181,11 @@ export interface WorldObserver {
 
 /** A runtime with what the world keeps per instance for its answers in its own fields (see InstanceWorld). */
 class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
+  // The classifier's memo (see ClassifiedInstance).
+  classifiedSnapshot: AuthzState | undefined = undefined;
+  classifiedRoleId: string | undefined = undefined;
+  classifiedRoleName: string | undefined = undefined;
+  classifiedState: LaneState | undefined = undefined;
   constructor(
     options: RuntimeOptions,
     /** The EC2 instance id. */
