@@ -78,7 +78,10 @@ export interface ImdsHost {
 }
 
 export class ImdsPublisher {
-  /** The credentials IMDS currently serves, if any (set by rotate and reset only: see credsExpiresAtMs). */
+  /**
+   * The credentials IMDS currently serves, if any (set by rotate and reset only). Its host is told
+   * of every change (credentialsIssued, imdsChanged): InstanceRuntime keeps a copy to read.
+   */
   private credsHeld: Credentials | undefined;
   get creds(): Credentials | undefined {
     return this.credsHeld;
@@ -98,11 +101,6 @@ export class ImdsPublisher {
     const role = this.host.profileRole(this.servingProfileId);
     return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
   }
-  /**
-   * When `creds` expire (0 without credentials): kept here, so that a read of IMDS does not look
-   * at the credentials object, issued an hour ago and at fleet scale likely a cache miss.
-   */
-  private credsExpiresAtMs = 0;
   private servingProfileId: string | undefined;
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
@@ -143,11 +141,6 @@ export class ImdsPublisher {
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
-  /** The credentials served, if still valid at `nowMs` (see isValidAt). */
-  validCreds(nowMs: number): Credentials | undefined {
-    return nowMs < this.credsExpiresAtMs ? this.creds : undefined;
-  }
-
   /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
   addTimers(into: Timer[]): void {
     into.push(this.rotation, this.pickup);
@@ -184,7 +177,6 @@ export class ImdsPublisher {
     this.pickup.cancel();
     this.expiry?.cancel();
     this.credsHeld = undefined;
-    this.credsExpiresAtMs = 0;
     this.endpoint = false;
     this.servingProfileId = undefined;
     this.servingAssociationId = undefined;
@@ -236,7 +228,6 @@ export class ImdsPublisher {
           nowMs,
           expiresAtMs,
         );
-        this.credsExpiresAtMs = expiresAtMs;
         this.host.credentialsIssued(this.credsHeld, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and

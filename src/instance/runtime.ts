@@ -96,6 +96,14 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
   private appValidUntilMs = 0;
   private imdsState: LaneState = DOWN;
   private appState: LaneState = DOWN;
+  /**
+   * What IMDS serves, valid or not (undefined: nothing, or no `iam/` tree), and until when: a
+   * copy, so that reading IMDS (every SDK refresh) and updating the lanes do not touch the
+   * publisher, at fleet scale one more likely cache miss per event. IMDS tells the runtime of
+   * every change to what it serves (credentialsIssued, imdsChanged), which is when it is copied.
+   */
+  private served: Credentials | undefined = undefined;
+  private servedUntilMs = 0;
 
   constructor(options: RuntimeOptions) {
     this.name = options.name;
@@ -139,11 +147,14 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
   }
 
   credentialsIssued(creds: Credentials, previous: Credentials | undefined): void {
+    // Observers told here may read IMDS.
+    this.copyServed();
     this.world.credentialsIssued(this, creds, previous);
   }
 
   /** What IMDS serves may have changed: a per-call client notices, and both lanes are re-derived. */
   imdsChanged(): void {
+    this.copyServed();
     this.app.imdsChanged();
     this.update();
   }
@@ -196,9 +207,17 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
   /** What a read of IMDS returns now. */
   readImds(): Credentials | undefined {
     const nowMs = this.scheduler.nowMs;
-    if (!this.instanceRunning || this.appRestarting || !this.imds.endpoint || this.inOutage(nowMs))
-      return undefined;
-    return this.imds.validCreds(nowMs);
+    if (!this.instanceRunning || this.appRestarting || this.inOutage(nowMs)) return undefined;
+    // Valid credentials only (see isValidAt), from the copy.
+    return nowMs < this.servedUntilMs ? this.served : undefined;
+  }
+
+  /** Copies what IMDS serves (see `served`). */
+  private copyServed(): void {
+    const imds = this.imds;
+    const served = imds.endpoint ? imds.creds : undefined;
+    this.served = served;
+    this.servedUntilMs = served === undefined ? 0 : served.expiresAtMs;
   }
 
   /**
@@ -221,7 +240,7 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
       this.setApp(nowMs, DOWN);
       return;
     }
-    const served = this.imds.endpoint && !this.inOutage(nowMs) ? this.imds.creds : undefined;
+    const served = this.served !== undefined && !this.inOutage(nowMs) ? this.served : undefined;
     if (served !== undefined && served === this.imdsClassified && nowMs < this.imdsValidUntilMs) {
       // Unchanged.
     } else if (!isValidAt(served, nowMs)) {
