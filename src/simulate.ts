@@ -46,9 +46,9 @@ import { Attacker } from './incident/attacker.ts';
 import type { Credentials } from './instance/credentials.ts';
 import type { AssociationState, ImdsConfig, ProfileRole } from './instance/imds.ts';
 import type { PermissionSet } from './instance/permissions.ts';
-import type { LaneState } from './instance/timeline.ts';
 import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
+import type { LaneState } from './instance/timeline.ts';
 import {
   expectationOutcomes,
   metricCheckOutcomes,
