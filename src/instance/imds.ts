@@ -20,7 +20,8 @@ import {
   type Distribution,
   type RandomStream,
   type Scheduler,
-  type Timer,
+  TIMER_ITSELF,
+  Timer,
   timerKind,
 } from '../engine/index.ts';
 import { type Credentials, IssuedCredentials } from './credentials.ts';
@@ -77,7 +78,12 @@ export interface ImdsHost {
   credentialsIssued(creds: Credentials, previous: Credentials | undefined): void;
 }
 
-export class ImdsPublisher {
+/**
+ * The publisher is its own rotation timer (see TIMER_ITSELF): its Timer members (`at`, `cancel`,
+ * `pending`, ...) are the next rotation's, and an instance's most frequent event reaches the
+ * publisher directly.
+ */
+export class ImdsPublisher extends Timer {
   /**
    * The credentials IMDS currently serves, if any (set by rotate and reset only). Its host is told
    * of every change (credentialsIssued, imdsChanged): InstanceRuntime keeps a copy to read.
@@ -105,8 +111,8 @@ export class ImdsPublisher {
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
   // One reusable timer per kind of next event: rescheduled in place, so a rotation allocates no
-  // event and leaves no cancelled entry behind (see Scheduler.targetTimer).
-  private readonly rotation: Timer;
+  // event and leaves no cancelled entry behind (see Scheduler.targetTimer). The rotation's is
+  // the publisher itself.
   private readonly pickup: Timer;
   /**
    * Fires when served credentials expire before the next rotation could replace them. Made when
@@ -114,7 +120,6 @@ export class ImdsPublisher {
    */
   private expiry: Timer | undefined = undefined;
   private running = false;
-  private scheduler: Scheduler;
   private readonly stream: RandomStream;
   private readonly config: ImdsConfig;
   private readonly keyIndex: number;
@@ -126,12 +131,16 @@ export class ImdsPublisher {
     private readonly host: ImdsHost,
   ) {
     const { scheduler } = options;
-    this.scheduler = scheduler;
+    super(scheduler, scheduler.queueForTimers(), ImdsPublisher.ROTATE, TIMER_ITSELF);
     this.stream = options.stream;
     this.config = options.config;
     this.keyIndex = options.keyIndex;
-    this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
+  }
+
+  /** The next rotation's timer: the publisher itself. */
+  private get rotation(): Timer {
+    return this;
   }
 
   // The kinds of its timers, shared by every publisher (see Scheduler.targetTimer).
@@ -145,11 +154,6 @@ export class ImdsPublisher {
   addTimers(into: Timer[]): void {
     into.push(this.rotation, this.pickup);
     if (this.expiry !== undefined) into.push(this.expiry);
-  }
-
-  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
-  useScheduler(scheduler: Scheduler): void {
-    this.scheduler = scheduler;
   }
 
   /** The instance started: a fresh publisher that picks up the association at once. */

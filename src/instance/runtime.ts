@@ -131,9 +131,8 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
     this.app.addTimers(timers);
     moveTimers(timers, to);
     timers.length = 0;
+    // IMDS and the SDK cache are timers themselves: moving them moved their clocks.
     this.scheduler = to;
-    this.imds.useScheduler(to);
-    this.app.useScheduler(to);
   }
 
   // ImdsHost and SdkHost: what the publisher and the cache ask of the instance.

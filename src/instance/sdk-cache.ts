@@ -5,7 +5,7 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import { type RandomStream, type Scheduler, type Timer, timerKind } from '../engine/index.ts';
+import { type RandomStream, type Scheduler, TIMER_ITSELF, Timer, timerKind } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
@@ -17,7 +17,12 @@ export interface SdkHost {
   appChanged(): void;
 }
 
-export class SdkCache {
+/**
+ * The cache is its own refresh timer (see TIMER_ITSELF): its Timer members (`at`, `cancel`,
+ * `pending`, ...) are the next read's, and an instance's second most frequent event (and the
+ * resume at every IMDS rotation) reaches the cache directly.
+ */
+export class SdkCache extends Timer {
   held: Credentials | undefined;
   fetchedAtMs = 0;
   running = false;
@@ -39,9 +44,8 @@ export class SdkCache {
    * every call, so the application has no usable credentials although it still holds some.
    */
   blocked = false;
-  // Reusable timers (see Scheduler.targetTimer): the next read, and the end of the held credentials
-  // (expiry, then the end of static stability).
-  private readonly refresh: Timer;
+  // Reusable timers (see Scheduler.targetTimer): the next read (the cache itself), and the end of
+  // the held credentials (expiry, then the end of static stability).
   /** Whether `refresh` is pending, kept here: reading the timer's own state is likely a cache miss at fleet scale. */
   private refreshPending = false;
   private readonly expiry: Timer;
@@ -57,12 +61,17 @@ export class SdkCache {
    */
   constructor(
     private readonly policy: SdkPolicy,
-    private scheduler: Scheduler,
+    scheduler: Scheduler,
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
-    this.refresh = scheduler.targetTimer(SdkCache.REFRESH, this);
+    super(scheduler, scheduler.queueForTimers(), SdkCache.REFRESH, TIMER_ITSELF);
     this.expiry = scheduler.targetTimer(SdkCache.EXPIRE, this);
+  }
+
+  /** The next read's timer: the cache itself. */
+  private get refresh(): Timer {
+    return this;
   }
 
   // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
@@ -87,11 +96,6 @@ export class SdkCache {
     into.push(this.refresh, this.expiry);
     if (this.staleEnd !== undefined) into.push(this.staleEnd);
     if (this.mandatory !== undefined) into.push(this.mandatory);
-  }
-
-  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
-  useScheduler(scheduler: Scheduler): void {
-    this.scheduler = scheduler;
   }
 
   /** The application (re)starts with an empty cache and fetches at once. */
