@@ -181,26 +181,42 @@ export interface WorldObserver {
 
 /** A runtime with what the world keeps per instance for its answers in its own fields (see InstanceWorld). */
 class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
+  // Fields in layout order (see InstanceRuntime): those that rotations and refreshes read first.
+  /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
+  readonly iam: RegionRoles;
+  readonly authzView: RegionView<AuthzState>;
   // The classifier's memo (see ClassifiedInstance).
   classifiedSnapshot: AuthzState | undefined = undefined;
   classifiedRoleId: string | undefined = undefined;
   classifiedRoleName: string | undefined = undefined;
   classifiedState: LaneState | undefined = undefined;
+  /** The EC2 instance id. */
+  readonly id: string;
+  readonly oldRole: string | undefined;
+  readonly oldPermissions: PermissionSet | undefined;
+  readonly scpView: RegionView<AuthzState> | undefined;
+  readonly probeIndex: number;
+  /** EC2's answer for the association, as replayed (SimulateOptions.replay only). */
+  replayedAssociation: AssociationState | undefined = undefined;
+
   constructor(
     options: RuntimeOptions,
-    /** The EC2 instance id. */
-    readonly id: string,
-    /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
-    readonly iam: RegionRoles,
-    readonly oldRole: string | undefined,
-    readonly oldPermissions: PermissionSet | undefined,
-    readonly authzView: RegionView<AuthzState>,
-    readonly scpView: RegionView<AuthzState> | undefined,
-    readonly probeIndex: number,
-    /** EC2's answer for the association, as replayed (SimulateOptions.replay only). */
-    public replayedAssociation: AssociationState | undefined = undefined,
+    iam: RegionRoles,
+    authzView: RegionView<AuthzState>,
+    id: string,
+    oldRole: string | undefined,
+    oldPermissions: PermissionSet | undefined,
+    scpView: RegionView<AuthzState> | undefined,
+    probeIndex: number,
   ) {
     super(options);
+    this.iam = iam;
+    this.authzView = authzView;
+    this.id = id;
+    this.oldRole = oldRole;
+    this.oldPermissions = oldPermissions;
+    this.scpView = scpView;
+    this.probeIndex = probeIndex;
   }
 }
 
@@ -639,11 +655,11 @@ class World {
     };
     const rt = new WorldRuntime(
       options,
-      id,
       this.regionRoles(region),
+      this.authzStore.view(region)!,
+      id,
       oldRole,
       oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
-      this.authzStore.view(region)!,
       this.scenario.incident === undefined ? undefined : this.scpStore.view(region)!,
       spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
     );
