@@ -22,7 +22,7 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
-import type { Ec2Event, InstanceStateName } from './aws/ec2/types.ts';
+import type { Ec2Event, InstanceStateName, SeedInstanceSpec } from './aws/ec2/types.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -596,14 +596,16 @@ class World {
     // instance changes nothing that any other instance draws.
     const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     if (replay === undefined) {
-      this.ec2.seedInstance({
+      // The optional fields added, not spread in: once per instance of a fleet.
+      const seed: { -readonly [K in keyof SeedInstanceSpec]: SeedInstanceSpec[K] } = {
         id,
         name: spec.name,
         region: spec.region,
         state: spec.state,
-        ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
-        ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-      });
+      };
+      if (spec.instanceProfile !== undefined) seed.profileName = spec.instanceProfile;
+      if (spec.tags !== undefined) seed.tags = spec.tags;
+      this.ec2.seedInstance(seed);
     }
     const index = this.runtimeCount;
     const rt = this.addRuntime(spec, id, inSlice);
@@ -623,19 +625,19 @@ class World {
    */
   private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
-    this.refs.set(spec.name, {
-      name: spec.name,
-      id,
-      region: spec.region,
-      ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
-    });
+    const { name, region, instanceProfile } = spec;
+    this.refs.set(
+      name,
+      instanceProfile === undefined
+        ? { name, id, region }
+        : { name, id, region, initialProfile: instanceProfile },
+    );
     const index = this.runtimeCount++;
     if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
     // not the named-stream cache.
     const stream = streams.fresh(`instance/${spec.name}/imds`);
     const oldRole = this.initialRoleOf(spec);
-    const region = spec.region;
     const options: RuntimeOptions = {
       scheduler,
       name: spec.name,
