@@ -512,19 +512,25 @@ export class Timer implements ScheduledEvent {
  * cache, and then rejoin the shared one. Its own events keep their order; their order against
  * other groups' events at the very same time and priority is that of the move, which is only
  * sound where those events commute (they touch disjoint state).
+ * @param count how many of `timers` to move, the first (each a Timer); default all.
  * @throws SimulationError when a pending timer lies before `to`'s current time.
  */
-export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
+export function moveTimers(
+  timers: readonly (Timer | undefined)[],
+  to: Scheduler,
+  count = timers.length,
+): void {
   // Pending timers in their old order, by insertion (a handful at a time), into scratch lists
-  // reused from call to call: the warm-up moves every instance twice.
+  // reused from call to call: the warm-up moves every instance twice. Written by index and never
+  // emptied by `length = 0`, which would give their storage back (an allocation per move).
   const pending = movingTimers;
   const times = movingTimesMs;
-  pending.length = 0;
-  times.length = 0;
-  for (const timer of timers) {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const timer = timers[t]!;
     const timeMs = timer.timeMs;
     if (timeMs === undefined) continue;
-    let i = pending.length;
+    let i = n++;
     while (i > 0 && timer.queuedBefore(pending[i - 1]!)) {
       pending[i] = pending[i - 1]!;
       times[i] = times[i - 1]!;
@@ -534,11 +540,13 @@ export function moveTimers(timers: readonly Timer[], to: Scheduler): void {
     times[i] = timeMs;
   }
   const queue = to.queueForTimers();
-  for (const timer of timers) timer.rebind(to, queue);
-  for (let i = 0; i < pending.length; i++) pending[i]!.at(times[i]!);
-  pending.length = 0;
+  for (let t = 0; t < count; t++) timers[t]!.rebind(to, queue);
+  for (let i = 0; i < n; i++) {
+    pending[i]!.at(times[i]!);
+    pending[i] = undefined;
+  }
 }
 
 /** moveTimers' scratch lists (moveTimers does not call itself). */
-const movingTimers: Timer[] = [];
+const movingTimers: (Timer | undefined)[] = [];
 const movingTimesMs: number[] = [];

@@ -150,10 +150,16 @@ export class ImdsPublisher extends Timer {
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
-  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  addTimers(into: Timer[]): void {
-    into.push(this.rotation, this.pickup);
-    if (this.expiry !== undefined) into.push(this.expiry);
+  /**
+   * Writes its timers into `into` from index `at` on, for moving the instance between schedulers
+   * (InstanceRuntime.moveTo); returns the index after the last.
+   */
+  addTimers(into: (Timer | undefined)[], at: number): number {
+    let n = at;
+    into[n++] = this.rotation;
+    into[n++] = this.pickup;
+    if (this.expiry !== undefined) into[n++] = this.expiry;
+    return n;
   }
 
   /** The instance started: a fresh publisher that picks up the association at once. */

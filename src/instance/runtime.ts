@@ -64,7 +64,7 @@ export interface RuntimeOptions {
 }
 
 /** moveTo's scratch list of an instance's timers (every instance moves twice in the warm-up). */
-const movingTimers: Timer[] = [];
+const movingTimers: (Timer | undefined)[] = [];
 const DOWN: LaneState = laneState('down', undefined, false);
 const NONE: LaneState = laneState('none', undefined, false);
 
@@ -128,12 +128,12 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
    * among themselves, ties at the same millisecond included.
    */
   moveTo(to: Scheduler): void {
+    // Written by index and cleared after, never emptied by `length = 0` (which gives the storage
+    // back, and every move would allocate it anew).
     const timers = movingTimers;
-    timers.length = 0;
-    this.imds.addTimers(timers);
-    this.app.addTimers(timers);
-    moveTimers(timers, to);
-    timers.length = 0;
+    const count = this.app.addTimers(timers, this.imds.addTimers(timers, 0));
+    moveTimers(timers, to, count);
+    timers.fill(undefined, 0, count);
     // IMDS and the SDK cache are timers themselves: moving them moved their clocks.
     this.scheduler = to;
   }

@@ -91,11 +91,14 @@ export class SdkCache extends Timer {
     return this.blocked ? undefined : this.held;
   }
 
-  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  addTimers(into: Timer[]): void {
-    into.push(this.refresh, this.expiry);
-    if (this.staleEnd !== undefined) into.push(this.staleEnd);
-    if (this.mandatory !== undefined) into.push(this.mandatory);
+  /** Writes its timers into `into` from `at` on (see ImdsPublisher.addTimers); returns the index after the last. */
+  addTimers(into: (Timer | undefined)[], at: number): number {
+    let n = at;
+    into[n++] = this.refresh;
+    into[n++] = this.expiry;
+    if (this.staleEnd !== undefined) into[n++] = this.staleEnd;
+    if (this.mandatory !== undefined) into[n++] = this.mandatory;
+    return n;
   }
 
   /** The application (re)starts with an empty cache and fetches at once. */
