@@ -971,9 +971,10 @@ class World {
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
       targets: this.targetNames,
       lanesOf: (name) => {
-        const rt = this.runtimes.get(this.refs.get(name)!.id)!;
+        const id = this.refs.get(name)!.id;
+        const rt = this.runtimes.get(id)!;
         return {
-          id: this.refs.get(name)!.id,
+          id,
           imds: rt.imdsLane.segments(endMs, this.offsetMs),
           app: rt.appLane.segments(endMs, this.offsetMs),
         };
