@@ -22,7 +22,7 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
-import type { Ec2Event, InstanceStateName } from './aws/ec2/types.ts';
+import type { Ec2Event, InstanceStateName, SeedInstanceSpec } from './aws/ec2/types.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -48,6 +48,7 @@ import type { AssociationState, ImdsConfig, ProfileRole } from './instance/imds.
 import type { PermissionSet } from './instance/permissions.ts';
 import { InstanceRuntime, type InstanceWorld, type RuntimeOptions, type Window } from './instance/runtime.ts';
 import { sdkPolicy } from './instance/sdk.ts';
+import type { LaneState } from './instance/timeline.ts';
 import {
   expectationOutcomes,
   metricCheckOutcomes,
@@ -180,21 +181,42 @@ export interface WorldObserver {
 
 /** A runtime with what the world keeps per instance for its answers in its own fields (see InstanceWorld). */
 class WorldRuntime extends InstanceRuntime implements ClassifiedInstance {
+  // Fields in layout order (see InstanceRuntime): those that rotations and refreshes read first.
+  /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
+  readonly iam: RegionRoles;
+  readonly authzView: RegionView<AuthzState>;
+  // The classifier's memo (see ClassifiedInstance).
+  classifiedSnapshot: AuthzState | undefined = undefined;
+  classifiedRoleId: string | undefined = undefined;
+  classifiedRoleName: string | undefined = undefined;
+  classifiedState: LaneState | undefined = undefined;
+  /** The EC2 instance id. */
+  readonly id: string;
+  readonly oldRole: string | undefined;
+  readonly oldPermissions: PermissionSet | undefined;
+  readonly scpView: RegionView<AuthzState> | undefined;
+  readonly probeIndex: number;
+  /** EC2's answer for the association, as replayed (SimulateOptions.replay only). */
+  replayedAssociation: AssociationState | undefined = undefined;
+
   constructor(
     options: RuntimeOptions,
-    /** The EC2 instance id. */
-    readonly id: string,
-    /** The IAM view of the instance's region, with the last answer given there (see World.profileRole). */
-    readonly iam: RegionRoles,
-    readonly oldRole: string | undefined,
-    readonly oldPermissions: PermissionSet | undefined,
-    readonly authzView: RegionView<AuthzState>,
-    readonly scpView: RegionView<AuthzState> | undefined,
-    readonly probeIndex: number,
-    /** EC2's answer for the association, as replayed (SimulateOptions.replay only). */
-    public replayedAssociation: AssociationState | undefined = undefined,
+    iam: RegionRoles,
+    authzView: RegionView<AuthzState>,
+    id: string,
+    oldRole: string | undefined,
+    oldPermissions: PermissionSet | undefined,
+    scpView: RegionView<AuthzState> | undefined,
+    probeIndex: number,
   ) {
     super(options);
+    this.iam = iam;
+    this.authzView = authzView;
+    this.id = id;
+    this.oldRole = oldRole;
+    this.oldPermissions = oldPermissions;
+    this.scpView = scpView;
+    this.probeIndex = probeIndex;
   }
 }
 
@@ -409,6 +431,8 @@ class World {
   private runtimeCount = 0;
   /** The slice's runtimes by scenario index from the slice's first (SimulateOptions.replay only). */
   private readonly replayedRuntimes: WorldRuntime[] = [];
+  /** The role counted as old, by initial profile name (see initialRoleOf). */
+  private readonly initialRoles = new Map<string | undefined, string | undefined>();
   /** Scenario instances' positions by name (replace-instances looks its slot up once per replacement). */
   private slotIndex: Map<string, number> | undefined;
   /** What every runtime asks of the world (one shared object; see InstanceWorld). */
@@ -572,14 +596,16 @@ class World {
     // instance changes nothing that any other instance draws.
     const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     if (replay === undefined) {
-      this.ec2.seedInstance({
+      // The optional fields added, not spread in: once per instance of a fleet.
+      const seed: { -readonly [K in keyof SeedInstanceSpec]: SeedInstanceSpec[K] } = {
         id,
         name: spec.name,
         region: spec.region,
         state: spec.state,
-        ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
-        ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-      });
+      };
+      if (spec.instanceProfile !== undefined) seed.profileName = spec.instanceProfile;
+      if (spec.tags !== undefined) seed.tags = spec.tags;
+      this.ec2.seedInstance(seed);
     }
     const index = this.runtimeCount;
     const rt = this.addRuntime(spec, id, inSlice);
@@ -599,19 +625,19 @@ class World {
    */
   private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
-    this.refs.set(spec.name, {
-      name: spec.name,
-      id,
-      region: spec.region,
-      ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
-    });
+    const { name, region, instanceProfile } = spec;
+    this.refs.set(
+      name,
+      instanceProfile === undefined
+        ? { name, id, region }
+        : { name, id, region, initialProfile: instanceProfile },
+    );
     const index = this.runtimeCount++;
     if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
     // not the named-stream cache.
     const stream = streams.fresh(`instance/${spec.name}/imds`);
-    const oldRole = initialRole(this.scenario, spec);
-    const region = spec.region;
+    const oldRole = this.initialRoleOf(spec);
     const options: RuntimeOptions = {
       scheduler,
       name: spec.name,
@@ -631,11 +657,11 @@ class World {
     };
     const rt = new WorldRuntime(
       options,
-      id,
       this.regionRoles(region),
+      this.authzStore.view(region)!,
+      id,
       oldRole,
       oldRole === undefined ? undefined : this.classifier.permissionsOfScenarioRole(oldRole),
-      this.authzStore.view(region)!,
       this.scenario.incident === undefined ? undefined : this.scpStore.view(region)!,
       spec.probe === undefined ? -1 : this.classifier.actionIndex(spec.probe.action),
     );
@@ -652,6 +678,15 @@ class World {
       }
     }
     return rt;
+  }
+
+  /** initialRole of `spec`, worked out once per profile name (it searches the profiles). */
+  private initialRoleOf(spec: InstanceSpec): string | undefined {
+    const profile = spec.instanceProfile;
+    if (this.initialRoles.has(profile)) return this.initialRoles.get(profile);
+    const role = initialRole(this.scenario, spec);
+    this.initialRoles.set(profile, role);
+    return role;
   }
 
   /** Region `region`'s entry of regionRolesByName, made when first asked. */
@@ -671,6 +706,7 @@ class World {
 
   /** IMDS outage windows of instance `name` (scheduler time); one shared empty list for most. */
   private outagesOf(name: string): readonly Window[] {
+    if (this.scenario.faults.length === 0) return NO_OUTAGES;
     const outages = this.scenario.faults
       .filter((f) => f.kind === 'imdsOutage' && f.instances.includes(name))
       .map((f) => ({ fromMs: f.fromMs + this.offsetMs, toMs: f.toMs + this.offsetMs }));
@@ -935,9 +971,10 @@ class World {
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
       targets: this.targetNames,
       lanesOf: (name) => {
-        const rt = this.runtimes.get(this.refs.get(name)!.id)!;
+        const id = this.refs.get(name)!.id;
+        const rt = this.runtimes.get(id)!;
         return {
-          id: this.refs.get(name)!.id,
+          id,
           imds: rt.imdsLane.segments(endMs, this.offsetMs),
           app: rt.appLane.segments(endMs, this.offsetMs),
         };

@@ -25,12 +25,13 @@ export interface RandomSource {
 
 /** 2^-32: Alea's and Mash's fixed-point scale. */
 const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
+const TWO_POW_32 = 4294967296;
 /** Mash's initial state. */
 const MASH_INITIAL = 0xefc8249d;
 
 /**
  * Baagøe's Mash hash (seedrandom's `Mash`) of `data` continued from state `n`: returns the new
- * state, whose hash value is `mashValue(state)`. A plain function over a local instead of a
+ * state, whose hash value is `(state >>> 0) * 2^-32`. A plain function over a local instead of a
  * closure, so hashing a seed allocates nothing.
  */
 function mash(n: number, data: string): number {
@@ -48,24 +49,26 @@ function mash(n: number, data: string): number {
   return n;
 }
 
-/** The value Mash returns for state `n`, in [0, 1). */
-function mashValue(n: number): number {
-  return (n >>> 0) * TWO_POW_MINUS_32;
-}
-
 // Alea's seeding starts by hashing ' ' three times, whatever the seed: done once, here.
 const MASH_AFTER_SPACE_1 = mash(MASH_INITIAL, ' ');
 const MASH_AFTER_SPACE_2 = mash(MASH_AFTER_SPACE_1, ' ');
 const MASH_AFTER_SPACES = mash(MASH_AFTER_SPACE_2, ' ');
-const S0_SPACE = mashValue(MASH_AFTER_SPACE_1);
-const S1_SPACE = mashValue(MASH_AFTER_SPACE_2);
-const S2_SPACE = mashValue(MASH_AFTER_SPACES);
+// Their hash values in units of 2^-32 (see Alea's state).
+const K0_SPACE = MASH_AFTER_SPACE_1 >>> 0;
+const K1_SPACE = MASH_AFTER_SPACE_2 >>> 0;
+const K2_SPACE = MASH_AFTER_SPACES >>> 0;
 
 /**
  * Alea, seeded at its first draw: seeding (three hashes of the seed key) is a fair share of a
  * fleet run's cost, and a generator that is named but never drawn from (an instance that is
- * never touched) then costs only this object. Its state is `s0`, `s1`, `s2` (multiples of 2^-32
- * in [0, 1)) and the carry `c`; the key is dropped once it is seeded.
+ * never touched) then costs only this object. The key is dropped once it is seeded.
+ *
+ * Its state is Alea's s0, s1, s2 (multiples of 2^-32 in [0, 1)) and the carry `c`, kept here as
+ * integers: `s0`..`s2` hold k = s * 2^32 as int32 (`k | 0`; `k >>> 0` gives k back), so that V8
+ * stores all four in the object as small integers. As doubles each was a heap box of its own,
+ * written on every draw: a fleet draws from one stream per instance, and each box was one more
+ * likely cache miss. The arithmetic is the same: every intermediate value is an integer below
+ * 2^53 (or one scaled by a power of two), exact in a double either way.
  */
 export class Alea implements RandomSource {
   s0 = 0;
@@ -80,14 +83,16 @@ export class Alea implements RandomSource {
 
   next(): number {
     if (this.seedKey !== undefined) this.seed(this.seedKey);
-    const t = 2091639 * this.s0 + this.c * TWO_POW_MINUS_32;
+    // Alea's t = 2091639 * s0 + c * 2^-32, times 2^32: below 2091640 * 2^32 < 2^53.
+    const t = 2091639 * (this.s0 >>> 0) + this.c;
     this.s0 = this.s1;
     this.s1 = this.s2;
-    const c = t | 0;
+    // Alea's `t | 0` (t >= 0) and `t - c`, in units of 2^-32.
+    const c = (t * TWO_POW_MINUS_32) | 0;
     this.c = c;
-    const s2 = t - c;
-    this.s2 = s2;
-    return s2;
+    const k = t - c * TWO_POW_32;
+    this.s2 = k | 0;
+    return k * TWO_POW_MINUS_32;
   }
 
   /** Whether the stream has been seeded (drawn from, or restored). */
@@ -104,21 +109,19 @@ export class Alea implements RandomSource {
     this.c = c;
   }
 
-  /** seedrandom's Alea seeding, step for step, from the cached state after the three ' ' hashes. */
+  /**
+   * seedrandom's Alea seeding, step for step, from the cached state after the three ' ' hashes:
+   * s0 = value(' ') - value(seed), plus 1 when negative, is that difference modulo 2^32 in
+   * units of 2^-32, which `| 0` keeps as an int32.
+   */
   private seed(seedKey: string): void {
     this.seedKey = undefined;
     let n = mash(MASH_AFTER_SPACES, seedKey);
-    let s0 = S0_SPACE - mashValue(n);
-    if (s0 < 0) s0 += 1;
+    this.s0 = (K0_SPACE - (n >>> 0)) | 0;
     n = mash(n, seedKey);
-    let s1 = S1_SPACE - mashValue(n);
-    if (s1 < 0) s1 += 1;
+    this.s1 = (K1_SPACE - (n >>> 0)) | 0;
     n = mash(n, seedKey);
-    let s2 = S2_SPACE - mashValue(n);
-    if (s2 < 0) s2 += 1;
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
+    this.s2 = (K2_SPACE - (n >>> 0)) | 0;
     this.c = 1;
   }
 }
@@ -165,8 +168,8 @@ const STATE_WORDS = 4;
 
 /**
  * The states of many streams in one Float64Array, for an owner that keeps one stream per entity
- * (EC2, one per instance): 32 bytes each, where a kept RandomStream is an object and three boxed
- * doubles (~112 bytes), and a fleet keeps one per instance to the end. Streams are drawn from
+ * (EC2, one per instance): 32 bytes each, where a kept RandomStream is an object of 64 bytes,
+ * and a fleet keeps one per instance to the end. Streams are drawn from
  * through one shared cursor: `load` before the draws, `save` after, with nothing in between that
  * could draw from another of them.
  */

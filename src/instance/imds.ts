@@ -20,7 +20,8 @@ import {
   type Distribution,
   type RandomStream,
   type Scheduler,
-  type Timer,
+  TIMER_ITSELF,
+  Timer,
   timerKind,
 } from '../engine/index.ts';
 import { type Credentials, IssuedCredentials } from './credentials.ts';
@@ -77,8 +78,16 @@ export interface ImdsHost {
   credentialsIssued(creds: Credentials, previous: Credentials | undefined): void;
 }
 
-export class ImdsPublisher {
-  /** The credentials IMDS currently serves, if any (set by rotate and reset only: see credsExpiresAtMs). */
+/**
+ * The publisher is its own rotation timer (see TIMER_ITSELF): its Timer members (`at`, `cancel`,
+ * `pending`, ...) are the next rotation's, and an instance's most frequent event reaches the
+ * publisher directly.
+ */
+export class ImdsPublisher extends Timer {
+  /**
+   * The credentials IMDS currently serves, if any (set by rotate and reset only). Its host is told
+   * of every change (credentialsIssued, imdsChanged): InstanceRuntime keeps a copy to read.
+   */
   private credsHeld: Credentials | undefined;
   get creds(): Credentials | undefined {
     return this.credsHeld;
@@ -98,17 +107,12 @@ export class ImdsPublisher {
     const role = this.host.profileRole(this.servingProfileId);
     return role.kind === 'role' ? 'ok' : role.kind === 'noRole' ? 'noRole' : 'InstanceProfileNotFound';
   }
-  /**
-   * When `creds` expire (0 without credentials): kept here, so that a read of IMDS does not look
-   * at the credentials object, issued an hour ago and at fleet scale likely a cache miss.
-   */
-  private credsExpiresAtMs = 0;
   private servingProfileId: string | undefined;
   /** The association whose profile is served; a different id means a new association (forced refresh). */
   private servingAssociationId: string | undefined;
   // One reusable timer per kind of next event: rescheduled in place, so a rotation allocates no
-  // event and leaves no cancelled entry behind (see Scheduler.targetTimer).
-  private readonly rotation: Timer;
+  // event and leaves no cancelled entry behind (see Scheduler.targetTimer). The rotation's is
+  // the publisher itself.
   private readonly pickup: Timer;
   /**
    * Fires when served credentials expire before the next rotation could replace them. Made when
@@ -116,7 +120,6 @@ export class ImdsPublisher {
    */
   private expiry: Timer | undefined = undefined;
   private running = false;
-  private scheduler: Scheduler;
   private readonly stream: RandomStream;
   private readonly config: ImdsConfig;
   private readonly keyIndex: number;
@@ -128,12 +131,16 @@ export class ImdsPublisher {
     private readonly host: ImdsHost,
   ) {
     const { scheduler } = options;
-    this.scheduler = scheduler;
+    super(scheduler, scheduler.queueForTimers(), ImdsPublisher.ROTATE, TIMER_ITSELF);
     this.stream = options.stream;
     this.config = options.config;
     this.keyIndex = options.keyIndex;
-    this.rotation = scheduler.targetTimer(ImdsPublisher.ROTATE, this);
     this.pickup = scheduler.targetTimer(ImdsPublisher.PICKUP, this);
+  }
+
+  /** The next rotation's timer: the publisher itself. */
+  private get rotation(): Timer {
+    return this;
   }
 
   // The kinds of its timers, shared by every publisher (see Scheduler.targetTimer).
@@ -143,20 +150,16 @@ export class ImdsPublisher {
   );
   private static readonly EXPIRE = timerKind<ImdsPublisher>('imds.expire', (imds) => imds.host.imdsChanged());
 
-  /** The credentials served, if still valid at `nowMs` (see isValidAt). */
-  validCreds(nowMs: number): Credentials | undefined {
-    return nowMs < this.credsExpiresAtMs ? this.creds : undefined;
-  }
-
-  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  addTimers(into: Timer[]): void {
-    into.push(this.rotation, this.pickup);
-    if (this.expiry !== undefined) into.push(this.expiry);
-  }
-
-  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
-  useScheduler(scheduler: Scheduler): void {
-    this.scheduler = scheduler;
+  /**
+   * Writes its timers into `into` from index `at` on, for moving the instance between schedulers
+   * (InstanceRuntime.moveTo); returns the index after the last.
+   */
+  addTimers(into: (Timer | undefined)[], at: number): number {
+    let n = at;
+    into[n++] = this.rotation;
+    into[n++] = this.pickup;
+    if (this.expiry !== undefined) into[n++] = this.expiry;
+    return n;
   }
 
   /** The instance started: a fresh publisher that picks up the association at once. */
@@ -184,7 +187,6 @@ export class ImdsPublisher {
     this.pickup.cancel();
     this.expiry?.cancel();
     this.credsHeld = undefined;
-    this.credsExpiresAtMs = 0;
     this.endpoint = false;
     this.servingProfileId = undefined;
     this.servingAssociationId = undefined;
@@ -236,7 +238,6 @@ export class ImdsPublisher {
           nowMs,
           expiresAtMs,
         );
-        this.credsExpiresAtMs = expiresAtMs;
         this.host.credentialsIssued(this.credsHeld, previous);
       }
       // Otherwise nothing new is issued: iam/info says the profile has no role (see `info`), and

@@ -5,7 +5,7 @@
  * refresh fails, and retries later. A process-per-call client (the CLI) caches nothing and always
  * holds what IMDS serves. Restarting the application (start, reboot) empties the cache.
  */
-import { type RandomStream, type Scheduler, type Timer, timerKind } from '../engine/index.ts';
+import { type RandomStream, type Scheduler, TIMER_ITSELF, Timer, timerKind } from '../engine/index.ts';
 import { type Credentials, isValidAt } from './credentials.ts';
 import type { SdkPolicy } from './sdk.ts';
 
@@ -17,14 +17,22 @@ export interface SdkHost {
   appChanged(): void;
 }
 
-export class SdkCache {
+/**
+ * The cache is its own refresh timer (see TIMER_ITSELF): its Timer members (`at`, `cancel`,
+ * `pending`, ...) are the next read's, and an instance's second most frequent event (and the
+ * resume at every IMDS rotation) reaches the cache directly.
+ */
+export class SdkCache extends Timer {
   held: Credentials | undefined;
   fetchedAtMs = 0;
   running = false;
   /** Time of the last read that changed nothing, while no re-read is scheduled (idle). */
   private idleReadMs: number | undefined;
-  /** What that read returned. */
-  private idleRead: Credentials | undefined;
+  /**
+   * When what that read returned expires (undefined: the read failed). The time, not the
+   * credentials: resuming (at every IMDS rotation) then does not read an object issued hours ago.
+   */
+  private idleReadExpiresAtMs: number | undefined;
   /**
    * Static stability: after the held credentials expire without a successful refresh, the SDK
    * keeps presenting them until this time (calls fail with ExpiredToken), then gives up and holds
@@ -36,9 +44,8 @@ export class SdkCache {
    * every call, so the application has no usable credentials although it still holds some.
    */
   blocked = false;
-  // Reusable timers (see Scheduler.targetTimer): the next read, and the end of the held credentials
-  // (expiry, then the end of static stability).
-  private readonly refresh: Timer;
+  // Reusable timers (see Scheduler.targetTimer): the next read (the cache itself), and the end of
+  // the held credentials (expiry, then the end of static stability).
   /** Whether `refresh` is pending, kept here: reading the timer's own state is likely a cache miss at fleet scale. */
   private refreshPending = false;
   private readonly expiry: Timer;
@@ -54,12 +61,17 @@ export class SdkCache {
    */
   constructor(
     private readonly policy: SdkPolicy,
-    private scheduler: Scheduler,
+    scheduler: Scheduler,
     private readonly stream: RandomStream,
     private readonly host: SdkHost,
   ) {
-    this.refresh = scheduler.targetTimer(SdkCache.REFRESH, this);
+    super(scheduler, scheduler.queueForTimers(), SdkCache.REFRESH, TIMER_ITSELF);
     this.expiry = scheduler.targetTimer(SdkCache.EXPIRE, this);
+  }
+
+  /** The next read's timer: the cache itself. */
+  private get refresh(): Timer {
+    return this;
   }
 
   // The kinds of its timers, shared by every cache (see Scheduler.targetTimer).
@@ -79,16 +91,14 @@ export class SdkCache {
     return this.blocked ? undefined : this.held;
   }
 
-  /** Adds its timers to `into`, for moving the instance between schedulers (InstanceRuntime.moveTo). */
-  addTimers(into: Timer[]): void {
-    into.push(this.refresh, this.expiry);
-    if (this.staleEnd !== undefined) into.push(this.staleEnd);
-    if (this.mandatory !== undefined) into.push(this.mandatory);
-  }
-
-  /** Reads the time from `scheduler` from now on (the caller moves the timers). */
-  useScheduler(scheduler: Scheduler): void {
-    this.scheduler = scheduler;
+  /** Writes its timers into `into` from `at` on (see ImdsPublisher.addTimers); returns the index after the last. */
+  addTimers(into: (Timer | undefined)[], at: number): number {
+    let n = at;
+    into[n++] = this.refresh;
+    into[n++] = this.expiry;
+    if (this.staleEnd !== undefined) into[n++] = this.staleEnd;
+    if (this.mandatory !== undefined) into[n++] = this.mandatory;
+    return n;
   }
 
   /** The application (re)starts with an empty cache and fetches at once. */
@@ -164,11 +174,11 @@ export class SdkCache {
     }
     if (changed) {
       this.idleReadMs = undefined;
-      this.scheduleRefresh(this.nextReadMs(nowMs, creds));
+      this.scheduleRefresh(this.nextReadMs(nowMs, creds?.expiresAtMs));
       this.host.appChanged();
     } else {
       this.idleReadMs = nowMs;
-      this.idleRead = creds;
+      this.idleReadExpiresAtMs = creds?.expiresAtMs;
     }
   }
 
@@ -177,10 +187,13 @@ export class SdkCache {
     return windowMs !== undefined && this.held !== undefined && nowMs >= this.held.expiresAtMs - windowMs;
   }
 
-  /** When the SDK's schedule reads IMDS again after a read at `atMs` that returned `creds` (undefined: failed). */
-  private nextReadMs(atMs: number, creds: Credentials | undefined): number {
-    if (creds === undefined) return atMs + this.policy.retryMs;
-    const dueMs = Math.round(this.policy.refreshAtMs(atMs, creds.expiresAtMs));
+  /**
+   * When the SDK's schedule reads IMDS again after a read at `atMs` that returned credentials
+   * expiring at `expiresAtMs` (undefined: the read failed).
+   */
+  private nextReadMs(atMs: number, expiresAtMs: number | undefined): number {
+    if (expiresAtMs === undefined) return atMs + this.policy.retryMs;
+    const dueMs = Math.round(this.policy.refreshAtMs(atMs, expiresAtMs));
     return dueMs > atMs ? dueMs : atMs + this.policy.retryMs;
   }
 
@@ -191,7 +204,7 @@ export class SdkCache {
     const nowMs = this.scheduler.nowMs;
     let t = lastMs;
     // Bounded: each step advances by at least one retry interval or one refresh window.
-    for (let i = 0; i < 1_000_000 && t < nowMs; i++) t = this.nextReadMs(t, this.idleRead);
+    for (let i = 0; i < 1_000_000 && t < nowMs; i++) t = this.nextReadMs(t, this.idleReadExpiresAtMs);
     this.idleReadMs = undefined;
     this.scheduleRefresh(Math.max(t, nowMs));
   }

@@ -27,18 +27,25 @@ const INTERNED_ROLES_MAX = 10_000;
  * equal states are identical objects.
  */
 export function laneState(kind: HoldingKind, role: string | undefined, probeAllowed: boolean): LaneState {
-  let states = interned.get(role);
-  if (states === undefined) {
-    if (interned.size >= INTERNED_ROLES_MAX) interned.clear();
-    states = KINDS.flatMap((k) =>
-      [false, true].map(
-        (p): LaneState =>
-          role === undefined ? { kind: k, probeAllowed: p } : { kind: k, role, probeAllowed: p },
-      ),
-    );
-    interned.set(role, states);
-  }
+  const states = interned.get(role) ?? internRole(role);
   return states[KINDS.indexOf(kind) * 2 + (probeAllowed ? 1 : 0)]!;
+}
+
+/**
+ * Makes and keeps the states of `role`. Apart from laneState because its closures capture
+ * `role`: V8 would otherwise make a context for it on every laneState call, a fleet's run
+ * hundreds of thousands of times, although the closures run once per role.
+ */
+function internRole(role: string | undefined): LaneState[] {
+  if (interned.size >= INTERNED_ROLES_MAX) interned.clear();
+  const states = KINDS.flatMap((k) =>
+    [false, true].map(
+      (p): LaneState =>
+        role === undefined ? { kind: k, probeAllowed: p } : { kind: k, role, probeAllowed: p },
+    ),
+  );
+  interned.set(role, states);
+  return states;
 }
 
 /**
@@ -106,15 +113,18 @@ export class Lane {
    * at 0. `offsetMs` is at least the lane's keepAfterMs.
    */
   segments(endMs: number, offsetMs: number): RecordedSegment[] {
-    const all = [...this.closed];
-    if (endMs > this.currentFromMs) all.push(segment(this.currentFromMs, endMs, this.current));
+    // Each segment is made once, shifted (segment() writes the fields in the order a spread of a
+    // recorded segment would): every instance's lanes are read at the end of a run.
     const out: RecordedSegment[] = [];
-    for (const s of all) {
-      const fromMs = Math.max(0, s.fromMs - offsetMs);
+    const closed = this.closed;
+    for (let i = 0; i < closed.length; i++) {
+      const s = closed[i]!;
       const toMs = s.toMs - offsetMs;
-      if (toMs <= 0) continue;
-      out.push({ ...s, fromMs, toMs });
+      if (toMs > 0) out.push(segment(Math.max(0, s.fromMs - offsetMs), toMs, s));
     }
+    const toMs = endMs - offsetMs;
+    if (endMs > this.currentFromMs && toMs > 0)
+      out.push(segment(Math.max(0, this.currentFromMs - offsetMs), toMs, this.current));
     return out;
   }
 }
@@ -123,7 +133,7 @@ function same(a: LaneState, b: LaneState): boolean {
   return a.kind === b.kind && a.role === b.role && a.probeAllowed === b.probeAllowed;
 }
 
-function segment(fromMs: number, toMs: number, s: LaneState): RecordedSegment {
+function segment(fromMs: number, toMs: number, s: LaneState | RecordedSegment): RecordedSegment {
   return s.role === undefined
     ? { fromMs, toMs, kind: s.kind, probeAllowed: s.probeAllowed }
     : { fromMs, toMs, kind: s.kind, role: s.role, probeAllowed: s.probeAllowed };

@@ -31,6 +31,14 @@ export interface ClassifiedInstance {
   readonly scpView: RegionView<AuthzState> | undefined;
   /** Index of the probe's action among the relevant actions, or -1 without a probe. */
   readonly probeIndex: number;
+  /**
+   * The classifier's memo of its last answer for this instance (see CredentialClassifier.classify):
+   * the enforcement snapshot and role it was for, and the state. Written by the classifier only.
+   */
+  classifiedSnapshot: AuthzState | undefined;
+  classifiedRoleId: string | undefined;
+  classifiedRoleName: string | undefined;
+  classifiedState: LaneState | undefined;
 }
 
 export class CredentialClassifier {
@@ -78,9 +86,34 @@ export class CredentialClassifier {
     return this.relevantActions.indexOf(action);
   }
 
-  /** The lane state of valid (unexpired) credentials, as enforcement in the instance's region sees them now. */
+  /**
+   * The lane state of valid (unexpired) credentials, as enforcement in the instance's region sees
+   * them now. Asked at every issuance and every refresh (hundreds of thousands of times in a
+   * fleet's run), mostly about a new set of the role the instance's last answer was about: that
+   * answer is kept on the instance and given again while it cannot differ, that is for the same
+   * snapshot, role id and name, when neither the role's statements (a condition on the issue
+   * time, as AWSRevokeOlderSessions) nor SCPs make it depend on when the set was issued.
+   */
   classify(inst: ClassifiedInstance, creds: Credentials): LaneState {
-    const perms = this.permissions.permissionsOf(inst.authzView.state, creds.roleId, creds.issuedAtMs);
+    const snapshot = inst.authzView.state;
+    if (
+      snapshot === inst.classifiedSnapshot &&
+      creds.roleId === inst.classifiedRoleId &&
+      creds.roleName === inst.classifiedRoleName
+    )
+      return inst.classifiedState!;
+    const role = this.permissions.roleIn(snapshot, creds.roleId);
+    const state = this.stateOf(inst, creds, this.permissions.issuedAt(role, creds.issuedAtMs));
+    const keep = role.instantsMs.length === 0 && inst.scpView === undefined;
+    inst.classifiedSnapshot = keep ? snapshot : undefined;
+    inst.classifiedRoleId = creds.roleId;
+    inst.classifiedRoleName = creds.roleName;
+    inst.classifiedState = state;
+    return state;
+  }
+
+  /** classify's answer for credentials whose permissions are `perms`. */
+  private stateOf(inst: ClassifiedInstance, creds: Credentials, perms: PermissionSet): LaneState {
     if (perms.rejected) return laneState('denied', creds.roleName, false);
     const scp = inst.scpView?.state.roles[creds.roleId];
     if (scp !== undefined && rejectsEverything(scp, creds.issuedAtMs))

@@ -11,7 +11,8 @@ import {
   type EventHandle,
   moveTimers,
   Scheduler,
-  type Timer,
+  TIMER_ITSELF,
+  Timer,
   timerKind,
 } from '../../src/engine/scheduler.ts';
 import { propertyOptions } from '../helpers/fc.ts';
@@ -179,6 +180,28 @@ describe('Scheduler.timer', () => {
     s.run({ untilMs: 10 });
     expect(fired).toEqual(['b@5', 'plain@5', 'a@5']);
     expect([a.label, b.priority, a.pending]).toEqual(['a', Priority.urgent, false]);
+  });
+
+  it('a timer that is its own target (a subclass) fires with itself, and moves with its clock', () => {
+    /** An actor that is its own timer, counting its firings and reading its own clock. */
+    class Ticker extends Timer {
+      readonly fired: number[] = [];
+      private static readonly TICK = timerKind<Ticker>('tick', (t) => t.fired.push(t.scheduler.nowMs));
+      constructor(scheduler: Scheduler) {
+        super(scheduler, scheduler.queueForTimers(), Ticker.TICK, TIMER_ITSELF);
+      }
+    }
+    const s = new Scheduler();
+    const ticker = new Ticker(s);
+    ticker.at(3);
+    s.run({ untilMs: 4 });
+    ticker.at(7);
+    const to = new Scheduler();
+    to.run({ untilMs: 5 });
+    moveTimers([ticker], to);
+    expect([ticker.owner, ticker.timeMs, ticker.label]).toEqual([to, 7, 'tick']);
+    to.run({ untilMs: 10 });
+    expect(ticker.fired).toEqual([3, 7]);
   });
 
   it('rejects bad times like at/after, and respects the pending cap only when it adds an event', () => {
