@@ -22,7 +22,7 @@
  */
 
 import { Ec2Service } from './aws/ec2/ec2.ts';
-import type { Ec2Event, InstanceStateName } from './aws/ec2/types.ts';
+import type { Ec2Event, InstanceStateName, SeedInstanceSpec } from './aws/ec2/types.ts';
 import { IamService, seedIamWorld } from './aws/iam/iam.ts';
 import { allowPolicyDocument, revokeOlderSessionsDocument } from './aws/iam/policy.ts';
 import { SEED_POLICY_NAME } from './aws/iam/seed.ts';
@@ -555,6 +555,8 @@ class World {
 
   /** What an EC2 event tells the runtime of its instance (if it is simulated here). */
   private tellRuntime(e: Ec2Event): void {
+    // A recording has no runtimes: no lookup (it reads the id's hash off a cold string) per event.
+    if (this.runtimes.size === 0) return;
     const rt = this.runtimes.get(e.instanceId);
     if (rt !== undefined) tell(rt, e.type, e.type === 'instanceState' ? e.state : undefined);
   }
@@ -572,14 +574,16 @@ class World {
     // instance changes nothing that any other instance draws.
     const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     if (replay === undefined) {
-      this.ec2.seedInstance({
+      // Members set one by one rather than spread in: a spread builds an object of its own.
+      const seed: { -readonly [K in keyof SeedInstanceSpec]: SeedInstanceSpec[K] } = {
         id,
         name: spec.name,
         region: spec.region,
         state: spec.state,
-        ...(spec.instanceProfile !== undefined ? { profileName: spec.instanceProfile } : {}),
-        ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
-      });
+      };
+      if (spec.instanceProfile !== undefined) seed.profileName = spec.instanceProfile;
+      if (spec.tags !== undefined) seed.tags = spec.tags;
+      this.ec2.seedInstance(seed);
     }
     const index = this.runtimeCount;
     const rt = this.addRuntime(spec, id, inSlice);
@@ -599,12 +603,13 @@ class World {
    */
   private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
-    this.refs.set(spec.name, {
+    const ref: { -readonly [K in keyof InstanceRef]: InstanceRef[K] } = {
       name: spec.name,
       id,
       region: spec.region,
-      ...(spec.instanceProfile !== undefined ? { initialProfile: spec.instanceProfile } : {}),
-    });
+    };
+    if (spec.instanceProfile !== undefined) ref.initialProfile = spec.instanceProfile;
+    this.refs.set(spec.name, ref);
     const index = this.runtimeCount++;
     if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
@@ -800,7 +805,10 @@ class World {
     const op = this.operator();
     this.attachObservers();
     const player = this.startShared(op);
-    if (this.options.slice !== undefined) scheduler.countWhere(isInstanceEvent);
+    // An empty slice (a recording of the shared world) has no runtime, so no instance event to
+    // count: no look at each event's label (a process's is its own string, cold at fleet scale).
+    const slice = this.options.slice;
+    if (slice !== undefined && slice.toIndex > slice.fromIndex) scheduler.countWhere(isInstanceEvent);
     const warmUpEvents = this.runToHorizon(player);
     if (player !== undefined) {
       player.finish();
@@ -809,7 +817,6 @@ class World {
     if (this.options.record !== undefined) this.options.record.log.changeStartMs = this.changeStartMs;
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
-    const slice = this.options.slice;
     const { instances, targetApps } = this.instanceResults(endMs);
     // Every isolated warm-up event is an instance's own (that is why it may run isolated).
     // The fleet's ups and downs, once: the fleet measures read them, and so does a slice's merge.

@@ -45,6 +45,21 @@ export class IdMap<V extends { readonly id: string }> {
     else this.others.set(v.id, v);
   }
 
+  /**
+   * Adds `v` under its id unless a record with that id is here already (then returns false and
+   * adds nothing): has() and add() in one look at the map.
+   */
+  addNew(v: V): boolean {
+    const key = keyOf(v.id);
+    const held = key >= 0 ? this.byKey.get(key) : undefined;
+    if (held !== undefined && held.id === v.id) return false;
+    // The id may be among the others although its number is free now (its holder was deleted).
+    if (this.others.size > 0 && this.others.has(v.id)) return false;
+    if (key >= 0 && held === undefined) this.byKey.set(key, v);
+    else this.others.set(v.id, v);
+    return true;
+  }
+
   /** Removes `v` (the record itself, as added). Returns false when it was not here. */
   delete(v: V): boolean {
     const key = keyOf(v.id);

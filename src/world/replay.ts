@@ -170,7 +170,8 @@ export class SharedLog {
 export interface RecordedWorld {
   readonly scheduler: Scheduler;
   readonly ec2: {
-    onEvent(listener: (e: Ec2Event) => void): void;
+    /** `instanceIndex`: the event's instance's, as instanceIndex answers for its id. */
+    onEvent(listener: (e: Ec2Event, instanceIndex: number) => void): void;
     onAssociationChange(listener: AssociationListener): void;
     associationOf(instanceId: string): AssociationOfInstance | undefined;
     instanceIndex(instanceId: string): number | undefined;
@@ -212,8 +213,7 @@ export class SharedRecorder implements FireHooks {
       if (instance >= instances) log.foreignInstances = true;
       else this.op(associationKind(a), instance, a?.seq ?? -1, this.profileIndex(a));
     });
-    world.ec2.onEvent((event) => {
-      const instance = world.ec2.instanceIndex(event.instanceId) ?? instances;
+    world.ec2.onEvent((event, instance) => {
       if (instance >= instances) log.foreignInstances = true;
       else {
         const state = event.type === 'instanceState' ? instanceStateNames.indexOf(event.state) : -1;

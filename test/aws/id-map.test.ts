@@ -19,8 +19,11 @@ const idArb = fc.oneof(
   fc.constantFrom('i-123456G', 'abc', '', 'iip-assoc-XYZ'),
 );
 
-/** A step: add a record for an id (if absent), delete the record of an id (if present), or look one up. */
-const stepArb = fc.tuple(fc.constantFrom('add', 'delete', 'get'), idArb);
+/**
+ * A step: add a record for an id (if absent), add one with addNew (refused if present), delete
+ * the record of an id (if present), or look one up.
+ */
+const stepArb = fc.tuple(fc.constantFrom('add', 'addNew', 'delete', 'get'), idArb);
 
 describe('IdMap', () => {
   it('law: answers as a Map by id, and lists in creation order, whatever ids share a number', () => {
@@ -35,6 +38,13 @@ describe('IdMap', () => {
             const rec = { id, seq: seq++ };
             map.add(rec);
             reference.set(id, rec);
+          } else if (what === 'addNew') {
+            const rec = { id, seq };
+            expect(map.addNew(rec)).toBe(present === undefined);
+            if (present === undefined) {
+              seq++;
+              reference.set(id, rec);
+            }
           } else if (what === 'delete' && present !== undefined) {
             expect(map.delete(present)).toBe(true);
             expect(map.delete(present)).toBe(false);
