@@ -21,7 +21,7 @@
  *   EC2ThrottledException with HTTP 503.
  * The AWS CLI v2 uses `standard` by default (AWS CLI User Guide, "AWS CLI retries").
  */
-import { ProcessStep, type RandomSource, type Yieldable } from '../engine/index.ts';
+import { ProcessStep, type RandomSource, stepReturn, stepYield, type Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 import { RETRY_DEFAULT_ATTEMPTS, type RetryMode, type RetrySpec } from '../scenario/types.ts';
 
@@ -206,7 +206,7 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
         // op.call's own steps (Operator.site), without a call object per attempt.
         this.inFlight = DUE;
         const latencyMs = site.latencyMs();
-        if (latencyMs > 0) return { done: false, value: latencyMs };
+        if (latencyMs > 0) return stepYield(latencyMs);
       }
     }
     let outcome: CallOutcome;
@@ -219,9 +219,7 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
     }
     this.inFlight = undefined;
     const delayMs = this.retryDelayMs(outcome, this.current!);
-    return delayMs === undefined
-      ? { done: true, value: this.result(outcome) }
-      : { done: false, value: delayMs };
+    return delayMs === undefined ? stepReturn(this.result(outcome)) : stepYield(delayMs);
   }
 }
 
