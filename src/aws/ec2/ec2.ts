@@ -80,7 +80,7 @@ export class Ec2Service {
   private readonly instances = new IdMap<InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
   private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
-  /** Live associations per region, by id (creation order: IdMap.inOrder by seq). */
+  /** Live associations per region, by id (in creation order: IdMap.inOrder). */
   private readonly associationsByRegion = new Map<string, IdMap<AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
   private readonly associationListeners: AssociationListener[] = [];
@@ -489,7 +489,7 @@ export class Ec2Service {
         }
         candidates = found.sort((x, y) => x.seq - y.seq);
       } else {
-        candidates = live.inOrder(bySeq);
+        candidates = live.inOrder();
       }
     }
 
@@ -797,11 +797,6 @@ export type AssociationListener = (
   instanceIndex: number,
   association: AssociationOfInstance | undefined,
 ) => void;
-
-/** An association's place in creation order. */
-function bySeq(a: AssociationRecord): number {
-  return a.seq;
-}
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */
 function parseToken(token: string, pattern: RegExp): number {
