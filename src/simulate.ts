@@ -67,6 +67,8 @@ import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
 const H = 3_600_000;
+/** The targets of a world that simulates no instance (an empty slice). */
+const NO_TARGETS: ReadonlySet<string> = new Set();
 /** The outages of an instance without any (most of a fleet). */
 const NO_OUTAGES: readonly Window[] = [];
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
@@ -222,6 +224,7 @@ function tell(rt: InstanceRuntime, type: Ec2Event['type'], state: InstanceStateN
 interface ScenarioDerived {
   readonly plan: ChangePlan | undefined;
   readonly classifier: CredentialClassifier;
+  /** The plan's targets: made when first read (a recording of the shared world has no instance results). */
   readonly targetNames: ReadonlySet<string>;
 }
 
@@ -232,10 +235,14 @@ interface ScenarioDerived {
 function derivedOf(scenario: Scenario, options: SimulateOptions): ScenarioDerived {
   const derive = (): ScenarioDerived => {
     const plan = changePlan(scenario);
+    let targetNames: ReadonlySet<string> | undefined;
     return {
       plan,
       classifier: new CredentialClassifier(scenario, plan),
-      targetNames: new Set(plan?.targets ?? []),
+      get targetNames() {
+        targetNames ??= new Set(plan?.targets ?? []);
+        return targetNames;
+      },
     };
   };
   const replay = options.replay;
@@ -389,8 +396,8 @@ class World {
   private runtimesByName: Map<string, InstanceRuntime> | undefined = undefined;
   private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
-  /** The plan's targets. */
-  private readonly targetNames: ReadonlySet<string>;
+  /** What the world worked out from the scenario (its targets are read only for instance results). */
+  private readonly derived: ScenarioDerived;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   /** Per region, its IAM view and the last answer there (see RegionRoles). */
@@ -480,11 +487,8 @@ class World {
       streamFor: (name) => streams.fresh(name),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
-    ({
-      plan: this.plan,
-      classifier: this.classifier,
-      targetNames: this.targetNames,
-    } = derivedOf(scenario, options));
+    this.derived = derivedOf(scenario, options);
+    ({ plan: this.plan, classifier: this.classifier } = this.derived);
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     const [first, end] = this.builtRange();
     // Explicit ids first, so drawn ids can never collide with them.
@@ -940,7 +944,9 @@ class World {
         slice === undefined
           ? scenario
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
-      targets: this.targetNames,
+      // A slice without instances never asks (and a recording's would build a set of the fleet).
+      targets:
+        slice !== undefined && slice.toIndex <= slice.fromIndex ? NO_TARGETS : this.derived.targetNames,
       lanesOf: (name) => {
         const rt = this.runtimes.get(this.refs.get(name)!.id)!;
         return {

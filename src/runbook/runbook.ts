@@ -31,7 +31,7 @@ import {
   readPath,
 } from './operator.ts';
 import { callPaginated } from './paginate.ts';
-import { CLI_DEFAULT_RETRY, type GaveUp, RetryClient } from './retry.ts';
+import { CLI_DEFAULT_RETRY, type GaveUp, RetryClient, retriedCall, type SdkRetries } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
 import { pollUntil } from './strategies-common.ts';
 import { waiterPass } from './waiter-hazard.ts';
@@ -253,6 +253,7 @@ function retryingOperator(
   spec: RetrySpec,
   hooks: { gaveUp?: GaveUp; failed?(): void } = {},
 ): Operator {
+  const sdkRetries: SdkRetries = { client, spec, gaveUp: hooks.gaveUp, op };
   return {
     get nowMs() {
       return op.nowMs;
@@ -260,7 +261,8 @@ function retryingOperator(
     defaultRegion: op.defaultRegion,
     records: op.records,
     // The client's generator itself, not one wrapping it: one generator less per call in flight.
-    call: (request) => client.call(op, request, spec, hooks.gaveUp),
+    call: (request) => retriedCall(sdkRetries, request),
+    sdkRetries,
     instance: (name) => op.instance(name),
     associationIdOf: (id) => op.associationIdOf(id),
     markChangeStart: () => op.markChangeStart(),

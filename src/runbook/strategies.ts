@@ -7,7 +7,7 @@
  * Per-instance work runs in parallel child processes, as a script that loops over a fleet with
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
-import { type Process, ProcessStep, stepReturn, stepYield, type Yieldable } from '../engine/index.ts';
+import { type Process, ProcessStep, stepReturn, type Yieldable } from '../engine/index.ts';
 import { isResponseName } from '../scenario/incident.ts';
 import type { StrategyName } from '../scenario/types.ts';
 import {
@@ -151,14 +151,12 @@ interface ProfileRef {
  *   if (more) yield* waitAssociated(ctx, inst, o);
  *
  * as a ProcessStep: a fleet's fan-out has one per instance in flight at once, and a suspended
- * generator keeps a frame several times the size of these fields. The describe is made through
- * Operator.site when there is one (op.call's own steps), so that nothing but this step is held
- * while its latency passes.
+ * generator keeps a frame several times the size of these fields.
  */
 class ReplaceOne extends ProcessStep<Yieldable, void> {
-  /** The step being run after the describe: the move (replace or associate), the wait. */
+  /** The step being run: the describe, the move (replace or associate), the wait. */
   private inner: Generator<Yieldable, unknown, void> | undefined = undefined;
-  private phase: 'describe' | 'describeDue' | 'move' | 'wait' = 'describe';
+  private phase: 'describe' | 'move' | 'wait' = 'describe';
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -173,23 +171,11 @@ class ReplaceOne extends ProcessStep<Yieldable, void> {
   protected advance(): IteratorResult<Yieldable, void> {
     const { ctx, inst, o } = this;
     for (;;) {
-      let described: CallOutcome | undefined;
-      if (this.phase === 'describe' || this.phase === 'describeDue') {
-        const site = ctx.op.site;
-        if (site === undefined) {
-          this.inner ??= ctx.op.call(associationsOf(inst.id, inst.region, o));
-          const step = this.inner.next();
-          if (step.done !== true) return step;
-          described = step.value as CallOutcome;
-        } else {
-          if (this.phase === 'describe') {
-            this.phase = 'describeDue';
-            const latencyMs = site.latencyMs();
-            if (latencyMs > 0) return stepYield(latencyMs);
-          }
-          described = site.execute(associationsOf(inst.id, inst.region, o));
-        }
-        const current = activeAssociation(described);
+      this.inner ??= ctx.op.call(associationsOf(inst.id, inst.region, o));
+      const step = this.inner.next();
+      if (step.done !== true) return step;
+      if (this.phase === 'describe') {
+        const current = activeAssociation(step.value as CallOutcome);
         this.phase = 'move';
         this.inner =
           current === undefined
@@ -204,10 +190,7 @@ class ReplaceOne extends ProcessStep<Yieldable, void> {
                 ),
                 ['InvalidParameterValue'],
               );
-      }
-      const step = this.inner!.next();
-      if (step.done !== true) return step;
-      if (this.phase === 'move' && this.more) {
+      } else if (this.phase === 'move' && this.more) {
         this.phase = 'wait';
         this.inner = waitAssociated(ctx, inst, o);
       } else {
