@@ -378,7 +378,10 @@ class World {
   readonly ec2: Ec2Service;
   readonly runtimes = new Map<string, InstanceRuntime>();
   readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
-  readonly refs = new Map<string, InstanceRef>();
+  /** Every instance's ref in the order they were made: the scenario's (those built here) in order, then replacements. */
+  private readonly refList: InstanceRef[] = [];
+  /** refList by name, made when first asked (see refs). */
+  private refsByName: Map<string, InstanceRef> | undefined = undefined;
   readonly records: StepRecord[] = [];
   /** The services calls go to, made at the first call (execute). */
   private callServices: Readonly<Record<CallRequest['service'], Service>> | undefined = undefined;
@@ -613,7 +616,8 @@ class World {
       region: spec.region,
     };
     if (spec.instanceProfile !== undefined) ref.initialProfile = spec.instanceProfile;
-    this.refs.set(spec.name, ref);
+    this.refList.push(ref);
+    this.refsByName?.set(spec.name, ref);
     const index = this.runtimeCount++;
     if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
@@ -772,6 +776,19 @@ class World {
     return answer;
   }
 
+  /**
+   * The refs by instance name, made when first asked: a fleet-wide strategy takes the scenario's
+   * refs in order (Operator.scenarioRefs) and a recording reads none by name, while filling a
+   * Map with a fleet's names costs about a microsecond per instance.
+   */
+  get refs(): ReadonlyMap<string, InstanceRef> {
+    if (this.refsByName === undefined) {
+      this.refsByName = new Map();
+      for (const ref of this.refList) this.refsByName.set(ref.name, ref);
+    }
+    return this.refsByName;
+  }
+
   /** Runtimes by instance name, in the order they were made (the order of `runtimes`). */
   private byName(): Map<string, InstanceRuntime> {
     if (this.runtimesByName === undefined) {
@@ -792,7 +809,9 @@ class World {
       get runtimes() {
         return world.byName();
       },
-      refs: this.refs,
+      get refs() {
+        return world.refs;
+      },
       associationOf: (name) => {
         const rt = world.byName().get(name);
         if (rt !== undefined) return world.instanceWorld.association(rt as WorldRuntime);
@@ -884,7 +903,8 @@ class World {
         scheduler,
         ec2: this.ec2,
         stores: { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore },
-        instanceIds: this.scenario.instances.map((spec) => this.refs.get(spec.name)!.id),
+        // The scenario's refs come first, in order (nothing is replaced before the run).
+        instanceIds: this.refList.slice(0, this.scenario.instances.length).map((ref) => ref.id),
       });
     }
     return undefined;
@@ -1053,6 +1073,10 @@ class World {
         if (ref === undefined) throw new Error(`unknown instance ${name}`);
         return ref;
       },
+      // Only a world that built every scenario instance has them all in order (see builtRange).
+      ...(this.options.replay === undefined
+        ? { scenarioRefs: () => this.refList.slice(0, this.scenario.instances.length) }
+        : {}),
       associationIdOf: (instanceId) => this.ec2.activeAssociation(instanceId)?.AssociationId,
       markChangeStart: () => {
         if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;

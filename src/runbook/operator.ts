@@ -70,6 +70,12 @@ export interface Operator {
    */
   readonly sdkRetries?: SdkRetries;
   instance(name: string): InstanceRef;
+  /**
+   * The refs of every scenario instance, in scenario order (what `instance` answers for each
+   * name): for a step on the whole fleet, without a look-up by name per instance. Absent where
+   * the operator does not have them all.
+   */
+  scenarioRefs?(): readonly InstanceRef[];
   /** The instance's active association id as EC2 sees it now (for `${inst.associationId}`). */
   associationIdOf(instanceId: string): string | undefined;
   /** Marks the start of the change being observed (first call of the first strategy). */

@@ -139,7 +139,12 @@ function* runStep(
       return yield* runWaitUntil(op, client, step, s, origin, retryOf(step, ctx));
     case 'strategy': {
       const careful = carefulOperator(op, client, retryOf(step, ctx));
-      const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+      const names = resolveTargets(ctx.scenario, step.targets);
+      // As many as the scenario's instances: all of them, in scenario order (resolveTargets).
+      const targets =
+        names.length === ctx.scenario.instances.length && op.scenarioRefs !== undefined
+          ? op.scenarioRefs()
+          : names.map((n) => op.instance(n));
       yield* strategyProcess(step.strategy, {
         op: careful.op,
         targets,
