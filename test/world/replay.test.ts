@@ -65,8 +65,11 @@ class ToyShared {
   associationOf(id: string): AssociationOfInstance | undefined {
     return this.associations.get(id);
   }
-  instanceIndex(id: string): number {
-    return indexOfId(id);
+  *instancesInOrder(): Iterable<{
+    readonly id: string;
+    readonly association: AssociationOfInstance | undefined;
+  }> {
+    for (let i = 0; i < INSTANCES; i++) yield { id: idOf(i), association: this.associations.get(idOf(i)) };
   }
 }
 

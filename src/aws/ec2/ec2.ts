@@ -132,6 +132,17 @@ export class Ec2Service {
     return this.instances.get(instanceId)?.index;
   }
 
+  /**
+   * Every instance's id and current association (as associationOf answers) in creation order
+   * (instanceIndex's), terminated ones included: for a reader of them all (a recorder).
+   */
+  instancesInOrder(): Iterable<{
+    readonly id: string;
+    readonly association: AssociationOfInstance | undefined;
+  }> {
+    return this.instances.inOrder();
+  }
+
   instance(instanceId: string): InstanceView | undefined {
     return this.instances.get(instanceId);
   }
