@@ -68,6 +68,8 @@ import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';
 
 const H = 3_600_000;
+/** The targets of a world that simulates no instance (an empty slice). */
+const NO_TARGETS: ReadonlySet<string> = new Set();
 /** The outages of an instance without any (most of a fleet). */
 const NO_OUTAGES: readonly Window[] = [];
 /** Credential lifetimes simulated before t=0 (after the boot span); see the World constructor. */
@@ -244,6 +246,7 @@ function tell(rt: InstanceRuntime, type: Ec2Event['type'], state: InstanceStateN
 interface ScenarioDerived {
   readonly plan: ChangePlan | undefined;
   readonly classifier: CredentialClassifier;
+  /** The plan's targets: made when first read (a recording of the shared world has no instance results). */
   readonly targetNames: ReadonlySet<string>;
 }
 
@@ -254,10 +257,14 @@ interface ScenarioDerived {
 function derivedOf(scenario: Scenario, options: SimulateOptions): ScenarioDerived {
   const derive = (): ScenarioDerived => {
     const plan = changePlan(scenario);
+    let targetNames: ReadonlySet<string> | undefined;
     return {
       plan,
       classifier: new CredentialClassifier(scenario, plan),
-      targetNames: new Set(plan?.targets ?? []),
+      get targetNames() {
+        targetNames ??= new Set(plan?.targets ?? []);
+        return targetNames;
+      },
     };
   };
   const replay = options.replay;
@@ -393,7 +400,10 @@ class World {
   readonly ec2: Ec2Service;
   readonly runtimes = new Map<string, InstanceRuntime>();
   readonly runtimesByRegion = new Map<string, InstanceRuntime[]>();
-  readonly refs = new Map<string, InstanceRef>();
+  /** Every instance's ref in the order they were made: the scenario's (those built here) in order, then replacements. */
+  private readonly refList: InstanceRef[] = [];
+  /** refList by name, made when first asked (see refs). */
+  private refsByName: Map<string, InstanceRef> | undefined = undefined;
   readonly records: StepRecord[] = [];
   /** The services calls go to, made at the first call (execute). */
   private callServices: Readonly<Record<CallRequest['service'], Service>> | undefined = undefined;
@@ -411,8 +421,8 @@ class World {
   private runtimesByName: Map<string, InstanceRuntime> | undefined = undefined;
   private readonly classifier: CredentialClassifier;
   private readonly plan: ChangePlan | undefined;
-  /** The plan's targets. */
-  private readonly targetNames: ReadonlySet<string>;
+  /** What the world worked out from the scenario (its targets are read only for instance results). */
+  private readonly derived: ScenarioDerived;
   /** Role of each profile id, per IAM snapshot: IMDS asks on every rotation. */
   private readonly profileRoles = new WeakMap<IamState, Map<string, ProfileRole>>();
   /** Per region, its IAM view and the last answer there (see RegionRoles). */
@@ -504,11 +514,8 @@ class World {
       streamFor: (name) => streams.fresh(name),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
-    ({
-      plan: this.plan,
-      classifier: this.classifier,
-      targetNames: this.targetNames,
-    } = derivedOf(scenario, options));
+    this.derived = derivedOf(scenario, options);
+    ({ plan: this.plan, classifier: this.classifier } = this.derived);
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     const [first, end] = this.builtRange();
     // Explicit ids first, so drawn ids can never collide with them.
@@ -579,6 +586,8 @@ class World {
 
   /** What an EC2 event tells the runtime of its instance (if it is simulated here). */
   private tellRuntime(e: Ec2Event): void {
+    // A recording has no runtimes: no lookup (it reads the id's hash off a cold string) per event.
+    if (this.runtimes.size === 0) return;
     const rt = this.runtimes.get(e.instanceId);
     if (rt !== undefined) tell(rt, e.type, e.type === 'instanceState' ? e.state : undefined);
   }
@@ -596,7 +605,7 @@ class World {
     // instance changes nothing that any other instance draws.
     const id = spec.id ?? hexId(streams.fresh(`instance/${spec.name}/id`), 17, 'i-');
     if (replay === undefined) {
-      // The optional fields added, not spread in: once per instance of a fleet.
+      // Members set one by one rather than spread in: a spread builds an object of its own.
       const seed: { -readonly [K in keyof SeedInstanceSpec]: SeedInstanceSpec[K] } = {
         id,
         name: spec.name,
@@ -625,13 +634,11 @@ class World {
    */
   private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
-    const { name, region, instanceProfile } = spec;
-    this.refs.set(
-      name,
-      instanceProfile === undefined
-        ? { name, id, region }
-        : { name, id, region, initialProfile: instanceProfile },
-    );
+    const { region } = spec;
+    const ref: { -readonly [K in keyof InstanceRef]: InstanceRef[K] } = { name: spec.name, id, region };
+    if (spec.instanceProfile !== undefined) ref.initialProfile = spec.instanceProfile;
+    this.refList.push(ref);
+    this.refsByName?.set(spec.name, ref);
     const index = this.runtimeCount++;
     if (!inSlice) return undefined;
     // Only this runtime draws from it (names are unique, replacements' too): it holds the stream,
@@ -799,6 +806,19 @@ class World {
     return answer;
   }
 
+  /**
+   * The refs by instance name, made when first asked: a fleet-wide strategy takes the scenario's
+   * refs in order (Operator.scenarioRefs) and a recording reads none by name, while filling a
+   * Map with a fleet's names costs about a microsecond per instance.
+   */
+  get refs(): ReadonlyMap<string, InstanceRef> {
+    if (this.refsByName === undefined) {
+      this.refsByName = new Map();
+      for (const ref of this.refList) this.refsByName.set(ref.name, ref);
+    }
+    return this.refsByName;
+  }
+
   /** Runtimes by instance name, in the order they were made (the order of `runtimes`). */
   private byName(): Map<string, InstanceRuntime> {
     if (this.runtimesByName === undefined) {
@@ -819,7 +839,9 @@ class World {
       get runtimes() {
         return world.byName();
       },
-      refs: this.refs,
+      get refs() {
+        return world.refs;
+      },
       associationOf: (name) => {
         const rt = world.byName().get(name);
         if (rt !== undefined) return world.instanceWorld.association(rt as WorldRuntime);
@@ -836,7 +858,10 @@ class World {
     const op = this.operator();
     this.attachObservers();
     const player = this.startShared(op);
-    if (this.options.slice !== undefined) scheduler.countWhere(isInstanceEvent);
+    // An empty slice (a recording of the shared world) has no runtime, so no instance event to
+    // count: no look at each event's label (a process's is its own string, cold at fleet scale).
+    const slice = this.options.slice;
+    if (slice !== undefined && slice.toIndex > slice.fromIndex) scheduler.countWhere(isInstanceEvent);
     const warmUpEvents = this.runToHorizon(player);
     if (player !== undefined) {
       player.finish();
@@ -845,7 +870,6 @@ class World {
     if (this.options.record !== undefined) this.options.record.log.changeStartMs = this.changeStartMs;
     const endMs = scheduler.nowMs;
     for (const o of this.observers) o.finished?.();
-    const slice = this.options.slice;
     const { instances, targetApps } = this.instanceResults(endMs);
     // Every isolated warm-up event is an instance's own (that is why it may run isolated).
     // The fleet's ups and downs, once: the fleet measures read them, and so does a slice's merge.
@@ -909,7 +933,8 @@ class World {
         scheduler,
         ec2: this.ec2,
         stores: { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore },
-        instanceIds: this.scenario.instances.map((spec) => this.refs.get(spec.name)!.id),
+        // The scenario's refs come first, in order (nothing is replaced before the run).
+        instanceIds: this.refList.slice(0, this.scenario.instances.length).map((ref) => ref.id),
       });
     }
     return undefined;
@@ -969,7 +994,9 @@ class World {
         slice === undefined
           ? scenario
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
-      targets: this.targetNames,
+      // A slice without instances never asks (and a recording's would build a set of the fleet).
+      targets:
+        slice !== undefined && slice.toIndex <= slice.fromIndex ? NO_TARGETS : this.derived.targetNames,
       lanesOf: (name) => {
         const id = this.refs.get(name)!.id;
         const rt = this.runtimes.get(id)!;
@@ -1077,6 +1104,10 @@ class World {
         if (ref === undefined) throw new Error(`unknown instance ${name}`);
         return ref;
       },
+      // Only a world that built every scenario instance has them all in order (see builtRange).
+      ...(this.options.replay === undefined
+        ? { scenarioRefs: () => this.refList.slice(0, this.scenario.instances.length) }
+        : {}),
       associationIdOf: (instanceId) => this.ec2.activeAssociation(instanceId)?.AssociationId,
       markChangeStart: () => {
         if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;

@@ -52,9 +52,15 @@ export class HexIdSet {
     }
     if (bad < 0) return undefined;
     const top = first + 1;
-    if (this.findSlot(top, mid, low) >= 0) return false;
-    if ((this.count + 1) * 2 > this.capacity) this.grow();
-    this.insert(top, mid, low);
+    const found = this.findSlot(top, mid, low);
+    if (found >= 0) return false;
+    if ((this.count + 1) * 2 > this.capacity) {
+      this.grow();
+      this.insert(top, mid, low);
+    } else {
+      // The empty slot the look ended at: no second probe (the table is too big to be cached).
+      this.put(~found, top, mid, low);
+    }
     this.count++;
     return true;
   }
@@ -63,14 +69,14 @@ export class HexIdSet {
     return this.count;
   }
 
-  /** The slot holding the id, or -1. Linear probing from the id's hash. */
+  /** The slot holding the id, or `~slot` of the empty slot where the look ended. Linear probing from the id's hash. */
   private findSlot(top: number, mid: number, low: number): number {
     const { slots } = this;
     const mask = this.capacity - 1;
     for (let slot = hash(top, mid, low) >>> (32 - this.bits); ; slot = (slot + 1) & mask) {
       const at = slot * SLOT_WORDS;
       const t = slots[at]!;
-      if (t === 0) return -1;
+      if (t === 0) return ~slot;
       if (t === top && slots[at + 1] === mid && slots[at + 2] === low) return slot;
     }
   }
@@ -81,10 +87,15 @@ export class HexIdSet {
     const mask = this.capacity - 1;
     let slot = hash(top, mid, low) >>> (32 - this.bits);
     while (slots[slot * SLOT_WORDS] !== 0) slot = (slot + 1) & mask;
+    this.put(slot, top, mid, low);
+  }
+
+  /** Writes an id into empty slot `slot`. */
+  private put(slot: number, top: number, mid: number, low: number): void {
     const at = slot * SLOT_WORDS;
-    slots[at] = top;
-    slots[at + 1] = mid;
-    slots[at + 2] = low;
+    this.slots[at] = top;
+    this.slots[at + 1] = mid;
+    this.slots[at + 2] = low;
   }
 
   /** Doubles the table (kept at most half full, so probes stay short). */

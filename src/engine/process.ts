@@ -120,6 +120,27 @@ export function allOf(label: string, signals: readonly Signal[]): Signal {
 }
 
 /**
+ * What ProcessSteps return: one mutable result for their yields and one for their returns, shared
+ * by every step. A step's result is read by its consumer (a process run, an enclosing step, a
+ * generator's `yield*`) before any step is advanced again, so none is held across another `next`;
+ * a fleet's fan-out would otherwise allocate a few per instance and event.
+ */
+const YIELDED: { done: false; value: unknown } = { done: false, value: undefined };
+const RETURNED: { done: true; value: unknown } = { done: true, value: undefined };
+
+/** A ProcessStep's yield of `value` (see YIELDED: read it before advancing any step again). */
+export function stepYield<Y>(value: Y): IteratorYieldResult<Y> {
+  YIELDED.value = value;
+  return YIELDED as IteratorYieldResult<Y>;
+}
+
+/** A ProcessStep's return of `value` (see YIELDED: read it before advancing any step again). */
+export function stepReturn<R>(value: R): IteratorReturnResult<R> {
+  RETURNED.value = value;
+  return RETURNED as IteratorReturnResult<R>;
+}
+
+/**
  * A step of a process (`yield* step`) written as a small iterator object instead of a generator.
  * For the steps a fleet's fan-out has in flight once per instance at the same time (a call, its
  * retries): a suspended generator keeps a frame several times the size of a few fields.
@@ -175,6 +196,6 @@ class MappedReturn<Y, A, B> extends ProcessStep<Y, B> {
 
   protected advance(): IteratorResult<Y, B> {
     const step = this.inner.next();
-    return step.done === true ? { done: true, value: this.map(step.value) } : step;
+    return step.done === true ? stepReturn(this.map(step.value)) : step;
   }
 }

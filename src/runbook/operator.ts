@@ -5,6 +5,7 @@
  */
 import type { Process, RandomStream, Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord, WaiterPass } from '../result.ts';
+import type { SdkRetries } from './retry.ts';
 
 export interface CallOutcome {
   readonly ok: boolean;
@@ -61,7 +62,20 @@ export interface Operator {
    * per instance). `call(r)` must be exactly: latencyMs(), that long a sleep if > 0, execute(r).
    */
   readonly site?: CallSite;
+  /**
+   * Set when `call` is another operator's calls retried as an SDK does (the runbook's retrying
+   * operators): `call(r)` must then be exactly `retriedCall(sdkRetries, r)`, so that a step that
+   * makes many calls (RetryLoop) makes their attempts and SDK retries itself, with no call object
+   * per call in between (a fleet's fan-out has one in flight per instance).
+   */
+  readonly sdkRetries?: SdkRetries;
   instance(name: string): InstanceRef;
+  /**
+   * The refs of every scenario instance, in scenario order (what `instance` answers for each
+   * name): for a step on the whole fleet, without a look-up by name per instance. Absent where
+   * the operator does not have them all.
+   */
+  scenarioRefs?(): readonly InstanceRef[];
   /** The instance's active association id as EC2 sees it now (for `${inst.associationId}`). */
   associationIdOf(instanceId: string): string | undefined;
   /** Marks the start of the change being observed (first call of the first strategy). */

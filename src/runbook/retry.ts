@@ -21,7 +21,7 @@
  *   EC2ThrottledException with HTTP 503.
  * The AWS CLI v2 uses `standard` by default (AWS CLI User Guide, "AWS CLI retries").
  */
-import { ProcessStep, type RandomSource, type Yieldable } from '../engine/index.ts';
+import { ProcessStep, type RandomSource, stepReturn, stepYield, type Yieldable } from '../engine/index.ts';
 import type { AwsErrorData, StepRecord } from '../result.ts';
 import { RETRY_DEFAULT_ATTEMPTS, type RetryMode, type RetrySpec } from '../scenario/types.ts';
 
@@ -149,8 +149,20 @@ export class RetryClient {
     spec: RetrySpec,
     gaveUp?: GaveUp,
   ): Generator<Yieldable, CallOutcome, void> {
-    return new RetriedCall(this, op, request, spec, gaveUp);
+    return new RetriedCall({ client: this, spec, gaveUp, op }, request);
   }
+}
+
+/**
+ * The SDK retries of an operator that retries every call as `client` does (Operator.sdkRetries):
+ * each of its calls is attempts made on `op` until the SDK stops (RetriedCall).
+ */
+export interface SdkRetries {
+  readonly client: RetryClient;
+  readonly spec: RetrySpec;
+  readonly gaveUp: GaveUp | undefined;
+  /** The operator the attempts are made on. */
+  readonly op: Operator;
 }
 
 /**
@@ -164,7 +176,9 @@ export class RetryClient {
  *   }
  *
  * as a ProcessStep: a fleet's fan-out has one of these (a retried call, a poll) in flight for
- * every instance at once.
+ * every instance at once. When `op` retries its calls as an SDK does (Operator.sdkRetries, the
+ * operator a strategy runs on), `op.call` is a RetriedCall, and the loop makes its attempts and
+ * their SDK retries itself, exactly as that RetriedCall would: one step per call in flight, not two.
  */
 export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   /** Attempts made so far, the one in flight included. */
@@ -173,13 +187,20 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   private current: CallRequest | undefined = undefined;
   /**
    * The attempt being made through `op.call`, `DUE` when it is made through `op.site` and its
-   * latency has passed, or undefined between attempts (waiting to retry).
+   * latency has passed, `BACKOFF` when the SDK's retry delay of the attempt has passed, or
+   * undefined between attempts (waiting to retry).
    */
-  private inFlight: Generator<Yieldable, CallOutcome, void> | typeof DUE | undefined = undefined;
+  private inFlight: Generator<Yieldable, CallOutcome, void> | typeof DUE | typeof BACKOFF | undefined =
+    undefined;
+  /** The SDK's attempts of the call in flight (Operator.sdkRetries), and what the quota gave for its last retry. */
+  private sdkAttempt = 0;
+  private sdkCost = 0;
 
+  /** `sdk`: the SDK retries this loop makes itself (default: `op`'s, see Operator.sdkRetries). */
   constructor(
     protected readonly op: Operator,
     private readonly request: CallRequest | (() => CallRequest),
+    private readonly sdk: SdkRetries | undefined = op.sdkRetries,
   ) {
     super();
   }
@@ -194,19 +215,27 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
   protected abstract result(outcome: CallOutcome): R;
 
   protected advance(): IteratorResult<Yieldable, R> {
-    const site = this.op.site;
-    if (this.inFlight === undefined) {
-      this.attempt++;
-      if (this.attempt === 1) this.started();
-      const request = this.request;
-      this.current = typeof request === 'function' ? request() : request;
+    const sdk = this.sdk;
+    // Where the attempts are made: the SDK's operator, whose calls are single attempts.
+    const target = sdk === undefined ? this.op : sdk.op;
+    const site = target.site;
+    if (this.inFlight === undefined || this.inFlight === BACKOFF) {
+      if (this.inFlight === undefined) {
+        this.attempt++;
+        if (this.attempt === 1) this.started();
+        const request = this.request;
+        this.current = typeof request === 'function' ? request() : request;
+        this.sdkAttempt = 0;
+        this.sdkCost = 0;
+      }
+      this.sdkAttempt++;
       if (site === undefined) {
-        this.inFlight = this.op.call(this.current);
+        this.inFlight = target.call(this.current!);
       } else {
         // op.call's own steps (Operator.site), without a call object per attempt.
         this.inFlight = DUE;
         const latencyMs = site.latencyMs();
-        if (latencyMs > 0) return { done: false, value: latencyMs };
+        if (latencyMs > 0) return stepYield(latencyMs);
       }
     }
     let outcome: CallOutcome;
@@ -217,40 +246,24 @@ export abstract class RetryLoop<R> extends ProcessStep<Yieldable, R> {
       if (step.done !== true) return step;
       outcome = step.value;
     }
+    if (sdk !== undefined) {
+      const backoffMs = this.sdkRetryDelayMs(sdk, outcome, this.current!);
+      if (backoffMs !== undefined) {
+        this.inFlight = BACKOFF;
+        return stepYield(backoffMs);
+      }
+    }
     this.inFlight = undefined;
     const delayMs = this.retryDelayMs(outcome, this.current!);
-    return delayMs === undefined
-      ? { done: true, value: this.result(outcome) }
-      : { done: false, value: delayMs };
-  }
-}
-
-/** RetryLoop.inFlight of an attempt made through Operator.site whose latency has passed. */
-const DUE = 'due';
-
-/** One call with the SDK's retries (RetryClient.call). */
-class RetriedCall extends RetryLoop<CallOutcome> {
-  /** What the quota gave for the last retry (a success gives it back). */
-  private lastCost = 0;
-
-  constructor(
-    private readonly client: RetryClient,
-    op: Operator,
-    request: CallRequest,
-    private readonly spec: RetrySpec,
-    private readonly gaveUp: GaveUp | undefined,
-  ) {
-    super(op, request);
+    return delayMs === undefined ? stepReturn(this.result(outcome)) : stepYield(delayMs);
   }
 
-  protected result(outcome: CallOutcome): CallOutcome {
-    return outcome;
-  }
-
-  protected retryDelayMs(outcome: CallOutcome, request: CallRequest): number | undefined {
-    const { spec, attempt } = this;
+  /** After the SDK's attempt `sdkAttempt` of a call: the delay before its next, or undefined when the SDK stops. */
+  private sdkRetryDelayMs(sdk: SdkRetries, outcome: CallOutcome, request: CallRequest): number | undefined {
+    const { spec, client } = sdk;
+    const attempt = this.sdkAttempt;
     if (outcome.ok || outcome.error === undefined) {
-      if (spec.mode !== 'legacy') this.client.quota.release(this.lastCost);
+      if (spec.mode !== 'legacy') client.quota.release(this.sdkCost);
       return undefined;
     }
     if (!isRetryable(spec.mode, request.service, outcome.error)) return undefined;
@@ -259,16 +272,41 @@ class RetriedCall extends RetryLoop<CallOutcome> {
         ? undefined
         : spec.mode === 'legacy'
           ? 0
-          : this.client.quota.acquire(outcome.error);
+          : client.quota.acquire(outcome.error);
     if (cost === undefined) {
-      this.gaveUp?.(request, attempt, outcome.error.code);
+      sdk.gaveUp?.(request, attempt, outcome.error.code);
       return undefined;
     }
-    this.lastCost = cost;
+    this.sdkCost = cost;
     // An `expect` judges the command's final outcome, as a script's exit status does, so the
-    // attempt about to be retried loses it. op.call has just pushed its record synchronously.
-    if (request.expect !== undefined) dropExpectation(this.op.records);
-    return backoffMs(spec.mode, attempt, this.client.random.next());
+    // attempt about to be retried loses it. The attempt has just pushed its record synchronously.
+    if (request.expect !== undefined) dropExpectation(sdk.op.records);
+    return backoffMs(spec.mode, attempt, client.random.next());
+  }
+}
+
+/** RetryLoop.inFlight of an attempt made through Operator.site whose latency has passed. */
+const DUE = 'due';
+/** RetryLoop.inFlight when the SDK's delay before retrying an attempt has passed. */
+const BACKOFF = 'backoff';
+
+/** One call with the SDK's retries `sdk` (a process step): what RetryClient.call makes. */
+export function retriedCall(sdk: SdkRetries, request: CallRequest): Generator<Yieldable, CallOutcome, void> {
+  return new RetriedCall(sdk, request);
+}
+
+/** One call with the SDK's retries (retriedCall): a RetryLoop that only the SDK retries. */
+class RetriedCall extends RetryLoop<CallOutcome> {
+  constructor(sdk: SdkRetries, request: CallRequest) {
+    super(sdk.op, request, sdk);
+  }
+
+  protected result(outcome: CallOutcome): CallOutcome {
+    return outcome;
+  }
+
+  protected retryDelayMs(): undefined {
+    return undefined;
   }
 }
 

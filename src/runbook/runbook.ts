@@ -31,7 +31,7 @@ import {
   readPath,
 } from './operator.ts';
 import { callPaginated } from './paginate.ts';
-import { CLI_DEFAULT_RETRY, type GaveUp, RetryClient } from './retry.ts';
+import { CLI_DEFAULT_RETRY, type GaveUp, RetryClient, retriedCall, type SdkRetries } from './retry.ts';
 import { strategyProcess } from './strategies.ts';
 import { pollUntil } from './strategies-common.ts';
 import { waiterPass } from './waiter-hazard.ts';
@@ -139,7 +139,12 @@ function* runStep(
       return yield* runWaitUntil(op, client, step, s, origin, retryOf(step, ctx));
     case 'strategy': {
       const careful = carefulOperator(op, client, retryOf(step, ctx));
-      const targets = resolveTargets(ctx.scenario, step.targets).map((n) => op.instance(n));
+      const names = resolveTargets(ctx.scenario, step.targets);
+      // As many as the scenario's instances: all of them, in scenario order (resolveTargets).
+      const targets =
+        names.length === ctx.scenario.instances.length && op.scenarioRefs !== undefined
+          ? op.scenarioRefs()
+          : names.map((n) => op.instance(n));
       yield* strategyProcess(step.strategy, {
         op: careful.op,
         targets,
@@ -253,6 +258,7 @@ function retryingOperator(
   spec: RetrySpec,
   hooks: { gaveUp?: GaveUp; failed?(): void } = {},
 ): Operator {
+  const sdkRetries: SdkRetries = { client, spec, gaveUp: hooks.gaveUp, op };
   return {
     get nowMs() {
       return op.nowMs;
@@ -260,7 +266,8 @@ function retryingOperator(
     defaultRegion: op.defaultRegion,
     records: op.records,
     // The client's generator itself, not one wrapping it: one generator less per call in flight.
-    call: (request) => client.call(op, request, spec, hooks.gaveUp),
+    call: (request) => retriedCall(sdkRetries, request),
+    sdkRetries,
     instance: (name) => op.instance(name),
     associationIdOf: (id) => op.associationIdOf(id),
     markChangeStart: () => op.markChangeStart(),

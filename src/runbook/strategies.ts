@@ -7,7 +7,7 @@
  * Per-instance work runs in parallel child processes, as a script that loops over a fleet with
  * background jobs would; IAM-wide work (creating a profile, swapping a role) is done once.
  */
-import { type Process, ProcessStep, type Yieldable } from '../engine/index.ts';
+import { type Process, ProcessStep, stepReturn, type Yieldable } from '../engine/index.ts';
 import { isResponseName } from '../scenario/incident.ts';
 import type { StrategyName } from '../scenario/types.ts';
 import {
@@ -194,7 +194,7 @@ class ReplaceOne extends ProcessStep<Yieldable, void> {
         this.phase = 'wait';
         this.inner = waitAssociated(ctx, inst, o);
       } else {
-        return { done: true, value: undefined };
+        return stepReturn(undefined);
       }
     }
   }

@@ -4,7 +4,7 @@
  * the model (an AwsError) is an outcome; anything else is a bug and propagates.
  */
 import { AwsError } from '../aws/errors.ts';
-import { ProcessStep, type Yieldable } from '../engine/index.ts';
+import { ProcessStep, stepReturn, stepYield, type Yieldable } from '../engine/index.ts';
 import type { StepRecord } from '../result.ts';
 import { type CallOutcome, type CallRequest, type CallSite, expectationMet } from '../runbook/operator.ts';
 
@@ -122,8 +122,8 @@ export class CallInFlight extends ProcessStep<Yieldable, CallOutcome> {
     if (!this.started) {
       this.started = true;
       const latencyMs = this.site.latencyMs();
-      if (latencyMs > 0) return { done: false, value: latencyMs };
+      if (latencyMs > 0) return stepYield(latencyMs);
     }
-    return { done: true, value: this.site.execute(this.request) };
+    return stepReturn(this.site.execute(this.request));
   }
 }

@@ -170,10 +170,15 @@ export class SharedLog {
 export interface RecordedWorld {
   readonly scheduler: Scheduler;
   readonly ec2: {
-    onEvent(listener: (e: Ec2Event) => void): void;
+    /** `instanceIndex`: the event's instance's, as instanceIndex answers for its id. */
+    onEvent(listener: (e: Ec2Event, instanceIndex: number) => void): void;
     onAssociationChange(listener: AssociationListener): void;
     associationOf(instanceId: string): AssociationOfInstance | undefined;
-    instanceIndex(instanceId: string): number | undefined;
+    /** Every instance in creation order (its index's order). */
+    instancesInOrder(): Iterable<{
+      readonly id: string;
+      readonly association: AssociationOfInstance | undefined;
+    }>;
   };
   readonly stores: Readonly<
     Record<StoreName, { onApply(l: (region: string, version: number, state: unknown) => void): void }>
@@ -200,20 +205,24 @@ export class SharedRecorder implements FireHooks {
     this.scheduler = scheduler;
     log.initialCounter = scheduler.nextSeq;
     const instances = world.instanceIds.length;
-    world.instanceIds.forEach((id, i) => {
-      // EC2 numbers instances in creation order: the scenario's come first, in order.
-      if (world.ec2.instanceIndex(id) !== i) log.foreignInstances = true;
-      const a = world.ec2.associationOf(id);
+    // EC2 numbers instances in creation order: the scenario's come first, in order. Read in that
+    // order, not looked up by id (two cold looks per instance at fleet scale).
+    const inOrder = world.ec2.instancesInOrder()[Symbol.iterator]();
+    for (const id of world.instanceIds) {
+      const next = inOrder.next();
+      // The next instance in EC2's order has the id exactly when EC2 numbered it as the scenario does.
+      const held = next.done === true || next.value.id !== id ? undefined : next.value;
+      if (held === undefined) log.foreignInstances = true;
+      const a = held === undefined ? world.ec2.associationOf(id) : held.association;
       log.initialKinds.push(associationKind(a));
       log.initialNumbers.push(a?.seq ?? -1);
       log.initialProfiles.push(this.profileIndex(a));
-    });
+    }
     world.ec2.onAssociationChange((instance, a) => {
       if (instance >= instances) log.foreignInstances = true;
       else this.op(associationKind(a), instance, a?.seq ?? -1, this.profileIndex(a));
     });
-    world.ec2.onEvent((event) => {
-      const instance = world.ec2.instanceIndex(event.instanceId) ?? instances;
+    world.ec2.onEvent((event, instance) => {
       if (instance >= instances) log.foreignInstances = true;
       else {
         const state = event.type === 'instanceState' ? instanceStateNames.indexOf(event.state) : -1;

@@ -19,8 +19,19 @@ const idArb = fc.oneof(
   fc.constantFrom('i-123456G', 'abc', '', 'iip-assoc-XYZ'),
 );
 
-/** A step: add a record for an id (if absent), delete the record of an id (if present), or look one up. */
-const stepArb = fc.tuple(fc.constantFrom('add', 'delete', 'get'), idArb);
+/** Many distinct ids (the table grows and is rebuilt), a few of them sharing their last 7 digits. */
+const manyIdsArb = fc
+  .array(fc.tuple(fc.integer({ min: 0, max: 0xfff }), fc.integer({ min: 0, max: 0x3ff })), {
+    minLength: 200,
+    maxLength: 600,
+  })
+  .map((pairs) => pairs.map(([head, tail]) => `i-${head.toString(16)}${tail.toString(16).padStart(7, '0')}`));
+
+/**
+ * A step: add a record for an id (if absent), add one with addNew (refused if present), delete
+ * the record of an id (if present), or look one up.
+ */
+const stepArb = fc.tuple(fc.constantFrom('add', 'addNew', 'delete', 'get'), idArb);
 
 describe('IdMap', () => {
   it('law: answers as a Map by id, and lists in creation order, whatever ids share a number', () => {
@@ -35,6 +46,13 @@ describe('IdMap', () => {
             const rec = { id, seq: seq++ };
             map.add(rec);
             reference.set(id, rec);
+          } else if (what === 'addNew') {
+            const rec = { id, seq };
+            expect(map.addNew(rec)).toBe(present === undefined);
+            if (present === undefined) {
+              seq++;
+              reference.set(id, rec);
+            }
           } else if (what === 'delete' && present !== undefined) {
             expect(map.delete(present)).toBe(true);
             expect(map.delete(present)).toBe(false);
@@ -44,9 +62,41 @@ describe('IdMap', () => {
           expect(map.has(id)).toBe(reference.has(id));
           expect(map.size).toBe(reference.size);
         }
-        expect([...map.inOrder((r) => r.seq)]).toEqual([...reference.values()]);
+        expect([...map.inOrder()]).toEqual([...reference.values()]);
       }),
       propertyOptions(500),
+    );
+  });
+
+  it('law: stays a Map by id through growth and churn (add all, delete every other, add again)', () => {
+    fc.assert(
+      fc.property(manyIdsArb, (ids) => {
+        const map = new IdMap<Rec>();
+        const reference = new Map<string, Rec>();
+        let seq = 0;
+        const addAll = () => {
+          for (const id of ids) {
+            const rec = { id, seq };
+            expect(map.addNew(rec)).toBe(!reference.has(id));
+            if (!reference.has(id)) {
+              seq++;
+              reference.set(id, rec);
+            }
+          }
+        };
+        addAll();
+        [...reference.values()].forEach((rec, i) => {
+          if (i % 2 === 0) {
+            expect(map.delete(rec)).toBe(true);
+            reference.delete(rec.id);
+          }
+        });
+        addAll();
+        for (const id of ids) expect(map.get(id)).toBe(reference.get(id));
+        expect(map.size).toBe(reference.size);
+        expect([...map.inOrder()]).toEqual([...reference.values()]);
+      }),
+      propertyOptions(30),
     );
   });
 });

@@ -19,7 +19,7 @@ const idOf = (i: number) => `i-${i}`;
 
 /** The made-up shared world: a program of events drawn from seed `seed`. */
 class ToyShared {
-  private readonly eventListeners: ((e: Ec2Event) => void)[] = [];
+  private readonly eventListeners: ((e: Ec2Event, instanceIndex: number) => void)[] = [];
   private readonly associationListeners: AssociationListener[] = [];
   private readonly associations = new Map<string, AssociationOfInstance>();
   private made = 0;
@@ -51,12 +51,12 @@ class ToyShared {
         for (const l of this.associationListeners) l(i, a);
       } else {
         const event: Ec2Event = { type: 'rebootStarted', instanceId: idOf(random.int(0, INSTANCES - 1)) };
-        for (const l of this.eventListeners) l(event);
+        for (const l of this.eventListeners) l(event, indexOfId(event.instanceId));
       }
     }
   }
 
-  onEvent(l: (e: Ec2Event) => void): void {
+  onEvent(l: (e: Ec2Event, instanceIndex: number) => void): void {
     this.eventListeners.push(l);
   }
   onAssociationChange(l: AssociationListener): void {
@@ -65,8 +65,11 @@ class ToyShared {
   associationOf(id: string): AssociationOfInstance | undefined {
     return this.associations.get(id);
   }
-  instanceIndex(id: string): number {
-    return indexOfId(id);
+  *instancesInOrder(): Iterable<{
+    readonly id: string;
+    readonly association: AssociationOfInstance | undefined;
+  }> {
+    for (let i = 0; i < INSTANCES; i++) yield { id: idOf(i), association: this.associations.get(idOf(i)) };
   }
 }
 

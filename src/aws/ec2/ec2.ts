@@ -14,7 +14,7 @@
  * Every call validates completely before it changes anything, so a failed call changes nothing
  * and draws nothing from any random stream.
  */
-import { type Distribution, Priority, StreamStates } from '../../engine/index.ts';
+import { type Distribution, Priority, StreamStates, type Timer, type TimerKind } from '../../engine/index.ts';
 import { Errors } from '../errors.ts';
 import { isHexId } from '../hex-id-set.ts';
 import { entry } from '../iam/records.ts';
@@ -80,7 +80,7 @@ export class Ec2Service {
   private readonly instances = new IdMap<InstanceRecord>();
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
   private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
-  /** Live associations per region, by id (creation order: IdMap.inOrder by seq). */
+  /** Live associations per region, by id (in creation order: IdMap.inOrder). */
   private readonly associationsByRegion = new Map<string, IdMap<AssociationRecord>>();
   private readonly listeners: Ec2Listener[] = [];
   private readonly associationListeners: AssociationListener[] = [];
@@ -130,6 +130,17 @@ export class Ec2Service {
   /** The instance's position in the service's creation order (seeded instances first, in order). */
   instanceIndex(instanceId: string): number | undefined {
     return this.instances.get(instanceId)?.index;
+  }
+
+  /**
+   * Every instance's id and current association (as associationOf answers) in creation order
+   * (instanceIndex's), terminated ones included: for a reader of them all (a recorder).
+   */
+  instancesInOrder(): Iterable<{
+    readonly id: string;
+    readonly association: AssociationOfInstance | undefined;
+  }> {
+    return this.instances.inOrder();
   }
 
   instance(instanceId: string): InstanceView | undefined {
@@ -188,13 +199,12 @@ export class Ec2Service {
     } else {
       if (!isInstanceId(id))
         throw new Error(`seedInstance ${spec.name}: instance id ${id} is not of the form i-…`);
-      if (this.instances.has(id))
-        throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
-      this.opts.ids.reserve(id);
     }
     const now = this.opts.scheduler.nowMs;
     // Its reservation id and Name tag are built when asked for (reservationIdOf, instanceTags).
     const record = this.newInstance(id, spec.region, spec.name, spec.state, undefined, now);
+    if (record === undefined) throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
+    if (spec.id !== undefined) this.opts.ids.reserve(id);
     if (spec.tags !== undefined && spec.tags.length > 0)
       record.seedTags = [{ Key: 'Name', Value: spec.name }, ...spec.tags];
     if (profile !== undefined) {
@@ -259,13 +269,14 @@ export class Ec2Service {
       const id = this.opts.ids.instanceId();
       // One reservation per call; its id is derived from the first instance's, which is unique.
       if (i === 0) reservationId = `r-${id.slice(2)}`;
-      const record = this.newInstance(id, region, name, 'pending', reservationId, now, launch, i);
+      // A drawn id is new (IdFactory), so the record is made.
+      const record = this.newInstance(id, region, name, 'pending', reservationId, now, launch, i)!;
       launched.push(record);
       this.scheduleState(record, 'running', this.opts.delays.instanceStart);
       // Every instance of the launch gets its own association (moto gives it to the first only).
       if (profile !== undefined) this.startAssociation(record, profile);
       // Emitted last, so a listener already sees the instance's association.
-      this.emit({ type: 'instanceState', instanceId: id, state: 'pending', previous: undefined });
+      this.emit(record, { type: 'instanceState', instanceId: id, state: 'pending', previous: undefined });
     }
     return reservationShape(reservationId, launched);
   }
@@ -401,14 +412,14 @@ export class Ec2Service {
     for (const r of records) {
       // A reboot request while one is in progress joins it: the OS is already restarting.
       if (r.rebootTimer !== undefined) continue;
-      this.emit({ type: 'rebootStarted', instanceId: r.id });
+      this.emit(r, { type: 'rebootStarted', instanceId: r.id });
       const delayMs = this.delayFor(r, this.opts.delays.instanceReboot);
       r.rebootTimer = this.opts.scheduler.after(
         delayMs,
         'ec2.rebooted',
         () => {
           r.rebootTimer = undefined;
-          this.emit({ type: 'rebooted', instanceId: r.id });
+          this.emit(r, { type: 'rebooted', instanceId: r.id });
         },
         Priority.normal,
         r.id,
@@ -489,7 +500,7 @@ export class Ec2Service {
         }
         candidates = found.sort((x, y) => x.seq - y.seq);
       } else {
-        candidates = live.inOrder(bySeq);
+        candidates = live.inOrder();
       }
     }
 
@@ -553,28 +564,20 @@ export class Ec2Service {
     }
     // [INF] A repeated disassociate reports the record as it is and does not restart the clock.
     if (a.state !== 'disassociating') {
-      if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
       a.state = 'disassociating';
       this.associationChanged(instance);
       const delayMs = this.delayFor(instance, this.opts.delays.disassociationSettle);
-      a.timer = this.opts.scheduler.after(
-        delayMs,
-        'ec2.disassociated',
-        () => {
-          a.timer = undefined;
-          this.endAssociation(a, 'disassociated');
-        },
-        Priority.normal,
-        instance.id,
-      );
+      // A pending settle is moved (as a cancel and a new event would be ordered), else scheduled.
+      this.settleAfter(a, delayMs);
     }
     return { IamInstanceProfileAssociation: associationShape(a) };
   }
 
   // --- internals ---------------------------------------------------------------------------
 
-  private emit(event: Ec2Event): void {
-    for (const l of this.listeners) l(event);
+  /** Tells the listeners of `event`, which happened to `instance`. */
+  private emit(instance: InstanceRecord, event: Ec2Event): void {
+    for (const l of this.listeners) l(event, instance.index);
   }
 
   /** Tells the association listeners (onAssociationChange) that `instance`'s association changed. */
@@ -635,7 +638,7 @@ export class Ec2Service {
     launchTimeMs: number,
     launch?: LaunchDetails,
     launchIndex = 0,
-  ): InstanceRecord {
+  ): InstanceRecord | undefined {
     const record: InstanceRecord = {
       id,
       region,
@@ -652,7 +655,8 @@ export class Ec2Service {
       seedTags: undefined,
       index: this.instances.size,
     };
-    this.instances.add(record);
+    // Undefined, nothing changed, when another instance has the id.
+    if (!this.instances.addNew(record)) return undefined;
     this.instancesByRegion.get(region)!.push(record);
     return record;
   }
@@ -661,7 +665,7 @@ export class Ec2Service {
     const previous = r.state;
     r.state = state;
     r.runningSinceMs = state === 'running' ? this.opts.scheduler.nowMs : undefined;
-    this.emit({ type: 'instanceState', instanceId: r.id, state, previous });
+    this.emit(r, { type: 'instanceState', instanceId: r.id, state, previous });
   }
 
   /** Moves the instance to `state` after a delay drawn from its own stream. */
@@ -690,16 +694,15 @@ export class Ec2Service {
     profile: InstanceProfile,
     state: 'associating' | 'associated',
   ): AssociationRecord {
-    const a: AssociationRecord = {
-      id: this.opts.ids.associationId(),
+    const a = new Association(
+      this.opts.ids.associationId(),
       instance,
-      profileId: profile.InstanceProfileId,
-      profileArn: profile.Arn,
+      profile.InstanceProfileId,
+      profile.Arn,
       state,
-      createdAtMs: this.opts.scheduler.nowMs,
-      seq: ++this.associationSeq,
-      timer: undefined,
-    };
+      this.opts.scheduler.nowMs,
+      ++this.associationSeq,
+    );
     this.associationsByRegion.get(instance.region)!.add(a);
     return a;
   }
@@ -709,36 +712,86 @@ export class Ec2Service {
     const a = this.newAssociation(instance, profile, 'associating');
     instance.association = a;
     this.associationChanged(instance);
-    const delayMs = this.delayFor(instance, this.opts.delays.associationSettle);
-    a.timer = this.opts.scheduler.after(
-      delayMs,
-      'ec2.associated',
-      () => {
-        a.timer = undefined;
-        a.state = 'associated';
-        this.associationChanged(instance);
-        this.emit({
-          type: 'associationSettled',
-          instanceId: instance.id,
-          associationId: a.id,
-          profileId: a.profileId,
-        });
-      },
-      Priority.normal,
-      instance.id,
-    );
+    this.settleAfter(a, this.delayFor(instance, this.opts.delays.associationSettle));
     return a;
   }
 
+  /** (Re)schedules `a`'s settle (see Association) `delayMs` from now. */
+  private settleAfter(a: AssociationRecord, delayMs: number): void {
+    a.timer ??= this.opts.scheduler.targetTimer(a as Association, this);
+    a.timer.after(delayMs);
+  }
+
+  /** @internal `a`'s settle is due (Association.fire): associating → associated, or disassociating → gone. */
+  settle(a: AssociationRecord): void {
+    a.timer!.release();
+    a.timer = undefined;
+    if (a.state === 'disassociating') {
+      this.endAssociation(a, 'disassociated');
+      return;
+    }
+    a.state = 'associated';
+    const instance = a.instance;
+    this.associationChanged(instance);
+    this.emit(instance, {
+      type: 'associationSettled',
+      instanceId: instance.id,
+      associationId: a.id,
+      profileId: a.profileId,
+    });
+  }
+
   private endAssociation(a: AssociationRecord, reason: AssociationEndedEvent['reason']): void {
-    if (a.timer !== undefined) this.opts.scheduler.cancel(a.timer);
+    a.timer?.release();
     a.timer = undefined;
     this.associationsByRegion.get(a.instance.region)!.delete(a);
     if (a.instance.association === a) {
       a.instance.association = undefined;
       this.associationChanged(a.instance);
     }
-    this.emit({ type: 'associationEnded', instanceId: a.instance.id, associationId: a.id, reason });
+    this.emit(a.instance, {
+      type: 'associationEnded',
+      instanceId: a.instance.id,
+      associationId: a.id,
+      reason,
+    });
+  }
+}
+
+/**
+ * An association record, which is also the kind of its own settle timer (label, priority and
+ * subject, see Scheduler.targetTimer): a fleet-wide replace has one settle pending per instance,
+ * and a closure, an event and a queue entry for each would outlive several young-generation
+ * collections. The label follows the state the timer settles: `associating` (settles to
+ * associated) or `disassociating` (settles to gone), the only states with a timer pending.
+ */
+class Association implements AssociationRecord, TimerKind<Ec2Service> {
+  timer: Timer | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly instance: InstanceRecord,
+    readonly profileId: string,
+    readonly profileArn: string,
+    public state: AssociationRecord['state'],
+    readonly createdAtMs: number,
+    readonly seq: number,
+  ) {}
+
+  get label(): string {
+    return this.state === 'disassociating' ? 'ec2.disassociated' : 'ec2.associated';
+  }
+
+  get priority(): Priority {
+    return Priority.normal;
+  }
+
+  get subject(): string {
+    return this.instance.id;
+  }
+
+  fire(service: Ec2Service): void {
+    service.settle(this);
   }
 }
 
@@ -755,11 +808,6 @@ export type AssociationListener = (
   instanceIndex: number,
   association: AssociationOfInstance | undefined,
 ) => void;
-
-/** An association's place in creation order. */
-function bySeq(a: AssociationRecord): number {
-  return a.seq;
-}
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */
 function parseToken(token: string, pattern: RegExp): number {

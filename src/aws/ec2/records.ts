@@ -6,7 +6,7 @@
  * holds is always reachable from the instance, and by id from its region's map). Responses are
  * always fresh objects, so a caller can never mutate the model through them.
  */
-import type { EventHandle } from '../../engine/index.ts';
+import type { EventHandle, Timer } from '../../engine/index.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
 import { type Ec2Tag, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
 import { type AssociationStateName, type InstanceStateName, instanceStateCodes } from './types.ts';
@@ -53,7 +53,7 @@ export interface AssociationRecord {
   /** Creation order across the service; pagination tokens point into it. */
   readonly seq: number;
   /** The pending settle (associating->associated or disassociating->removed). */
-  timer: EventHandle | undefined;
+  timer: Timer | undefined;
 }
 
 export interface InstanceStateShape {

@@ -107,7 +107,12 @@ export type Ec2Event =
   | AssociationEndedEvent
   | RebootStartedEvent
   | RebootedEvent;
-export type Ec2Listener = (event: Ec2Event) => void;
+/**
+ * Told of an EC2 event, and of the position of its instance in the service's creation order
+ * (Ec2Service.instanceIndex), which a listener that indexes instances by it would otherwise look
+ * up by id for every event.
+ */
+export type Ec2Listener = (event: Ec2Event, instanceIndex: number) => void;
 
 export interface Ec2Delays {
   /** associating -> associated. */
