@@ -750,7 +750,10 @@ class World {
       local.restart();
       rt.moveTo(local);
       local.at(atMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, name);
+      // Nobody reads the lanes before t=0, and they keep nothing of it (see deferLanes).
+      rt.deferLanes(true);
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
+      rt.deferLanes(false);
       rt.moveTo(this.scheduler);
     }
     this.boots.length = 0;
