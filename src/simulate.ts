@@ -552,7 +552,7 @@ class World {
       const spec = this.scenario.instances[i]!;
       bootsMs.push(
         spec.state === 'running' && this.inSlice(i)
-          ? Math.min(this.streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+          ? Math.min(this.streams.freshInt(`instance/${spec.name}/boot`, 0, this.bootSpanMs), this.offsetMs)
           : undefined,
       );
     }
@@ -995,7 +995,7 @@ class World {
       probePhaseMs: (spec) =>
         spec.probe === undefined
           ? 0
-          : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+          : this.streams.freshInt(`instance/${spec.name}/probe`, 0, spec.probe.everyMs - 1),
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });

@@ -110,13 +110,23 @@ export class Alea implements RandomSource {
    * units of 2^-32, which `| 0` keeps as an int32.
    */
   private seed(seedKey: string): void {
-    let n = mash(MASH_AFTER_SPACES, seedKey);
-    this.s0 = (K0_SPACE - (n >>> 0)) | 0;
+    let n = this.seedFirstDraw(seedKey);
     n = mash(n, seedKey);
     this.s1 = (K1_SPACE - (n >>> 0)) | 0;
     n = mash(n, seedKey);
     this.s2 = (K2_SPACE - (n >>> 0)) | 0;
+  }
+
+  /**
+   * The first of seeding's three hashes: it sets s0 and c, all that the first draw reads (next()
+   * reads s1 and s2 only to shift them along). Returns Mash's state, for the other two hashes.
+   * @internal Alone, for RandomStreams.freshInt: the draws after the first are not the stream's.
+   */
+  seedFirstDraw(seedKey: string): number {
+    const n = mash(MASH_AFTER_SPACES, seedKey);
+    this.s0 = (K0_SPACE - (n >>> 0)) | 0;
     this.c = 1;
+    return n;
   }
 }
 
@@ -208,8 +218,15 @@ export function standardNormal(rng: RandomSource): number {
 /** The root of a run's randomness: hands out named, independent substreams. */
 export class RandomStreams {
   private readonly cache = new Map<string, RandomStream>();
+  /** freshInt's scratch: seeded for one draw at a time. */
+  private readonly firstDraw = new RandomStream('');
 
   constructor(readonly rootSeed: number | string) {}
+
+  /** The seed key of stream `name`. */
+  private keyOf(name: string): string {
+    return `${String(this.rootSeed)}/${name}`;
+  }
 
   /**
    * The substream called `name`. Asking twice for the same name returns the same stream object
@@ -218,7 +235,7 @@ export class RandomStreams {
   stream(name: string): RandomStream {
     let s = this.cache.get(name);
     if (s === undefined) {
-      s = new RandomStream(`${String(this.rootSeed)}/${name}`);
+      s = new RandomStream(this.keyOf(name));
       this.cache.set(name, s);
     }
     return s;
@@ -226,6 +243,17 @@ export class RandomStreams {
 
   /** A fresh stream for `name` that does not share position with `stream(name)`. */
   fresh(name: string): RandomStream {
-    return new RandomStream(`${String(this.rootSeed)}/${name}`);
+    return new RandomStream(this.keyOf(name));
+  }
+
+  /**
+   * `fresh(name).int(minInclusive, maxInclusive)`, for a stream drawn from once (an instance's
+   * boot time, its probes' phase): the first draw needs only the first third of the seeding
+   * (see Alea.seedFirstDraw), and a fleet makes two such streams per instance.
+   */
+  freshInt(name: string, minInclusive: number, maxInclusive: number): number {
+    const stream = this.firstDraw;
+    stream.seedFirstDraw(this.keyOf(name));
+    return stream.int(minInclusive, maxInclusive);
   }
 }

@@ -63,6 +63,24 @@ describe('RandomStreams', () => {
     );
   });
 
+  it('law: freshInt(name, min, max) is the first int(min, max) of fresh(name), whatever came before', () => {
+    const rangeArb = fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.nat({ max: 1e9 }));
+    fc.assert(
+      fc.property(
+        seedArb,
+        fc.array(fc.tuple(nameArb, rangeArb), { minLength: 1, maxLength: 8 }),
+        (seed, asks) => {
+          const streams = new RandomStreams(seed);
+          for (const [name, [min, width]] of asks) {
+            const expected = new RandomStreams(seed).fresh(name).int(min, min + width);
+            expect(streams.freshInt(name, min, min + width)).toBe(expected);
+          }
+        },
+      ),
+      propertyOptions(200),
+    );
+  });
+
   it('gives different names and different root seeds different sequences', () => {
     const streams = new RandomStreams(7);
     const a = take(streams.stream('instance/i-1'), 5);
