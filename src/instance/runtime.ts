@@ -238,7 +238,7 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
    * Stops (true) or resumes (false) re-deriving the lanes at every change; resuming re-derives
    * them once, from the state at that moment. For a stretch whose lanes nobody reads and the
    * lanes keep nothing of (it ends at or before the lanes' recordAfterMs) in a world that stands
-   * still meanwhile: the isolated warm-up, about three quarters of a fleet's events. The lanes'
+   * still meanwhile: the isolated warm-up, where most of a fleet's events fall. The lanes'
    * state is a function of the instance's state and the world's (update() keeps no history but
    * its cache), every change of which is an event that re-derives it; so the state derived once
    * at the end is the one the last of the skipped derivations would have left, and the segments
