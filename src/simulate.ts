@@ -559,7 +559,7 @@ class World {
       const spec = this.scenario.instances[i]!;
       bootsMs.push(
         spec.state === 'running' && this.inSlice(i)
-          ? Math.min(this.streams.fresh(`instance/${spec.name}/boot`).int(0, this.bootSpanMs), this.offsetMs)
+          ? Math.min(this.streams.freshInt(`instance/${spec.name}/boot`, 0, this.bootSpanMs), this.offsetMs)
           : undefined,
       );
     }
@@ -757,7 +757,10 @@ class World {
       local.restart();
       rt.moveTo(local);
       local.at(atMs, 'instance.boot', () => rt.instanceState('running'), Priority.normal, name);
+      // Nobody reads the lanes before t=0, and they keep nothing of it (see deferLanes).
+      rt.deferLanes(true);
       processed += local.run({ untilMs: this.offsetMs - 1, eventsMax: eventsMax - processed });
+      rt.deferLanes(false);
       rt.moveTo(this.scheduler);
     }
     this.boots.length = 0;
@@ -1019,7 +1022,7 @@ class World {
       probePhaseMs: (spec) =>
         spec.probe === undefined
           ? 0
-          : this.streams.fresh(`instance/${spec.name}/probe`).int(0, spec.probe.everyMs - 1),
+          : this.streams.freshInt(`instance/${spec.name}/probe`, 0, spec.probe.everyMs - 1),
       changeStartMs: this.changeStartMs,
       timelines: this.options.timelines ?? true,
     });

@@ -59,9 +59,12 @@ const K1_SPACE = MASH_AFTER_SPACE_2 >>> 0;
 const K2_SPACE = MASH_AFTER_SPACES >>> 0;
 
 /**
- * Alea, seeded at its first draw: seeding (three hashes of the seed key) is a fair share of a
- * fleet run's cost, and a generator that is named but never drawn from (an instance that is
- * never touched) then costs only this object. The key is dropped once it is seeded.
+ * Alea, seeded when made (three hashes of the seed key). It was seeded at its first draw once, so
+ * that a stream named but never drawn from cost only its object; but every stream a run makes is
+ * drawn from at once (instances' boot, id, IMDS and EC2 streams, regions' at their first delay),
+ * and the check at every draw made `next` a call too large to inline into the hottest callers
+ * (IMDS's rotation: V8 counted the seeding it had inlined into `next`), which then boxed every
+ * draw it returned, a fraction, as a heap number: about a million allocations in a fleet's run.
  *
  * Its state is Alea's s0, s1, s2 (multiples of 2^-32 in [0, 1)) and the carry `c`, kept here as
  * integers: `s0`..`s2` hold k = s * 2^32 as int32 (`k | 0`; `k >>> 0` gives k back), so that V8
@@ -75,14 +78,12 @@ export class Alea implements RandomSource {
   s1 = 0;
   s2 = 0;
   c = 0;
-  private seedKey: string | undefined;
 
   constructor(seedKey: string) {
-    this.seedKey = seedKey;
+    this.seed(seedKey);
   }
 
   next(): number {
-    if (this.seedKey !== undefined) this.seed(this.seedKey);
     // Alea's t = 2091639 * s0 + c * 2^-32, times 2^32: below 2091640 * 2^32 < 2^53.
     const t = 2091639 * (this.s0 >>> 0) + this.c;
     this.s0 = this.s1;
@@ -95,14 +96,8 @@ export class Alea implements RandomSource {
     return k * TWO_POW_MINUS_32;
   }
 
-  /** Whether the stream has been seeded (drawn from, or restored). */
-  get seeded(): boolean {
-    return this.seedKey === undefined;
-  }
-
   /** Continues from a state read off a seeded stream (StreamStates): the same draws it would make next. */
   restore(s0: number, s1: number, s2: number, c: number): void {
-    this.seedKey = undefined;
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
@@ -115,14 +110,23 @@ export class Alea implements RandomSource {
    * units of 2^-32, which `| 0` keeps as an int32.
    */
   private seed(seedKey: string): void {
-    this.seedKey = undefined;
-    let n = mash(MASH_AFTER_SPACES, seedKey);
-    this.s0 = (K0_SPACE - (n >>> 0)) | 0;
+    let n = this.seedFirstDraw(seedKey);
     n = mash(n, seedKey);
     this.s1 = (K1_SPACE - (n >>> 0)) | 0;
     n = mash(n, seedKey);
     this.s2 = (K2_SPACE - (n >>> 0)) | 0;
+  }
+
+  /**
+   * The first of seeding's three hashes: it sets s0 and c, all that the first draw reads (next()
+   * reads s1 and s2 only to shift them along). Returns Mash's state, for the other two hashes.
+   * @internal Alone, for RandomStreams.freshInt: the draws after the first are not the stream's.
+   */
+  seedFirstDraw(seedKey: string): number {
+    const n = mash(MASH_AFTER_SPACES, seedKey);
+    this.s0 = (K0_SPACE - (n >>> 0)) | 0;
     this.c = 1;
+    return n;
   }
 }
 
@@ -174,11 +178,11 @@ const STATE_WORDS = 4;
  * could draw from another of them.
  */
 export class StreamStates {
-  /** Four numbers per entity; NaN in the first marks one with no seeded stream yet. */
+  /** Four numbers per entity; NaN in the first marks one with no stream yet. */
   private states = new Float64Array(STATE_WORDS * 64).fill(Number.NaN);
   private readonly cursor = new RandomStream('');
 
-  /** Entity `index`'s stream (the shared cursor), or undefined when it has no seeded stream yet. */
+  /** Entity `index`'s stream (the shared cursor), or undefined when it has no stream yet. */
   load(index: number): RandomStream | undefined {
     const at = index * STATE_WORDS;
     const { states } = this;
@@ -187,12 +191,8 @@ export class StreamStates {
     return this.cursor;
   }
 
-  /**
-   * Keeps `stream`'s state as entity `index`'s, unless it is not seeded yet (nothing drawn): then
-   * there is nothing to keep, and a new stream of the same name will be the same stream.
-   */
+  /** Keeps `stream`'s state as entity `index`'s. */
   save(index: number, stream: Alea): void {
-    if (!stream.seeded) return;
     const at = index * STATE_WORDS;
     if (at >= this.states.length) {
       const grown = new Float64Array(Math.max(this.states.length * 2, at + STATE_WORDS)).fill(Number.NaN);
@@ -218,8 +218,15 @@ export function standardNormal(rng: RandomSource): number {
 /** The root of a run's randomness: hands out named, independent substreams. */
 export class RandomStreams {
   private readonly cache = new Map<string, RandomStream>();
+  /** freshInt's scratch: seeded for one draw at a time. */
+  private readonly firstDraw = new RandomStream('');
 
   constructor(readonly rootSeed: number | string) {}
+
+  /** The seed key of stream `name`. */
+  private keyOf(name: string): string {
+    return `${String(this.rootSeed)}/${name}`;
+  }
 
   /**
    * The substream called `name`. Asking twice for the same name returns the same stream object
@@ -228,7 +235,7 @@ export class RandomStreams {
   stream(name: string): RandomStream {
     let s = this.cache.get(name);
     if (s === undefined) {
-      s = new RandomStream(`${String(this.rootSeed)}/${name}`);
+      s = new RandomStream(this.keyOf(name));
       this.cache.set(name, s);
     }
     return s;
@@ -236,6 +243,17 @@ export class RandomStreams {
 
   /** A fresh stream for `name` that does not share position with `stream(name)`. */
   fresh(name: string): RandomStream {
-    return new RandomStream(`${String(this.rootSeed)}/${name}`);
+    return new RandomStream(this.keyOf(name));
+  }
+
+  /**
+   * `fresh(name).int(minInclusive, maxInclusive)`, for a stream drawn from once (an instance's
+   * boot time, its probes' phase): the first draw needs only the first third of the seeding
+   * (see Alea.seedFirstDraw), and a fleet makes two such streams per instance.
+   */
+  freshInt(name: string, minInclusive: number, maxInclusive: number): number {
+    const stream = this.firstDraw;
+    stream.seedFirstDraw(this.keyOf(name));
+    return stream.int(minInclusive, maxInclusive);
   }
 }

@@ -104,6 +104,8 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
    */
   private served: Credentials | undefined = undefined;
   private servedUntilMs = 0;
+  /** While set, the lanes are not re-derived (see deferLanes). */
+  private lanesDeferred = false;
   readonly imdsLane: Lane;
   readonly appLane: Lane;
   readonly name: string;
@@ -232,8 +234,24 @@ export class InstanceRuntime implements ImdsHost, SdkHost {
     this.update();
   }
 
+  /**
+   * Stops (true) or resumes (false) re-deriving the lanes at every change; resuming re-derives
+   * them once, from the state at that moment. For a stretch whose lanes nobody reads and the
+   * lanes keep nothing of (it ends at or before the lanes' recordAfterMs) in a world that stands
+   * still meanwhile: the isolated warm-up, where most of a fleet's events fall. The lanes'
+   * state is a function of the instance's state and the world's (update() keeps no history but
+   * its cache), every change of which is an event that re-derives it; so the state derived once
+   * at the end is the one the last of the skipped derivations would have left, and the segments
+   * skipped end before recordAfterMs, where none is kept.
+   */
+  deferLanes(deferred: boolean): void {
+    this.lanesDeferred = deferred;
+    if (!deferred) this.update();
+  }
+
   /** Re-derives both lanes from the current state (called on every change that could matter). */
   private update(): void {
+    if (this.lanesDeferred) return;
     const nowMs = this.scheduler.nowMs;
     if (!this.instanceRunning) {
       this.imdsClassified = undefined;
