@@ -111,7 +111,12 @@ export class WorkerPool {
     if (waiter !== undefined) {
       this.pending.delete(reply.id);
       if (reply.ok) waiter.resolve(reply.value);
-      else this.fail(new Error(reply.error));
+      else {
+        this.fail(new Error(reply.error));
+        // Taken from the pending ones above, so fail() did not reach it: a lone failed request
+        // would otherwise never settle.
+        waiter.reject(this.failed!);
+      }
     }
     this.idle.push(worker);
     this.dispatch();
