@@ -5,10 +5,13 @@
  * against what the kernel needs for those events on the same machine at the same moment. Prints
  * one JSON line.
  *
- * With `--warm`, the same run is timed a second time, in the same process: the kernel's figure is
- * taken after a warm-up round (its code compiled and optimised by then), and the model's per-event
- * cost is set against it on the same terms. The first run's figures stay: they are what a user
- * running the fleet once pays, compilation included.
+ * With `--warm`, the same run is timed again, in the same process, alternating with the kernel
+ * three times, and each side's figure is the median of its three: the kernel's figure is taken
+ * after a warm-up round (its code compiled and optimised by then), so the model's per-event cost
+ * is set against it on the same terms, and alternating puts both sides in the same stretches of a
+ * machine whose speed drifts (single kernel rounds measured 144-251 ms on the same code). The
+ * first run's figures stay: they are what a user running the fleet once pays, compilation
+ * included.
  *
  *   node --import tsx test/bench/fleet-run.ts --instances 10000 [--horizon-h 8] [--seed 1] [--warm]
  */
@@ -31,7 +34,7 @@ export interface FleetRunOptions {
   readonly instances: number;
   readonly horizonH: number;
   readonly seed: number;
-  /** Time the run again once warm (see the file comment). */
+  /** Time the run again once warm, against the kernel, three times (see the file comment). */
   readonly warm?: boolean;
 }
 
@@ -47,10 +50,10 @@ export interface FleetRunResult {
   /**
    * CPU time of the kernel alone processing `eventsProcessed` events (hold model, one pending
    * event per instance, each popped event scheduling the next), measured in this process after
-   * the run.
+   * the run (with `warm`: the median of the rounds that alternate with the warm runs).
    */
   readonly kernelCpuMs: number;
-  /** CPU ms of the same run timed again in this process (with `warm` only); its checksum is checked equal. */
+  /** CPU ms of the same run timed again in this process, median of the warm rounds (with `warm` only); each checksum is checked equal. */
   readonly warmCpuMs?: number;
   /** sha256 (hex, 16 digits) of every instance's metrics and probe counts. */
   readonly checksum: string;
@@ -105,7 +108,9 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
   const runCpuMs = cpuMs() - cpuStartMs;
   const peak = peakRssBytes();
   const checksum = fleetChecksum(result);
-  const warmCpuMs = options.warm === true ? warmRunCpuMs(scenario, options.seed, checksum) : undefined;
+  const warm =
+    options.warm === true ? warmRounds(scenario, options.seed, checksum, result.eventsProcessed) : undefined;
+  const kernelMs = warm?.kernelCpuMs ?? kernelCpuMs(options.instances, result.eventsProcessed);
   return {
     instances: options.instances,
     wallMs: Math.round(wallMs),
@@ -113,10 +118,34 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
     eventsProcessed: result.eventsProcessed,
     peakRssBytes: peak,
     rssBeforeBytes,
-    kernelCpuMs: Math.round(kernelCpuMs(options.instances, result.eventsProcessed) * 10) / 10,
-    ...(warmCpuMs === undefined ? {} : { warmCpuMs: Math.round(warmCpuMs) }),
+    kernelCpuMs: Math.round(kernelMs * 10) / 10,
+    ...(warm === undefined ? {} : { warmCpuMs: Math.round(warm.modelCpuMs) }),
     checksum,
   };
+}
+
+/** Warm rounds: each a timed run of the model, then the kernel on as many events. */
+const WARM_ROUNDS = 3;
+
+/** The medians of WARM_ROUNDS alternating warm model runs and kernel rounds (see the file comment). */
+function warmRounds(
+  scenario: ReturnType<typeof fleetScenario>,
+  seed: number,
+  checksum: string,
+  eventsProcessed: number,
+): { modelCpuMs: number; kernelCpuMs: number } {
+  const model: number[] = [];
+  const kernel: number[] = [];
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    model.push(warmRunCpuMs(scenario, seed, checksum));
+    kernel.push(kernelCpuMs(scenario.instances.length, eventsProcessed));
+  }
+  return { modelCpuMs: median(model), kernelCpuMs: median(kernel) };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1]!;
 }
 
 /**
