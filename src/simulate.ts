@@ -592,6 +592,12 @@ class World {
     if (rt !== undefined) tell(rt, e.type, e.type === 'instanceState' ? e.state : undefined);
   }
 
+  /** Whether the run is sliced to no instance at all (a recording of the shared world). */
+  private get simulatesNoInstance(): boolean {
+    const slice = this.options.slice;
+    return slice !== undefined && slice.toIndex <= slice.fromIndex;
+  }
+
   /** Whether scenario instance `index` is simulated here (see SimulateOptions.slice). */
   private inSlice(index: number): boolean {
     const slice = this.options.slice;
@@ -864,7 +870,7 @@ class World {
     // An empty slice (a recording of the shared world) has no runtime, so no instance event to
     // count: no look at each event's label (a process's is its own string, cold at fleet scale).
     const slice = this.options.slice;
-    if (slice !== undefined && slice.toIndex > slice.fromIndex) scheduler.countWhere(isInstanceEvent);
+    if (slice !== undefined && !this.simulatesNoInstance) scheduler.countWhere(isInstanceEvent);
     const warmUpEvents = this.runToHorizon(player);
     if (player !== undefined) {
       player.finish();
@@ -911,9 +917,9 @@ class World {
   private startShared(op: Operator): SharedPlayer | undefined {
     const { scheduler } = this;
     const replay = this.options.replay;
+    const stores = { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore } as const;
     if (replay !== undefined) {
       const slice = this.options.slice!;
-      const stores = { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore } as const;
       const player = new SharedPlayer(replay, scheduler, {
         fromIndex: slice.fromIndex,
         toIndex: slice.toIndex,
@@ -935,7 +941,7 @@ class World {
       record.attach({
         scheduler,
         ec2: this.ec2,
-        stores: { iam: this.iamStore, authz: this.authzStore, scp: this.scpStore },
+        stores,
         // The scenario's refs come first, in order (nothing is replaced before the run).
         instanceIds: this.refList.slice(0, this.scenario.instances.length).map((ref) => ref.id),
       });
@@ -998,8 +1004,7 @@ class World {
           ? scenario
           : { ...scenario, instances: scenario.instances.slice(slice.fromIndex, slice.toIndex) },
       // A slice without instances never asks (and a recording's would build a set of the fleet).
-      targets:
-        slice !== undefined && slice.toIndex <= slice.fromIndex ? NO_TARGETS : this.derived.targetNames,
+      targets: this.simulatesNoInstance ? NO_TARGETS : this.derived.targetNames,
       lanesOf: (name) => {
         const id = this.refs.get(name)!.id;
         const rt = this.runtimes.get(id)!;

@@ -170,7 +170,7 @@ export class SharedLog {
 export interface RecordedWorld {
   readonly scheduler: Scheduler;
   readonly ec2: {
-    /** `instanceIndex`: the event's instance's, as instanceIndex answers for its id. */
+    /** `instanceIndex`: the event's instance's position in instancesInOrder. */
     onEvent(listener: (e: Ec2Event, instanceIndex: number) => void): void;
     onAssociationChange(listener: AssociationListener): void;
     associationOf(instanceId: string): AssociationOfInstance | undefined;

@@ -127,14 +127,10 @@ export class Ec2Service {
     this.associationListeners.push(listener);
   }
 
-  /** The instance's position in the service's creation order (seeded instances first, in order). */
-  instanceIndex(instanceId: string): number | undefined {
-    return this.instances.get(instanceId)?.index;
-  }
-
   /**
    * Every instance's id and current association (as associationOf answers) in creation order
-   * (instanceIndex's), terminated ones included: for a reader of them all (a recorder).
+   * (the order of the index listeners are told: seeded instances first, in order), terminated
+   * ones included: for a reader of them all (a recorder).
    */
   instancesInOrder(): Iterable<{
     readonly id: string;

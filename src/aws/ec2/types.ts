@@ -109,8 +109,8 @@ export type Ec2Event =
   | RebootedEvent;
 /**
  * Told of an EC2 event, and of the position of its instance in the service's creation order
- * (Ec2Service.instanceIndex), which a listener that indexes instances by it would otherwise look
- * up by id for every event.
+ * (seeded instances first, in order: Ec2Service.instancesInOrder's), which a listener that indexes
+ * instances by it would otherwise look up by id for every event.
  */
 export type Ec2Listener = (event: Ec2Event, instanceIndex: number) => void;
 
