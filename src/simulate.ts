@@ -828,6 +828,11 @@ class World {
     return this.refsByName;
   }
 
+  /** The scenario instances' refs, in scenario order (made first, before any replacement). */
+  private scenarioRefs(): InstanceRef[] {
+    return this.refList.slice(0, this.scenario.instances.length);
+  }
+
   /** Runtimes by instance name, in the order they were made (the order of `runtimes`). */
   private byName(): Map<string, InstanceRuntime> {
     if (this.runtimesByName === undefined) {
@@ -943,7 +948,7 @@ class World {
         ec2: this.ec2,
         stores,
         // The scenario's refs come first, in order (nothing is replaced before the run).
-        instanceIds: this.refList.slice(0, this.scenario.instances.length).map((ref) => ref.id),
+        instanceIds: this.scenarioRefs().map((ref) => ref.id),
       });
     }
     return undefined;
@@ -1113,9 +1118,7 @@ class World {
         return ref;
       },
       // Only a world that built every scenario instance has them all in order (see builtRange).
-      ...(this.options.replay === undefined
-        ? { scenarioRefs: () => this.refList.slice(0, this.scenario.instances.length) }
-        : {}),
+      ...(this.options.replay === undefined ? { scenarioRefs: () => this.scenarioRefs() } : {}),
       associationIdOf: (instanceId) => this.ec2.activeAssociation(instanceId)?.AssociationId,
       markChangeStart: () => {
         if (this.changeStartMs === null) this.changeStartMs = scheduler.nowMs - this.offsetMs;
