@@ -6,7 +6,7 @@
  * one Int32Array of indices into a table of the chunk's distinct strings, and the main thread
  * rebuilds the same objects (same keys, same order, same values) from them.
  */
-import type { InstanceMetrics } from '../result.ts';
+import { hasKeys, packMetricValues, stringTable, unpackMetricValues } from '../parallel/packed-instances.ts';
 import type { JobResult, JobSample } from './jobs.ts';
 
 /** A chunk of job results with their samples taken out into columns. */
@@ -28,12 +28,6 @@ export interface PackedJobs {
 /** The keys of a sample, in the order runJob writes them and unpacking rebuilds them. */
 const SAMPLE_KEYS = ['instance', 'sdk', 'region', 'metrics'];
 
-function hasKeys(o: object, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const key in o) if (keys[i++] !== key) return false;
-  return i === keys.length;
-}
-
 /**
  * Packs `results`; undefined when their samples do not all have the form packing keeps exactly
  * (the same metric keys in the same order, numbers or null, never NaN): those travel as they are.
@@ -44,17 +38,7 @@ export function packJobResults(results: readonly JobResult[]): PackedJobs | unde
   const count = results.reduce((sum, r) => sum + r.samples.length, 0);
   const names = new Int32Array(count * 3);
   const values = new Float64Array(count * metricKeys.length);
-  const strings: string[] = [];
-  const indexOf = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = indexOf.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      indexOf.set(s, i);
-    }
-    return i;
-  };
+  const { strings, intern } = stringTable();
   let n = 0;
   for (const r of results) {
     for (const s of r.samples) {
@@ -62,12 +46,7 @@ export function packJobResults(results: readonly JobResult[]): PackedJobs | unde
       names[n * 3] = intern(s.instance);
       names[n * 3 + 1] = intern(s.sdk);
       names[n * 3 + 2] = intern(s.region);
-      for (let k = 0; k < metricKeys.length; k++) {
-        const v = (s.metrics as Record<string, number | null>)[metricKeys[k]!];
-        if (v === null) values[n * metricKeys.length + k] = Number.NaN;
-        else if (typeof v === 'number' && !Number.isNaN(v)) values[n * metricKeys.length + k] = v;
-        else return undefined;
-      }
+      if (!packMetricValues(s.metrics, metricKeys, values, n * metricKeys.length)) return undefined;
       n++;
     }
   }
@@ -89,16 +68,11 @@ export function unpackJobResults(packed: PackedJobs): JobResult[] {
     const size = packed.sizes[j]!;
     const samples: JobSample[] = new Array(size);
     for (let i = 0; i < size; i++, n++) {
-      const metrics: Record<string, number | null> = {};
-      for (let k = 0; k < metricKeys.length; k++) {
-        const v = values[n * metricKeys.length + k]!;
-        metrics[metricKeys[k]!] = Number.isNaN(v) ? null : v;
-      }
       samples[i] = {
         instance: strings[names[n * 3]!]!,
         sdk: strings[names[n * 3 + 1]!]!,
         region: strings[names[n * 3 + 2]!]!,
-        metrics: metrics as InstanceMetrics,
+        metrics: unpackMetricValues(values, metricKeys, n * metricKeys.length),
       };
     }
     return { ...r, samples };

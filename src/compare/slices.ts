@@ -12,6 +12,7 @@
  * replay it instead of recording it themselves (src/parallel/replayed.ts).
  */
 
+import { unpackSlicePart } from '../parallel/packed-instances.ts';
 import { shareRecording } from '../parallel/replayed.ts';
 import { simulateSliced, sliceTasks } from '../parallel/run.ts';
 import { runSlice, type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
@@ -62,7 +63,7 @@ export async function simulateOnWorkers(
     }
     return pool.request<SlicePart>({ kind: 'slice', task }).then((part) => {
       if (--pooled === 0) void close();
-      return part;
+      return unpackSlicePart(part);
     });
   };
   try {

@@ -3,6 +3,7 @@
  * summary tasks it is asked for, and answers each request by id (see WorkerPool in pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
+import { packSlicePart } from '../parallel/packed-instances.ts';
 import { adoptRecording } from '../parallel/replayed.ts';
 import { runSlice, type SliceRunOptions } from '../parallel/slice.ts';
 import { runSummaryTask } from '../report/summarize.ts';
@@ -38,7 +39,8 @@ function serve(request: WorkerRequest): unknown {
       return undefined;
     case 'slice':
       if (run === undefined) throw new Error('compare worker: a slice before its run');
-      return runSlice(run.scenario, run.options, request.task);
+      // Compact across the thread boundary (see packed-instances.ts).
+      return packSlicePart(runSlice(run.scenario, run.options, request.task));
   }
 }
 

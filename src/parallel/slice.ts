@@ -33,6 +33,7 @@ import { metricCheckOutcomes, metricCheckSubjects, minUpShareOf } from '../metri
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { type SimulateOptions, simulate } from '../simulate.ts';
+import type { PackedInstances } from './packed-instances.ts';
 import { replayedSlice } from './replayed.ts';
 
 /** What a sliced run may be asked: plain data, so it can travel to a worker thread. */
@@ -55,6 +56,8 @@ export interface SliceTask {
 /** A slice's result: its instances, its targets' ups and downs, and (if asked) the shared part. */
 export interface SlicePart {
   readonly instances: readonly InstanceResult[];
+  /** The instances packed to cross threads (packed-instances.ts); `instances` is then empty. */
+  readonly packed?: PackedInstances;
   /** Events of the shared world, which every slice processes (the same in every slice). */
   readonly sharedEvents: number;
   /** Events of the slice's instances' own sides. */
