@@ -78,20 +78,36 @@ export interface SampleColumns {
   readonly values: Readonly<Partial<Record<MetricName, Float64Array>>>;
 }
 
-/** The columns of `metrics` over `rows`, in row order. */
-function columnsOf(rows: readonly Row[], metrics: readonly MetricName[]): SampleColumns {
+/**
+ * The columns of every metric over `rows`, in row order: one pass over the rows, whose groups
+ * (columnsAt) and curves then take their columns from these without reading a row again.
+ */
+function columnsOf(rows: readonly Row[]): SampleColumns {
   const n = rows.length;
   const seeds = new Float64Array(n);
-  const columns = metrics.map(() => new Float64Array(n));
+  const columns = metricNames.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     seeds[i] = row.seed;
-    for (let m = 0; m < metrics.length; m++) {
-      const v = row.metrics[metrics[m]!];
+    for (let m = 0; m < metricNames.length; m++) {
+      const v = row.metrics[metricNames[m]!];
       columns[m]![i] = v === null ? Number.POSITIVE_INFINITY : v;
     }
   }
-  return { seeds, values: Object.fromEntries(metrics.map((m, k) => [m, columns[k]!])) };
+  return { seeds, values: Object.fromEntries(metricNames.map((m, k) => [m, columns[k]!])) };
+}
+
+/** The rows `at` (positions, ascending) of `columns`, in that order. */
+function columnsAt(columns: SampleColumns, at: Int32Array): SampleColumns {
+  const pick = (column: Float64Array) => {
+    const out = new Float64Array(at.length);
+    for (let i = 0; i < at.length; i++) out[i] = column[at[i]!]!;
+    return out;
+  };
+  return {
+    seeds: pick(columns.seeds),
+    values: Object.fromEntries(Object.entries(columns.values).map(([m, column]) => [m, pick(column)])),
+  };
 }
 
 /** Each row's cluster for the bootstrap, and how many there are (see seedClusters). */
@@ -358,23 +374,27 @@ export function runSummaryTask(task: SummaryTask): SummaryTaskResult {
 }
 
 /** A strategy's samples per SDK preset and per region (each sorted by name), in one pass. */
+/** The strategy's rows by SDK and by region (names sorted), as their positions among the samples. */
 function groupsOf(st: StrategyInput): {
-  readonly sdks: readonly (readonly [string, Row[]])[];
-  readonly regions: readonly (readonly [string, Row[]])[];
+  readonly sdks: readonly (readonly [string, Int32Array])[];
+  readonly regions: readonly (readonly [string, Int32Array])[];
 } {
-  const sdks = new Map<string, Row[]>();
-  const regions = new Map<string, Row[]>();
-  for (const row of st.samples) {
+  const sdks = new Map<string, number[]>();
+  const regions = new Map<string, number[]>();
+  st.samples.forEach((row, i) => {
     const bySdk = sdks.get(row.sdk);
-    if (bySdk === undefined) sdks.set(row.sdk, [row]);
-    else bySdk.push(row);
+    if (bySdk === undefined) sdks.set(row.sdk, [i]);
+    else bySdk.push(i);
     const region = row.region ?? '';
-    if (region === '') continue;
+    if (region === '') return;
     const byRegion = regions.get(region);
-    if (byRegion === undefined) regions.set(region, [row]);
-    else byRegion.push(row);
-  }
-  const sorted = (groups: Map<string, Row[]>) => [...groups].sort((a, b) => byString(a[0], b[0]));
+    if (byRegion === undefined) regions.set(region, [i]);
+    else byRegion.push(i);
+  });
+  const sorted = (groups: Map<string, number[]>) =>
+    [...groups]
+      .sort((a, b) => byString(a[0], b[0]))
+      .map(([name, at]) => [name, Int32Array.from(at)] as const);
   return { sdks: sorted(sdks), regions: sorted(regions) };
 }
 
@@ -398,22 +418,26 @@ export function summaryTasks(input: CompareInput): SummaryTask[] {
   return input.strategies.flatMap((st): SummaryTask[] => {
     const name = st.strategy;
     const { sdks, regions } = groupsOf(st);
-    const metrics = (rows: readonly Row[], streamName: string): SummaryTask => ({
+    const all = columnsOf(st.samples);
+    const metrics = (columns: SampleColumns, streamName: string): SummaryTask => ({
       kind: 'metrics',
       settings,
       streamName,
-      columns: columnsOf(rows, metricNames),
+      columns,
     });
     return [
-      metrics(st.samples, `${name}/all`),
-      ...sdks.map(([sdk, rows]) => metrics(rows, `${name}/sdk/${sdk}`)),
-      ...regions.map(([region, rows]) => metrics(rows, `${name}/region/${region}`)),
+      metrics(all, `${name}/all`),
+      ...sdks.map(([sdk, at]) => metrics(columnsAt(all, at), `${name}/sdk/${sdk}`)),
+      ...regions.map(([region, at]) => metrics(columnsAt(all, at), `${name}/region/${region}`)),
       {
         kind: 'curves',
         settings,
         name,
         windowMs: st.observationWindowMs,
-        columns: columnsOf(st.samples, CURVE_METRICS),
+        columns: {
+          seeds: all.seeds,
+          values: Object.fromEntries(CURVE_METRICS.map((m) => [m, all.values[m]!])),
+        },
       },
     ];
   });
@@ -423,10 +447,10 @@ function strategyReport(st: StrategyInput, s: Settings, next: () => SummaryTaskR
   const name = st.strategy;
   const { sdks, regions } = groupsOf(st);
   const metrics = next() as MetricSummaries;
-  const bySdk = sdks.map(([sdk, rows]) => ({ sdk, n: rows.length, metrics: next() as MetricSummaries }));
-  const byRegion = regions.map(([region, rows]) => ({
+  const bySdk = sdks.map(([sdk, at]) => ({ sdk, n: at.length, metrics: next() as MetricSummaries }));
+  const byRegion = regions.map(([region, at]) => ({
     region,
-    n: rows.length,
+    n: at.length,
     metrics: next() as MetricSummaries,
   }));
   const { runbook, tVisibility, cdf } = next() as Curves;
