@@ -25,6 +25,13 @@ import { WorkerPool } from './pool.ts';
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
+ * Where a split run is, told as it gets there (for a caller that times the phases; the run reads
+ * no clock): this thread has recorded the shared world, has simulated its own slices, and every
+ * pool thread's slice is in.
+ */
+export type SplitPhase = 'recorded' | 'hereDone' | 'poolDone';
+
+/**
  * Simulates `scenario` once with its instances split over `workers` threads, in chunks of at most
  * `chunkInstances` instances; the result equals the one-thread run's. The caller decides whether
  * the run may be split (singleThreadReason). One worker: this thread, unsplit.
@@ -34,6 +41,7 @@ export async function simulateOnWorkers(
   options: SliceRunOptions,
   workers: number,
   chunkInstances?: number,
+  onPhase?: (phase: SplitPhase) => void,
 ): Promise<RunResult> {
   const oneThread = () => simulateAs(scenario, options);
   const tasks = sliceTasks(scenario.instances.length, workers, chunkInstances);
@@ -46,6 +54,7 @@ export async function simulateOnWorkers(
     return closed;
   };
   let pooled = tasks.length - Math.ceil(tasks.length / threads);
+  let here = Math.ceil(tasks.length / threads);
   // This thread's slices run one after another, each on a later turn of the event loop: the pool's
   // replies that came in meanwhile are taken first, so its threads get their next slices.
   // Once the run has failed (a pool thread's error), the slices still due here are not simulated.
@@ -57,13 +66,23 @@ export async function simulateOnWorkers(
   };
   const execute = (task: (typeof tasks)[number], k: number): Promise<SlicePart> => {
     if (k % threads === 0) {
-      const part = local.then(nextTurn).then(() => runHere(task));
+      const part = local
+        .then(nextTurn)
+        .then(() => runHere(task))
+        .then((p) => {
+          if (--here === 0) onPhase?.('hereDone');
+          return p;
+        });
       local = part;
       return part;
     }
     return pool.request<SlicePart>({ kind: 'slice', task }).then((part) => {
-      if (--pooled === 0) void close();
-      return unpackSlicePart(part);
+      const unpacked = unpackSlicePart(part);
+      if (--pooled === 0) {
+        void close();
+        onPhase?.('poolDone');
+      }
+      return unpacked;
     });
   };
   try {
@@ -71,6 +90,7 @@ export async function simulateOnWorkers(
     // This thread records the shared world once for all (the pool's threads wait meanwhile:
     // recording in every thread at once cost each ~1.8x the time of one alone).
     const recording = shareRecording(scenario, options);
+    onPhase?.('recorded');
     if (recording !== undefined) pool.broadcast({ kind: 'recording', recording });
     return await simulateSliced(
       scenario,

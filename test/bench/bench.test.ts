@@ -313,6 +313,10 @@ describe('million benchmark (CI size)', () => {
     expect(result.checksum).toMatch(/^[0-9a-f]{16}$/);
     expect(result.usPerInstance).toBe(Math.round(((result.cpuMs as number) * 1000) / 40));
     expect(typeof result.bytesPerInstance).toBe('number');
+    // The phases: recording, then each side's slices, within the run's wall time.
+    const { recordMs, hereMs, poolMs, wallMs } = result as Record<string, number>;
+    for (const ms of [recordMs, hereMs, poolMs]) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(recordMs! + Math.max(hereMs!, poolMs!)).toBeLessThanOrEqual(wallMs! + 1);
   }, 120_000);
 
   it('runs a smaller fleet when the asked one would not fit in half the free memory', () => {

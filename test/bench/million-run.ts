@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { simulateOnWorkers } from '../../src/compare/slices.ts';
+import { type SplitPhase, simulateOnWorkers } from '../../src/compare/slices.ts';
 import type { RunResult } from '../../src/result.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 import { cpuMs, peakRssBytes } from './child.ts';
@@ -38,6 +38,11 @@ export interface MillionRunResult {
   readonly eventsProcessed: number;
   /** 1-minute load average when the run ended (the machine is shared). */
   readonly loadAverage: number;
+  /**
+   * Where the wall time went: this thread recording the shared world (the pool waits), then from
+   * there until this thread's slices were done, and until the pool's were in (moved and unpacked).
+   */
+  readonly phasesMs: { readonly record: number; readonly here: number; readonly pool: number };
   /** sha256 (hex, 16 digits) of the whole result: equal runs, equal checksums. */
   readonly checksum: string;
 }
@@ -64,11 +69,15 @@ export async function millionRun(options: MillionRunOptions): Promise<MillionRun
   });
   const cpuStartMs = cpuMs();
   const startMs = performance.now();
+  const at: Partial<Record<SplitPhase, number>> = {};
   const result = await simulateOnWorkers(
     scenario,
     { seed: options.seed, timelines: false, responses: false, explain: false, eventsMax: 2_000_000_000 },
     options.workers,
     options.chunkInstances,
+    (phase) => {
+      at[phase] = performance.now();
+    },
   );
   const wallMs = performance.now() - startMs;
   return {
@@ -80,6 +89,11 @@ export async function millionRun(options: MillionRunOptions): Promise<MillionRun
     rssBeforeBytes,
     eventsProcessed: result.eventsProcessed,
     loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+    phasesMs: {
+      record: Math.round((at.recorded ?? startMs) - startMs),
+      here: Math.round((at.hereDone ?? startMs) - (at.recorded ?? startMs)),
+      pool: Math.round((at.poolDone ?? startMs) - (at.recorded ?? startMs)),
+    },
     checksum: resultChecksum(result),
   };
 }
