@@ -21,7 +21,7 @@ import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
 import { IdMap } from '../id-map.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
-import { type LaunchDetails, readLaunchDetails } from './launch.ts';
+import { frozenTags, type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
   optionalBoolean,
   optionalProfileRef,
@@ -202,7 +202,10 @@ export class Ec2Service {
     if (record === undefined) throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
     if (spec.id !== undefined) this.opts.ids.reserve(id);
     if (spec.tags !== undefined && spec.tags.length > 0)
-      record.seedTags = [{ Key: 'Name', Value: spec.name }, ...spec.tags];
+      record.seedTags = frozenTags([
+        { Key: 'Name', Value: spec.name },
+        ...spec.tags.map((t) => ({ Key: t.Key, Value: t.Value })),
+      ]);
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;
@@ -278,6 +281,8 @@ export class Ec2Service {
   }
 
   private describeInstances(p: Params, region: string): unknown {
+    const one = this.describedInstance(p, region);
+    if (one !== undefined) return { Reservations: [reservationShape(reservationIdOf(one), [one])] };
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -313,6 +318,20 @@ export class Ec2Service {
     };
     if (next !== undefined) out.NextToken = `ni-${next.toString(36)}`;
     return out;
+  }
+
+  /**
+   * The instance a waiter's request names (exactly `InstanceIds: [ID]` for an existing instance
+   * of `region`, whoever asks: its shape is checked before), whose answer describeInstances gives
+   * without the general path's lists, set and grouping: the same response (test/aws/ec2/
+   * shape-checked.test.ts). Undefined for any other request, which takes the general path.
+   */
+  private describedInstance(p: Params, region: string): InstanceRecord | undefined {
+    const ids = soleMember(p, 'InstanceIds');
+    if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string') return undefined;
+    // An existing instance's id is well formed, so the general path would find just it.
+    const r = this.instances.get(ids[0]);
+    return r?.region === region ? r : undefined;
   }
 
   /**
@@ -524,9 +543,8 @@ export class Ec2Service {
    * ec2/shape-checked.test.ts). Undefined for any other request.
    */
   private associationsOfInstance(p: Params, region: string): unknown {
-    const filters = p.Filters;
+    const filters = soleMember(p, 'Filters');
     if (!Array.isArray(filters) || filters.length !== 1) return undefined;
-    for (const key in p) if (key !== 'Filters') return undefined;
     const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown } | null;
     if (typeof filter !== 'object' || filter === null) return undefined;
     const values = filter.Name === 'instance-id' ? filter.Values : undefined;
@@ -804,6 +822,12 @@ export type AssociationListener = (
   instanceIndex: number,
   association: AssociationOfInstance | undefined,
 ) => void;
+
+/** `p[name]` when `name` is the request's only member, else undefined. */
+function soleMember(p: Params, name: string): unknown {
+  for (const key in p) if (key !== name) return undefined;
+  return p[name];
+}
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */
 function parseToken(token: string, pattern: RegExp): number {
