@@ -40,10 +40,12 @@ import { profileHasRole, resolveProfile } from './profile.ts';
 import {
   type AssociationRecord,
   associationShape,
+  frozenInstanceAnswer,
   type InstanceRecord,
   instanceStatusShape,
   reservationIdOf,
   reservationShape,
+  shownAssociation,
   stateChangeShape,
 } from './records.ts';
 import type {
@@ -87,6 +89,8 @@ export class Ec2Service {
   /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
   private readonly streams = new StreamStates();
   private associationSeq = 0;
+  /** Instances' kept DescribeInstances answers, by InstanceRecord.index (see answerFor). */
+  private readonly answers: (KeptAnswer | undefined)[] = [];
   private readonly runCountMax: number;
   private readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -282,7 +286,7 @@ export class Ec2Service {
 
   private describeInstances(p: Params, region: string): unknown {
     const one = this.describedInstance(p, region);
-    if (one !== undefined) return { Reservations: [reservationShape(reservationIdOf(one), [one])] };
+    if (one !== undefined) return this.answerFor(one);
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -332,6 +336,23 @@ export class Ec2Service {
     // An existing instance's id is well formed, so the general path would find just it.
     const r = this.instances.get(ids[0]);
     return r?.region === region ? r : undefined;
+  }
+
+  /**
+   * DescribeInstances' answer for `r` alone. An instance in transition (pending, stopping,
+   * shutting-down) keeps its answer, frozen, until what it shows changes: a waiter polls it every
+   * 15 s until the transition ends. A settled instance's answer is not kept, so only instances in
+   * transition hold one (setState drops it).
+   */
+  private answerFor(r: InstanceRecord): unknown {
+    const association = shownAssociation(r);
+    const kept = this.answers[r.index];
+    if (kept !== undefined && kept.state === r.state && kept.association === association) return kept.answer;
+    if (r.state === 'running' || r.state === 'stopped' || r.state === 'terminated')
+      return { Reservations: [reservationShape(reservationIdOf(r), [r])] };
+    const answer = frozenInstanceAnswer(r);
+    this.answers[r.index] = { state: r.state, association, answer };
+    return answer;
   }
 
   /**
@@ -678,6 +699,7 @@ export class Ec2Service {
   private setState(r: InstanceRecord, state: InstanceStateName): void {
     const previous = r.state;
     r.state = state;
+    if (this.answers[r.index] !== undefined) this.answers[r.index] = undefined;
     r.runningSinceMs = state === 'running' ? this.opts.scheduler.nowMs : undefined;
     this.emit(r, { type: 'instanceState', instanceId: r.id, state, previous });
   }
@@ -807,6 +829,13 @@ class Association implements AssociationRecord, TimerKind<Ec2Service> {
   fire(service: Ec2Service): void {
     service.settle(this);
   }
+}
+
+/** An answer answerFor keeps, with what it shows that can change while it is kept. */
+interface KeptAnswer {
+  readonly state: InstanceStateName;
+  readonly association: AssociationRecord | undefined;
+  readonly answer: unknown;
 }
 
 /** An instance's association as associationOf answers: `seq` numbers it in creation order. */

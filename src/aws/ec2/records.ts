@@ -4,7 +4,8 @@
  * Records are plain mutable objects held in Maps: the model must carry 100,000 instances, so each
  * instance is a handful of fields and at most one association record (the association an instance
  * holds is always reachable from the instance, and by id from its region's map). Responses are
- * fresh objects or frozen shared parts, so a caller can never mutate the model through them.
+ * fresh objects, with parts (or, for an answer given more than once, all of it) shared and frozen,
+ * so a caller can never mutate the model, or another caller's answer, through them.
  */
 import type { EventHandle, Timer } from '../../engine/index.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
@@ -99,11 +100,15 @@ function placementOf(r: InstanceRecord): Readonly<Record<string, string>> {
   return placement;
 }
 
-/** Whether DescribeInstances shows the profile: while the association is in force or coming into force. */
-function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord {
+/**
+ * The association whose profile DescribeInstances shows on the instance (instanceShape, and the
+ * `iam-instance-profile.*` filters): one in force or coming into force.
+ */
+export function shownAssociation(r: InstanceRecord): AssociationRecord | undefined {
   // [INF] AWS does not document whether a `disassociating` profile still shows on the instance;
   // the model drops it at once, like the console does when you detach.
-  return a !== undefined && a.state !== 'disassociating';
+  const a = r.association;
+  return a !== undefined && a.state !== 'disassociating' ? a : undefined;
 }
 
 /** The instance's tags: the launch's instance tags, or the seeded instance's Name and `tags`. */
@@ -156,9 +161,10 @@ export function instanceShape(r: InstanceRecord): Record<string, unknown> {
     MetadataOptions:
       launch === undefined ? DEFAULT_METADATA_OPTIONS : { State: 'applied', ...launch.metadataOptions },
   };
-  if (showsProfile(r.association)) {
+  const shown = shownAssociation(r);
+  if (shown !== undefined) {
     // Id is the PROFILE's id (AIPA…), not the association id (moto gets this wrong).
-    shape.IamInstanceProfile = { Arn: r.association.profileArn, Id: r.association.profileId };
+    shape.IamInstanceProfile = { Arn: shown.profileArn, Id: shown.profileId };
   }
   const tags = instanceTags(r);
   if (tags.length > 0) shape.Tags = tags;
@@ -188,12 +194,24 @@ export function reservationShape(
   reservationId: string,
   instances: readonly InstanceRecord[],
 ): Record<string, unknown> {
-  return {
-    ReservationId: reservationId,
-    OwnerId: ACCOUNT_ID,
-    Groups: EMPTY_LIST,
-    Instances: instances.map(instanceShape),
-  };
+  return reservationOf(reservationId, instances.map(instanceShape));
+}
+
+function reservationOf(reservationId: string, instances: readonly unknown[]): Record<string, unknown> {
+  return { ReservationId: reservationId, OwnerId: ACCOUNT_ID, Groups: EMPTY_LIST, Instances: instances };
+}
+
+/**
+ * `{ Reservations: [the instance's reservation] }`, DescribeInstances' answer for one instance,
+ * frozen down to every object made here (echoed request members stay as the request gave them):
+ * for an answer given to more than one caller.
+ */
+export function frozenInstanceAnswer(r: InstanceRecord): Readonly<Record<string, unknown>> {
+  const instance = instanceShape(r);
+  for (const key of ['IamInstanceProfile', 'MetadataOptions', 'Placement']) Object.freeze(instance[key]);
+  const instances = Object.freeze([Object.freeze(instance)]);
+  const reservation = Object.freeze(reservationOf(reservationIdOf(r), instances));
+  return Object.freeze({ Reservations: Object.freeze([reservation]) });
 }
 
 /** `IamInstanceProfileAssociation`. */

@@ -175,3 +175,33 @@ describe('DescribeInstances of one instance', () => {
     expect(JSON.stringify(w.call('DescribeInstances', { InstanceIds: [id] }))).toBe(before);
   });
 });
+
+describe('DescribeInstances of one instance in transition', () => {
+  it('gives the kept answer, frozen, until the state it shows changes', () => {
+    const w = makeWorld();
+    const id = w.ec2.seedInstance({ name: 'a', region: REGION, state: 'running', profileName: 'web' });
+    const poll = () => w.call('DescribeInstances', { InstanceIds: [id] });
+    const stateOf = (answer: { Reservations: { Instances: { State: { Name: string } }[] }[] }) =>
+      answer.Reservations[0]!.Instances[0]!.State.Name;
+    // Settled: a new answer each time, the caller's own.
+    expect(poll()).not.toBe(poll());
+    w.call('StopInstances', { InstanceIds: [id] });
+    const stopping = poll();
+    expect(stateOf(stopping)).toBe('stopping');
+    expect(poll()).toBe(stopping);
+    expect(Object.isFrozen(stopping.Reservations[0].Instances[0].IamInstanceProfile)).toBe(true);
+    expect(() => {
+      stopping.Reservations[0].Instances[0].InstanceType = 'changed';
+    }).toThrow(TypeError);
+    expect(() => stopping.Reservations.push({})).toThrow(TypeError);
+    w.advance(600_000);
+    expect(stateOf(poll())).toBe('stopped');
+    w.call('StartInstances', { InstanceIds: [id] });
+    const pending = poll();
+    expect(stateOf(pending)).toBe('pending');
+    expect(poll()).toBe(pending);
+    expect(JSON.stringify(pending)).toBe(
+      JSON.stringify(w.call('DescribeInstances', { InstanceIds: [id], DryRun: false })),
+    );
+  });
+});
