@@ -647,7 +647,8 @@ export class Ec2Service {
   private findInstances(ids: readonly string[], region: string): InstanceRecord[] {
     const found: InstanceRecord[] = [];
     const missing: string[] = [];
-    for (const id of new Set(ids)) {
+    // One id (what the simulator's calls name) has no duplicate to remove: no set for it.
+    for (const id of ids.length === 1 ? ids : new Set(ids)) {
       if (!isInstanceId(id)) throw Errors.instanceIdMalformed(id);
       const r = this.instances.get(id);
       // An instance of another region does not exist from here.
