@@ -82,6 +82,26 @@ function roundClamped(x: number, minMs: number, maxMs: number): number {
 }
 
 /**
+ * Distributions made by distributionOf, by spec: a comparison runs one scenario, and so the same
+ * calibration specs, for every seed.
+ */
+const distributionsBySpec = new WeakMap<DistributionSpec, Distribution>();
+
+/**
+ * makeDistribution of `spec`, the same (frozen) object for the same spec object: distributions
+ * hold no state (a sample's randomness comes from the stream it is given).
+ * @throws DistributionError naming the bad parameter.
+ */
+export function distributionOf(spec: DistributionSpec): Distribution {
+  let d = distributionsBySpec.get(spec);
+  if (d === undefined) {
+    d = Object.freeze(makeDistribution(spec));
+    distributionsBySpec.set(spec, d);
+  }
+  return d;
+}
+
+/**
  * Builds a distribution from its spec.
  * @throws DistributionError naming the bad parameter.
  */
