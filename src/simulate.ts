@@ -33,8 +33,8 @@ import type { CalibrationKey } from './calibration.ts';
 import { type ChangePlan, changePlan, initialRole } from './change-plan.ts';
 import {
   type Distribution,
+  distributionOf,
   formatMs,
-  makeDistribution,
   Priority,
   RandomStreams,
   ResourceCapError,
@@ -335,6 +335,9 @@ function ec2Delays(dist: (key: CalibrationKey) => Distribution) {
   };
 }
 
+/** SCP propagation without an incident: nothing commits to that store (one spec for every run). */
+const NO_SCP_PROPAGATION = { kind: 'fixed', valueMs: 0 } as const;
+
 /**
  * The replicated stores of a world (IAM's, role policies' enforcement, SCPs'), each region's view
  * fed by its own stream, with the scenario's partitions applied (scheduler time), and the
@@ -368,7 +371,7 @@ function replicatedStores(
   const scp = store<AuthzState>(
     'scp',
     emptyAuthzState,
-    makeDistribution(scenario.incident?.detection.scpPropagation ?? { kind: 'fixed', valueMs: 0 }),
+    distributionOf(scenario.incident?.detection.scpPropagation ?? NO_SCP_PROPAGATION),
   );
   const pauses: Window[] = [];
   for (const f of scenario.faults) {
@@ -478,7 +481,7 @@ class World {
     this.streams = new RandomStreams(options.seed);
     this.observers = options.observers ?? [];
     this.keepsRecords = options.slice?.keepsSteps ?? true;
-    const dist = (key: CalibrationKey) => makeDistribution(scenario.calibration[key].spec);
+    const dist = (key: CalibrationKey) => distributionOf(scenario.calibration[key].spec);
     const lifetime = dist('imdsCredentialLifetime');
     const period = dist('imdsRotationPeriod');
     ({ bootSpanMs: this.bootSpanMs, offsetMs: this.offsetMs } = warmUpSpans(lifetime, period));

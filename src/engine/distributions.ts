@@ -82,6 +82,26 @@ function roundClamped(x: number, minMs: number, maxMs: number): number {
 }
 
 /**
+ * Distributions made by distributionOf, by spec: a comparison runs one scenario, and so the same
+ * calibration specs, for every seed.
+ */
+const distributionsBySpec = new WeakMap<DistributionSpec, Distribution>();
+
+/**
+ * makeDistribution of `spec`, the same (frozen) object for the same spec object: distributions
+ * hold no state (a sample's randomness comes from the stream it is given).
+ * @throws DistributionError naming the bad parameter.
+ */
+export function distributionOf(spec: DistributionSpec): Distribution {
+  let d = distributionsBySpec.get(spec);
+  if (d === undefined) {
+    d = Object.freeze(makeDistribution(spec));
+    distributionsBySpec.set(spec, d);
+  }
+  return d;
+}
+
+/**
  * Builds a distribution from its spec.
  * @throws DistributionError naming the bad parameter.
  */
@@ -103,14 +123,15 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
   // a world (megamorphic), is not inlined, and then returns each draw, a fraction, as a boxed
   // number: an allocation per sample, and a fleet's run draws about a million.
   let sample: (rng: RandomSource) => number;
-  let natural: string;
+  // The description, made when asked (reports ask; a run makes a dozen distributions and asks none).
+  let natural: () => string;
   let naturalUpper = Number.POSITIVE_INFINITY;
   switch (spec.kind) {
     case 'fixed': {
       finiteNonNegative('valueMs', spec.valueMs);
       const v = spec.valueMs;
       sample = () => roundClamped(v, minMs, maxMs);
-      natural = `fixed ${formatMs(v)}`;
+      natural = () => `fixed ${formatMs(v)}`;
       naturalUpper = v;
       break;
     }
@@ -122,7 +143,7 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       const lo = spec.lowMs;
       const width = spec.highMs - spec.lowMs;
       sample = (rng) => roundClamped(lo + rng.next() * width, minMs, maxMs);
-      natural = `uniform(${formatMs(lo)}..${formatMs(spec.highMs)})`;
+      natural = () => `uniform(${formatMs(lo)}..${formatMs(spec.highMs)})`;
       naturalUpper = spec.highMs;
       break;
     }
@@ -130,7 +151,7 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       positive('meanMs', spec.meanMs);
       const mean = spec.meanMs;
       sample = (rng) => roundClamped(-mean * Math.log(1 - rng.next()), minMs, maxMs);
-      natural = `exponential(mean ${formatMs(mean)})`;
+      natural = () => `exponential(mean ${formatMs(mean)})`;
       break;
     }
     case 'lognormal': {
@@ -144,14 +165,14 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
         }
         mu = Math.log(spec.medianMs);
         sigma = Math.log(spec.p99Ms / spec.medianMs) / Z_P99;
-        natural = `lognormal(median ${formatMs(spec.medianMs)}, p99 ${formatMs(spec.p99Ms)})`;
+        natural = () => `lognormal(median ${formatMs(spec.medianMs)}, p99 ${formatMs(spec.p99Ms)})`;
       } else {
         if (!Number.isFinite(spec.mu))
           throw new DistributionError(`mu must be finite, got ${String(spec.mu)}`);
         finiteNonNegative('sigma', spec.sigma);
         mu = spec.mu;
         sigma = spec.sigma;
-        natural = `lognormal(mu ${mu}, sigma ${sigma})`;
+        natural = () => `lognormal(mu ${mu}, sigma ${sigma})`;
       }
       sample = (rng) => roundClamped(Math.exp(mu + sigma * standardNormal(rng)), minMs, maxMs);
       if (sigma === 0) naturalUpper = Math.exp(mu);
@@ -172,7 +193,8 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
           minMs,
           maxMs,
         );
-      natural = `pareto+exponential(w ${w}, xm ${formatMs(xm)}, alpha ${alpha}, mean ${formatMs(mean)})`;
+      natural = () =>
+        `pareto+exponential(w ${w}, xm ${formatMs(xm)}, alpha ${alpha}, mean ${formatMs(mean)})`;
       break;
     }
     case 'empirical': {
@@ -185,7 +207,7 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       });
       const copy = [...samples];
       sample = (rng) => roundClamped(copy[Math.floor(rng.next() * copy.length)]!, minMs, maxMs);
-      natural = `empirical(${copy.length} samples)`;
+      natural = () => `empirical(${copy.length} samples)`;
       // A loop, not Math.max(...copy): spreading a list of ~150k+ samples overflows the call stack.
       naturalUpper = copy.reduce((max, x) => Math.max(max, x), 0);
       break;
@@ -195,10 +217,9 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
       throw new DistributionError(`unknown distribution kind ${JSON.stringify(kind)}`);
     }
   }
-  const clampText =
+  const clampText = () =>
     (spec.minMs !== undefined ? ` min ${formatMs(minMs)}` : '') +
     (spec.maxMs !== undefined ? ` max ${formatMs(maxMs)}` : '');
-  const description = natural + clampText;
   // A sample is rounded, then clamped (roundClamped). Rounding is monotonic, so the largest rounded draw is
   // round(naturalUpper); the upper clamp cuts it to floor(maxMs); and a lower clamp above the
   // whole natural range lifts every sample to ceil(minMs) (fixed 5 ms with minMs 10 returns 10).
@@ -207,6 +228,6 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
     spec,
     upperBoundMs,
     sample,
-    describe: () => description,
+    describe: () => natural() + clampText(),
   };
 }

@@ -97,22 +97,42 @@ export interface Operator {
   stream(name: string): RandomStream;
 }
 
+/** A dotted path split on every dot: each segment as a member name, and as an array index (NaN if none). */
+interface ParsedPath {
+  readonly keys: readonly string[];
+  readonly indexes: readonly number[];
+}
+
+/**
+ * Paths read so far, parsed: a waiter reads the same path of every poll's response, and splitting
+ * it each time made a string per segment. Bounded: scenario steps add their own paths.
+ */
+const parsedPaths = new Map<string, ParsedPath>();
+const PARSED_PATHS_MAX = 1000;
+
+function parsePath(path: string): ParsedPath {
+  let parsed = parsedPaths.get(path);
+  if (parsed === undefined) {
+    const keys = path.split('.');
+    // An index only where Number reads an integer (`''` and `'0'` both index 0, as they always did).
+    const indexes = keys.map((k) => (Number.isInteger(Number(k)) ? Number(k) : Number.NaN));
+    parsed = { keys, indexes };
+    if (parsedPaths.size < PARSED_PATHS_MAX) parsedPaths.set(path, parsed);
+  }
+  return parsed;
+}
+
 /** Reads a dotted path (`Instances.0.InstanceId`) from a response; numeric segments index arrays. */
 export function readPath(value: unknown, path: string): unknown {
+  const { keys, indexes } = parsePath(path);
   let cur: unknown = value;
-  // Segment by segment without splitting: a strategy reads a path of every instance's response,
-  // and a one-segment path then allocates nothing (slice(0) is the path itself).
-  for (let start = 0; start <= path.length; ) {
-    const dot = path.indexOf('.', start);
-    const end = dot < 0 ? path.length : dot;
-    const segment = path.slice(start, end);
-    start = end + 1;
+  for (let i = 0; i < keys.length; i++) {
     if (cur === null || cur === undefined) return undefined;
     if (Array.isArray(cur)) {
-      const i = Number(segment);
-      cur = Number.isInteger(i) ? cur[i] : undefined;
+      const index = indexes[i]!;
+      cur = Number.isNaN(index) ? undefined : cur[index];
     } else if (typeof cur === 'object') {
-      cur = (cur as Record<string, unknown>)[segment];
+      cur = (cur as Record<string, unknown>)[keys[i]!];
     } else {
       return undefined;
     }

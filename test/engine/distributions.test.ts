@@ -4,6 +4,7 @@ import {
   type Distribution,
   DistributionError,
   type DistributionSpec,
+  distributionOf,
   formatMs,
   makeDistribution,
 } from '../../src/engine/distributions.ts';
@@ -434,5 +435,23 @@ describe('describe and formatMs', () => {
     [Number.POSITIVE_INFINITY, '∞'],
   ])('formatMs(%d) = %s', (ms, text) => {
     expect(formatMs(ms)).toBe(text);
+  });
+});
+
+describe('distributionOf', () => {
+  it('gives one frozen distribution per spec object, sampling as makeDistribution does', () => {
+    const spec: DistributionSpec = { kind: 'lognormal', medianMs: 1000, p99Ms: 5000, maxMs: 4000 };
+    const shared = distributionOf(spec);
+    expect(distributionOf(spec)).toBe(shared);
+    expect(Object.isFrozen(shared)).toBe(true);
+    // An equal spec that is another object gets its own.
+    expect(distributionOf({ ...spec })).not.toBe(shared);
+    const made = makeDistribution(spec);
+    const a = new RandomStream('distribution-of');
+    const b = new RandomStream('distribution-of');
+    const draws = Array.from({ length: 200 }, () => [shared.sample(a), made.sample(b)]);
+    expect(draws.every(([x, y]) => x === y)).toBe(true);
+    expect(shared.describe()).toBe(made.describe());
+    expect(shared.upperBoundMs).toBe(made.upperBoundMs);
   });
 });

@@ -21,7 +21,7 @@ import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
 import { IdMap } from '../id-map.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
-import { type LaunchDetails, readLaunchDetails } from './launch.ts';
+import { frozenTags, type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
   optionalBoolean,
   optionalProfileRef,
@@ -40,10 +40,12 @@ import { profileHasRole, resolveProfile } from './profile.ts';
 import {
   type AssociationRecord,
   associationShape,
+  frozenInstanceAnswer,
   type InstanceRecord,
   instanceStatusShape,
   reservationIdOf,
   reservationShape,
+  shownAssociation,
   stateChangeShape,
 } from './records.ts';
 import type {
@@ -87,6 +89,8 @@ export class Ec2Service {
   /** Each instance's own stream (`instance/<id>/ec2`), by InstanceRecord.index (see delayFor). */
   private readonly streams = new StreamStates();
   private associationSeq = 0;
+  /** Instances' kept DescribeInstances answers, by InstanceRecord.index (see answerFor). */
+  private readonly answers: (KeptAnswer | undefined)[] = [];
   private readonly runCountMax: number;
   private readonly handlers: Readonly<Record<string, Handler>>;
 
@@ -202,7 +206,10 @@ export class Ec2Service {
     if (record === undefined) throw new Error(`seedInstance ${spec.name}: instance id ${id} is already used`);
     if (spec.id !== undefined) this.opts.ids.reserve(id);
     if (spec.tags !== undefined && spec.tags.length > 0)
-      record.seedTags = [{ Key: 'Name', Value: spec.name }, ...spec.tags];
+      record.seedTags = frozenTags([
+        { Key: 'Name', Value: spec.name },
+        ...spec.tags.map((t) => ({ Key: t.Key, Value: t.Value })),
+      ]);
     if (profile !== undefined) {
       const a = this.newAssociation(record, profile, 'associated');
       record.association = a;
@@ -278,6 +285,8 @@ export class Ec2Service {
   }
 
   private describeInstances(p: Params, region: string): unknown {
+    const one = this.describedInstance(p, region);
+    if (one !== undefined) return this.answerFor(one);
     const ids = optionalStringList(p, 'InstanceIds');
     const filters = compileInstanceFilters(readFilters(p));
     const maxResults = readMaxResults(p, DESCRIBE_MAX_RESULTS_MIN, DESCRIBE_MAX_RESULTS_MAX);
@@ -313,6 +322,37 @@ export class Ec2Service {
     };
     if (next !== undefined) out.NextToken = `ni-${next.toString(36)}`;
     return out;
+  }
+
+  /**
+   * The instance a waiter's request names (exactly `InstanceIds: [ID]` for an existing instance
+   * of `region`, whoever asks: its shape is checked before), whose answer describeInstances gives
+   * without the general path's lists, set and grouping: the same response (test/aws/ec2/
+   * shape-checked.test.ts). Undefined for any other request, which takes the general path.
+   */
+  private describedInstance(p: Params, region: string): InstanceRecord | undefined {
+    const ids = soleMember(p, 'InstanceIds');
+    if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string') return undefined;
+    // An existing instance's id is well formed, so the general path would find just it.
+    const r = this.instances.get(ids[0]);
+    return r?.region === region ? r : undefined;
+  }
+
+  /**
+   * DescribeInstances' answer for `r` alone. An instance in transition (pending, stopping,
+   * shutting-down) keeps its answer, frozen, until what it shows changes: a waiter polls it every
+   * 15 s until the transition ends. A settled instance's answer is not kept, so only instances in
+   * transition hold one (setState drops it).
+   */
+  private answerFor(r: InstanceRecord): unknown {
+    const association = shownAssociation(r);
+    const kept = this.answers[r.index];
+    if (kept !== undefined && kept.state === r.state && kept.association === association) return kept.answer;
+    if (r.state === 'running' || r.state === 'stopped' || r.state === 'terminated')
+      return { Reservations: [reservationShape(reservationIdOf(r), [r])] };
+    const answer = frozenInstanceAnswer(r);
+    this.answers[r.index] = { state: r.state, association, answer };
+    return answer;
   }
 
   /**
@@ -524,9 +564,8 @@ export class Ec2Service {
    * ec2/shape-checked.test.ts). Undefined for any other request.
    */
   private associationsOfInstance(p: Params, region: string): unknown {
-    const filters = p.Filters;
+    const filters = soleMember(p, 'Filters');
     if (!Array.isArray(filters) || filters.length !== 1) return undefined;
-    for (const key in p) if (key !== 'Filters') return undefined;
     const filter = filters[0] as { readonly Name?: unknown; readonly Values?: unknown } | null;
     if (typeof filter !== 'object' || filter === null) return undefined;
     const values = filter.Name === 'instance-id' ? filter.Values : undefined;
@@ -608,7 +647,8 @@ export class Ec2Service {
   private findInstances(ids: readonly string[], region: string): InstanceRecord[] {
     const found: InstanceRecord[] = [];
     const missing: string[] = [];
-    for (const id of new Set(ids)) {
+    // One id (what the simulator's calls name) has no duplicate to remove: no set for it.
+    for (const id of ids.length === 1 ? ids : new Set(ids)) {
       if (!isInstanceId(id)) throw Errors.instanceIdMalformed(id);
       const r = this.instances.get(id);
       // An instance of another region does not exist from here.
@@ -660,6 +700,7 @@ export class Ec2Service {
   private setState(r: InstanceRecord, state: InstanceStateName): void {
     const previous = r.state;
     r.state = state;
+    if (this.answers[r.index] !== undefined) this.answers[r.index] = undefined;
     r.runningSinceMs = state === 'running' ? this.opts.scheduler.nowMs : undefined;
     this.emit(r, { type: 'instanceState', instanceId: r.id, state, previous });
   }
@@ -791,6 +832,13 @@ class Association implements AssociationRecord, TimerKind<Ec2Service> {
   }
 }
 
+/** An answer answerFor keeps, with what it shows that can change while it is kept. */
+interface KeptAnswer {
+  readonly state: InstanceStateName;
+  readonly association: AssociationRecord | undefined;
+  readonly answer: unknown;
+}
+
 /** An instance's association as associationOf answers: `seq` numbers it in creation order. */
 export interface AssociationOfInstance {
   readonly id: string;
@@ -804,6 +852,12 @@ export type AssociationListener = (
   instanceIndex: number,
   association: AssociationOfInstance | undefined,
 ) => void;
+
+/** `p[name]` when `name` is the request's only member, else undefined. */
+function soleMember(p: Params, name: string): unknown {
+  for (const key in p) if (key !== name) return undefined;
+  return p[name];
+}
 
 /** The position a token carries. @throws AwsError InvalidPaginationToken. */
 function parseToken(token: string, pattern: RegExp): number {

@@ -18,18 +18,13 @@ import {
   type InstanceRecord,
   instanceTags,
   reservationIdOf,
+  shownAssociation,
 } from './records.ts';
 import { instanceStateCodes } from './types.ts';
 
 type Values<R> = (record: R) => readonly string[];
 
 const one = (v: string | undefined): readonly string[] => (v === undefined ? [] : [v]);
-
-/** Whether DescribeInstances shows the profile (the same rule as records.ts' instanceShape). */
-function shownAssociation(r: InstanceRecord): AssociationRecord | undefined {
-  const a = r.association;
-  return a !== undefined && a.state !== 'disassociating' ? a : undefined;
-}
 
 /**
  * DescribeInstances filters the model can answer, from the filter list of the DescribeInstances

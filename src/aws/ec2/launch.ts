@@ -16,6 +16,15 @@ export interface Ec2Tag {
   readonly Value: string;
 }
 
+/**
+ * `tags` frozen, list and elements, so that responses can show the list itself (records.ts'
+ * instanceShape): an instance's tags are kept only in lists made by this.
+ */
+export function frozenTags(tags: Ec2Tag[]): readonly Ec2Tag[] {
+  for (const t of tags) Object.freeze(t);
+  return Object.freeze(tags);
+}
+
 /** The instance metadata options IMDS honours (RunInstances `MetadataOptions`). */
 export interface MetadataOptions {
   /** `required` is IMDSv2 only: a token must be obtained with a PUT first. */
@@ -126,7 +135,7 @@ export function readLaunchDetails(p: Params): LaunchDetails {
     imageId: typeof p.ImageId === 'string' ? p.ImageId : LAUNCH_DEFAULTS.imageId,
     instanceType: typeof p.InstanceType === 'string' ? p.InstanceType : LAUNCH_DEFAULTS.instanceType,
     availabilityZone: typeof placement.AvailabilityZone === 'string' ? placement.AvailabilityZone : undefined,
-    tags,
+    tags: frozenTags(tags),
     keyName: typeof p.KeyName === 'string' ? p.KeyName : undefined,
     monitoring,
     metadataOptions: {

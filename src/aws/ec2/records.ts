@@ -4,11 +4,12 @@
  * Records are plain mutable objects held in Maps: the model must carry 100,000 instances, so each
  * instance is a handful of fields and at most one association record (the association an instance
  * holds is always reachable from the instance, and by id from its region's map). Responses are
- * always fresh objects, so a caller can never mutate the model through them.
+ * fresh objects, with parts (or, for an answer given more than once, all of it) shared and frozen,
+ * so a caller can never mutate the model, or another caller's answer, through them.
  */
 import type { EventHandle, Timer } from '../../engine/index.ts';
 import { ACCOUNT_ID, isoFromSimMs } from '../iam/types.ts';
-import { type Ec2Tag, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
+import { type Ec2Tag, frozenTags, LAUNCH_DEFAULTS, type LaunchDetails } from './launch.ts';
 import { type AssociationStateName, type InstanceStateName, instanceStateCodes } from './types.ts';
 
 const NO_TAGS: readonly Ec2Tag[] = [];
@@ -61,22 +62,61 @@ export interface InstanceStateShape {
   readonly Name: InstanceStateName;
 }
 
+/*
+ * Response parts that read the same in every response that has them, shared rather than built
+ * per call: a stop-start waiter polls DescribeInstances every 15 s for each instance, and these
+ * were most of what each poll allocated. Frozen, because responses are read-only to every caller
+ * (printed, served, read by waiters and runbooks): a shared part must never be written through.
+ */
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+const STATE_SHAPES = Object.fromEntries(
+  Object.entries(instanceStateCodes).map(([name, code]) => [name, Object.freeze({ Code: code, Name: name })]),
+) as Readonly<Record<InstanceStateName, InstanceStateShape>>;
+const MONITORING_ENABLED = Object.freeze({ State: 'enabled' });
+const MONITORING_DISABLED = Object.freeze({ State: 'disabled' });
+const DEFAULT_METADATA_OPTIONS = Object.freeze({ State: 'applied', ...LAUNCH_DEFAULTS.metadataOptions });
+/** A seeded instance's Placement, by region (all of a region's seeded instances are in its first zone). */
+const regionPlacements = new Map<string, Readonly<Record<string, string>>>();
+/** Bounds regionPlacements: region names come from scenarios, which a long-lived process loads many of. */
+const REGION_PLACEMENTS_MAX = 256;
+
+/** `{ Code, Name }` of an instance state (shared: see EMPTY_LIST). */
 export function stateShape(state: InstanceStateName): InstanceStateShape {
-  return { Code: instanceStateCodes[state], Name: state };
+  return STATE_SHAPES[state];
 }
 
-/** Whether DescribeInstances shows the profile: while the association is in force or coming into force. */
-function showsProfile(a: AssociationRecord | undefined): a is AssociationRecord {
+function placementShape(availabilityZone: string): Readonly<Record<string, string>> {
+  return { AvailabilityZone: availabilityZone, GroupName: '', Tenancy: 'default' };
+}
+
+/** The instance's Placement: shared per region for a seeded instance, built for a launched one. */
+function placementOf(r: InstanceRecord): Readonly<Record<string, string>> {
+  if (r.launch?.availabilityZone !== undefined) return placementShape(r.launch.availabilityZone);
+  let placement = regionPlacements.get(r.region);
+  if (placement === undefined) {
+    placement = Object.freeze(placementShape(availabilityZone(r)));
+    if (regionPlacements.size < REGION_PLACEMENTS_MAX) regionPlacements.set(r.region, placement);
+  }
+  return placement;
+}
+
+/**
+ * The association whose profile DescribeInstances shows on the instance (instanceShape, and the
+ * `iam-instance-profile.*` filters): one in force or coming into force.
+ */
+export function shownAssociation(r: InstanceRecord): AssociationRecord | undefined {
   // [INF] AWS does not document whether a `disassociating` profile still shows on the instance;
   // the model drops it at once, like the console does when you detach.
-  return a !== undefined && a.state !== 'disassociating';
+  const a = r.association;
+  return a !== undefined && a.state !== 'disassociating' ? a : undefined;
 }
 
 /** The instance's tags: the launch's instance tags, or the seeded instance's Name and `tags`. */
 export function instanceTags(r: InstanceRecord): readonly Ec2Tag[] {
   if (r.launch !== undefined) return r.launch.tags;
   // Kept once built: tag filters read an instance's tags on every Describe call.
-  if (r.seedTags === undefined && r.name !== undefined) r.seedTags = [{ Key: 'Name', Value: r.name }];
+  if (r.seedTags === undefined && r.name !== undefined)
+    r.seedTags = frozenTags([{ Key: 'Name', Value: r.name }]);
   return r.seedTags ?? NO_TAGS;
 }
 
@@ -94,50 +134,84 @@ export function availabilityZone(r: InstanceRecord): string {
  * One element of `Reservations[].Instances` (and of RunInstances' `Instances`), with the members
  * EC2 always returns (DescribeInstances API reference, Instance): what the launch asked for where
  * the model keeps it, the documented defaults otherwise, and the unmodelled request members echoed.
+ * The parts that do not vary are shared (see EMPTY_LIST); the object itself is new each time.
  */
 export function instanceShape(r: InstanceRecord): Record<string, unknown> {
   const launch = r.launch;
+  // One literal of every member always shown, in the order shown (a literal is built at its final
+  // size; spreads grow it member by member), then the members shown only sometimes, last.
   const shape: Record<string, unknown> = {
-    ...(launch?.echo ?? {}),
     AmiLaunchIndex: r.launchIndex,
     ImageId: launch?.imageId ?? LAUNCH_DEFAULTS.imageId,
     InstanceId: r.id,
     InstanceType: launch?.instanceType ?? LAUNCH_DEFAULTS.instanceType,
-    ...(launch?.keyName === undefined ? {} : { KeyName: launch.keyName }),
     LaunchTime: isoFromSimMs(r.launchTimeMs),
-    Monitoring: { State: launch?.monitoring === true ? 'enabled' : 'disabled' },
-    Placement: { AvailabilityZone: availabilityZone(r), GroupName: '', Tenancy: 'default' },
-    ProductCodes: [],
-    State: stateShape(r.state),
+    Monitoring: launch?.monitoring === true ? MONITORING_ENABLED : MONITORING_DISABLED,
+    Placement: placementOf(r),
+    ProductCodes: EMPTY_LIST,
+    State: STATE_SHAPES[r.state],
     StateTransitionReason: '',
     Architecture: 'x86_64',
     EbsOptimized: false,
     Hypervisor: 'xen',
     RootDeviceName: '/dev/xvda',
     RootDeviceType: 'ebs',
-    SecurityGroups: [],
+    SecurityGroups: EMPTY_LIST,
     VirtualizationType: 'hvm',
-    MetadataOptions: { State: 'applied', ...(launch?.metadataOptions ?? LAUNCH_DEFAULTS.metadataOptions) },
+    MetadataOptions:
+      launch === undefined ? DEFAULT_METADATA_OPTIONS : { State: 'applied', ...launch.metadataOptions },
   };
-  if (showsProfile(r.association)) {
+  const shown = shownAssociation(r);
+  if (shown !== undefined) {
     // Id is the PROFILE's id (AIPA…), not the association id (moto gets this wrong).
-    shape.IamInstanceProfile = { Arn: r.association.profileArn, Id: r.association.profileId };
+    shape.IamInstanceProfile = { Arn: shown.profileArn, Id: shown.profileId };
   }
   const tags = instanceTags(r);
-  if (tags.length > 0) shape.Tags = tags.map((t) => ({ Key: t.Key, Value: t.Value }));
-  return shape;
+  if (tags.length > 0) shape.Tags = tags;
+  return launch === undefined ? shape : withLaunchMembers(shape, launch);
+}
+
+/**
+ * A launched instance's shape with the members only a launch can have in their places: the
+ * echoed request members first (a member the shape also has keeps the echo's place and takes the
+ * shape's value), then KeyName after InstanceType.
+ */
+function withLaunchMembers(shape: Record<string, unknown>, launch: LaunchDetails): Record<string, unknown> {
+  if (launch.keyName === undefined && Object.keys(launch.echo).length === 0) return shape;
+  const { AmiLaunchIndex, ImageId, InstanceId, InstanceType, ...rest } = shape;
+  return {
+    ...launch.echo,
+    AmiLaunchIndex,
+    ImageId,
+    InstanceId,
+    InstanceType,
+    ...(launch.keyName === undefined ? {} : { KeyName: launch.keyName }),
+    ...rest,
+  };
 }
 
 export function reservationShape(
   reservationId: string,
   instances: readonly InstanceRecord[],
 ): Record<string, unknown> {
-  return {
-    ReservationId: reservationId,
-    OwnerId: ACCOUNT_ID,
-    Groups: [],
-    Instances: instances.map(instanceShape),
-  };
+  return reservationOf(reservationId, instances.map(instanceShape));
+}
+
+function reservationOf(reservationId: string, instances: readonly unknown[]): Record<string, unknown> {
+  return { ReservationId: reservationId, OwnerId: ACCOUNT_ID, Groups: EMPTY_LIST, Instances: instances };
+}
+
+/**
+ * `{ Reservations: [the instance's reservation] }`, DescribeInstances' answer for one instance,
+ * frozen down to every object made here (echoed request members stay as the request gave them):
+ * for an answer given to more than one caller.
+ */
+export function frozenInstanceAnswer(r: InstanceRecord): Readonly<Record<string, unknown>> {
+  const instance = instanceShape(r);
+  for (const key of ['IamInstanceProfile', 'MetadataOptions', 'Placement']) Object.freeze(instance[key]);
+  const instances = Object.freeze([Object.freeze(instance)]);
+  const reservation = Object.freeze(reservationOf(reservationIdOf(r), instances));
+  return Object.freeze({ Reservations: Object.freeze([reservation]) });
 }
 
 /** `IamInstanceProfileAssociation`. */
@@ -157,7 +231,7 @@ export function stateChangeShape(
   previous: InstanceStateName,
   current: InstanceStateName,
 ): Record<string, unknown> {
-  return { InstanceId: id, CurrentState: stateShape(current), PreviousState: stateShape(previous) };
+  return { InstanceId: id, CurrentState: STATE_SHAPES[current], PreviousState: STATE_SHAPES[previous] };
 }
 
 /** One element of DescribeInstanceStatus' `InstanceStatuses`. */
@@ -170,7 +244,7 @@ export function instanceStatusShape(
   return {
     AvailabilityZone: availabilityZone(r),
     InstanceId: r.id,
-    InstanceState: stateShape(r.state),
+    InstanceState: STATE_SHAPES[r.state],
     InstanceStatus: summary,
     SystemStatus: { Status: status, Details: [{ Name: 'reachability', Status: reachability }] },
   };
