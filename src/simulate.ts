@@ -61,7 +61,8 @@ import type { CheckOutcome, RunResult, StepRecord, WaiterPass } from './result.t
 import type { CallOutcome, CallRequest, CallSite, InstanceRef, Operator } from './runbook/operator.ts';
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
-import { CallInFlight, callService, type Service, stepRecord } from './world/calls.ts';
+import { CallInFlight, callName, callService, isPlainStep, type Service, stepRecord } from './world/calls.ts';
+import { DeferredSteps } from './world/deferred-steps.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
 import { initialAssociation, type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
 import { instanceResults } from './world/results.ts';
@@ -408,6 +409,12 @@ class World {
   /** refList by name, made when first asked (see refs). */
   private refsByName: Map<string, InstanceRef> | undefined = undefined;
   readonly records: StepRecord[] = [];
+  /**
+   * Plain records not yet in `records` (see DeferredSteps): only while nobody reads a record as
+   * it is made (no observers, no attacker, not an open world); put in `records` before any other
+   * record and at the end of the run.
+   */
+  private deferredSteps: DeferredSteps | undefined;
   /** The services calls go to, made at the first call (execute). */
   private callServices: Readonly<Record<CallRequest['service'], Service>> | undefined = undefined;
   /** Calls made so far: the next record's index (records may not be kept: InstanceSlice.keepsSteps). */
@@ -543,6 +550,8 @@ class World {
       this.addInstance(scenario.instances[i]!, bootsMs[i - first], this.inSlice(i));
     this.wireInstances();
     this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
+    this.deferredSteps =
+      this.attacker === undefined && this.observers.length === 0 ? new DeferredSteps() : undefined;
     if (options.trace !== undefined) {
       const trace = options.trace;
       const offset = this.offsetMs;
@@ -644,8 +653,13 @@ class World {
   private addRuntime(spec: InstanceSpec, id: string, inSlice: boolean): InstanceRuntime | undefined {
     const { scheduler, streams } = this;
     const { region } = spec;
-    const ref: { -readonly [K in keyof InstanceRef]: InstanceRef[K] } = { name: spec.name, id, region };
-    if (spec.instanceProfile !== undefined) ref.initialProfile = spec.instanceProfile;
+    // Every member in the literal: one added later goes to a separate properties array (~40 bytes
+    // more per instance, and a recording keeps a fleet's refs to the end).
+    const profile = spec.instanceProfile;
+    const ref: InstanceRef =
+      profile === undefined
+        ? { name: spec.name, id, region }
+        : { name: spec.name, id, region, initialProfile: profile };
     this.refList.push(ref);
     this.refsByName?.set(spec.name, ref);
     const index = this.runtimeCount++;
@@ -880,6 +894,7 @@ class World {
     const slice = this.options.slice;
     if (slice !== undefined && !this.simulatesNoInstance) scheduler.countWhere(isInstanceEvent);
     const warmUpEvents = this.runToHorizon(player);
+    this.deferredSteps?.flush(this.records);
     if (player !== undefined) {
       player.finish();
       this.changeStartMs = this.options.replay!.changeStartMs;
@@ -1044,6 +1059,8 @@ class World {
   /** See openWorld: the warm-up runs to t=0, then the caller drives. */
   open(): OpenWorld {
     const { scheduler, offsetMs } = this;
+    // Its records are read as the calls are made.
+    this.deferredSteps = undefined;
     const op = this.operator();
     const view = this.attachObservers();
     const eventsMax = this.options.eventsMax ?? EVENTS_MAX_DEFAULT;
@@ -1150,6 +1167,22 @@ class World {
     // drops it from the record just pushed: runbook/retry.ts). A slice that keeps no records
     // (InstanceSlice.keepsSteps) builds one only for a reader: it makes every call of the fleet.
     const kept = this.keepsRecords || request.expect !== undefined;
+    const deferred = this.deferredSteps;
+    if (deferred !== undefined) {
+      if (!kept) return outcome;
+      if (isPlainStep(request, outcome, keepResponse)) {
+        deferred.push(
+          index,
+          atMs,
+          callName(request.service, request.operation),
+          request.region ?? defaultRegion,
+          outcome.ok,
+          request.origin,
+        );
+        return outcome;
+      }
+      deferred.flush(this.records);
+    }
     if (!kept && this.attacker === undefined && this.observers.length === 0) return outcome;
     const record = stepRecord(request, outcome, atMs, index, defaultRegion, keepResponse);
     if (kept) this.records.push(record);

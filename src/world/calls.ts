@@ -29,7 +29,7 @@ export interface Service {
 const callNames = new Map<string, Map<string, string>>();
 const CALL_NAMES_MAX = 1000;
 
-function callName(service: string, operation: string): string {
+export function callName(service: string, operation: string): string {
   let names = callNames.get(service);
   if (names === undefined) {
     names = new Map();
@@ -85,8 +85,9 @@ export function stepRecord(
   const keep = outcome.ok && keepResponse;
   const call = callName(request.service, request.operation);
   // The plain record (what a fleet's runbook makes a few of per instance) without the
-  // conditional spreads, each of which builds a temporary object; the same members, same order.
-  return !keep && outcome.error === undefined && request.expect === undefined
+  // conditional spreads, each of which builds a temporary object; the same members, same order
+  // (DeferredSteps makes the same).
+  return isPlainStep(request, outcome, keepResponse)
     ? { index, atMs, call, region, ok: outcome.ok, origin: request.origin }
     : {
         index,
@@ -101,6 +102,11 @@ export function stepRecord(
           : {}),
         origin: request.origin,
       };
+}
+
+/** Whether `request`'s record with `outcome` is plain: no response kept, no error, no expectation. */
+export function isPlainStep(request: CallRequest, outcome: CallOutcome, keepResponse: boolean): boolean {
+  return !(outcome.ok && keepResponse) && outcome.error === undefined && request.expect === undefined;
 }
 
 /**

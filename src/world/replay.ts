@@ -105,9 +105,9 @@ class Growable<A extends Float64Array | Int32Array | Uint8Array> {
 const makeDoubles = (n: number) => new Float64Array(n);
 const makeInts = (n: number) => new Int32Array(n);
 const makeBytes = (n: number) => new Uint8Array(n);
-const doubles = () => new Growable(new Float64Array(1024), makeDoubles);
-const ints = () => new Growable(new Int32Array(1024), makeInts);
-const bytes = () => new Growable(new Uint8Array(1024), makeBytes);
+export const doubles = () => new Growable(new Float64Array(1024), makeDoubles);
+export const ints = () => new Growable(new Int32Array(1024), makeInts);
+export const bytes = () => new Growable(new Uint8Array(1024), makeBytes);
 
 /** A growable array that starts as `data` (all of it in use). */
 function grown<A extends Float64Array | Int32Array | Uint8Array>(
