@@ -522,6 +522,8 @@ class World {
       delays: ec2Delays(dist),
       // EC2 keeps each instance's stream on its record (no map of one stream per instance).
       streamFor: (name) => streams.fresh(name),
+      // A replay's chunk seeds none (see addInstance).
+      ...(options.replay === undefined ? { expectedInstances: instancesPerRegion(scenario) } : {}),
     });
     this.organizations = new OrganizationsService(this.scpStore, this.iamStore);
     this.derived = derivedOf(scenario, options);
@@ -1190,6 +1192,13 @@ class World {
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;
   }
+}
+
+/** How many scenario instances each region has. */
+function instancesPerRegion(scenario: Scenario): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const spec of scenario.instances) counts.set(spec.region, (counts.get(spec.region) ?? 0) + 1);
+  return counts;
 }
 
 /** The role of the profile with id `profileId` in `state`. */

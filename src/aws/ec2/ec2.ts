@@ -79,7 +79,7 @@ const STATUS_CHECKS_INIT_MS = 2 * 60 * 1000;
 type Handler = (p: Params, region: string) => unknown;
 
 export class Ec2Service {
-  private readonly instances = new IdMap<InstanceRecord>();
+  private readonly instances: IdMap<InstanceRecord>;
   /** Instances per region in launch order (terminated ones stay, as AWS lists them for a while). */
   private readonly instancesByRegion = new Map<string, InstanceRecord[]>();
   /** Live associations per region, by id (in creation order: IdMap.inOrder). */
@@ -95,10 +95,14 @@ export class Ec2Service {
   private readonly handlers: Readonly<Record<string, Handler>>;
 
   constructor(private readonly opts: Ec2ServiceOptions) {
+    let expected = 0;
     for (const region of opts.regions) {
+      const inRegion = opts.expectedInstances?.get(region) ?? 0;
+      expected += inRegion;
       this.instancesByRegion.set(region, []);
-      this.associationsByRegion.set(region, new IdMap());
+      this.associationsByRegion.set(region, new IdMap(inRegion));
     }
+    this.instances = new IdMap(expected);
     this.runCountMax = opts.runInstancesCountMax ?? RUN_INSTANCES_COUNT_MAX_DEFAULT;
     this.handlers = {
       RunInstances: (p, r) => this.runInstances(p, r),

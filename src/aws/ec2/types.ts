@@ -141,6 +141,11 @@ export interface Ec2ServiceOptions {
    * nothing else draws from (a fresh one).
    */
   readonly streamFor: (name: string) => RandomStream;
+  /**
+   * How many instances the caller will seed per region (a hint: the id indexes start at that
+   * size instead of growing to it).
+   */
+  readonly expectedInstances?: ReadonlyMap<string, number>;
   /** Cap on MaxCount of one RunInstances call (AWS's per-account instance limit stands in here). Default 1000. */
   readonly runInstancesCountMax?: number;
 }
