@@ -7,7 +7,7 @@
  */
 import { SimulationError } from './errors.ts';
 import { Priority } from './queue.ts';
-import type { Scheduler, Timer, TimerKind } from './scheduler.ts';
+import { type Scheduler, TIMER_ITSELF, Timer, type TimerKind, timerKind } from './scheduler.ts';
 
 /**
  * A one-shot condition that processes can wait on. Every process has one (its `done`), and a
@@ -51,42 +51,43 @@ export function spawn(scheduler: Scheduler, label: string, body: Process, subjec
   return new ProcessRun(scheduler, label, body, subject).done;
 }
 
+/** The kind of every process's timer: the process is the timer, and it gives its own label and subject. */
+const PROCESS_RESUME: TimerKind<ProcessRun> = timerKind('process', (run) => run.resume(), Priority.normal);
+
 /**
  * A running process. Its sleeps reuse one timer, which orders them exactly as one event per
  * sleep would (each takes a fresh seq) without allocating one: a runbook's fan-out starts a
  * process per instance at once, and what each holds while it waits is the bulk of what that
- * burst allocates. The process is its timer's kind itself (label, subject, what to call), so
- * that no kind object is made per process. The timer's slot is given back when the process
- * returns.
+ * burst allocates. The process is that timer itself (TIMER_ITSELF), with its label and subject
+ * in its own fields: one object per process instead of a process and a timer. The timer's slot
+ * is given back when the process returns.
  */
-class ProcessRun implements TimerKind<ProcessRun> {
+class ProcessRun extends Timer {
   readonly done: Signal;
-  private readonly sleep: Timer;
 
   constructor(
-    private readonly scheduler: Scheduler,
-    readonly label: string,
+    scheduler: Scheduler,
+    private readonly processLabel: string,
     private readonly body: Process,
-    readonly subject: string | undefined,
+    private readonly processSubject: string | undefined,
   ) {
-    this.done = new Signal(label);
-    this.sleep = scheduler.targetTimer(this, this);
-    this.sleep.after(0);
+    super(scheduler, scheduler.queueForTimers(), PROCESS_RESUME, TIMER_ITSELF);
+    this.done = new Signal(processLabel);
+    this.after(0);
   }
 
-  get priority(): Priority {
-    return Priority.normal;
+  override get label(): string {
+    return this.processLabel;
   }
 
-  /** What the timer calls (TimerKind.fire), with the process as its target. */
-  fire(run: ProcessRun): void {
-    run.resume();
+  override get subject(): string | undefined {
+    return this.processSubject;
   }
 
   resume(): void {
     const result = this.body.next();
     if (result.done) {
-      this.sleep.release();
+      this.release();
       this.done.fire();
       return;
     }
@@ -95,11 +96,11 @@ class ProcessRun implements TimerKind<ProcessRun> {
       if (!Number.isInteger(waitFor) || waitFor < 0) {
         throw new SimulationError(`process '${this.label}' yielded an invalid delay: ${String(waitFor)}`);
       }
-      this.sleep.after(waitFor);
+      this.after(waitFor);
     } else {
       // Resume through the queue (urgent lane) so that signal order, not call depth, decides who runs first.
       waitFor.onFire(() =>
-        this.scheduler.after(0, this.label, () => this.resume(), Priority.urgent, this.subject),
+        this.owner.after(0, this.label, () => this.resume(), Priority.urgent, this.subject),
       );
     }
   }
