@@ -62,8 +62,8 @@ import type { CallOutcome, CallRequest, CallSite, InstanceRef, Operator } from '
 import { runSteps } from './runbook/runbook.ts';
 import type { InstanceSpec, Scenario } from './scenario/types.ts';
 import { CallInFlight, callName, callService, isPlainStep, type Service, stepRecord } from './world/calls.ts';
-import { DeferredSteps } from './world/deferred-steps.ts';
 import { type ClassifiedInstance, CredentialClassifier } from './world/classify.ts';
+import { DeferredSteps } from './world/deferred-steps.ts';
 import { initialAssociation, type SharedLog, SharedPlayer, type SharedRecorder } from './world/replay.ts';
 import { instanceResults } from './world/results.ts';
 import type { Replacement } from './world/slots.ts';

@@ -21,6 +21,7 @@ import { entry } from '../iam/records.ts';
 import type { InstanceProfile } from '../iam/types.ts';
 import { IdMap } from '../id-map.ts';
 import { compileFilters, compileInstanceFilters, filterTables, passesAll } from './filters.ts';
+import { InstanceEntry } from './instance-entry.ts';
 import { frozenTags, type LaunchDetails, readLaunchDetails } from './launch.ts';
 import {
   optionalBoolean,
@@ -679,22 +680,17 @@ export class Ec2Service {
     launch?: LaunchDetails,
     launchIndex = 0,
   ): InstanceRecord | undefined {
-    const record: InstanceRecord = {
+    const record = new InstanceEntry(
       id,
       region,
       name,
       state,
       launchTimeMs,
+      this.instances.size,
       reservationId,
       launch,
       launchIndex,
-      runningSinceMs: state === 'running' ? launchTimeMs : undefined,
-      association: undefined,
-      timer: undefined,
-      rebootTimer: undefined,
-      seedTags: undefined,
-      index: this.instances.size,
-    };
+    );
     // Undefined, nothing changed, when another instance has the id.
     if (!this.instances.addNew(record)) return undefined;
     this.instancesByRegion.get(region)!.push(record);
