@@ -116,6 +116,15 @@ export class IdMap<V extends { readonly id: string }> {
     }
   }
 
+  /**
+   * The records in the order they were added, undefined where one was deleted: the map's own
+   * list (not a copy; read it at once), for a reader of a fleet's records that a generator
+   * would give one result object each.
+   */
+  recordsInOrder(): readonly (V | undefined)[] {
+    return this.records;
+  }
+
   /** Every record, in the order they were added. */
   *inOrder(): Iterable<V> {
     for (const v of this.records) if (v !== undefined) yield v;

@@ -58,7 +58,12 @@ export class CredentialClassifier {
   ) {
     const actions = new Set<string>();
     for (const r of scenario.roles) for (const a of r.allow) actions.add(a);
-    for (const i of scenario.instances) if (i.probe !== undefined) actions.add(i.probe.action);
+    // By index: once over a fleet, unoptimized, where for-of allocates a result object per instance.
+    const specs = scenario.instances;
+    for (let i = 0; i < specs.length; i++) {
+      const probe = specs[i]!.probe;
+      if (probe !== undefined) actions.add(probe.action);
+    }
     this.relevantActions = [...actions].sort();
     this.permissions = new PermissionClassifier(this.relevantActions);
     const newRole = plan?.newRole;

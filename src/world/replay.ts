@@ -174,11 +174,11 @@ export interface RecordedWorld {
     onEvent(listener: (e: Ec2Event, instanceIndex: number) => void): void;
     onAssociationChange(listener: AssociationListener): void;
     associationOf(instanceId: string): AssociationOfInstance | undefined;
-    /** Every instance in creation order (its index's order). */
-    instancesInOrder(): Iterable<{
-      readonly id: string;
-      readonly association: AssociationOfInstance | undefined;
-    }>;
+    /** Every instance in creation order (its index's order); undefined where one was removed. */
+    instancesInOrder(): readonly (
+      | { readonly id: string; readonly association: AssociationOfInstance | undefined }
+      | undefined
+    )[];
   };
   readonly stores: Readonly<
     Record<StoreName, { onApply(l: (region: string, version: number, state: unknown) => void): void }>
@@ -206,12 +206,15 @@ export class SharedRecorder implements FireHooks {
     log.initialCounter = scheduler.nextSeq;
     const instances = world.instanceIds.length;
     // EC2 numbers instances in creation order: the scenario's come first, in order. Read in that
-    // order, not looked up by id (two cold looks per instance at fleet scale).
-    const inOrder = world.ec2.instancesInOrder()[Symbol.iterator]();
-    for (const id of world.instanceIds) {
-      const next = inOrder.next();
-      // The next instance in EC2's order has the id exactly when EC2 numbered it as the scenario does.
-      const held = next.done === true || next.value.id !== id ? undefined : next.value;
+    // order, not looked up by id (two cold looks per instance at fleet scale). By index, not with
+    // iterators: this loop runs once, unoptimized, and each step would allocate a result object.
+    const inOrder = world.ec2.instancesInOrder();
+    const ids = world.instanceIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const next = inOrder[i];
+      // The instance at the same position in EC2's order has the id exactly when EC2 numbered it as the scenario does.
+      const held = next === undefined || next.id !== id ? undefined : next;
       if (held === undefined) log.foreignInstances = true;
       const a = held === undefined ? world.ec2.associationOf(id) : held.association;
       log.initialKinds.push(associationKind(a));

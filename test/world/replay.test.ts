@@ -65,11 +65,11 @@ class ToyShared {
   associationOf(id: string): AssociationOfInstance | undefined {
     return this.associations.get(id);
   }
-  *instancesInOrder(): Iterable<{
-    readonly id: string;
-    readonly association: AssociationOfInstance | undefined;
-  }> {
-    for (let i = 0; i < INSTANCES; i++) yield { id: idOf(i), association: this.associations.get(idOf(i)) };
+  instancesInOrder(): { readonly id: string; readonly association: AssociationOfInstance | undefined }[] {
+    return Array.from({ length: INSTANCES }, (_, i) => ({
+      id: idOf(i),
+      association: this.associations.get(idOf(i)),
+    }));
   }
 }
 

@@ -141,11 +141,12 @@ export class Ec2Service {
    * (the order of the index listeners are told: seeded instances first, in order), terminated
    * ones included: for a reader of them all (a recorder).
    */
-  instancesInOrder(): Iterable<{
-    readonly id: string;
-    readonly association: AssociationOfInstance | undefined;
-  }> {
-    return this.instances.inOrder();
+  instancesInOrder(): readonly (
+    | { readonly id: string; readonly association: AssociationOfInstance | undefined }
+    | undefined
+  )[] {
+    // Instances are never removed (terminated ones stay), so the list has no holes.
+    return this.instances.recordsInOrder();
   }
 
   instance(instanceId: string): InstanceView | undefined {
