@@ -158,12 +158,21 @@ export function associationsOf(instanceId: string, region: string, origin: strin
 /**
  * associationsOf's request. Its params are built when read (when the call executes), not held
  * while it is in flight: a fleet's fan-out has one of these per instance in flight at once, and
- * the params are four objects.
+ * the params are four objects. The members every such request shares are getters, not fields
+ * of each (24 bytes less per instance in flight).
  */
 class AssociationsOfInstance implements CallRequest {
-  readonly service = 'ec2';
-  readonly operation = 'DescribeIamInstanceProfileAssociations';
-  readonly shapeChecked = true;
+  get service(): 'ec2' {
+    return 'ec2';
+  }
+
+  get operation(): string {
+    return 'DescribeIamInstanceProfileAssociations';
+  }
+
+  get shapeChecked(): true {
+    return true;
+  }
 
   constructor(
     private readonly instanceId: string,
