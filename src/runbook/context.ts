@@ -86,8 +86,13 @@ export function* fanOut(
   one: (inst: InstanceRef, profile: string, more: boolean, o: string) => Process,
 ): Generator<Yieldable, boolean, void> {
   ctx.op.markChangeStart();
-  const regions = ctx.targets.map((t) => t.region);
-  const profile = yield* profileFor(ctx.op, ctx.to, origin(ctx, why), regions);
+  // The regions are not held in this frame: it stays suspended for the whole fan-out.
+  const profile = yield* profileFor(
+    ctx.op,
+    ctx.to,
+    origin(ctx, why),
+    ctx.targets.map((t) => t.region),
+  );
   if (profile === undefined) return false;
   yield* eachTarget(ctx, why, (inst, more, o) => one(inst, profile, more, o));
   return true;

@@ -122,11 +122,12 @@ function* swapRoleInProfile(ctx: StrategyContext): Process {
 /** 2. ReplaceIamInstanceProfileAssociation per instance (optionally then revoke the old role's sessions). */
 export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process {
   const why = revoke ? 'replace-profile-revoke' : 'replace-profile';
-  // One profile reference for every instance's request (requests are read, never changed).
-  let profileRef: ProfileRef | undefined;
+  // One plan (and profile reference) for every instance of a batch (requests are read, never changed).
+  let plan: ReplacePlan | undefined;
   const moved = yield* fanOut(ctx, why, (inst, profile, more, o) => {
-    if (profileRef?.Name !== profile) profileRef = { Name: profile };
-    return new ReplaceOne(ctx, inst, profileRef, o, more);
+    if (plan?.profileRef.Name !== profile || plan.more !== more)
+      plan = { ctx, profileRef: { Name: profile }, more };
+    return new ReplaceOne(plan, inst, o);
   });
   if (!moved || !revoke) return;
   // Replacing an association does not touch the old profile, so it still names the old role.
@@ -140,6 +141,14 @@ export function* replaceProfile(ctx: StrategyContext, revoke: boolean): Process 
 
 interface ProfileRef {
   readonly Name: string;
+}
+
+/** What replace-profile's work is the same for on every instance of a batch (one object, not three fields of each). */
+interface ReplacePlan {
+  readonly ctx: StrategyContext;
+  readonly profileRef: ProfileRef;
+  /** Another batch follows (see runInBatches). */
+  readonly more: boolean;
 }
 
 /**
@@ -159,17 +168,16 @@ class ReplaceOne extends ProcessStep<Yieldable, void> {
   private phase: 'describe' | 'move' | 'wait' = 'describe';
 
   constructor(
-    private readonly ctx: StrategyContext,
+    private readonly plan: ReplacePlan,
     private readonly inst: InstanceRef,
-    private readonly profileRef: ProfileRef,
     private readonly o: string,
-    private readonly more: boolean,
   ) {
     super();
   }
 
   protected advance(): IteratorResult<Yieldable, void> {
-    const { ctx, inst, o } = this;
+    const { inst, o } = this;
+    const { ctx, profileRef, more } = this.plan;
     for (;;) {
       this.inner ??= ctx.op.call(associationsOf(inst.id, inst.region, o));
       const step = this.inner.next();
@@ -179,18 +187,18 @@ class ReplaceOne extends ProcessStep<Yieldable, void> {
         this.phase = 'move';
         this.inner =
           current === undefined
-            ? associate(ctx, inst, this.profileRef, o)
+            ? associate(ctx, inst, profileRef, o)
             : callWithRetry(
                 ctx.op,
                 ec2Request(
                   inst,
                   'ReplaceIamInstanceProfileAssociation',
-                  { AssociationId: current.AssociationId, IamInstanceProfile: this.profileRef },
+                  { AssociationId: current.AssociationId, IamInstanceProfile: profileRef },
                   o,
                 ),
                 ['InvalidParameterValue'],
               );
-      } else if (this.phase === 'move' && this.more) {
+      } else if (this.phase === 'move' && more) {
         this.phase = 'wait';
         this.inner = waitAssociated(ctx, inst, o);
       } else {
