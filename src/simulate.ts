@@ -531,12 +531,7 @@ class World {
     if (this.plan?.atMs !== undefined) this.changeStartMs = this.plan.atMs;
     const [first, end] = this.builtRange();
     // Explicit ids first, so drawn ids can never collide with them.
-    // By index, without a copy of the list: once over a fleet, unoptimized, where for-of would
-    // allocate a result object per instance.
-    for (let i = first; i < end; i++) {
-      const id = scenario.instances[i]!.id;
-      if (id !== undefined) ids.reserve(id);
-    }
+    reserveExplicitIds(ids, scenario.instances, first, end);
     const pickup = dist('imdsAssociationPickup');
     this.imdsConfig = {
       rotationPeriod: period,
@@ -1196,6 +1191,22 @@ class World {
     this.attacker?.callExecuted(record.call, request.params, outcome.ok);
     for (const o of this.observers) o.callExecuted?.(record);
     return outcome;
+  }
+}
+
+/**
+ * Reserves the explicit ids of `specs[first..end)` in `ids`. By index, without a copy of the list:
+ * once over a fleet, unoptimized, where for-of would allocate a result object per instance.
+ */
+function reserveExplicitIds(
+  ids: IdFactory,
+  specs: readonly InstanceSpec[],
+  first: number,
+  end: number,
+): void {
+  for (let i = first; i < end; i++) {
+    const id = specs[i]!.id;
+    if (id !== undefined) ids.reserve(id);
   }
 }
 
