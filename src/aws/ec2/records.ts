@@ -152,7 +152,8 @@ export function instanceShape(r: InstanceRecord): Record<string, unknown> {
     State: STATE_SHAPES[r.state],
     StateTransitionReason: '',
     Architecture: 'x86_64',
-    EbsOptimized: false,
+    // What the launch asked for (an echoed member: the model does not simulate EBS), else false.
+    EbsOptimized: launch?.echo.EbsOptimized === true,
     Hypervisor: 'xen',
     RootDeviceName: '/dev/xvda',
     RootDeviceType: 'ebs',

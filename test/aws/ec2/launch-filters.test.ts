@@ -41,6 +41,25 @@ describe('RunInstances keeps what the request says', () => {
     expect(described).toEqual(i);
   });
 
+  it('shows EbsOptimized as the launch asked, in its echoed place, and the ebs-optimized filter agrees', () => {
+    const w = makeWorld();
+    const on = launch(w, { EbsOptimized: true });
+    const off = launch(w, { EbsOptimized: false });
+    const plain = launch(w);
+    expect([on.EbsOptimized, off.EbsOptimized, plain.EbsOptimized]).toEqual([true, false, false]);
+    // The echoed member keeps the place the request gave it: first, before AmiLaunchIndex.
+    expect(Object.keys(on)[0]).toBe('EbsOptimized');
+    const described = (id: string) =>
+      w.call('DescribeInstances', { InstanceIds: [id] }).Reservations[0].Instances[0].EbsOptimized;
+    expect([described(on.InstanceId), described(off.InstanceId)]).toEqual([true, false]);
+    const filtered = w
+      .call('DescribeInstances', { Filters: [{ Name: 'ebs-optimized', Values: ['true'] }] })
+      .Reservations.flatMap((r: { Instances: { InstanceId: string }[] }) =>
+        r.Instances.map((i) => i.InstanceId),
+      );
+    expect(filtered).toEqual([on.InstanceId]);
+  });
+
   it('numbers the instances of one launch with AmiLaunchIndex', () => {
     const w = makeWorld();
     const r = w.call('RunInstances', { MinCount: 3, MaxCount: 3 });
