@@ -41,8 +41,9 @@ export interface MillionRunResult {
   /**
    * Where the wall time went: this thread recording the shared world (the pool waits), then from
    * there until this thread's slices were done, and until the pool's were in (moved and unpacked).
+   * Absent for a run on one thread, which records nothing.
    */
-  readonly phasesMs: { readonly record: number; readonly here: number; readonly pool: number };
+  readonly phasesMs?: { readonly record: number; readonly here: number; readonly pool: number };
   /** sha256 (hex, 16 digits) of the whole result: equal runs, equal checksums. */
   readonly checksum: string;
 }
@@ -89,11 +90,16 @@ export async function millionRun(options: MillionRunOptions): Promise<MillionRun
     rssBeforeBytes,
     eventsProcessed: result.eventsProcessed,
     loadAverage: Math.round(loadavg()[0]! * 100) / 100,
-    phasesMs: {
-      record: Math.round((at.recorded ?? startMs) - startMs),
-      here: Math.round((at.hereDone ?? startMs) - (at.recorded ?? startMs)),
-      pool: Math.round((at.poolDone ?? startMs) - (at.recorded ?? startMs)),
-    },
+    // A run on one thread records nothing and has no sides: no phases rather than zeros.
+    ...(at.recorded === undefined
+      ? {}
+      : {
+          phasesMs: {
+            record: Math.round(at.recorded - startMs),
+            here: Math.round((at.hereDone ?? at.recorded) - at.recorded),
+            pool: Math.round((at.poolDone ?? at.recorded) - at.recorded),
+          },
+        }),
     checksum: resultChecksum(result),
   };
 }

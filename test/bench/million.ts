@@ -112,9 +112,9 @@ export async function runMillionBench(overrides: Partial<MillionBenchOptions> = 
     eventsProcessed: big.eventsProcessed,
     loadAverage: big.loadAverage,
     /** Recording the shared world (one thread), then each side's slices from there (see million-run.ts). */
-    recordMs: big.phasesMs.record,
-    hereMs: big.phasesMs.here,
-    poolMs: big.phasesMs.pool,
+    ...(big.phasesMs === undefined
+      ? {}
+      : { recordMs: big.phasesMs.record, hereMs: big.phasesMs.here, poolMs: big.phasesMs.pool }),
     checksum: big.checksum,
     equalsOneThread: split.checksum === oneThread.checksum,
     comparedInstances: small.instances,
