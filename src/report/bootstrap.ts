@@ -16,7 +16,7 @@
  * there instead of a walk over the whole pool. The answer is exactly the order statistic a full
  * sort of the resample would give (a test compares the two); only the work is shared.
  */
-import type { RandomSource } from '../engine/random.ts';
+import { Alea, type RandomSource } from '../engine/random.ts';
 import { quantileSorted, type ValueInterval } from './stats.ts';
 
 export interface BootstrapOptions {
@@ -213,12 +213,14 @@ export function poolBootstrapQuantiles(
   const estimates = ps.map(() => new Float64Array(resamples));
   const weights = new Int32Array(g);
   const anchorRanks = new Float64Array(a);
+  const draws = new Int32Array(g);
   for (let r = 0; r < resamples; r++) {
     weights.fill(0);
     anchorRanks.fill(0);
+    drawClusters(rng, draws, g);
     let total = 0;
     for (let i = 0; i < g; i++) {
-      const c = Math.floor(rng.next() * g);
+      const c = draws[i]!;
       weights[c]!++;
       total += sizes[c]!;
       for (let j = 0; j < a; j++) anchorRanks[j]! += below[c * a + j]!;
@@ -236,6 +238,12 @@ export function poolBootstrapQuantiles(
     e.sort();
     return { low: quantileSorted(e, tail), high: quantileSorted(e, 1 - tail) };
   });
+}
+
+/** A resample's clusters, `Math.floor(rng.next() * g)` each, in one go when the stream can (Alea.drawIndices). */
+function drawClusters(rng: RandomSource, out: Int32Array, g: number): void {
+  if (rng instanceof Alea) rng.drawIndices(out, g);
+  else for (let i = 0; i < out.length; i++) out[i] = Math.floor(rng.next() * g);
 }
 
 /**

@@ -113,6 +113,29 @@ describe('RandomStreams', () => {
 });
 
 describe('RandomStream', () => {
+  it('law: drawIndices(out, range) is floor(next() * range) draw after draw, and leaves the same state', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 12 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 40 }),
+        (name, skip, range, length) => {
+          const bulk = new RandomStream(name);
+          const loop = new RandomStream(name);
+          for (let i = 0; i < skip; i++) [bulk, loop].forEach((s) => s.next());
+          const out = new Int32Array(length);
+          bulk.drawIndices(out, range);
+          const expected = Array.from({ length }, () => Math.floor(loop.next() * range));
+          expect([...out]).toEqual(expected);
+          // The streams continue alike.
+          expect(bulk.next()).toBe(loop.next());
+        },
+      ),
+      propertyOptions(200),
+    );
+  });
+
   it('draws uniformly in [0, 1)', () => {
     const xs = take(new RandomStream('uniform'), 50_000);
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
