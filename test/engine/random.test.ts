@@ -123,7 +123,10 @@ describe('RandomStream', () => {
         (name, skip, range, length) => {
           const bulk = new RandomStream(name);
           const loop = new RandomStream(name);
-          for (let i = 0; i < skip; i++) [bulk, loop].forEach((s) => s.next());
+          for (let i = 0; i < skip; i++) {
+            bulk.next();
+            loop.next();
+          }
           const out = new Int32Array(length);
           bulk.drawIndices(out, range);
           const expected = Array.from({ length }, () => Math.floor(loop.next() * range));
