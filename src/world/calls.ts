@@ -84,11 +84,8 @@ export function stepRecord(
   const region = request.region ?? defaultRegion;
   const keep = outcome.ok && keepResponse;
   const call = callName(request.service, request.operation);
-  // The plain record (what a fleet's runbook makes a few of per instance) without the
-  // conditional spreads, each of which builds a temporary object; the same members, same order
-  // (DeferredSteps makes the same).
   return isPlainStep(request, outcome, keepResponse)
-    ? { index, atMs, call, region, ok: outcome.ok, origin: request.origin }
+    ? plainStepRecord(index, atMs, call, region, outcome.ok, request.origin)
     : {
         index,
         atMs,
@@ -102,6 +99,22 @@ export function stepRecord(
           : {}),
         origin: request.origin,
       };
+}
+
+/**
+ * A plain record (see isPlainStep; what a fleet's runbook makes a few of per instance), without
+ * stepRecord's conditional spreads, each of which builds a temporary object: the same members in
+ * the same order. DeferredSteps makes its records with it too.
+ */
+export function plainStepRecord(
+  index: number,
+  atMs: number,
+  call: string,
+  region: string,
+  ok: boolean,
+  origin: string,
+): StepRecord {
+  return { index, atMs, call, region, ok, origin };
 }
 
 /** Whether `request`'s record with `outcome` is plain: no response kept, no error, no expectation. */

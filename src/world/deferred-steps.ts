@@ -6,9 +6,10 @@
  * a large share of what a recording of the shared world (src/world/replay.ts) holds live at a
  * million instances, and every major GC during the fan-out marks them again. Most of them are
  * plain: no response kept, no error, no expectation. Those wait here, in typed arrays, and become
- * the same objects (stepRecord's plain shape, members in the same order) when the records are read.
+ * the same objects (calls.ts' plainStepRecord) when the records are read.
  */
 import type { StepRecord } from '../result.ts';
+import { plainStepRecord } from './calls.ts';
 import { bytes, doubles, ints } from './replay.ts';
 
 export class DeferredSteps {
@@ -45,14 +46,9 @@ export class DeferredSteps {
     const oks = this.oks.data;
     for (let i = 0; i < n; i++) {
       const kind = this.kinds[kindOf[i]!]!;
-      records.push({
-        index: indexes[i]!,
-        atMs: times[i]!,
-        call: kind.call,
-        region: kind.region,
-        ok: oks[i] === 1,
-        origin: this.origins[i]!,
-      });
+      records.push(
+        plainStepRecord(indexes[i]!, times[i]!, kind.call, kind.region, oks[i] === 1, this.origins[i]!),
+      );
     }
     this.indexes.length = 0;
     this.times.length = 0;
