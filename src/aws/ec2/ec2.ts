@@ -848,7 +848,7 @@ export interface AssociationOfInstance {
   readonly seq: number;
 }
 
-/** Told of an association change: the instance's index (instanceIndex) and its association now. */
+/** Told of an association change: the instance's position in instancesInOrder, and its association now. */
 export type AssociationListener = (
   instanceIndex: number,
   association: AssociationOfInstance | undefined,

@@ -42,7 +42,7 @@ export class InstanceEntry implements InstanceRecord {
     this.uncommon =
       reservationId === undefined && launch === undefined && launchIndex === 0
         ? undefined
-        : { reservationId, launch, launchIndex, seedTags: undefined, rebootTimer: undefined };
+        : uncommon(reservationId, launch, launchIndex);
   }
 
   get reservationId(): string | undefined {
@@ -76,13 +76,16 @@ export class InstanceEntry implements InstanceRecord {
   }
 
   private ensureUncommon(): Uncommon {
-    this.uncommon ??= {
-      reservationId: undefined,
-      launch: undefined,
-      launchIndex: 0,
-      seedTags: undefined,
-      rebootTimer: undefined,
-    };
+    this.uncommon ??= uncommon(undefined, undefined, 0);
     return this.uncommon;
   }
+}
+
+/** The uncommon members of an instance with these launch facts (and no tags or reboot yet). */
+function uncommon(
+  reservationId: string | undefined,
+  launch: LaunchDetails | undefined,
+  launchIndex: number,
+): Uncommon {
+  return { reservationId, launch, launchIndex, seedTags: undefined, rebootTimer: undefined };
 }
