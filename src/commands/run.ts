@@ -10,6 +10,7 @@ import { runnableScenario } from '../check/strategy.ts';
 import { simulateOnWorkers } from '../compare/slices.ts';
 import type { TraceRecord } from '../engine/index.ts';
 import { ChecksFailedError } from '../errors.ts';
+import { REPLAYED_RUN_INSTANCES_MIN } from '../parallel/run.ts';
 import { singleThreadReason } from '../parallel/slice.ts';
 import { shellQuote } from '../report/format.ts';
 import { runJson } from '../report/run-json.ts';
@@ -57,7 +58,7 @@ export const runCommand = defineCommand({
       })
       .option('workers', {
         type: 'number',
-        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: a split run first simulates the shared world for the whole fleet on one thread, which the others wait for, then every thread simulates its share of the instances, so more threads pay only on free cores and large fleets). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
+        describe: `Threads to split the run's instances over; the output is byte-identical whatever the number (default 1: a split run first simulates the shared world for the whole fleet on one thread, which the others wait for, then every thread simulates its share of the instances, so more threads pay only on free cores and large fleets; from ${REPLAYED_RUN_INSTANCES_MIN.toLocaleString('en-US')} instances even one thread simulates the shared world first and the instances a chunk at a time, which is faster). Runs with --trace and scenarios with incidents use one thread, as does each run of iamsim check (its checkers observe every instance at once)`,
       })
       .option('trace', {
         type: 'string',
@@ -117,14 +118,13 @@ export const runCommand = defineCommand({
           }
         : {}),
     };
-    let workers = args.workers ?? 1;
-    const oneThread = workers > 1 ? singleThreadReason(scenario, options) : undefined;
-    if (oneThread !== undefined) {
-      io.stderr(`running on one thread: ${oneThread}\n`);
-      workers = 1;
-    }
+    const workers = args.workers ?? 1;
+    const oneThread = singleThreadReason(scenario, options);
+    if (oneThread !== undefined && workers > 1) io.stderr(`running on one thread: ${oneThread}\n`);
+    // A run that may be split goes through simulateOnWorkers even on one thread: a large one is
+    // then recorded and replayed in chunks (simulateHere), the same output, faster.
     const result =
-      workers > 1
+      oneThread === undefined
         ? await simulateOnWorkers(scenario, { seed, eventsMax: args.eventsMax, explain: true }, workers)
         : simulateExplained(scenario, options);
     await finishTrace?.();

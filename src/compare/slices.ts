@@ -14,7 +14,7 @@
 
 import { unpackSlicePart } from '../parallel/packed-instances.ts';
 import { shareRecording } from '../parallel/replayed.ts';
-import { simulateSliced, sliceTasks } from '../parallel/run.ts';
+import { simulateHere, simulateSliced, sliceTasks } from '../parallel/run.ts';
 import { runSlice, type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -34,7 +34,7 @@ export type SplitPhase = 'recorded' | 'hereDone' | 'poolDone';
 /**
  * Simulates `scenario` once with its instances split over `workers` threads, in chunks of at most
  * `chunkInstances` instances; the result equals the one-thread run's. The caller decides whether
- * the run may be split (singleThreadReason). One worker: this thread, unsplit.
+ * the run may be split (singleThreadReason). One worker: this thread alone (simulateHere).
  */
 export async function simulateOnWorkers(
   scenario: Scenario,
@@ -46,7 +46,7 @@ export async function simulateOnWorkers(
   const oneThread = () => simulateAs(scenario, options);
   const tasks = sliceTasks(scenario.instances.length, workers, chunkInstances);
   const threads = Math.min(workers, tasks.length);
-  if (threads <= 1) return oneThread();
+  if (threads <= 1) return simulateHere(scenario, options);
   const pool = WorkerPool.ofSize(threads - 1);
   let closed: Promise<void> | undefined;
   const close = () => {

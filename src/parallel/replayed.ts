@@ -129,6 +129,11 @@ function recordingsOf(scenario: Scenario): Map<string, Recording | 'plain' | 'ca
   return byOptions;
 }
 
+/** Drops this thread's recordings of `scenario`'s runs (a run on one thread that is over). */
+export function forgetRecordings(scenario: Scenario): void {
+  recordings.delete(scenario);
+}
+
 /** The key of a run's recordings (a thread keeps one per scenario and options). */
 function recordingKey(options: SliceRunOptions): string {
   return JSON.stringify([

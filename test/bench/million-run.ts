@@ -1,8 +1,8 @@
 /**
  * Child process of the `million` benchmark: one run of the million scenario (replace-profile on
  * a fleet in two regions, 24 h, a probe per minute, every SDK preset round robin) split over
- * `--workers` threads (src/parallel/), timed, with a checksum of its whole result. Prints one
- * JSON line.
+ * `--workers` threads (src/parallel/), timed, with a checksum of its whole result (one worker:
+ * the run simulated whole, the reference). Prints one JSON line.
  *
  *   node --import tsx test/bench/million-run.ts --instances 1000000 --workers 2 [--chunk-instances N] [--seed 1]
  */
@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type SplitPhase, simulateOnWorkers } from '../../src/compare/slices.ts';
+import { simulateAs } from '../../src/parallel/slice.ts';
 import type { RunResult } from '../../src/result.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 import { cpuMs, peakRssBytes } from './child.ts';
@@ -71,15 +72,21 @@ export async function millionRun(options: MillionRunOptions): Promise<MillionRun
   const cpuStartMs = cpuMs();
   const startMs = performance.now();
   const at: Partial<Record<SplitPhase, number>> = {};
-  const result = await simulateOnWorkers(
-    scenario,
-    { seed: options.seed, timelines: false, responses: false, explain: false, eventsMax: 2_000_000_000 },
-    options.workers,
-    options.chunkInstances,
-    (phase) => {
-      at[phase] = performance.now();
-    },
-  );
+  const runOptions = {
+    seed: options.seed,
+    timelines: false,
+    responses: false,
+    explain: false,
+    eventsMax: 2_000_000_000,
+  };
+  // One worker: the reference, the run simulated whole (not recorded and replayed, which is what
+  // a one-thread `iamsim run` of a large fleet does, and what the split run is compared with).
+  const result =
+    options.workers === 1
+      ? simulateAs(scenario, runOptions)
+      : await simulateOnWorkers(scenario, runOptions, options.workers, options.chunkInstances, (phase) => {
+          at[phase] = performance.now();
+        });
   const wallMs = performance.now() - startMs;
   return {
     instances: options.instances,

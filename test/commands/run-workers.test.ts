@@ -3,12 +3,25 @@
  * JSON byte for byte (causes, timelines, checks and the event count included), with faults and
  * metric checks; what keeps a run on one thread is said on stderr and changes nothing.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sdkPresetNames } from '../../src/scenario/schema.ts';
 import { runCli } from '../cli/capture.ts';
+
+/** Calls of replayedSlice on this thread: whether a one-thread run was replayed (it passes them on). */
+const replayed = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('../../src/parallel/replayed.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/parallel/replayed.ts')>();
+  return {
+    ...real,
+    replayedSlice: (...args: Parameters<typeof real.replayedSlice>) => {
+      replayed.calls++;
+      return real.replayedSlice(...args);
+    },
+  };
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'iamsim-workers-'));
 
@@ -118,5 +131,48 @@ describe('iamsim run --workers', () => {
     const bad = await runCli('run', faulty, '--workers', '0');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/workers/);
+  });
+
+  it('replays a fleet of 10,000 instances on one thread in chunks: the bytes of the run simulated whole', async () => {
+    const big = write('big.yaml', [
+      'name: big',
+      'seed: 5',
+      'horizon: 1h',
+      'regions: [us-east-1, eu-west-1]',
+      'roles:',
+      '  - { name: app-v1, allow: ["s3:GetObject"] }',
+      '  - { name: app-v2, allow: ["s3:GetObject", "s3:PutObject"] }',
+      'instanceProfiles:',
+      '  - { name: web, role: app-v1 }',
+      'fleets:',
+      '  - { name: web, count: 9000, region: us-east-1, instanceProfile: web, sdk: [botocore, cli], probe: { action: "s3:PutObject", every: 5m } }',
+      '  - { name: batch, count: 1000, region: eu-west-1, instanceProfile: web, sdk: js-v3 }',
+      'faults:',
+      '  - partition: { region: eu-west-1, from: 20m, to: 40m }',
+      'steps:',
+      '  - strategy: replace-profile',
+      '    targets: { fleet: web }',
+      '    to: { role: app-v2 }',
+      '    at: 10m',
+    ]);
+    const before = replayed.calls;
+    const chunked = await runCli('run', big, '--json');
+    expect(replayed.calls).toBe(before + 1);
+    // --trace keeps the run whole (a trace lists one scheduler's events).
+    const whole = await runCli('run', big, '--json', '--trace', join(dir, 'big-trace.jsonl'));
+    expect(replayed.calls).toBe(before + 1);
+    expect(chunked.code).toBe(0);
+    expect(chunked.stderr).toBe('');
+    expect(JSON.parse(chunked.stdout).instances).toHaveLength(10_000);
+    expect(chunked.stdout === whole.stdout).toBe(true);
+    // One instance fewer is run whole.
+    const smaller = write(
+      'smaller.yaml',
+      readFileSync(big, 'utf8')
+        .split('\n')
+        .map((l) => l.replace('count: 9000', 'count: 8999')),
+    );
+    await runCli('run', smaller, '--json');
+    expect(replayed.calls).toBe(before + 1);
   });
 });
