@@ -198,6 +198,9 @@ describe('scale benchmark (CI size)', () => {
     expect(result.usPerInstanceRun).toBeCloseTo(((result.cpuMs as number) * 1000) / 40, 0);
     expect(result.kernelUsPerInstanceRun).toBeGreaterThan(0);
     expect(typeof result.bytesPerInstance).toBe('number');
+    expect(result.replayedEqualsWhole).toBe(true);
+    expect(result.replayedWallMs).toBeGreaterThan(0);
+    expect(result.replayedPeakRssMiB).toBeGreaterThan(0);
   }, 60_000);
 });
 

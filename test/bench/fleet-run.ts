@@ -13,13 +13,17 @@
  * first run's figures stay: they are what a user running the fleet once pays, compilation
  * included.
  *
- *   node --import tsx test/bench/fleet-run.ts --instances 10000 [--horizon-h 8] [--seed 1] [--warm]
+ * With `--replayed`, the run is the one `iamsim run` makes of a large fleet on one thread:
+ * recorded, then replayed in chunks (src/parallel/run.ts simulateHere); its checksum is the same.
+ *
+ *   node --import tsx test/bench/fleet-run.ts --instances 10000 [--horizon-h 8] [--seed 1] [--warm | --replayed]
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { simulateHere } from '../../src/parallel/run.ts';
 import { simulate } from '../../src/simulate.ts';
 import { makeScenario } from '../helpers/scenario.ts';
 import { cpuMs, peakRssBytes } from './child.ts';
@@ -36,6 +40,11 @@ export interface FleetRunOptions {
   readonly seed: number;
   /** Time the run again once warm, against the kernel, three times (see the file comment). */
   readonly warm?: boolean;
+  /**
+   * Run it as `iamsim run` runs a large fleet on one thread: the shared world recorded, then
+   * replayed to the instances a chunk at a time (simulateHere), here whatever the fleet's size.
+   */
+  readonly replayed?: boolean;
 }
 
 /** What one fleet run measured, and a checksum of what it computed. */
@@ -50,9 +59,10 @@ export interface FleetRunResult {
   /**
    * CPU time of the kernel alone processing `eventsProcessed` events (hold model, one pending
    * event per instance, each popped event scheduling the next), measured in this process after
-   * the run (with `warm`: the median of the rounds that alternate with the warm runs).
+   * the run (with `warm`: the median of the rounds that alternate with the warm runs). Absent
+   * for a `replayed` run.
    */
-  readonly kernelCpuMs: number;
+  readonly kernelCpuMs?: number;
   /** CPU ms of the same run timed again in this process, median of the warm rounds (with `warm` only); each checksum is checked equal. */
   readonly warmCpuMs?: number;
   /** sha256 (hex, 16 digits) of every instance's metrics and probe counts. */
@@ -103,14 +113,22 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
   const scenario = fleetScenario(options);
   const cpuStartMs = cpuMs();
   const startMs = performance.now();
-  const result = simulate(scenario, { seed: options.seed, timelines: false, responses: false });
+  const runOptions = { seed: options.seed, timelines: false, responses: false };
+  const result =
+    options.replayed === true
+      ? simulateHere(scenario, { ...runOptions, explain: false }, 1)
+      : simulate(scenario, runOptions);
   const wallMs = performance.now() - startMs;
   const runCpuMs = cpuMs() - cpuStartMs;
   const peak = peakRssBytes();
   const checksum = fleetChecksum(result);
   const warm =
     options.warm === true ? warmRounds(scenario, options.seed, checksum, result.eventsProcessed) : undefined;
-  const kernelMs = warm?.kernelCpuMs ?? kernelCpuMs(options.instances, result.eventsProcessed);
+  // A replayed run is set against the whole run, not the kernel (its kernel figure would be the same).
+  const kernelMs =
+    options.replayed === true
+      ? undefined
+      : (warm?.kernelCpuMs ?? kernelCpuMs(options.instances, result.eventsProcessed));
   return {
     instances: options.instances,
     wallMs: Math.round(wallMs),
@@ -118,7 +136,7 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
     eventsProcessed: result.eventsProcessed,
     peakRssBytes: peak,
     rssBeforeBytes,
-    kernelCpuMs: Math.round(kernelMs * 10) / 10,
+    ...(kernelMs === undefined ? {} : { kernelCpuMs: Math.round(kernelMs * 10) / 10 }),
     ...(warm === undefined ? {} : { warmCpuMs: Math.round(warm.modelCpuMs) }),
     checksum,
   };
@@ -167,6 +185,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       'horizon-h': { type: 'string', default: '8' },
       seed: { type: 'string', default: '1' },
       warm: { type: 'boolean', default: false },
+      replayed: { type: 'boolean', default: false },
     },
   });
   const out = fleetRun({
@@ -174,6 +193,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     horizonH: Number(values['horizon-h']),
     seed: Number(values.seed),
     warm: values.warm,
+    replayed: values.replayed,
   });
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -19,6 +19,8 @@ export interface FleetBenchOptions {
   readonly seed: number;
   /** Time the run a second time once warm (fleet: yes; scale: its size amortises compilation). */
   readonly warm?: boolean;
+  /** Record and replay it in chunks, as `iamsim run` does on one thread (fleet-run.ts --replayed). */
+  readonly replayed?: boolean;
 }
 
 export const fleetBenchDefaults: FleetBenchOptions = { instances: 10_000, horizonH: 8, seed: 1 };
@@ -33,19 +35,22 @@ export function fleetChild(options: FleetBenchOptions): Promise<FleetRunResult> 
     '--seed',
     String(options.seed),
     ...(options.warm === true ? ['--warm'] : []),
+    ...(options.replayed === true ? ['--replayed'] : []),
   ]);
 }
 
 /** Per-instance figures of one fleet run (see the file comment). */
 export function perInstanceFields(run: FleetRunResult): Record<string, number> {
+  const kernelCpuMs = run.kernelCpuMs;
+  if (kernelCpuMs === undefined) throw new Error('a fleet run without the kernel figure (a replayed run)');
   const perInstance = (x: number): number => Math.round((x / run.instances) * 10) / 10;
   const modelCpuMs = run.warmCpuMs ?? run.cpuMs;
   return {
     usPerInstanceRun: perInstance(modelCpuMs * 1000),
     ...(run.warmCpuMs === undefined ? {} : { coldUsPerInstanceRun: perInstance(run.cpuMs * 1000) }),
-    kernelUsPerInstanceRun: perInstance(run.kernelCpuMs * 1000),
+    kernelUsPerInstanceRun: perInstance(kernelCpuMs * 1000),
     /** usPerInstanceRun / kernelUsPerInstanceRun: what the model adds over the kernel (target <= 4). */
-    modelOverKernel: Math.round((modelCpuMs / Math.max(run.kernelCpuMs, 0.1)) * 10) / 10,
+    modelOverKernel: Math.round((modelCpuMs / Math.max(kernelCpuMs, 0.1)) * 10) / 10,
     /** Peak RSS above the RSS before the scenario was built, per instance. */
     bytesPerInstance: Math.round(Math.max(0, run.peakRssBytes - run.rssBeforeBytes) / run.instances),
   };

@@ -3,7 +3,9 @@
  * this benchmark (both in fresh child processes, one after the other, so the ratio compares runs
  * under the same machine load). Reports both wall times, peak RSS, and the ratios of wall and
  * CPU time per instance: 1.0 is linear in the instance count; and the large run's per-instance
- * figures as in `fleet` (CPU and kernel CPU per instance-run, bytes per instance).
+ * figures as in `fleet` (CPU and kernel CPU per instance-run, bytes per instance). Then the large
+ * run again as `iamsim run` makes it on one thread (recorded, then replayed in chunks: `replayed*`
+ * fields), checked equal to the whole run by checksum.
  * Targets on a 2-core machine: under 60 s and under 4 GiB; cost no worse than linear.
  */
 import type { Benchmark, BenchResult } from './benchmark.ts';
@@ -39,6 +41,13 @@ export async function runScaleBench(overrides: Partial<ScaleBenchOptions> = {}):
     horizonH: options.horizonH,
     seed: options.seed,
   });
+  // The large fleet as `iamsim run` runs it on one thread: recorded, replayed in chunks.
+  const replayed = await fleetChild({
+    instances: options.instances,
+    horizonH: options.horizonH,
+    seed: options.seed,
+    replayed: true,
+  });
   const size = options.instances / options.baseInstances;
   return {
     name: 'scale',
@@ -59,6 +68,11 @@ export async function runScaleBench(overrides: Partial<ScaleBenchOptions> = {}):
     cpuPerInstanceRatio: round3(big.cpuMs / Math.max(base.cpuMs, 1) / size),
     /** Events per instance at scale over at fleet size (the work itself is linear: about 1). */
     eventsPerInstanceRatio: round3(big.eventsProcessed / Math.max(base.eventsProcessed, 1) / size),
+    replayedWallMs: replayed.wallMs,
+    replayedCpuMs: replayed.cpuMs,
+    replayedPeakRssMiB: Math.round(replayed.peakRssBytes / MIB),
+    /** The replayed run computed what the whole run did (equal checksums). */
+    replayedEqualsWhole: replayed.checksum === big.checksum,
   };
 }
 
