@@ -15,7 +15,7 @@ import {
 import { ResourceCapError } from '../engine/index.ts';
 import type { InstanceResult, RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { simulate } from '../simulate.ts';
+import { EVENTS_MAX_DEFAULT, type SimulateOptions, simulate } from '../simulate.ts';
 import {
   logData,
   logFromData,
@@ -66,16 +66,18 @@ export function replayedSlice(
   const upDeltas = new Map<number, number>();
   let targets = 0;
   let instanceEvents = 0;
+  const eventsMax = options.eventsMax ?? EVENTS_MAX_DEFAULT;
   for (let from = task.fromIndex; from < task.toIndex; from += chunkInstances) {
     const to = Math.min(task.toIndex, from + chunkInstances);
     // With causes, the chunk's recorder keeps its instances' own logs and reads the shared ones.
     const causes = recording.causes === undefined ? undefined : new CauseRecorder(scenario, recording.causes);
-    const raw = simulate(scenario, {
+    const raw = chunkRun(scenario, {
       seed: options.seed,
       ...(options.timelines !== undefined ? { timelines: options.timelines } : {}),
       ...(options.responses !== undefined ? { responses: options.responses } : {}),
-      // Replayed shared events count here too: the cap is checked on the merged count.
-      eventsMax: Number.MAX_SAFE_INTEGER,
+      // A chunk counts the shared events it replays (at most all of them) and its own: past
+      // this, the whole run is surely over its cap, even inside one runaway chunk.
+      eventsMax: Math.max(0, eventsMax - instanceEvents),
       replay: recording.log,
       ...(causes === undefined ? {} : { observers: [causes] }),
       slice: {
@@ -89,8 +91,12 @@ export function replayedSlice(
         },
       },
     });
+    if (raw === undefined) return capReachedPart();
     const result = causes === undefined ? raw : causes.explain(raw);
     for (const i of result.instances) instances.push(i);
+    // The whole run's count so far (its shared events and these instances'): over the cap, the
+    // chunks left are not simulated, and a runaway scenario stops about where a whole run would.
+    if (recording.sharedEvents + instanceEvents > eventsMax) return capReachedPart();
   }
   return {
     instances,
@@ -102,6 +108,16 @@ export function replayedSlice(
     changeStartMs: recording.log.changeStartMs,
     ...(task.shared ? { shared: recording.shared! } : {}),
   };
+}
+
+/** simulate(), or undefined when the run went over its event cap. */
+function chunkRun(scenario: Scenario, options: SimulateOptions): RunResult | undefined {
+  try {
+    return simulate(scenario, options);
+  } catch (e) {
+    if (e instanceof ResourceCapError) return undefined;
+    throw e;
+  }
 }
 
 /** The thread's recording for this run, made when there is none (or none with the steps asked). */
