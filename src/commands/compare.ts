@@ -80,6 +80,7 @@ export const PROGRESS_LINE_EVERY_S = 5;
 export function progressReporter(
   io: CommandIo,
   nowMs: () => number = () => Date.now(), // wall-clock: progress display only, never in results
+  unit = 'runs',
 ): (done: number, total: number) => void {
   const startedMs = nowMs();
   let lastLineMs = startedMs;
@@ -91,7 +92,7 @@ export function progressReporter(
       const width = 30;
       const filled = Math.round((done / total) * width);
       io.stderr(
-        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} runs, ~${remainingS}s left `,
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${unit}, ~${remainingS}s left `,
       );
       if (done === total) io.stderr('\n');
       return;
@@ -102,7 +103,7 @@ export function progressReporter(
       lastLineMs = now;
       printed = true;
       io.stderr(
-        `progress: ${done}/${total} runs (${Math.floor((done / total) * 100)}%), ${Math.round(elapsedMs / 1000)}s elapsed${done === total ? '' : `, ~${remainingS}s left`}\n`,
+        `progress: ${done}/${total} ${unit} (${Math.floor((done / total) * 100)}%), ${Math.round(elapsedMs / 1000)}s elapsed${done === total ? '' : `, ~${remainingS}s left`}\n`,
       );
     }
   };

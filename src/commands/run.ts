@@ -18,6 +18,7 @@ import { renderRunText } from '../report/run-text.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import { packageVersion } from '../version.ts';
 import { checkInteger, defineCommand } from './command.ts';
+import { progressReporter } from './compare.ts';
 import { loadForCommand, resolveSeed } from './load.ts';
 
 /** Default cap on events per run: far above any sane scenario, far below what exhausts memory or patience. */
@@ -125,7 +126,11 @@ export const runCommand = defineCommand({
     // then recorded and replayed in chunks (simulateHere), the same output, faster.
     const result =
       oneThread === undefined
-        ? await simulateOnWorkers(scenario, { seed, eventsMax: args.eventsMax, explain: true }, workers)
+        ? await simulateOnWorkers(scenario, { seed, eventsMax: args.eventsMax, explain: true }, workers, {
+            // Shown for a large fleet only (a run simulated whole tells nothing): on a terminal a
+            // bar, elsewhere a line every few seconds.
+            onProgress: progressReporter(io, undefined, 'instances'),
+          })
         : simulateExplained(scenario, options);
     await finishTrace?.();
     if (args.json) {

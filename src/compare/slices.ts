@@ -14,8 +14,14 @@
 
 import { unpackSlicePart } from '../parallel/packed-instances.ts';
 import { shareRecording } from '../parallel/replayed.ts';
-import { simulateHere, simulateSliced, sliceTasks } from '../parallel/run.ts';
-import { runSlice, type SlicePart, type SliceRunOptions, simulateAs } from '../parallel/slice.ts';
+import { type Progress, simulateHere, simulateSliced, sliceTasks } from '../parallel/run.ts';
+import {
+  runSlice,
+  type SlicePart,
+  type SliceRunOptions,
+  type SliceTask,
+  simulateAs,
+} from '../parallel/slice.ts';
 import type { RunResult } from '../result.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { EVENTS_MAX_DEFAULT } from '../simulate.ts';
@@ -31,22 +37,48 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export type SplitPhase = 'recorded' | 'hereDone' | 'poolDone';
 
+/** What a caller of simulateOnWorkers may add: none of it changes the result. */
+export interface SplitHooks {
+  /** Instances a slice holds at most (more slices than threads); default: one slice per thread. */
+  readonly chunkInstances?: number;
+  readonly onPhase?: (phase: SplitPhase) => void;
+  /** Told as instances are done: this thread's chunk by chunk, a pool thread's slice by slice. */
+  readonly onProgress?: Progress;
+}
+
 /**
- * Simulates `scenario` once with its instances split over `workers` threads, in chunks of at most
- * `chunkInstances` instances; the result equals the one-thread run's. The caller decides whether
- * the run may be split (singleThreadReason). One worker: this thread alone (simulateHere).
+ * A split run's progress: instances of the slices finished (this thread's and the pool's), plus
+ * those of this thread's slice in progress, chunk by chunk. Never goes back: pool replies are
+ * taken between this thread's slices, never during one.
+ */
+function splitProgress(total: number, onProgress: Progress | undefined) {
+  let slicesDone = 0;
+  return {
+    chunk: (instancesDone: number) => onProgress?.(slicesDone + instancesDone, total),
+    slice: (task: SliceTask) => {
+      slicesDone += task.toIndex - task.fromIndex;
+      onProgress?.(slicesDone, total);
+    },
+  };
+}
+
+/**
+ * Simulates `scenario` once with its instances split over `workers` threads; the result equals
+ * the one-thread run's. The caller decides whether the run may be split (singleThreadReason).
+ * One worker: this thread alone (simulateHere).
  */
 export async function simulateOnWorkers(
   scenario: Scenario,
   options: SliceRunOptions,
   workers: number,
-  chunkInstances?: number,
-  onPhase?: (phase: SplitPhase) => void,
+  hooks: SplitHooks = {},
 ): Promise<RunResult> {
+  const { onPhase, onProgress } = hooks;
   const oneThread = () => simulateAs(scenario, options);
-  const tasks = sliceTasks(scenario.instances.length, workers, chunkInstances);
+  const total = scenario.instances.length;
+  const tasks = sliceTasks(total, workers, hooks.chunkInstances);
   const threads = Math.min(workers, tasks.length);
-  if (threads <= 1) return simulateHere(scenario, options);
+  if (threads <= 1) return simulateHere(scenario, options, undefined, onProgress);
   const pool = WorkerPool.ofSize(threads - 1);
   let closed: Promise<void> | undefined;
   const close = () => {
@@ -60,16 +92,19 @@ export async function simulateOnWorkers(
   // Once the run has failed (a pool thread's error), the slices still due here are not simulated.
   let local: Promise<unknown> = Promise.resolve();
   let over = false;
+  const progress = splitProgress(total, onProgress);
   const runHere = (task: (typeof tasks)[number]): SlicePart => {
     if (over) throw new Error('the split run already failed');
-    return runSlice(scenario, options, task);
+    return runSlice(scenario, options, task, progress.chunk);
   };
+  const sliceDone = progress.slice;
   const execute = (task: (typeof tasks)[number], k: number): Promise<SlicePart> => {
     if (k % threads === 0) {
       const part = local
         .then(nextTurn)
         .then(() => runHere(task))
         .then((p) => {
+          sliceDone(task);
           if (--here === 0) onPhase?.('hereDone');
           return p;
         });
@@ -78,6 +113,7 @@ export async function simulateOnWorkers(
     }
     return pool.request<SlicePart>({ kind: 'slice', task }).then((part) => {
       const unpacked = unpackSlicePart(part);
+      sliceDone(task);
       if (--pooled === 0) {
         void close();
         onPhase?.('poolDone');
@@ -86,6 +122,7 @@ export async function simulateOnWorkers(
     });
   };
   try {
+    onProgress?.(0, total);
     pool.broadcast({ kind: 'run', scenario, options });
     // This thread records the shared world once for all (the pool's threads wait meanwhile:
     // recording in every thread at once cost each ~1.8x the time of one alone).

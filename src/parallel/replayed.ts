@@ -52,12 +52,14 @@ const recordings = new WeakMap<Scenario, Map<string, Recording | 'plain' | 'capR
  * `task`'s part of the run, simulated against the thread's recording of the shared world (made
  * now if it has none); undefined when the run cannot be replayed (then the caller runs the
  * slice plainly), for instance when the runbook launches instances that are not the scenario's.
+ * `onChunk` hears after each chunk how many of the slice's instances are done (a progress display).
  */
 export function replayedSlice(
   scenario: Scenario,
   options: SliceRunOptions,
   task: SliceTask,
   chunkInstances: number = REPLAY_CHUNK_INSTANCES,
+  onChunk?: (instancesDone: number) => void,
 ): SlicePart | undefined {
   const recording = recordingFor(scenario, options, task.shared);
   if (recording === 'plain') return undefined;
@@ -97,6 +99,7 @@ export function replayedSlice(
     // The whole run's count so far (its shared events and these instances'): over the cap, the
     // chunks left are not simulated, and a runaway scenario stops about where a whole run would.
     if (recording.sharedEvents + instanceEvents > eventsMax) return capReachedPart();
+    onChunk?.(to - task.fromIndex);
   }
   return {
     instances,

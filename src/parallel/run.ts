@@ -33,22 +33,30 @@ import {
  */
 export const REPLAYED_RUN_INSTANCES_MIN = 10_000;
 
+/** Told how many of a run's instances are simulated (a progress display; never read by the run). */
+export type Progress = (instancesDone: number, instances: number) => void;
+
 /**
  * One run of `scenario` on this thread, the same result as simulateAs: from `replayFrom`
  * instances on, when the run may be split (singleThreadReason), recorded once and replayed a chunk
- * at a time. The recording is dropped when the run is over (a thread that runs many seeds of one
- * scenario, a comparison's, would otherwise keep one per seed).
+ * at a time, telling `onProgress` as chunks are done. The recording is dropped when the run is
+ * over (a thread that runs many seeds of one scenario, a comparison's, would otherwise keep one
+ * per seed).
  */
 export function simulateHere(
   scenario: Scenario,
   options: SliceRunOptions,
   replayFrom: number = REPLAYED_RUN_INSTANCES_MIN,
+  onProgress?: Progress,
 ): RunResult {
   const whole = () => simulateAs(scenario, options);
   const count = scenario.instances.length;
   if (count < replayFrom || singleThreadReason(scenario, options) !== undefined) return whole();
   try {
-    const part = replayedSlice(scenario, options, { fromIndex: 0, toIndex: count, shared: true });
+    // The recording comes first (a third or so of the time), then the chunks, each told.
+    onProgress?.(0, count);
+    const task = { fromIndex: 0, toIndex: count, shared: true };
+    const part = replayedSlice(scenario, options, task, undefined, (done) => onProgress?.(done, count));
     // Not replayable, or over the event cap (the whole run's error says where it reached it).
     if (part === undefined || part.capReached === true) return whole();
     const result = mergeSlices(scenario, [part]);

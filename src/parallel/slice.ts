@@ -101,9 +101,17 @@ export function simulateAs(
   return explain === true ? simulateExplained(scenario, rest) : simulate(scenario, rest);
 }
 
-/** Simulates one slice of `scenario` (on whatever thread calls it). */
-export function runSlice(scenario: Scenario, options: SliceRunOptions, task: SliceTask): SlicePart {
-  const replayed = replayedSlice(scenario, options, task);
+/**
+ * Simulates one slice of `scenario` (on whatever thread calls it); `onChunk` hears how many of
+ * its instances are done after each chunk of a replayed slice (a progress display).
+ */
+export function runSlice(
+  scenario: Scenario,
+  options: SliceRunOptions,
+  task: SliceTask,
+  onChunk?: (instancesDone: number) => void,
+): SlicePart {
+  const replayed = replayedSlice(scenario, options, task, undefined, onChunk);
   if (replayed !== undefined) return replayed;
   let finished = {
     targets: 0,

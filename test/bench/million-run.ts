@@ -84,8 +84,11 @@ export async function millionRun(options: MillionRunOptions): Promise<MillionRun
   const result =
     options.workers === 1
       ? simulateAs(scenario, runOptions)
-      : await simulateOnWorkers(scenario, runOptions, options.workers, options.chunkInstances, (phase) => {
-          at[phase] = performance.now();
+      : await simulateOnWorkers(scenario, runOptions, options.workers, {
+          ...(options.chunkInstances === undefined ? {} : { chunkInstances: options.chunkInstances }),
+          onPhase: (phase) => {
+            at[phase] = performance.now();
+          },
         });
   const wallMs = performance.now() - startMs;
   return {

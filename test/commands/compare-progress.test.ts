@@ -41,6 +41,20 @@ describe('progress when stderr is not a terminal', () => {
   });
 });
 
+describe('progress in other units', () => {
+  it("counts what it is told to (run's instances)", () => {
+    const c = captureIo();
+    const time = clock();
+    const report = progressReporter(c.io, time.now, 'instances');
+    for (let done = 0; done <= 12_000; done += 1000) {
+      time.advance(1000);
+      report(done, 12_000);
+    }
+    expect(c.stderr()).toContain('progress: 4000/12000 instances (33%), 5s elapsed, ~10s left\n');
+    expect(c.stderr()).not.toContain('runs');
+  });
+});
+
 describe('progress on a terminal', () => {
   it('redraws one bar in place and ends the line when done', () => {
     const c = captureIo();

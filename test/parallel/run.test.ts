@@ -54,6 +54,20 @@ describe('a run on one thread, replayed in chunks from a number of instances on'
     expect(runJson(simulateHere(scenario, { seed: 3, explain: true }, 1), 'h', 'v')).toBe(explained);
   });
 
+  it('tells its progress: none run whole, from 0 to every instance replayed, chunk by chunk', () => {
+    const scenario = cases[0]![1];
+    const heard: [number, number][] = [];
+    const options = { seed: 2, explain: false };
+    simulateHere(scenario, options, 25, (done, total) => heard.push([done, total]));
+    expect(heard).toEqual([]);
+    simulateHere(scenario, options, 1, (done, total) => heard.push([done, total]));
+    // One chunk of 1,000 holds all 24 instances.
+    expect(heard).toEqual([
+      [0, 24],
+      [24, 24],
+    ]);
+  });
+
   it('runs again, with the same result, after a run of another seed (each run records its own)', () => {
     const scenario = cases[0]![1];
     const options = { seed: 8, timelines: false, responses: false, explain: false };

@@ -31,8 +31,20 @@ describe('a run on worker threads, in chunks', () => {
       [2, 5],
       [3, 4],
     ] as const) {
-      const split = await simulateOnWorkers(scenario, { ...options, explain: false }, workers, chunk);
+      const heard: number[] = [];
+      const split = await simulateOnWorkers(scenario, { ...options, explain: false }, workers, {
+        chunkInstances: chunk,
+        onProgress: (done, total) => {
+          expect(total).toBe(24);
+          heard.push(done);
+        },
+      });
       expect(runJson(split, 'h', 'v'), `${workers} threads, chunks of ${chunk}`).toBe(whole);
+      // From none to all, never back: slices as they come in, this thread's chunk by chunk.
+      expect(heard[0]).toBe(0);
+      expect(heard.at(-1)).toBe(24);
+      expect(heard.every((d, k) => k === 0 || d >= heard[k - 1]!)).toBe(true);
+      expect(heard.length).toBeGreaterThan(2);
     }
   }, 30_000);
 });
