@@ -13,7 +13,7 @@ import { ChecksFailedError } from '../errors.ts';
 import { REPLAYED_RUN_INSTANCES_MIN } from '../parallel/run.ts';
 import { singleThreadReason } from '../parallel/slice.ts';
 import { shellQuote } from '../report/format.ts';
-import { runJson } from '../report/run-json.ts';
+import { runJsonParts } from '../report/run-json.ts';
 import { renderRunText } from '../report/run-text.ts';
 import { hashScenario } from '../scenario/hash.ts';
 import { packageVersion } from '../version.ts';
@@ -123,18 +123,17 @@ export const runCommand = defineCommand({
     const oneThread = singleThreadReason(scenario, options);
     if (oneThread !== undefined && workers > 1) io.stderr(`running on one thread: ${oneThread}\n`);
     // A run that may be split goes through simulateOnWorkers even on one thread: a large one is
-    // then recorded and replayed in chunks (simulateHere), the same output, faster.
+    // then recorded and replayed in chunks (simulateHere), faster, and tells its progress.
     const result =
       oneThread === undefined
         ? await simulateOnWorkers(scenario, { seed, eventsMax: args.eventsMax, explain: true }, workers, {
-            // Shown for a large fleet only (a run simulated whole tells nothing): on a terminal a
-            // bar, elsewhere a line every few seconds.
             onProgress: progressReporter(io, undefined, 'instances'),
           })
         : simulateExplained(scenario, options);
     await finishTrace?.();
     if (args.json) {
-      io.stdout(runJson(result, hashScenario(loaded), packageVersion()));
+      // In parts: a large fleet's document is longer than one string may be.
+      for (const part of runJsonParts(result, hashScenario(loaded), packageVersion())) io.stdout(part);
     } else {
       io.stdout(renderRunText(result, { command, limit: 200, why: args.why }));
       if (args.trace !== undefined)

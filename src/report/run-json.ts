@@ -18,7 +18,49 @@ function timelineOf(i: InstanceResult): ({ lane: 'imds' | 'app' } & TimelineSegm
 
 /** The JSON document of `run --json` (see README): stable key order, volatile fields named. */
 export function runJson(result: RunResult, scenarioHash: string, version: string): string {
-  const doc = {
+  return [...runJsonParts(result, scenarioHash, version)].join('');
+}
+
+/** Stands for a list in the document's frame (see runJsonParts); a string no result holds raw. */
+const LIST_MARK = '\u0000list\u0000';
+
+/**
+ * runJson's text in parts, the same characters: the frame, then each step and each instance by
+ * itself. Why: at ~4 KB per instance the document of a large fleet outgrows the longest string
+ * V8 makes (2^29 - 24 characters, ~120,000 instances), and `run --json` would crash on its own
+ * output; in parts it is written as it is made. Each element is its JSON.stringify at two
+ * spaces, its lines indented to the list's depth (a member of the top-level object), as
+ * JSON.stringify(doc, null, 2) lays it out.
+ */
+export function* runJsonParts(result: RunResult, scenarioHash: string, version: string): Generator<string> {
+  const doc = runDoc(result, scenarioHash, version);
+  // The lists keep their places among the members (replacing a member keeps its position).
+  const frame = JSON.stringify({ ...doc, steps: LIST_MARK, instances: LIST_MARK }, null, 2);
+  const mark = JSON.stringify(LIST_MARK);
+  const first = frame.indexOf(`"steps": ${mark}`) + '"steps": '.length;
+  const second = frame.indexOf(`"instances": ${mark}`) + '"instances": '.length;
+  yield frame.slice(0, first);
+  yield* listParts(doc.steps);
+  yield frame.slice(first + mark.length, second);
+  yield* listParts(doc.instances);
+  yield `${frame.slice(second + mark.length)}\n`;
+}
+
+/** A list that is a member of the top-level object, as JSON.stringify(doc, null, 2) writes it. */
+function* listParts(items: readonly unknown[]): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let k = 0; k < items.length; k++) {
+    yield `${k === 0 ? '[\n    ' : ',\n    '}${JSON.stringify(items[k], null, 2).replaceAll('\n', '\n    ')}`;
+  }
+  yield '\n  ]';
+}
+
+/** The document's members, in their order. */
+function runDoc(result: RunResult, scenarioHash: string, version: string) {
+  return {
     scenario: result.scenario,
     seed: result.seed,
     scenarioHash,
@@ -54,5 +96,4 @@ export function runJson(result: RunResult, scenarioHash: string, version: string
     })),
     checks: result.checks,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }
