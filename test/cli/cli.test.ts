@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -164,4 +166,32 @@ describe('the executable', () => {
     expect('code' in failed && failed.code).toBe(2);
     expect((failed as { stderr: string }).stderr).toContain('instanceProfiles.0.role');
   });
+
+  it('stops quietly when its reader closes the pipe (`iamsim run --json | head`)', async () => {
+    // More output than a pipe holds (~4 KB per instance), so a write finds the pipe closed.
+    const file = join(mkdtempSync(join(tmpdir(), 'iamsim-epipe-')), 'fleet.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: fleet',
+        'horizon: 2h',
+        'regions: [us-east-1]',
+        'roles: [{ name: a, allow: ["s3:GetObject"] }, { name: b, allow: ["s3:PutObject"] }]',
+        'instanceProfiles: [{ name: web, role: a }]',
+        'fleets: [{ name: web, count: 200, region: us-east-1, instanceProfile: web }]',
+        'steps: [{ strategy: replace-profile, targets: { fleet: web }, to: { role: b }, at: 30m }]',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn('node', ['src/bin.js', 'run', file, '--json'], { cwd: root });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code).toBe(141);
+    expect(stderr).not.toMatch(stackTraceLine);
+    expect(stderr).not.toContain('EPIPE');
+  }, 30_000);
 });
