@@ -57,10 +57,8 @@ export function simulateHere(
     onProgress?.(0, count);
     const task = { fromIndex: 0, toIndex: count, shared: true };
     const part = replayedSlice(scenario, options, task, undefined, (done) => onProgress?.(done, count));
-    // Not replayable, or over the event cap (the whole run's error says where it reached it).
-    if (part === undefined || part.capReached === true) return whole();
-    const result = mergeSlices(scenario, [part]);
-    return result.eventsProcessed > (options.eventsMax ?? EVENTS_MAX_DEFAULT) ? whole() : result;
+    if (part === undefined) return whole();
+    return mergedUnderCap(scenario, [part], options.eventsMax ?? EVENTS_MAX_DEFAULT) ?? whole();
   } finally {
     forgetRecordings(scenario);
   }
@@ -99,7 +97,19 @@ export async function simulateSliced(
   onOneThread: () => RunResult | Promise<RunResult>,
 ): Promise<RunResult> {
   const parts = await Promise.all(tasks.map((task, k) => execute(task, k)));
-  if (parts.some((p) => p.capReached === true)) return onOneThread();
+  return mergedUnderCap(scenario, parts, eventsMax) ?? onOneThread();
+}
+
+/**
+ * The run merged from `parts`, or undefined when it went over `eventsMax` (a slice found it, or
+ * the merged count shows it): the caller then runs it whole, whose error says where.
+ */
+function mergedUnderCap(
+  scenario: Scenario,
+  parts: readonly SlicePart[],
+  eventsMax: number,
+): RunResult | undefined {
+  if (parts.some((p) => p.capReached === true)) return undefined;
   const result = mergeSlices(scenario, parts);
-  return result.eventsProcessed > eventsMax ? onOneThread() : result;
+  return result.eventsProcessed > eventsMax ? undefined : result;
 }
