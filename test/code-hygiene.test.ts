@@ -230,7 +230,6 @@ const longFunctionsAllowed: ReadonlySet<string> = new Set([
  */
 const deadExportsAllowed: ReadonlySet<string> = new Set([
   'src/aws/ec2/params.ts optionalInteger',
-  'src/aws/ec2/records.ts stateShape',
   'src/aws/ec2/records.ts instanceShape',
   'src/aws/iam/profiles.ts createInstanceProfile',
   'src/aws/iam/profiles.ts getInstanceProfile',

@@ -80,11 +80,6 @@ const regionPlacements = new Map<string, Readonly<Record<string, string>>>();
 /** Bounds regionPlacements: region names come from scenarios, which a long-lived process loads many of. */
 const REGION_PLACEMENTS_MAX = 256;
 
-/** `{ Code, Name }` of an instance state (shared: see EMPTY_LIST). */
-export function stateShape(state: InstanceStateName): InstanceStateShape {
-  return STATE_SHAPES[state];
-}
-
 function placementShape(availabilityZone: string): Readonly<Record<string, string>> {
   return { AvailabilityZone: availabilityZone, GroupName: '', Tenancy: 'default' };
 }
