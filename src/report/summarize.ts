@@ -373,8 +373,7 @@ export function runSummaryTask(task: SummaryTask): SummaryTaskResult {
     : curves(task.columns, task.windowMs, task.settings, task.name);
 }
 
-/** A strategy's samples per SDK preset and per region (each sorted by name), in one pass. */
-/** The strategy's rows by SDK and by region (names sorted), as their positions among the samples. */
+/** The strategy's rows by SDK preset and by region (names sorted), as their positions among the samples, in one pass. */
 function groupsOf(st: StrategyInput): {
   readonly sdks: readonly (readonly [string, Int32Array])[];
   readonly regions: readonly (readonly [string, Int32Array])[];
