@@ -97,14 +97,13 @@ export async function simulateOnWorkers(
     if (over) throw new Error('the split run already failed');
     return runSlice(scenario, options, task, progress.chunk);
   };
-  const sliceDone = progress.slice;
   const execute = (task: (typeof tasks)[number], k: number): Promise<SlicePart> => {
     if (k % threads === 0) {
       const part = local
         .then(nextTurn)
         .then(() => runHere(task))
         .then((p) => {
-          sliceDone(task);
+          progress.slice(task);
           if (--here === 0) onPhase?.('hereDone');
           return p;
         });
@@ -113,7 +112,7 @@ export async function simulateOnWorkers(
     }
     return pool.request<SlicePart>({ kind: 'slice', task }).then((part) => {
       const unpacked = unpackSlicePart(part);
-      sliceDone(task);
+      progress.slice(task);
       if (--pooled === 0) {
         void close();
         onPhase?.('poolDone');
