@@ -3,7 +3,7 @@
  * JSON byte for byte (causes, timelines, checks and the event count included), with faults and
  * metric checks; what keeps a run on one thread is said on stderr and changes nothing.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -31,17 +31,22 @@ function write(name: string, lines: readonly string[]): string {
   return file;
 }
 
-/** Two regions, every SDK preset, a partition, a control-plane pause, an IMDS outage and checks. */
-const faulty = write('faulty.yaml', [
-  'name: faulty-swap',
-  'seed: 3',
-  'horizon: 8h',
+/** The world both files' fleets live in: two regions, the old and the new role, one profile. */
+const world = [
   'regions: [us-east-1, eu-west-1]',
   'roles:',
   '  - { name: app-v1, allow: ["s3:GetObject"] }',
   '  - { name: app-v2, allow: ["s3:GetObject", "s3:PutObject"] }',
   'instanceProfiles:',
   '  - { name: web, role: app-v1 }',
+];
+
+/** Two regions, every SDK preset, a partition, a control-plane pause, an IMDS outage and checks. */
+const faulty = write('faulty.yaml', [
+  'name: faulty-swap',
+  'seed: 3',
+  'horizon: 8h',
+  ...world,
   'fleets:',
   ...sdkPresetNames.flatMap((sdk) => [
     `  - { name: east-${sdk}, count: 2, region: us-east-1, instanceProfile: web, sdk: ${sdk}, probe: { action: "s3:PutObject", every: 1m } }`,
@@ -134,27 +139,25 @@ describe('iamsim run --workers', () => {
   });
 
   it('replays a fleet of 10,000 instances on one thread in chunks: the bytes of the run simulated whole', async () => {
-    const big = write('big.yaml', [
-      'name: big',
-      'seed: 5',
-      'horizon: 1h',
-      'regions: [us-east-1, eu-west-1]',
-      'roles:',
-      '  - { name: app-v1, allow: ["s3:GetObject"] }',
-      '  - { name: app-v2, allow: ["s3:GetObject", "s3:PutObject"] }',
-      'instanceProfiles:',
-      '  - { name: web, role: app-v1 }',
-      'fleets:',
-      '  - { name: web, count: 9000, region: us-east-1, instanceProfile: web, sdk: [botocore, cli], probe: { action: "s3:PutObject", every: 5m } }',
-      '  - { name: batch, count: 1000, region: eu-west-1, instanceProfile: web, sdk: js-v3 }',
-      'faults:',
-      '  - partition: { region: eu-west-1, from: 20m, to: 40m }',
-      'steps:',
-      '  - strategy: replace-profile',
-      '    targets: { fleet: web }',
-      '    to: { role: app-v2 }',
-      '    at: 10m',
-    ]);
+    // Two fleets, one untouched: `webCount` + 1,000 instances.
+    const fleetOf = (name: string, webCount: number) =>
+      write(name, [
+        'name: big',
+        'seed: 5',
+        'horizon: 1h',
+        ...world,
+        'fleets:',
+        `  - { name: web, count: ${webCount}, region: us-east-1, instanceProfile: web, sdk: [botocore, cli], probe: { action: "s3:PutObject", every: 5m } }`,
+        '  - { name: batch, count: 1000, region: eu-west-1, instanceProfile: web, sdk: js-v3 }',
+        'faults:',
+        '  - partition: { region: eu-west-1, from: 20m, to: 40m }',
+        'steps:',
+        '  - strategy: replace-profile',
+        '    targets: { fleet: web }',
+        '    to: { role: app-v2 }',
+        '    at: 10m',
+      ]);
+    const big = fleetOf('big.yaml', 9000);
     const before = replayed.calls;
     const chunked = await runCli('run', big, '--json');
     expect(replayed.calls).toBe(before + 1);
@@ -167,12 +170,7 @@ describe('iamsim run --workers', () => {
     expect(JSON.parse(chunked.stdout).instances).toHaveLength(10_000);
     expect(chunked.stdout === whole.stdout).toBe(true);
     // One instance fewer is run whole.
-    const smaller = write(
-      'smaller.yaml',
-      readFileSync(big, 'utf8')
-        .split('\n')
-        .map((l) => l.replace('count: 9000', 'count: 8999')),
-    );
+    const smaller = fleetOf('smaller.yaml', 8999);
     await runCli('run', smaller, '--json');
     expect(replayed.calls).toBe(before + 1);
   });
