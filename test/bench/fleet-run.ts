@@ -6,12 +6,17 @@
  * one JSON line.
  *
  * With `--warm`, the same run is timed again, in the same process, alternating with the kernel
- * three times, and each side's figure is the median of its three: the kernel's figure is taken
- * after a warm-up round (its code compiled and optimised by then), so the model's per-event cost
- * is set against it on the same terms, and alternating puts both sides in the same stretches of a
- * machine whose speed drifts (single kernel rounds measured 144-251 ms on the same code). The
- * first run's figures stay: they are what a user running the fleet once pays, compilation
- * included.
+ * three times, and each side's figure is the median of its three. Both sides are timed the same
+ * way: a full garbage collection, a warm-up round a tenth the size, then the timed round. The
+ * collection keeps one side's garbage out of the other's figure; the warm-up is needed after it
+ * because V8 throws away optimised code that embedded objects the collection freed (with
+ * `--trace-deopt`, ~140 model functions "marked for deoptimization, reason: weak objects" after
+ * each collection between two fleet runs, none without it), so a round timed straight after a
+ * collection pays for recompiling (the model's warm rounds measured 1,100-1,400 ms of CPU that
+ * way, against 750-900 ms after a warm-up and 500-800 ms with no collection at all). Alternating
+ * puts both sides in the same stretches of a machine whose speed drifts (single kernel rounds
+ * measured 144-251 ms on the same code). The first run's figures stay: they are what a user
+ * running the fleet once pays, compilation included.
  *
  * With `--replayed`, the run is the one `iamsim run` makes of a large fleet on one thread:
  * recorded, then replayed in chunks (src/parallel/run.ts simulateHere); its checksum is the same.
@@ -123,7 +128,7 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
   const peak = peakRssBytes();
   const checksum = fleetChecksum(result);
   const warm =
-    options.warm === true ? warmRounds(scenario, options.seed, checksum, result.eventsProcessed) : undefined;
+    options.warm === true ? warmRounds(options, scenario, checksum, result.eventsProcessed) : undefined;
   // A replayed run is set against the whole run, not the kernel (its kernel figure would be the same).
   const kernelMs =
     options.replayed === true
@@ -147,15 +152,16 @@ const WARM_ROUNDS = 3;
 
 /** The medians of WARM_ROUNDS alternating warm model runs and kernel rounds (see the file comment). */
 function warmRounds(
+  options: FleetRunOptions,
   scenario: ReturnType<typeof fleetScenario>,
-  seed: number,
   checksum: string,
   eventsProcessed: number,
 ): { modelCpuMs: number; kernelCpuMs: number } {
   const model: number[] = [];
   const kernel: number[] = [];
+  const warmUp = fleetScenario({ ...options, instances: Math.ceil(options.instances / 10) });
   for (let round = 0; round < WARM_ROUNDS; round++) {
-    model.push(warmRunCpuMs(scenario, seed, checksum));
+    model.push(warmRunCpuMs(scenario, warmUp, options.seed, checksum));
     kernel.push(kernelCpuMs(scenario.instances.length, eventsProcessed));
   }
   return { modelCpuMs: median(model), kernelCpuMs: median(kernel) };
@@ -167,10 +173,18 @@ function median(xs: number[]): number {
 }
 
 /**
- * CPU ms of `scenario`'s run timed again; throws when it computes anything else than the first
+ * CPU ms of `scenario`'s run timed again, after a full collection and a run of `warmUp` (as the
+ * kernel's round: see the file comment); throws when it computes anything else than the first
  * (`checksum`): a second run in one process must not differ from the first.
  */
-function warmRunCpuMs(scenario: ReturnType<typeof fleetScenario>, seed: number, checksum: string): number {
+function warmRunCpuMs(
+  scenario: ReturnType<typeof fleetScenario>,
+  warmUp: ReturnType<typeof fleetScenario>,
+  seed: number,
+  checksum: string,
+): number {
+  collectGarbage();
+  simulate(warmUp, { seed, timelines: false, responses: false });
   const startMs = cpuMs();
   const again = simulate(scenario, { seed, timelines: false, responses: false });
   const spentMs = cpuMs() - startMs;
