@@ -547,13 +547,17 @@ class World {
       this.observers.length === 0 &&
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
+    // Before the fleet is built, while the heap is small: sized for the fleet's calls when this
+    // world makes and keeps them (an incident's attacker reads records as they are made).
+    this.deferredSteps =
+      scenario.incident === undefined && this.observers.length === 0
+        ? new DeferredSteps(this.keepsRecords && options.replay === undefined ? end - first : 0)
+        : undefined;
     this.runtimeCount = first;
     for (let i = first; i < end; i++)
       this.addInstance(scenario.instances[i]!, bootsMs[i - first], this.inSlice(i));
     this.wireInstances();
     this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
-    this.deferredSteps =
-      this.attacker === undefined && this.observers.length === 0 ? new DeferredSteps() : undefined;
     if (options.trace !== undefined) {
       const trace = options.trace;
       const offset = this.offsetMs;
