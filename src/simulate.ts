@@ -500,7 +500,12 @@ class World {
     this.authzStore = stores.authz;
     this.scpStore = stores.scp;
     const pauses = stores.pauses;
-    const ids = new IdFactory(streams.stream('ids'));
+    // Room for the fleet's seeded associations and one replacement each (a fleet-wide replace);
+    // a replay's chunk seeds none.
+    const ids = new IdFactory(
+      streams.stream('ids'),
+      options.replay === undefined ? 2 * scenario.instances.length : 0,
+    );
     this.iam = new IamService({
       scheduler,
       iam: this.iamStore,
