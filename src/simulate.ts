@@ -500,7 +500,7 @@ class World {
     this.authzStore = stores.authz;
     this.scpStore = stores.scp;
     const pauses = stores.pauses;
-    const ids = new IdFactory(streams.stream('ids'));
+    const ids = new IdFactory(streams.stream('ids'), expectedAssociations(scenario, options));
     this.iam = new IamService({
       scheduler,
       iam: this.iamStore,
@@ -547,18 +547,27 @@ class World {
       this.observers.length === 0 &&
       options.trace === undefined &&
       bootsMs.every((ms) => ms === undefined || ms > 0);
+    this.deferredSteps = this.deferredStepsFor(end - first);
     this.runtimeCount = first;
     for (let i = first; i < end; i++)
       this.addInstance(scenario.instances[i]!, bootsMs[i - first], this.inSlice(i));
     this.wireInstances();
     this.attacker = scenario.incident === undefined ? undefined : this.makeAttacker(scenario.incident);
-    this.deferredSteps =
-      this.attacker === undefined && this.observers.length === 0 ? new DeferredSteps() : undefined;
     if (options.trace !== undefined) {
       const trace = options.trace;
       const offset = this.offsetMs;
       scheduler.onTrace((rec) => trace(rec, offset));
     }
+  }
+
+  /**
+   * The world's deferred steps (see DeferredSteps), made before its `instances` are built, while
+   * the heap is small: sized for the fleet's calls when this world makes and keeps them. None
+   * when records are read as they are made (observers, an incident's attacker).
+   */
+  private deferredStepsFor(instances: number): DeferredSteps | undefined {
+    if (this.scenario.incident !== undefined || this.observers.length > 0) return undefined;
+    return new DeferredSteps(this.keepsRecords && this.options.replay === undefined ? instances : 0);
   }
 
   /**
@@ -1208,6 +1217,14 @@ function reserveExplicitIds(
     const id = specs[i]!.id;
     if (id !== undefined) ids.reserve(id);
   }
+}
+
+/**
+ * Association ids a world expects to issue (see IdFactory): the fleet's seeded associations and
+ * one replacement each (a fleet-wide replace); a replay's chunk seeds none.
+ */
+function expectedAssociations(scenario: Scenario, options: SimulateOptions): number {
+  return options.replay === undefined ? 2 * scenario.instances.length : 0;
 }
 
 /** How many scenario instances each region has. */

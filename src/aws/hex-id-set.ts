@@ -21,12 +21,27 @@ export class HexIdSet {
    * (0 marks an empty slot), the next 8 digits, the last 8 (digits read as hex, so the words are
    * the id's value in three pieces), and one unused word for the alignment.
    */
-  private slots = new Int32Array(CAPACITY_MIN * SLOT_WORDS);
+  private slots: Int32Array;
   private capacity = CAPACITY_MIN;
   private bits = Math.log2(CAPACITY_MIN);
   private count = 0;
 
-  constructor(readonly prefix: string) {}
+  /**
+   * `expected`: how many ids the set is expected to hold. The table starts with room for them
+   * (at most half full): growing it during a fleet's fan-out allocates tens of MB outside the
+   * heap at once, which makes V8 run a full collection of the (then large) heap (see
+   * world/replay.ts, EVENTS_PER_INSTANCE), and re-inserts every id at random.
+   */
+  constructor(
+    readonly prefix: string,
+    expected = 0,
+  ) {
+    while (this.capacity < 2 * (expected + 1)) {
+      this.capacity *= 2;
+      this.bits++;
+    }
+    this.slots = new Int32Array(this.capacity * SLOT_WORDS);
+  }
 
   /**
    * Adds `id`: true if it was new, false if it was there, undefined (nothing added) when it is

@@ -18,7 +18,7 @@ export class IdFactory {
    * another of the same shape, so looking in its own set is the same test as looking in `issued`.
    */
   private readonly instanceIds = new HexIdSet('i-');
-  private readonly associationIds = new HexIdSet('iip-assoc-');
+  private readonly associationIds: HexIdSet;
   /**
    * Reserved ids starting `i-`, not yet put in their set: only instanceId() asks about them (no
    * other shape starts so), and a fleet reserves every instance's id while many runs never launch
@@ -26,7 +26,17 @@ export class IdFactory {
    */
   private pendingInstanceIds: string[] = [];
 
-  constructor(private readonly stream: RandomStream) {}
+  /**
+   * `expectedAssociations`: how many association ids the factory is expected to issue (a fleet's
+   * seeded associations and their replacements; see HexIdSet's constructor). Instance ids need
+   * no such room: a fleet's are reserved, and held only once a launch draws one.
+   */
+  constructor(
+    private readonly stream: RandomStream,
+    expectedAssociations = 0,
+  ) {
+    this.associationIds = new HexIdSet('iip-assoc-', expectedAssociations);
+  }
 
   private unique(make: () => string): string {
     // Collisions are astronomically unlikely, but a duplicate id would corrupt the model: redraw.

@@ -208,7 +208,7 @@ function record(
   options: SliceRunOptions,
   keepSteps: boolean,
 ): Recording | 'plain' | 'capReached' {
-  const recorder = new SharedRecorder(options.explain);
+  const recorder = new SharedRecorder(options.explain, scenario.instances.length);
   const causes = options.explain ? new CauseRecorder(scenario) : undefined;
   let calls = 0;
   let instanceEvents = 0;

@@ -167,7 +167,7 @@ class AssociationsOfInstance implements CallRequest {
   }
 
   get operation(): string {
-    return 'DescribeIamInstanceProfileAssociations';
+    return DESCRIBE_ASSOCIATIONS;
   }
 
   get shapeChecked(): true {
@@ -181,8 +181,16 @@ class AssociationsOfInstance implements CallRequest {
   ) {}
 
   get params(): Readonly<Record<string, unknown>> {
-    return { Filters: [{ Name: 'instance-id', Values: [this.instanceId] }] };
+    return associationsOfParams(this.instanceId);
   }
+}
+
+/** The operation of associationsOf's request. */
+export const DESCRIBE_ASSOCIATIONS = 'DescribeIamInstanceProfileAssociations';
+
+/** The params of associationsOf's request (built when read: see AssociationsOfInstance). */
+export function associationsOfParams(instanceId: string): Readonly<Record<string, unknown>> {
+  return { Filters: [{ Name: 'instance-id', Values: [instanceId] }] };
 }
 
 /** The live (not disassociating) row of a DescribeIamInstanceProfileAssociations outcome. */

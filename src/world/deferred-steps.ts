@@ -12,16 +12,33 @@ import type { StepRecord } from '../result.ts';
 import { plainStepRecord } from './calls.ts';
 import { bytes, doubles, ints } from './replay.ts';
 
+/** Calls a fleet-wide change makes per instance at the least (replace-profile's describe and replace). */
+const CALLS_PER_INSTANCE = 2;
+
 export class DeferredSteps {
-  private readonly indexes = ints();
-  private readonly times = doubles();
+  private readonly indexes: ReturnType<typeof ints>;
+  private readonly times: ReturnType<typeof doubles>;
   /** Per record: its call and region, as a position in `kinds` (a run has a handful). */
-  private readonly kindOf = ints();
-  private readonly oks = bytes();
+  private readonly kindOf: ReturnType<typeof ints>;
+  private readonly oks: ReturnType<typeof bytes>;
   /** Shared by the records of one instance's calls (a strategy makes the origin once per instance). */
   private readonly origins: string[] = [];
   private readonly kinds: { readonly call: string; readonly region: string }[] = [];
   private readonly kindIndex = new Map<string, Map<string, number>>();
+
+  /**
+   * `instances`: how many instances the world's runbook makes calls for (0: no fleet to expect).
+   * A world makes this before it builds its fleet, so that the arrays, sized for the fleet's
+   * calls, are allocated while the heap is small instead of doubling during the fan-out
+   * (replay.ts, EVENTS_PER_INSTANCE, says why that matters).
+   */
+  constructor(instances = 0) {
+    const expected = CALLS_PER_INSTANCE * instances;
+    this.indexes = ints(expected);
+    this.times = doubles(expected);
+    this.kindOf = ints(expected);
+    this.oks = bytes(expected);
+  }
 
   /** Holds a plain record (see stepRecord) until flush; records pushed to `records` meanwhile must come after it, so flush first. */
   push(index: number, atMs: number, call: string, region: string, ok: boolean, origin: string): void {

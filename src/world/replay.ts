@@ -105,9 +105,34 @@ class Growable<A extends Float64Array | Int32Array | Uint8Array> {
 const makeDoubles = (n: number) => new Float64Array(n);
 const makeInts = (n: number) => new Int32Array(n);
 const makeBytes = (n: number) => new Uint8Array(n);
-export const doubles = () => new Growable(new Float64Array(1024), makeDoubles);
-export const ints = () => new Growable(new Int32Array(1024), makeInts);
-export const bytes = () => new Growable(new Uint8Array(1024), makeBytes);
+/** A growable array's room beyond what it expects (all of it when it expects nothing). */
+const CAPACITY_SPARE = 1024;
+/**
+ * Growable arrays with room for `expected` entries and CAPACITY_SPARE more before they first
+ * grow: a fleet's log (or list of calls) expects some per instance, and the shared world makes a
+ * few of its own besides (see EVENTS_PER_INSTANCE for why a large one is sized up front).
+ */
+export const doubles = (expected = 0) => new Growable(makeDoubles(expected + CAPACITY_SPARE), makeDoubles);
+export const ints = (expected = 0) => new Growable(makeInts(expected + CAPACITY_SPARE), makeInts);
+export const bytes = (expected = 0) => new Growable(makeBytes(expected + CAPACITY_SPARE), makeBytes);
+
+/**
+ * Shared events and ops a fleet-wide change makes per instance at the least: replace-profile's
+ * two calls, and its association's settle, make 4 events and 5 ops (the other per-instance
+ * strategies make more; edit-policy and swap-role next to none). A log is sized for them before
+ * the world is built, instead of doubling its arrays as it fills.
+ *
+ * Why: typed arrays live outside V8's heap, and every 64 MB allocated there since the last full
+ * collection makes V8 start another one. A log doubling its eleven arrays through a million
+ * instances' fan-out allocated ~600 MB out there, so every few seconds of the fan-out ran a
+ * full collection of a heap of more than a GB (0.6-1.2 s pauses, and as much concurrent
+ * marking): 3-9 s of a 1M recording's 35-50 s, and growing as the square of the fleet (as many
+ * collections per instance, each of a heap as large as the fleet). Allocated
+ * up front, the arrays cost at most one collection while the heap is still small, and the
+ * space a smaller log leaves unused is never touched (the system maps it on first write).
+ */
+const EVENTS_PER_INSTANCE = 4;
+const OPS_PER_INSTANCE = 5;
 
 /** A growable array that starts as `data` (all of it in use). */
 function grown<A extends Float64Array | Int32Array | Uint8Array>(
@@ -122,9 +147,9 @@ function grown<A extends Float64Array | Int32Array | Uint8Array>(
 /** What the recorder keeps: every shared event's key and the counter after it, and the ops. */
 export class SharedLog {
   /** Per shared event, in the order they ran: time, order (priority·2^52 + seq) and the counter after it. */
-  readonly times = doubles();
-  readonly orders = doubles();
-  readonly countersAfter = doubles();
+  readonly times: Growable<Float64Array>;
+  readonly orders: Growable<Float64Array>;
+  readonly countersAfter: Growable<Float64Array>;
   /** The counter when the run's first event was about to run. */
   initialCounter = 0;
   /**
@@ -140,19 +165,19 @@ export class SharedLog {
    * instance state event's state (index in instanceStateNames); and an association's profile id
    * (index in `profileIds`).
    */
-  readonly opKinds = bytes();
-  readonly opInstances = ints();
-  readonly opEvents = ints();
-  readonly opCounters = doubles();
-  readonly opNumbers = ints();
-  readonly opProfiles = ints();
+  readonly opKinds: Growable<Uint8Array>;
+  readonly opInstances: Growable<Int32Array>;
+  readonly opEvents: Growable<Int32Array>;
+  readonly opCounters: Growable<Float64Array>;
+  readonly opNumbers: Growable<Int32Array>;
+  readonly opProfiles: Growable<Int32Array>;
   readonly views: ViewOp[] = [];
   /** The profile ids associations named (a handful: the scenario's profiles). */
   readonly profileIds: string[] = [];
   /** Each scenario instance's association as EC2 held it when the run began, as an op says one. */
-  readonly initialKinds = bytes();
-  readonly initialNumbers = ints();
-  readonly initialProfiles = ints();
+  readonly initialKinds: Growable<Uint8Array>;
+  readonly initialNumbers: Growable<Int32Array>;
+  readonly initialProfiles: Growable<Int32Array>;
   /** Whether the recorded world scheduled anything while it was built (then it cannot be replayed). */
   scheduledWhileBuilt = false;
   /** Whether EC2 told of an instance that is not a scenario instance (a launch: not replayable). */
@@ -164,6 +189,24 @@ export class SharedLog {
   derived: unknown = undefined;
   /** The run's change start (scenario ms), as the runbook set it. */
   changeStartMs: number | null = null;
+
+  /** `instances`: the scenario's instance count, to size the arrays for (see EVENTS_PER_INSTANCE). */
+  constructor(instances = 0) {
+    const events = EVENTS_PER_INSTANCE * instances;
+    const ops = OPS_PER_INSTANCE * instances;
+    this.times = doubles(events);
+    this.orders = doubles(events);
+    this.countersAfter = doubles(events);
+    this.opKinds = bytes(ops);
+    this.opInstances = ints(ops);
+    this.opEvents = ints(ops);
+    this.opCounters = doubles(ops);
+    this.opNumbers = ints(ops);
+    this.opProfiles = ints(ops);
+    this.initialKinds = bytes(instances);
+    this.initialNumbers = ints(instances);
+    this.initialProfiles = ints(instances);
+  }
 }
 
 /** What the recorder listens to. */
@@ -189,12 +232,17 @@ export interface RecordedWorld {
 
 /** Records what the instance side sees of a shared world (see the header). */
 export class SharedRecorder implements FireHooks {
-  readonly log = new SharedLog();
+  readonly log: SharedLog;
   private scheduler: Scheduler | undefined;
   private event = -1;
 
-  /** `keepLabels`: keep every shared event's label (see SharedLog.labels). */
-  constructor(keepLabels = false) {
+  /**
+   * `keepLabels`: keep every shared event's label (see SharedLog.labels). `instances`: the
+   * scenario's instance count (sizes the log: make the recorder before the world, while the heap
+   * is small; see EVENTS_PER_INSTANCE).
+   */
+  constructor(keepLabels = false, instances = 0) {
+    this.log = new SharedLog(instances);
     if (keepLabels) this.log.labels = [];
   }
 
@@ -278,7 +326,7 @@ export class SharedRecorder implements FireHooks {
 
 /**
  * A log as plain data that can travel to another thread (structured clone): its arrays cut to
- * their length, so that a copy holds no unused capacity. Region-view snapshots travel as copies;
+ * their length, so that a copy holds little unused capacity (see logData). Region-view snapshots travel as copies;
  * every chunk of the receiving thread reads the same copies, as a thread's chunks read its own.
  */
 export interface SharedLogData {
@@ -305,8 +353,13 @@ export interface SharedLogData {
 
 /** `log` as data for another thread (see SharedLogData). */
 export function logData(log: SharedLog): SharedLogData {
+  // A copy of a fleet's arrays would be hundreds of MB allocated outside the heap at once (see
+  // EVENTS_PER_INSTANCE), so an array with little unused room (as one sized for its fleet has)
+  // is passed as a view, whose clone copies that little room too.
   const cut = <A extends Float64Array | Int32Array | Uint8Array>(g: Growable<A>) =>
-    g.data.slice(0, g.length) as A;
+    (g.data.length - g.length <= Math.max(CAPACITY_SPARE, g.length >>> 4)
+      ? g.data.subarray(0, g.length)
+      : g.data.slice(0, g.length)) as A;
   return {
     times: cut(log.times),
     orders: cut(log.orders),

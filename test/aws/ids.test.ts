@@ -104,22 +104,26 @@ describe('HexIdSet', () => {
     );
   });
 
-  it('keeps every id through its growth from 1024 slots, ids that differ in one word only included', () => {
-    const set = new HexIdSet('iip-assoc-');
-    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-    const ids = [
-      ...Array.from({ length: 3000 }, (_, i) => `iip-assoc-${hex(i, 17)}`), // the last word
-      ...Array.from({ length: 2000 }, (_, i) => `iip-assoc-0${hex(i + 1, 8)}00000000`), // the middle one
-      ...Array.from(
-        { length: 15 * 200 },
-        (_, i) => `iip-assoc-${hex((i % 15) + 1, 1)}00000000${hex(Math.floor(i / 15), 8)}`,
-      ), // the first digit
-    ];
-    for (const id of ids) expect(set.add(id)).toBe(true);
-    for (const id of ids) expect(set.add(id)).toBe(false);
-    expect(set.add('iip-assoc-fffffffffffffffff')).toBe(true);
-    expect(set.size).toBe(ids.length + 1);
-  });
+  // Expecting none (1024 slots), all of them (no growth), or fewer (growth from a larger table).
+  it.each([0, 8001, 3000])(
+    'keeps every id (expecting %i), ids that differ in one word only included',
+    (expected) => {
+      const set = new HexIdSet('iip-assoc-', expected);
+      const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+      const ids = [
+        ...Array.from({ length: 3000 }, (_, i) => `iip-assoc-${hex(i, 17)}`), // the last word
+        ...Array.from({ length: 2000 }, (_, i) => `iip-assoc-0${hex(i + 1, 8)}00000000`), // the middle one
+        ...Array.from(
+          { length: 15 * 200 },
+          (_, i) => `iip-assoc-${hex((i % 15) + 1, 1)}00000000${hex(Math.floor(i / 15), 8)}`,
+        ), // the first digit
+      ];
+      for (const id of ids) expect(set.add(id)).toBe(true);
+      for (const id of ids) expect(set.add(id)).toBe(false);
+      expect(set.add('iip-assoc-fffffffffffffffff')).toBe(true);
+      expect(set.size).toBe(ids.length + 1);
+    },
+  );
 });
 
 describe('isHexId', () => {

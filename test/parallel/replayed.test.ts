@@ -15,6 +15,7 @@ import { simulate } from '../../src/simulate.ts';
 import {
   describeOp,
   initialAssociation,
+  logData,
   type SharedLog,
   SharedPlayer,
   SharedRecorder,
@@ -225,5 +226,28 @@ describe('the recorder', () => {
     // A role swapped inside the profile reaches the instances through the region views.
     const swapped = logOf(scenarioOf('swap-role-in-profile'));
     expect(ops(swapped)).toContain('view iam us-east-1');
+  });
+
+  it("sizes a replace-profile fleet's log for it up front, and hands its arrays out uncopied", () => {
+    // Enough instances that the arrays' spare room alone would not hold the fleet's events.
+    const instances = 2000;
+    const recorder = new SharedRecorder(false, instances);
+    const { log } = recorder;
+    const sized = [log.times.data, log.orders.data, log.opKinds.data, log.opCounters.data];
+    simulate(scenarioOf('replace-profile', [], instances), {
+      seed: 1,
+      record: recorder,
+      slice: { fromIndex: 0, toIndex: 0 },
+    });
+    expect(log.times.length).toBeGreaterThan(3 * instances + 1024);
+    expect(log.opKinds.length).toBeGreaterThan(4 * instances + 1024);
+    // None grew (growing makes a new array): the fan-out allocated none outside the heap.
+    const after = [log.times.data, log.orders.data, log.opKinds.data, log.opCounters.data];
+    for (const [k, data] of after.entries()) expect(data).toBe(sized[k]);
+    // Nearly full, so passed on as views of the same memory, cut to their length.
+    const data = logData(log);
+    expect(data.times.buffer).toBe(log.times.data.buffer);
+    expect(data.opKinds.buffer).toBe(log.opKinds.data.buffer);
+    expect([data.times.length, data.opKinds.length]).toEqual([log.times.length, log.opKinds.length]);
   });
 });
