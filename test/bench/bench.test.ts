@@ -311,6 +311,8 @@ describe('million benchmark (CI size)', () => {
     expect(result.workers).toBe(2);
     expect(result.comparedInstances).toBe(20);
     expect(result.equalsOneThread).toBe(true);
+    // The V8 settings its children ran with are part of the figures, so the line names them.
+    expect([result.heapGrowingPercent, result.semiSpaceMiB]).toEqual([50, 64]);
     // 40 instances x 24 h: the warm-up and a day of hourly rotations and SDK refreshes each.
     expect(result.eventsProcessed).toBeGreaterThan(40 * 24);
     expect(result.checksum).toMatch(/^[0-9a-f]{16}$/);
