@@ -45,9 +45,9 @@ export const HEAP_GROWING_PERCENT = 50;
  * allocates a world that lives as long as the chunk runs and dies with it; with V8's 16 MiB
  * semi-space a collection of the young generation comes every chunk or two and copies that live
  * chunk each time (`--trace-gc` at 1,000,000 instances on 2 threads: 545 and 392 scavenges of
- * ~10 ms in the two threads' replay, 5.3 and 4.3 s). With 64 MiB, four runs alternating with the
- * default (load 2.1-2.6): 52.3, 52.9, 55.4 s wall and 82.6-85.9 s CPU against 54.6, 60.8, 61.8 s
- * and 88.6-97.8 s, 2.9-3.2 GiB peak against 2.8-2.9.
+ * ~10 ms in the two threads' replay, 5.3 and 4.3 s). With 64 MiB, three runs alternating with
+ * three of the default (load 2.1-2.6): 52.3, 52.9, 55.4 s wall and 82.6-85.9 s CPU against 54.6,
+ * 60.8, 61.8 s and 88.6-97.8 s, 2.9-3.2 GiB peak against 2.8-2.9.
  */
 export const SEMI_SPACE_MIB = 64;
 
@@ -78,7 +78,7 @@ export function affordableInstances(instances: number, freeBytes: number): numbe
 }
 
 function millionChild(
-  options: MillionRunOptions & { readonly heapGrowingPercent?: number; readonly semiSpaceMiB?: number },
+  options: MillionRunOptions & Pick<MillionBenchOptions, 'heapGrowingPercent' | 'semiSpaceMiB'>,
 ): Promise<MillionRunResult> {
   // V8's default heap limit (a few GiB per thread) is below what a thread needs from ~300,000
   // instances on; the memory guard above bounds the whole run instead.
