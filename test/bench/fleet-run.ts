@@ -97,14 +97,30 @@ export function fleetChecksum(result: ReturnType<typeof simulate>): string {
  * engine benchmark's hold model, after a warm-up round a tenth that size.
  */
 export function kernelCpuMs(pendingEvents: number, eventsProcessed: number): number {
-  // The model's garbage is collected first: the kernel's figure is the kernel's alone, not the
-  // clean-up after the run before it (which made it depend on how much that run left behind).
-  collectGarbage();
   const options = { ...engineBenchDefaults, pendingEvents: Math.max(1, pendingEvents) };
-  engineRound({ ...options, eventsProcessed: Math.ceil(eventsProcessed / 10) });
+  return timedAfterWarmUp(
+    () => engineRound({ ...options, eventsProcessed: Math.ceil(eventsProcessed / 10) }),
+    () => engineRound({ ...options, eventsProcessed }),
+  ).spentMs;
+}
+
+/**
+ * CPU ms of `timed` (and what it returned), run after a full collection and then `warmUp`: how both sides of the warm
+ * comparison are timed (see the file comment). The collection comes first so that a side's
+ * figure is its own, not the clean-up after the other's round (which made it depend on how much
+ * that round left behind).
+ */
+function timedAfterWarmUp<T>(warmUp: () => void, timed: () => T): { spentMs: number; value: T } {
+  collectGarbage();
+  warmUp();
   const startMs = cpuMs();
-  engineRound({ ...options, eventsProcessed });
-  return cpuMs() - startMs;
+  const value = timed();
+  return { spentMs: cpuMs() - startMs, value };
+}
+
+/** What every fleet run of this benchmark is simulated with. */
+function runOptionsOf(seed: number) {
+  return { seed, timelines: false, responses: false };
 }
 
 /** A full garbage collection now (V8's gc(), exposed at run time: no flag needed on the command line). */
@@ -118,7 +134,7 @@ export function fleetRun(options: FleetRunOptions): FleetRunResult {
   const scenario = fleetScenario(options);
   const cpuStartMs = cpuMs();
   const startMs = performance.now();
-  const runOptions = { seed: options.seed, timelines: false, responses: false };
+  const runOptions = runOptionsOf(options.seed);
   const result =
     options.replayed === true
       ? simulateHere(scenario, { ...runOptions, explain: false }, 1)
@@ -183,11 +199,10 @@ function warmRunCpuMs(
   seed: number,
   checksum: string,
 ): number {
-  collectGarbage();
-  simulate(warmUp, { seed, timelines: false, responses: false });
-  const startMs = cpuMs();
-  const again = simulate(scenario, { seed, timelines: false, responses: false });
-  const spentMs = cpuMs() - startMs;
+  const { spentMs, value: again } = timedAfterWarmUp(
+    () => simulate(warmUp, runOptionsOf(seed)),
+    () => simulate(scenario, runOptionsOf(seed)),
+  );
   if (fleetChecksum(again) !== checksum) throw new Error('the warm fleet run differs from the first');
   return spentMs;
 }
